@@ -1,0 +1,445 @@
+/**
+ * The Registry is the API server's write path, shared by the REST server, the
+ * CLI's atomic apply and every in-process controller: defaulting, validation,
+ * preconditions (resourceVersion, uid), the status subresource split,
+ * `metadata.generation`, `generateName`, namespace existence, graceful pod
+ * deletion, finalizers and admission plugins (ClusterIP and NodePort allocation).
+ * It never lets an invalid object into the store and never writes a no-op.
+ *
+ * Every method is synchronous, so a sequence of calls inside
+ * `store.transaction` is atomic.
+ */
+import { badRequest, conflict, forbidden, invalid, notFound, StatusError } from '../api/errors.js';
+import type { FieldError } from '../api/field-errors.js';
+import type { FieldSelector } from '../api/fields.js';
+import type { Selector } from '../api/labels.js';
+import {
+  apiVersionOf,
+  type ResourceInfo,
+  resourceForKind,
+  resourceForKey,
+  resourceKeyOf,
+} from '../api/resources.js';
+import { strategyFor } from '../api/strategy.js';
+import type { KubeObject, ObjectMeta } from '../api/types.js';
+import type { Clock } from '../util/clock.js';
+import { rfc3339 } from '../util/clock.js';
+import { newUid, randomSuffix } from '../util/names.js';
+import type { Mutable } from '../util/mutable.js';
+import type { Random } from '../util/random.js';
+import type { ObjectStore } from './object-store.js';
+import { deepEqual } from './equality.js';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+export interface AdmissionContext {
+  readonly info: ResourceInfo;
+  readonly operation: Operation;
+  readonly dryRun: boolean;
+  readonly subresource: string | undefined;
+  readonly store: ObjectStore;
+}
+
+/**
+ * A mutating and validating admission step (kube-apiserver admission plugins and
+ * registry hooks such as the Service IP and NodePort allocators). `admit` runs
+ * after defaulting; it returns the object to store, or throws a StatusError.
+ * `validate` returns field errors that are reported with the kind's own.
+ */
+export interface AdmissionPlugin {
+  readonly name: string;
+  /** Store keys this plugin applies to; all when omitted. */
+  readonly resources?: readonly string[];
+  admit?(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): KubeObject;
+  validate?(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): FieldError[];
+}
+
+export interface WriteOptions {
+  /** Validate and admit but do not store (`?dryRun=All`). */
+  readonly dryRun?: boolean;
+  readonly fieldManager?: string;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** `status` for the status subresource; main resource otherwise. */
+  readonly subresource?: 'status' | undefined;
+}
+
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export interface DeleteOptions {
+  readonly gracePeriodSeconds?: number | undefined;
+  readonly propagationPolicy?: PropagationPolicy | undefined;
+  readonly preconditions?:
+    | { readonly uid?: string | undefined; readonly resourceVersion?: string | undefined }
+    | undefined;
+  readonly dryRun?: boolean;
+}
+
+export interface RegistryListOptions {
+  readonly namespace?: string | undefined;
+  readonly labelSelector?: Selector | undefined;
+  readonly fieldSelector?: FieldSelector | undefined;
+}
+
+export interface RegistryConfig {
+  readonly store: ObjectStore;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly admission?: readonly AdmissionPlugin[];
+}
+
+/** Index of every resource: owner uid → dependents (used by GC and ReplicaSet adoption). */
+export const OWNER_INDEX = 'owner';
+
+function ownerIndex(obj: KubeObject): string[] {
+  return (obj.metadata.ownerReferences ?? []).map((r) => r.uid);
+}
+
+/** Fields of metadata that only the server sets; copied from the old object on update. */
+const SERVER_METADATA = [
+  'uid',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+] as const;
+
+export class Registry {
+  readonly store: ObjectStore;
+  readonly #clock: Clock;
+  readonly #random: Random;
+  readonly #admission: readonly AdmissionPlugin[];
+  #indexed = new Set<string>();
+
+  constructor(config: RegistryConfig) {
+    this.store = config.store;
+    this.#clock = config.clock;
+    this.#random = config.random;
+    this.#admission = config.admission ?? [];
+  }
+
+  /** Ensures the owner index exists on a resource; called lazily before any write or lookup. */
+  #ensureIndexes(resource: string): void {
+    if (this.#indexed.has(resource)) return;
+    this.#indexed.add(resource);
+    this.store.addIndex(resource, OWNER_INDEX, ownerIndex);
+  }
+
+  /** Resolves the resource of an object from its kind and apiVersion, or throws 400. */
+  resourceOf(obj: Pick<KubeObject, 'kind' | 'apiVersion'>): ResourceInfo {
+    const info = resourceForKind(obj.kind, obj.apiVersion);
+    if (!info) {
+      throw badRequest(
+        `no kind "${obj.kind}" is registered for version "${obj.apiVersion}" in scheme "netkube"`,
+      );
+    }
+    return info;
+  }
+
+  get<T extends KubeObject = KubeObject>(info: ResourceInfo, namespace: string | undefined, name: string): T {
+    const obj = this.store.get<T>(resourceKeyOf(info), info.namespaced ? namespace : undefined, name);
+    if (!obj) throw notFound(info, name);
+    return obj;
+  }
+
+  tryGet<T extends KubeObject = KubeObject>(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined {
+    return this.store.get<T>(resourceKeyOf(info), info.namespaced ? namespace : undefined, name);
+  }
+
+  list<T extends KubeObject = KubeObject>(info: ResourceInfo, options: RegistryListOptions = {}): T[] {
+    return this.store.list<T>(resourceKeyOf(info), {
+      namespace: info.namespaced ? options.namespace : undefined,
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+    });
+  }
+
+  /** Objects (of `info`) owned by the object with `uid`. */
+  dependents<T extends KubeObject = KubeObject>(info: ResourceInfo, uid: string): T[] {
+    const resource = resourceKeyOf(info);
+    this.#ensureIndexes(resource);
+    return this.store.byIndex<T>(resource, OWNER_INDEX, uid);
+  }
+
+  /** Creates an object. Returns the stored object (or, on dry run, what would be stored). */
+  create<T extends KubeObject>(input: T, options: WriteOptions = {}): T {
+    const info = this.resourceOf(input);
+    const resource = resourceKeyOf(info);
+    this.#ensureIndexes(resource);
+    const strategy = strategyFor(info.kind);
+    let obj: KubeObject = this.#normaliseScope(info, input);
+    const namespace = obj.metadata.namespace;
+    if (info.namespaced) this.#checkNamespaceWritable(namespace ?? '');
+    obj = this.#assignName(info, obj);
+    if (strategy.defaultObject) obj = strategy.defaultObject(obj);
+    if (strategy.prepareForCreate) obj = strategy.prepareForCreate(obj);
+    const now = rfc3339(this.#clock.now());
+    const metadata: Mutable<ObjectMeta> = { ...obj.metadata, uid: newUid(), creationTimestamp: now };
+    delete metadata.resourceVersion;
+    delete metadata.deletionTimestamp;
+    delete metadata.deletionGracePeriodSeconds;
+    delete metadata.managedFields;
+    if (info.tracksGeneration) metadata.generation = 1;
+    else delete metadata.generation;
+    obj = { ...obj, apiVersion: apiVersionOf(info), kind: info.kind, metadata };
+    const ctx = this.#ctx(info, 'CREATE', options.dryRun ?? false, undefined);
+    obj = this.#admit(obj, undefined, ctx);
+    const errs = [...(strategy.validateCreate?.(obj) ?? []), ...this.#validate(obj, undefined, ctx)];
+    if (errs.length) throw invalid(info, obj.metadata.name ?? '', errs);
+    if (options.dryRun) return obj as T;
+    return this.store.create(resource, obj as T);
+  }
+
+  /**
+   * Replaces an object (main resource or `status` subresource). A
+   * `metadata.resourceVersion` on the input is a precondition (409 Conflict when
+   * stale). Returns the stored object; a write that changes nothing returns the
+   * current object without bumping its resourceVersion.
+   */
+  update<T extends KubeObject>(input: T, options: UpdateOptions = {}): T {
+    const info = this.resourceOf(input);
+    const resource = resourceKeyOf(info);
+    this.#ensureIndexes(resource);
+    const strategy = strategyFor(info.kind);
+    const normalised = this.#normaliseScope(info, input);
+    const name = normalised.metadata.name ?? '';
+    const old = this.get(info, normalised.metadata.namespace, name);
+    const rv = normalised.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(info, name);
+    if (normalised.metadata.uid && normalised.metadata.uid !== old.metadata.uid) {
+      throw conflict(
+        info,
+        name,
+        `Precondition failed: UID in precondition: ${normalised.metadata.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
+    }
+    let obj: KubeObject;
+    if (options.subresource === 'status') {
+      obj = { ...old, status: (normalised as KubeObject & { status?: unknown }).status } as KubeObject;
+    } else {
+      obj = info.hasStatus
+        ? ({ ...normalised, status: (old as KubeObject & { status?: unknown }).status } as KubeObject)
+        : normalised;
+      const metadata: Mutable<ObjectMeta> = { ...obj.metadata };
+      for (const f of SERVER_METADATA) {
+        if (old.metadata[f] === undefined) delete metadata[f];
+        else (metadata as Record<string, unknown>)[f] = old.metadata[f];
+      }
+      metadata.resourceVersion = old.metadata.resourceVersion as string;
+      obj = { ...obj, apiVersion: old.apiVersion, kind: old.kind, metadata };
+      if (strategy.defaultObject) obj = strategy.defaultObject(obj);
+      if (strategy.prepareForUpdate) obj = strategy.prepareForUpdate(obj, old);
+      if (info.tracksGeneration && !deepEqual(specOf(obj), specOf(old))) {
+        obj = { ...obj, metadata: { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 } };
+      }
+    }
+    if (!obj.metadata.resourceVersion)
+      obj = {
+        ...obj,
+        metadata: { ...obj.metadata, resourceVersion: old.metadata.resourceVersion as string },
+      };
+    const ctx = this.#ctx(info, 'UPDATE', options.dryRun ?? false, options.subresource);
+    obj = this.#admit(obj, old, ctx);
+    if (options.subresource !== 'status') {
+      const errs = [...(strategy.validateUpdate?.(obj, old) ?? []), ...this.#validate(obj, old, ctx)];
+      if (errs.length) throw invalid(info, name, errs);
+    }
+    if (deepEqual(obj, old)) return old as T;
+    if (options.dryRun) return obj as T;
+    if (
+      obj.metadata.deletionTimestamp &&
+      (obj.metadata.finalizers ?? []).length === 0 &&
+      !isGracefulPod(info, obj)
+    ) {
+      return this.store.delete<T>(resource, obj.metadata.namespace, name);
+    }
+    return this.store.update(resource, obj as T);
+  }
+
+  /**
+   * Deletes an object as the API server does: pods that are running on a node
+   * get a deletionTimestamp and grace period (the kubelet removes them); objects
+   * with finalizers wait for them; namespaces turn Terminating. Returns the
+   * object after the call: the marked object, or its final state when removed.
+   */
+  delete<T extends KubeObject = KubeObject>(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): T {
+    const resource = resourceKeyOf(info);
+    this.#ensureIndexes(resource);
+    const old = this.get<T>(info, namespace, name);
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid) {
+      throw conflict(
+        info,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(
+        info,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
+    }
+    if (options.dryRun) return old;
+    if (options.propagationPolicy === 'Orphan') this.#orphanDependents(old);
+    const grace = this.#gracePeriod(info, old, options.gracePeriodSeconds);
+    const now = this.#clock.now();
+    if (info.kind === 'Namespace') {
+      if (old.metadata.deletionTimestamp) return old;
+      const ns = old as KubeObject & { status?: Record<string, unknown> };
+      return this.store.update(resource, {
+        ...ns,
+        metadata: { ...ns.metadata, deletionTimestamp: rfc3339(now) },
+        status: { ...ns.status, phase: 'Terminating' },
+      } as unknown as T);
+    }
+    if (grace > 0) {
+      const deadline = rfc3339(now + grace * 1000);
+      const existing = old.metadata.deletionTimestamp;
+      if (existing && existing <= deadline) return old;
+      return this.store.update(resource, {
+        ...old,
+        metadata: { ...old.metadata, deletionTimestamp: deadline, deletionGracePeriodSeconds: grace },
+      });
+    }
+    if ((old.metadata.finalizers ?? []).length > 0) {
+      if (old.metadata.deletionTimestamp && old.metadata.deletionGracePeriodSeconds === 0) return old;
+      return this.store.update(resource, {
+        ...old,
+        metadata: {
+          ...old.metadata,
+          deletionTimestamp: old.metadata.deletionTimestamp ?? rfc3339(now),
+          deletionGracePeriodSeconds: 0,
+        },
+      });
+    }
+    return this.store.delete<T>(resource, old.metadata.namespace, name);
+  }
+
+  /** Removes a namespace whose contents are gone (the namespace controller's last step). */
+  finalizeNamespace(name: string): void {
+    const info = resourceForKey('namespaces') as ResourceInfo;
+    const ns = this.tryGet(info, undefined, name);
+    if (ns?.metadata.deletionTimestamp) this.store.delete('namespaces', undefined, name);
+  }
+
+  #ctx(
+    info: ResourceInfo,
+    operation: Operation,
+    dryRun: boolean,
+    subresource: string | undefined,
+  ): AdmissionContext {
+    return { info, operation, dryRun, subresource, store: this.store };
+  }
+
+  #plugins(info: ResourceInfo): AdmissionPlugin[] {
+    const key = resourceKeyOf(info);
+    return this.#admission.filter((p) => !p.resources || p.resources.includes(key));
+  }
+
+  #admit(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): KubeObject {
+    for (const p of this.#plugins(ctx.info)) if (p.admit) obj = p.admit(obj, old, ctx);
+    return obj;
+  }
+
+  #validate(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): FieldError[] {
+    const errs: FieldError[] = [];
+    for (const p of this.#plugins(ctx.info)) if (p.validate) errs.push(...p.validate(obj, old, ctx));
+    return errs;
+  }
+
+  #normaliseScope(info: ResourceInfo, obj: KubeObject): KubeObject {
+    const metadata = { ...(obj.metadata ?? {}) };
+    if (info.namespaced) {
+      if (!metadata.namespace) metadata.namespace = 'default';
+    } else {
+      delete metadata.namespace;
+    }
+    return { ...obj, metadata };
+  }
+
+  #checkNamespaceWritable(namespace: string): void {
+    const nsInfo = resourceForKey('namespaces') as ResourceInfo;
+    const ns = this.store.get('namespaces', undefined, namespace);
+    if (!ns) throw notFound(nsInfo, namespace);
+    if (ns.metadata.deletionTimestamp) {
+      throw new StatusError(
+        'Forbidden',
+        403,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+        { details: { name: namespace, kind: 'namespaces' } },
+      );
+    }
+  }
+
+  #assignName(info: ResourceInfo, obj: KubeObject): KubeObject {
+    if (obj.metadata.name) return obj;
+    const prefix = obj.metadata.generateName;
+    if (!prefix) {
+      throw invalid(info, '', [
+        { type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' },
+      ]);
+    }
+    const resource = resourceKeyOf(info);
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const name = `${prefix.slice(0, 58)}${randomSuffix(this.#random)}`;
+      if (!this.store.get(resource, obj.metadata.namespace, name))
+        return { ...obj, metadata: { ...obj.metadata, name } };
+    }
+    throw forbidden(info, prefix, 'could not generate a unique name');
+  }
+
+  #gracePeriod(info: ResourceInfo, obj: KubeObject, requested: number | undefined): number {
+    if (info.kind !== 'Pod') return 0;
+    const pod = obj as KubeObject & {
+      spec?: { nodeName?: string; terminationGracePeriodSeconds?: number };
+      status?: { phase?: string };
+    };
+    // Unscheduled or finished pods go at once (pod strategy `CheckGracefulDelete`).
+    if (!pod.spec?.nodeName) return 0;
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return 0;
+    return Math.max(0, requested ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+  }
+
+  #orphanDependents(owner: KubeObject): void {
+    const uid = owner.metadata.uid;
+    if (!uid) return;
+    for (const key of this.store.resources()) {
+      this.#ensureIndexes(key);
+      for (const dep of this.store.byIndex(key, OWNER_INDEX, uid)) {
+        const refs = (dep.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+        const metadata: ObjectMeta = { ...dep.metadata, ownerReferences: refs };
+        if (refs.length === 0) delete metadata.ownerReferences;
+        this.store.update(key, { ...dep, metadata });
+      }
+    }
+  }
+}
+
+function isGracefulPod(info: ResourceInfo, obj: KubeObject): boolean {
+  return info.kind === 'Pod' && (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+}
+
+/** Everything but metadata and status: what `generation` tracks. */
+function specOf(obj: KubeObject): Record<string, unknown> {
+  const {
+    metadata: _m,
+    status: _s,
+    apiVersion: _a,
+    kind: _k,
+    ...rest
+  } = obj as KubeObject & { status?: unknown };
+  return rest;
+}

@@ -1,0 +1,28 @@
+/**
+ * Loopback address plans for tests that open sockets. Every test file that binds
+ * fixed ports takes a distinct `slot` (listed in SLOTS below, checked for
+ * duplicates by a test), so files running in parallel never collide: slot N owns
+ * 127.(200 + N >> 8).(N & 255).0/24 and nothing else.
+ *
+ * Tests that can use port 0 on 127.0.0.1 should do that instead.
+ */
+
+/** Test files and their slot. Add a line when a new test file needs fixed addresses. */
+export const SLOTS = {
+  'test/e2e/cli.test.ts': 1,
+} as const satisfies Record<string, number>;
+
+export interface TestNet {
+  /** `127.200.N.` — append the host octet. */
+  readonly prefix: string;
+  /** The /24 owned by the slot. */
+  readonly cidr: string;
+  /** The n-th address of the slot (1-based). */
+  address(n: number): string;
+}
+
+export function testNet(slot: number): TestNet {
+  if (!Number.isInteger(slot) || slot < 1 || slot > 2000) throw new Error(`Bad test slot ${slot}`);
+  const prefix = `127.${200 + (slot >> 8)}.${slot & 255}.`;
+  return { prefix, cidr: `${prefix}0/24`, address: (n) => `${prefix}${n}` };
+}
