@@ -5,3 +5,15 @@ export { errorMessage, NetkubeError, UsageError, UserError } from './errors.js';
 export { NAME_SUFFIX_ALPHABET, newUid, randomSuffix } from './names.js';
 export { type Random, seededRandom, systemRandom } from './random.js';
 export type { DeepMutable, Mutable } from './mutable.js';
+export {
+  type Cidr,
+  cidrContains,
+  cidrContainsText,
+  cidrIndex,
+  cidrsOverlap,
+  formatIPv4,
+  isIPv4,
+  isLoopback,
+  parseCidr,
+  parseIPv4,
+} from './ipv4.js';
