@@ -1,0 +1,28 @@
+export {
+  candidates,
+  NDOTS,
+  type PodResolverConfig,
+  podResolvConf,
+  type Resolution,
+  type ResolveAttempt,
+  resolveForPod,
+  searchList,
+} from './resolver.js';
+export { type DnsServerConfig, handleQuery, type RunningDnsServer, startDnsServer } from './server.js';
+export { type StoreDnsViewConfig, storeDnsView } from './store-view.js';
+export { forwardQuery, hostNameservers } from './upstream.js';
+export {
+  type Answer,
+  answerQuestion,
+  type ClusterDnsView,
+  DNS_TTL,
+  type DnsRecord,
+  endpointHostname,
+  HOST_GATEWAY_IP,
+  HOST_GATEWAY_NAME,
+  type Rcode,
+  soaRecord,
+  type ViewEndpoint,
+  type ViewService,
+  type ZoneAnswer,
+} from './zone.js';
