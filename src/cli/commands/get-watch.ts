@@ -1,0 +1,123 @@
+/**
+ * `netkube get -w`: kubectl's watch loop. A collection is listed, printed, and
+ * watched from the list's resourceVersion; a named object is printed, then
+ * watched with `fieldSelector=metadata.name=…&resourceVersion=0`, whose first
+ * (synthetic ADDED) event is skipped. Every event prints one row (or object)
+ * and is flushed at once; column widths only grow. Ends quietly when the
+ * server closes the stream or the user interrupts.
+ */
+import type { KubeObject } from '../../api/types.js';
+import { UserError } from '../../util/errors.js';
+import type { WireWatchEvent } from '../client.js';
+import type { CliContext } from '../context.js';
+import type { OutputFormat } from '../flags.js';
+import { collectionPath, objectPath } from '../paths.js';
+import { asTable, listItems } from '../printers/fallback.js';
+import { toJson } from '../printers/json.js';
+import { nameLine } from '../printers/name.js';
+import { isTable, type Table, TablePrinter } from '../printers/table.js';
+import { TABLE_TABWRITER, TabWriter } from '../printers/tabwriter.js';
+import { toYaml } from '../printers/yaml.js';
+import type { Target } from '../targets.js';
+import type { GetOptions } from './get.js';
+
+type Emit = (obj: unknown, eventType: string) => void;
+
+function objectEmitter(ctx: CliContext, format: OutputFormat, events: boolean): Emit {
+  let count = 0;
+  return (obj, eventType) => {
+    const o = obj as KubeObject;
+    if (format === 'name') {
+      ctx.out(nameLine({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '' }));
+      return;
+    }
+    const value = events ? { object: obj, type: eventType } : obj;
+    if (format === 'json') {
+      ctx.out(events ? `${JSON.stringify(value)}\n` : toJson(value));
+      return;
+    }
+    if (count++ > 0) ctx.out('---\n');
+    ctx.out(toYaml(value));
+  };
+}
+
+function tableEmitter(ctx: CliContext, format: OutputFormat, opts: GetOptions, namespaced: boolean): Emit {
+  const w = new TabWriter((t) => ctx.out(t), TABLE_TABWRITER);
+  const printer = new TablePrinter({
+    wide: format === 'wide',
+    noHeaders: opts.noHeaders === true,
+    withNamespace: opts.allNamespaces === true && namespaced,
+    showLabels: opts.showLabels === true,
+    columnLabels: opts.labelColumns ?? [],
+  });
+  return (obj, eventType) => {
+    const table: Table = isTable(obj) ? obj : asTable(obj, ctx.clock.now());
+    printer.print(table, w, opts.outputWatchEvents ? eventType : undefined);
+    w.flush();
+  };
+}
+
+/** Runs `get -w` / `--watch-only` for exactly one resource type. */
+export async function runWatch(
+  ctx: CliContext,
+  targets: readonly Target[],
+  opts: GetOptions,
+  format: OutputFormat,
+): Promise<void> {
+  const target = targets[0];
+  if (!target || targets.length > 1) throw new UserError('you may only specify a single resource type');
+  if (target.names.length > 1) {
+    throw new UserError(
+      'watch is only supported on individual resources and resource collections - more than 1 resource was found',
+    );
+  }
+  const { info } = target;
+  const name = target.names[0];
+  const client = ctx.client();
+  const ns = opts.allNamespaces ? undefined : ctx.namespace;
+  const raw = format === 'json' || format === 'yaml' || format === 'name';
+  const emit = raw
+    ? objectEmitter(ctx, format, opts.outputWatchEvents === true)
+    : tableEmitter(ctx, format, opts, info.namespaced);
+  const query: Record<string, string | undefined> = { labelSelector: opts.selector };
+  let resourceVersion = '0';
+  const path = name === undefined ? collectionPath(info, ns) : objectPath(info, ctx.namespace, name);
+  const initial = raw
+    ? await client.json<{ items?: unknown[]; metadata?: { resourceVersion?: string } }>('GET', path, {
+        query: name === undefined ? { ...query, fieldSelector: opts.fieldSelector } : {},
+      })
+    : await client.table(path, name === undefined ? { ...query, fieldSelector: opts.fieldSelector } : {});
+  if (name === undefined) {
+    resourceVersion =
+      (initial as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? '0';
+  }
+  if (!opts.watchOnly) printInitial(emit, initial, raw);
+  let skip = name !== undefined;
+  const fieldSelector =
+    name === undefined
+      ? opts.fieldSelector
+      : [`metadata.name=${name}`, opts.fieldSelector].filter(Boolean).join(',');
+  const events = client.watch(
+    collectionPath(info, name === undefined ? ns : ctx.namespace),
+    { ...query, fieldSelector, resourceVersion },
+    { table: !raw, signal: ctx.signal },
+  );
+  for await (const event of events as AsyncIterable<WireWatchEvent>) {
+    if (event.type === 'BOOKMARK') continue;
+    if (skip) {
+      skip = false;
+      continue;
+    }
+    emit(event.object, event.type);
+  }
+}
+
+function printInitial(emit: Emit, initial: unknown, raw: boolean): void {
+  if (!raw) {
+    emit(initial, 'ADDED');
+    return;
+  }
+  const body = initial as { items?: unknown[]; apiVersion?: string; kind?: string };
+  const objects = Array.isArray(body.items) ? listItems(body) : [initial];
+  for (const obj of objects) emit(obj, 'ADDED');
+}
