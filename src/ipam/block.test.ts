@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { AllocationBlock } from './block.js';
+import { formatIPv4, parseCidr, parseIPv4 } from './ipv4.js';
+
+function block(cidr = '192.168.1.0/28', affinity: string | null = 'host:node-1'): AllocationBlock {
+  const c = parseCidr(cidr);
+  if (!c) throw new Error(cidr);
+  return AllocationBlock.create(c, { affinity });
+}
+
+const me = { host: 'node-1', affinityCheck: true };
+const attr = (handle: string) => ({ handle_id: handle, secondary: { node: 'node-1' } });
+const ip = (text: string) => parseIPv4(text) as number;
+
+describe('AllocationBlock ordinals', () => {
+  it('starts with every ordinal free, in order', () => {
+    const b = block();
+    expect(b.unallocated()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(b.validate()).toEqual([]);
+  });
+
+  it('hands out the network and broadcast addresses too (§1.5)', () => {
+    const b = block();
+    const got = b.autoAssign(16, attr('h'), me);
+    expect(Array.isArray(got) && got.map(formatIPv4)).toEqual(
+      Array.from({ length: 16 }, (_, i) => `192.168.1.${i}`),
+    );
+    expect(b.numFree()).toBe(0);
+    expect(b.autoAssign(1, attr('h'), me)).toEqual([]);
+  });
+
+  it('puts a released ordinal at the back of the queue (ipam_block_test "removes an existing allocation")', () => {
+    const b = block();
+    b.autoAssign(2, attr('a'), me); // .0, .1
+    expect(b.releaseByHandle('a')).toBe(2);
+    expect(b.unallocated().slice(-2)).toEqual([0, 1]);
+    const next = b.autoAssign(1, attr('b'), me);
+    expect(Array.isArray(next) && next.map(formatIPv4)).toEqual(['192.168.1.2']);
+  });
+
+  it('reuses a freed address only after every other free one', () => {
+    const b = block();
+    const first = b.autoAssign(1, attr('a'), me) as number[];
+    b.release([{ ip: first[0] as number }]);
+    const seen: string[] = [];
+    for (let i = 0; i < 16; i++)
+      seen.push(formatIPv4((b.autoAssign(1, attr(`p${i}`), me) as number[])[0] as number));
+    expect(seen.at(-1)).toBe('192.168.1.0');
+    expect(new Set(seen).size).toBe(16);
+    expect(b.validate()).toEqual([]);
+  });
+});
+
+describe('AllocationBlock attributes', () => {
+  it('shares one attribute entry per identical handle and attributes', () => {
+    const b = block();
+    b.autoAssign(3, attr('same'), me);
+    expect(b.toSpec().attributes).toHaveLength(1);
+    b.autoAssign(1, attr('other'), me);
+    expect(b.toSpec().attributes).toHaveLength(2);
+  });
+
+  it('drops and renumbers attributes nothing references after a release', () => {
+    const b = block();
+    b.autoAssign(1, attr('a'), me);
+    b.autoAssign(1, attr('b'), me);
+    b.releaseByHandle('a');
+    const spec = b.toSpec();
+    expect(spec.attributes).toEqual([attr('b')]);
+    expect(spec.allocations[1]).toBe(0);
+    expect(b.validate()).toEqual([]);
+  });
+});
+
+describe('AllocationBlock affinity', () => {
+  it.each([
+    { name: 'own block', affinity: 'host:node-1', req: me, want: 1 },
+    {
+      name: 'other node, strict',
+      affinity: 'host:node-2',
+      req: me,
+      want: 'Block affinity (host:node-2) does not match provided (node-1)',
+    },
+    {
+      name: 'other node, borrowing',
+      affinity: 'host:node-2',
+      req: { host: 'node-1', affinityCheck: false },
+      want: 1,
+    },
+    {
+      name: 'no affinity, strict',
+      affinity: null,
+      req: me,
+      want: 'Attempt to assign from block 192.168.1.0/28 with no affinity',
+    },
+  ])('$name', ({ affinity, req, want }) => {
+    const got = block('192.168.1.0/28', affinity).autoAssign(1, attr('h'), req);
+    expect(typeof got === 'string' ? got : got.length).toEqual(want);
+  });
+});
+
+describe('AllocationBlock.release', () => {
+  it('reports unallocated addresses without failing (ipam_block_test "does nothing when no such IP exists")', () => {
+    const b = block();
+    const out = b.release([{ ip: ip('192.168.1.5') }]);
+    expect(out).toEqual({ ok: true, unallocated: [ip('192.168.1.5')], countByHandle: new Map() });
+  });
+
+  it('fails the whole request on a handle mismatch and changes nothing', () => {
+    const b = block();
+    b.autoAssign(2, attr('a'), me);
+    const before = b.toSpec();
+    const out = b.release([{ ip: ip('192.168.1.0') }, { ip: ip('192.168.1.1'), handle: 'wrong' }]);
+    expect(out.ok).toBe(false);
+    expect(b.toSpec()).toEqual(before);
+  });
+
+  it('checks the sequence number (ABA guard)', () => {
+    const b = block();
+    b.autoAssign(1, attr('a'), me);
+    const seq = b.sequenceNumberOf(ip('192.168.1.0'));
+    expect(b.release([{ ip: ip('192.168.1.0'), sequenceNumber: (seq ?? 0) + 1 }]).ok).toBe(false);
+    expect(b.release([{ ip: ip('192.168.1.0'), sequenceNumber: seq }]).ok).toBe(true);
+  });
+
+  it('counts released addresses per handle and de-duplicates', () => {
+    const b = block();
+    b.autoAssign(2, attr('a'), me);
+    const out = b.release([{ ip: ip('192.168.1.0') }, { ip: ip('192.168.1.0') }, { ip: ip('192.168.1.1') }]);
+    expect(out.ok && [...out.countByHandle]).toEqual([['a', 2]]);
+  });
+});
+
+describe('AllocationBlock.assign', () => {
+  it('assigns a given address and takes it out of the queue', () => {
+    const b = block();
+    expect(b.assign(ip('192.168.1.7'), attr('x'), me)).toBeUndefined();
+    expect(b.unallocated()).not.toContain(7);
+    expect(b.assign(ip('192.168.1.7'), attr('y'), me)).toBe('Address already assigned in block');
+    expect(b.validate()).toEqual([]);
+  });
+});
+
+describe('AllocationBlock.validate', () => {
+  it('finds an ordinal both free and allocated', () => {
+    const b = block();
+    b.autoAssign(1, attr('a'), me);
+    const spec = b.toSpec();
+    const broken = AllocationBlock.fromSpec({ ...spec, unallocated: [0, ...spec.unallocated] });
+    expect(broken?.validate()).toContain('192.168.1.0/28: ordinal 0 is both free and allocated');
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { cookedTable } from './cooked-table.js';
+import { fnv1_32, GoRandSource, goBigRand } from './go-rand.js';
+
+describe('fnv1_32', () => {
+  // Values from reference calico.md §1.4 ("FNV-1 32 values").
+  it.each([
+    { host: 'node-1', want: 568266919 },
+    { host: 'node-2', want: 568266916 },
+    { host: 'minikube', want: 2218975071 },
+    { host: 'kind-control-plane', want: 2016776422 },
+    { host: '', want: 0x811c9dc5 },
+  ])('$host', ({ host, want }) => {
+    expect(fnv1_32(host)).toBe(want);
+  });
+});
+
+describe('cookedTable', () => {
+  it('reproduces the low 63 bits of Go rngCooked at both ends', () => {
+    const table = cookedTable();
+    const word = (i: number) =>
+      ((BigInt(table.hi[i] as number) << 32n) | BigInt(table.lo[i] as number)) & ((1n << 63n) - 1n);
+    // First and last entries of the table in Go's math/rand (rng.go).
+    expect(word(0)).toBe(5041579894721019882n);
+    expect(word(1)).toBe(4646389086726545243n);
+    expect(word(606)).toBe(4152330101494654406n);
+  });
+});
+
+describe('goBigRand seeded by the hostname', () => {
+  // Start indexes computed with Go 1.19 in reference calico.md §1.4 [calc].
+  it.each([
+    { host: 'node-1', blocks: 1024, want: 338 },
+    { host: 'node-2', blocks: 1024, want: 988 },
+    { host: 'node-3', blocks: 1024, want: 557 },
+    { host: 'kind-control-plane', blocks: 1024, want: 328 },
+    { host: 'kind-worker', blocks: 1024, want: 650 },
+    { host: 'minikube', blocks: 1024, want: 481 },
+    { host: 'node-1', blocks: 256, want: 25 },
+    { host: 'node-2', blocks: 256, want: 5 },
+    { host: 'node-3', blocks: 256, want: 45 },
+    { host: 'node-1', blocks: 4, want: 2 },
+    { host: 'node-2', blocks: 4, want: 0 },
+    { host: 'wrap-node', blocks: 64, want: 42 },
+    { host: 'testnode', blocks: 64, want: 37 },
+    { host: 'host1', blocks: 4, want: 3 },
+    { host: 'host2', blocks: 4, want: 1 },
+    { host: 'host-a', blocks: 2, want: 0 },
+    { host: 'node-3', blocks: 2, want: 0 },
+  ])('$host in $blocks blocks starts at $want', ({ host, blocks, want }) => {
+    expect(goBigRand(new GoRandSource(fnv1_32(host)), blocks)).toBe(want);
+  });
+
+  it('stays in range for limits above 2^32', () => {
+    const rng = new GoRandSource(42);
+    for (let i = 0; i < 100; i++) {
+      const v = goBigRand(rng, 2 ** 40 + 3);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThan(2 ** 40 + 3);
+      expect(Number.isInteger(v)).toBe(true);
+    }
+  });
+});

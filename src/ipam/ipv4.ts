@@ -1,0 +1,79 @@
+/**
+ * IPv4 block arithmetic for IPAM and routes, on unsigned 32-bit integers (the
+ * address parsing is `util/ipv4.ts`'s). A block here is the minimal
+ * `{ network, prefix }` (no text, no size): the block picker creates one per
+ * probed block, so it stays cheap; only the edges format text.
+ *
+ * netkube emulates IPv4 pools only (the topology's podSubnet is IPv4); the
+ * `ipam show` formatter alone handles IPv6-sized numbers, for its goldens.
+ */
+import { formatIPv4, parseIPv4 } from '../util/ipv4.js';
+
+export { formatIPv4, parseIPv4 };
+
+/** A CIDR as numbers: `network` has no host bits set. */
+export interface Cidr {
+  readonly network: number;
+  readonly prefix: number;
+}
+
+/** The netmask of a prefix length as an unsigned number (`/0` → 0). */
+export function maskOf(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+/** Number of addresses in a prefix (`/26` → 64). */
+export function sizeOf(prefix: number): number {
+  return 2 ** (32 - prefix);
+}
+
+/**
+ * Parses `a.b.c.d/n`. `hostBits` reports whether the text had host bits set
+ * (Go's `net.ParseCIDR` accepts that and returns the masked network).
+ */
+export function parseCidr(text: string): (Cidr & { readonly hostBits: boolean }) | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIPv4(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (ip === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  if (prefix > 32) return undefined;
+  const network = (ip & maskOf(prefix)) >>> 0;
+  return { network, prefix, hostBits: network !== ip };
+}
+
+/** `10.244.0.0/16`. */
+export function formatCidr(cidr: Cidr): string {
+  return `${formatIPv4(cidr.network)}/${cidr.prefix}`;
+}
+
+/** Whether `ip` lies inside `cidr`. */
+export function cidrContains(cidr: Cidr, ip: number): boolean {
+  return (ip & maskOf(cidr.prefix)) >>> 0 === cidr.network;
+}
+
+/** Whether two CIDRs share any address. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  const prefix = Math.min(a.prefix, b.prefix);
+  const mask = maskOf(prefix);
+  return (a.network & mask) >>> 0 === (b.network & mask) >>> 0;
+}
+
+/** The `/prefix` network containing `ip`. */
+export function networkOf(ip: number, prefix: number): Cidr {
+  return { network: (ip & maskOf(prefix)) >>> 0, prefix };
+}
+
+/**
+ * The Calico object name of a CIDR (`names.CIDRToName`): `10.244.84.128/26` →
+ * `10-244-84-128-26`. Used for IPAMBlock names and inside BlockAffinity names.
+ */
+export function cidrToName(cidr: Cidr): string {
+  return `${formatIPv4(cidr.network).replaceAll('.', '-')}-${cidr.prefix}`;
+}
+
+/** Compares CIDRs by network address, then shorter prefix first. */
+export function compareCidrs(a: Cidr, b: Cidr): number {
+  return a.network - b.network || a.prefix - b.prefix;
+}
