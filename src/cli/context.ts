@@ -10,6 +10,7 @@ import { createLogger, type Logger, type LogLevel } from '../log/index.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { UserError } from '../util/errors.js';
 import { ApiClient } from './client.js';
+import type { ManifestLoader } from './manifests.js';
 
 /** A text sink (process.stdout, or a test's buffer). */
 export interface TextOut {
@@ -26,6 +27,8 @@ export interface CliIO {
   /** Ends long-running commands (`get -w`, `logs -f`, `flows -f`) as Ctrl-C does. */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
+  /** Reads `-f` inputs; defaults to the manifest loader (src/manifest). Tests inject their own. */
+  readonly manifestLoader?: ManifestLoader;
 }
 
 /** Flags every command accepts (kubectl's global flags, plus netkube's `--name`). */

@@ -80,3 +80,14 @@ export function parseSingleTarget(args: readonly string[]): { info: ResourceInfo
   }
   return { info: target.info, name: target.names[0] as string };
 }
+
+/** The named objects a `rollout`/`scale`-style command acts on; every type needs names. */
+export function rolloutTargets(args: readonly string[]): Array<{ info: ResourceInfo; name: string }> {
+  if (args.length === 0) throw new UserError('required resource not specified');
+  const out: Array<{ info: ResourceInfo; name: string }> = [];
+  for (const { info, names } of parseTargets(args)) {
+    if (names.length === 0) throw new UserError('resource(s) were provided, but no name was specified');
+    for (const name of names) out.push({ info, name });
+  }
+  return out;
+}

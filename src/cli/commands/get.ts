@@ -7,9 +7,8 @@
 import type { Command } from 'commander';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
-import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { AggregateCliError } from '../errors.js';
+import { AggregateCliError, SilentExit } from '../errors.js';
 import { checkSelector, collect, type OutputFormat, parseOutput } from '../flags.js';
 import { collectionPath, objectPath } from '../paths.js';
 import { asTable, listItems } from '../printers/fallback.js';
@@ -183,9 +182,10 @@ export const getCommand: CliCommand = {
       .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
       .action(async (type: string | undefined, names: string[], opts: GetOptions & { headers?: boolean }) => {
         if (type === undefined) {
-          throw new UserError(
-            'You must specify the type of resource to get. Use "netkube api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.',
+          ctx.err(
+            'You must specify the type of resource to get. Use "netkube api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee \'netkube get -h\' for help and examples\n',
           );
+          throw new SilentExit(2);
         }
         await runGet(ctx, [type, ...names], { ...opts, noHeaders: opts.headers === false });
       });

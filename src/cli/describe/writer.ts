@@ -12,13 +12,26 @@ import { DESCRIBE_TABWRITER, TabWriter } from '../printers/tabwriter.js';
 /** kubectl's `PrefixWriter` feeding a `tabbedString` writer. */
 export class PrefixWriter {
   #text = '';
-  readonly #tw = new TabWriter((t) => {
-    this.#text += t;
-  }, DESCRIBE_TABWRITER);
+  readonly #tw: TabWriter | undefined;
+
+  /**
+   * `aligned: false` writes the tabs through unaligned, as kubectl's
+   * `rollout history --revision` does (its PrefixWriter has no tabwriter).
+   */
+  constructor(options: { aligned?: boolean } = {}) {
+    this.#tw =
+      options.aligned === false
+        ? undefined
+        : new TabWriter((t) => {
+            this.#text += t;
+          }, DESCRIBE_TABWRITER);
+  }
 
   /** Writes text indented by `level` (two spaces each); terminal escapes are neutralised. */
   write(level: number, text: string): void {
-    this.#tw.write(escapeTerminal('  '.repeat(level) + text));
+    const escaped = escapeTerminal('  '.repeat(level) + text);
+    if (this.#tw) this.#tw.write(escaped);
+    else this.#text += escaped;
   }
 
   /** `fmt.Sprintln`: the text and a newline, no indentation. */
@@ -28,12 +41,12 @@ export class PrefixWriter {
 
   /** Ends the current alignment block (kubectl flushes before Events). */
   flush(): void {
-    this.#tw.flush();
+    this.#tw?.flush();
   }
 
   /** The aligned text. */
   toString(): string {
-    this.#tw.flush();
+    this.#tw?.flush();
     return this.#text;
   }
 }

@@ -1,0 +1,125 @@
+/**
+ * The emulator's views of its own dataplane, printed as the server renders
+ * them: `ipam show` (calicoctl's text), `routes NODE` (`ip route`), `rules
+ * --node NODE` (iptables-save, nftables or ipvsadm text), `conntrack --node
+ * NODE` (conntrack -L, or JSON with `-o json`).
+ */
+import type { Command } from 'commander';
+import { UserError } from '../../util/errors.js';
+import type { CliContext } from '../context.js';
+import { extensionPath } from '../paths.js';
+import { toJson } from '../printers/json.js';
+import type { CliCommand } from '../registry.js';
+
+function nodePath(node: string, what: string): string {
+  return extensionPath(`/nodes/${encodeURIComponent(node)}/${what}`);
+}
+
+function printText(ctx: CliContext, text: string): void {
+  ctx.out(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+}
+
+/** `ipam show [--show-blocks] [--show-borrowed]`. */
+export async function runIpamShow(ctx: CliContext, opts: { showBlocks?: boolean; showBorrowed?: boolean }) {
+  const query = {
+    showBlocks: opts.showBlocks ? '1' : undefined,
+    showBorrowed: opts.showBorrowed ? '1' : undefined,
+  };
+  printText(ctx, await ctx.client().text('GET', extensionPath('/ipam'), { query, accept: 'text/plain' }));
+}
+
+/** `routes NODE`. */
+export async function runRoutes(ctx: CliContext, node: string) {
+  printText(ctx, await ctx.client().text('GET', nodePath(node, 'routes'), { accept: 'text/plain' }));
+}
+
+const MODES = ['iptables', 'nftables', 'ipvs'];
+
+/** `rules --node NODE [--mode M] [--format restore|save]`. */
+export async function runRules(ctx: CliContext, opts: { node?: string; mode?: string; format?: string }) {
+  if (!opts.node) throw new UserError('required flag(s) "node" not set');
+  if (opts.mode && !MODES.includes(opts.mode)) {
+    throw new UserError(
+      `invalid argument "${opts.mode}" for "--mode" flag: must be one of ${MODES.join(', ')}`,
+    );
+  }
+  const query = { mode: opts.mode, format: opts.format };
+  printText(
+    ctx,
+    await ctx.client().text('GET', nodePath(opts.node, 'rules'), { query, accept: 'text/plain' }),
+  );
+}
+
+/** `conntrack --node NODE [-o json]`. */
+export async function runConntrack(ctx: CliContext, opts: { node?: string; output?: string }) {
+  if (!opts.node) throw new UserError('required flag(s) "node" not set');
+  if (opts.output && opts.output !== 'json') {
+    throw new UserError(
+      `unable to match a printer suitable for the output format "${opts.output}", allowed formats are: json`,
+    );
+  }
+  const path = nodePath(opts.node, 'conntrack');
+  if (opts.output === 'json') {
+    ctx.out(toJson(await ctx.client().json('GET', path, { query: { o: 'json' } })));
+    return;
+  }
+  printText(ctx, await ctx.client().text('GET', path, { accept: 'text/plain' }));
+}
+
+export const ipamCommand: CliCommand = {
+  name: 'ipam',
+  register(program: Command, ctx: CliContext): void {
+    program
+      .command('ipam')
+      .description('Calico-like IPAM state')
+      .command('show')
+      .description('IP pool usage, as calicoctl ipam show prints it')
+      .option('--show-blocks', 'show one line per allocation block')
+      .option('--show-borrowed', "show addresses borrowed from other nodes' blocks")
+      .action(async (opts: { showBlocks?: boolean; showBorrowed?: boolean }) => {
+        await runIpamShow(ctx, opts);
+      });
+  },
+};
+
+export const routesCommand: CliCommand = {
+  name: 'routes',
+  register(program: Command, ctx: CliContext): void {
+    program
+      .command('routes')
+      .description("A node's routing table (ip route), as the CNI programs it")
+      .argument('<node>', 'node name')
+      .action(async (node: string) => {
+        await runRoutes(ctx, node);
+      });
+  },
+};
+
+export const rulesCommand: CliCommand = {
+  name: 'rules',
+  register(program: Command, ctx: CliContext): void {
+    program
+      .command('rules')
+      .description("A node's kube-proxy rules: iptables-save, nftables or ipvsadm text")
+      .option('--node <node>', 'the node whose rules to print')
+      .option('--mode <mode>', 'iptables, nftables or ipvs (default: the topology proxyMode)')
+      .option('--format <format>', 'restore or save')
+      .action(async (opts: { node?: string; mode?: string; format?: string }) => {
+        await runRules(ctx, opts);
+      });
+  },
+};
+
+export const conntrackCommand: CliCommand = {
+  name: 'conntrack',
+  register(program: Command, ctx: CliContext): void {
+    program
+      .command('conntrack')
+      .description("A node's connection tracking table (conntrack -L)")
+      .option('--node <node>', 'the node whose table to print')
+      .option('-o, --output <format>', 'json')
+      .action(async (opts: { node?: string; output?: string }) => {
+        await runConntrack(ctx, opts);
+      });
+  },
+};
