@@ -1,0 +1,303 @@
+/**
+ * The Calico IPAM allocator: Calico's `ipamClient` over netkube's store. Pure
+ * decisions live in `block.ts`, `pools.ts`, `block-picker.ts` and
+ * `auto-assign.ts`; this class adds the transaction around each operation, the
+ * request plumbing (node and namespace labels, pool annotations) and logging.
+ *
+ * Every public method is one `store.transaction`: it either completes or
+ * leaves the store exactly as it was (nothing is ever half-allocated). Methods
+ * are synchronous and must not be called from inside a store watch handler.
+ */
+import type { Logger } from '../log/index.js';
+import type { Registry } from '../store/registry.js';
+import type { BlockSelection, NetworkingConfig } from '../topology/types.js';
+import type { Clock } from '../util/clock.js';
+import { type AssignSettings, type AutoAssignResult, autoAssign } from './auto-assign.js';
+import type { ReleaseRequest } from './block.js';
+import { claimBlock, releaseAffinity } from './claims.js';
+import {
+  AssignIPError,
+  BadHandleError,
+  BadSequenceNumberError,
+  NoQualifiedPoolError,
+  PoolExhaustedError,
+} from './errors.js';
+import { type Cidr, cidrContains, formatCidr, formatIPv4, parseCidr, parseIPv4 } from './ipv4.js';
+import { type AllowedUse, affinityNode, hostAffinity, type IPPool } from './objects.js';
+import { blockForIP, choosePools, defaultPool, poolForIP } from './pools.js';
+import { IpamStore, type LoadedBlock } from './store-io.js';
+
+export interface CalicoIpamConfig {
+  readonly registry: Registry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** @default 'calico' */
+  readonly blockSelection?: BlockSelection;
+  /** IPAMConfig `strictAffinity`. @default false */
+  readonly strictAffinity?: boolean;
+  /** IPAMConfig `maxBlocksPerHost`; 0 means Calico's built-in 20. @default 0 */
+  readonly maxBlocksPerHost?: number;
+}
+
+/** An automatic assignment request (Calico `AutoAssignArgs`, IPv4 only). */
+export interface AssignRequest {
+  readonly node: string;
+  readonly handleID: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  /** @default 'Workload' */
+  readonly use?: AllowedUse;
+  /** The pod's namespace, for pools' namespaceSelector. */
+  readonly namespace?: string;
+  /** Pool names or CIDRs to use, in order (annotation `cni.projectcalico.org/ipv4pools`). */
+  readonly pools?: readonly string[] | undefined;
+  /** @default 1 */
+  readonly num?: number;
+}
+
+/** A specific-address request (Calico `AssignIPArgs`). */
+export interface AssignIPRequest {
+  readonly ip: string;
+  readonly node: string;
+  readonly handleID: string;
+  readonly attrs: Readonly<Record<string, string>>;
+}
+
+/** One address to release (Calico `ReleaseOptions`). */
+export interface ReleaseIPRequest {
+  readonly ip: string;
+  readonly handle?: string;
+  readonly sequenceNumber?: number;
+}
+
+export class CalicoIpam {
+  readonly io: IpamStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly settings: AssignSettings;
+
+  constructor(config: CalicoIpamConfig) {
+    const max = config.maxBlocksPerHost ?? 0;
+    if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxBlocksPerHost must be >= 0, got ${max}`);
+    this.io = new IpamStore(config.registry);
+    this.#clock = config.clock;
+    this.#logger = config.logger;
+    this.settings = {
+      blockSelection: config.blockSelection ?? 'calico',
+      strictAffinity: config.strictAffinity ?? false,
+      maxBlocksPerHost: max === 0 ? 20 : max,
+    };
+  }
+
+  /** Creates `default-ipv4-ippool` from the topology when no pool exists (calico/node startup). */
+  ensureDefaultPool(networking: Pick<NetworkingConfig, 'podSubnet' | 'ipam'>): IPPool | undefined {
+    if (this.io.poolObjects().length > 0) return undefined;
+    return this.io.createPool(defaultPool(networking));
+  }
+
+  /**
+   * Assigns addresses as Calico's `AutoAssign` does. A short result is not an
+   * error here: `msgs` says why (use `assign` for all-or-nothing). Throws
+   * `NoQualifiedPoolError` or `BlockLimitError` with nothing written.
+   */
+  autoAssign(req: AssignRequest): { readonly ips: string[]; readonly msgs: string[] } {
+    const result = this.io.transaction(() => this.#autoAssign(req));
+    return { ips: result.ips.map(formatIPv4), msgs: result.msgs };
+  }
+
+  /**
+   * All-or-nothing assignment: what the CNI plugin needs. Throws
+   * `PoolExhaustedError` (Calico's PartialFulfillmentError text) and writes
+   * nothing when fewer than `num` addresses could be found.
+   */
+  assign(req: AssignRequest): string[] {
+    return this.io.transaction(() => {
+      const result = this.#autoAssign(req);
+      const num = req.num ?? 1;
+      if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
+      this.#logger.debug(
+        { node: req.node, handle: req.handleID, ips: result.ips.map(formatIPv4) },
+        'Assigned',
+      );
+      return result.ips.map(formatIPv4);
+    });
+  }
+
+  #autoAssign(req: AssignRequest): AutoAssignResult {
+    const allPools = this.io.pools();
+    const hostLabels = this.io.labelsOf('nodes', req.node);
+    const choice = choosePools(allPools, {
+      nodeName: req.node,
+      nodeLabels: hostLabels,
+      ...(req.namespace === undefined
+        ? {}
+        : { namespaceLabels: this.io.labelsOf('namespaces', req.namespace) }),
+      requested: req.pools,
+      use: req.use ?? 'Workload',
+    });
+    if (!choice.ok) throw new NoQualifiedPoolError(choice.error);
+    return autoAssign(this.io, this.settings, {
+      num: req.num ?? 1,
+      handleID: req.handleID,
+      attrs: req.attrs,
+      host: req.node,
+      hostLabels,
+      pools: choice.pools,
+      allPools,
+      now: this.#clock.now(),
+    });
+  }
+
+  /** Assigns one given address (Calico `AssignIP`), claiming its block for the node when unclaimed. */
+  assignIP(req: AssignIPRequest): void {
+    this.io.transaction(() => {
+      const ip = parseIPv4(req.ip);
+      const pool =
+        ip === undefined
+          ? undefined
+          : poolForIP(
+              this.io.pools().filter((p) => !p.disabled),
+              ip,
+            );
+      if (ip === undefined || !pool) {
+        throw new AssignIPError(req.ip, 'The provided IP address is not in a configured pool');
+      }
+      const cidr = blockForIP(pool, ip);
+      const loaded = this.io.loadBlock(cidr) ?? claimBlock(this.io, cidr, req.node, this.#clock.now());
+      const error = loaded.block.assign(
+        ip,
+        { handle_id: req.handleID, secondary: { ...req.attrs } },
+        { host: req.node, affinityCheck: this.settings.strictAffinity },
+      );
+      if (error) throw new AssignIPError(req.ip, error);
+      this.io.incrementHandle(req.handleID, cidr, 1);
+      this.io.writeBlock(loaded);
+    });
+  }
+
+  /** Releases every address of a handle (CNI DEL). Returns how many; 0 for an unknown handle. */
+  releaseByHandle(handleID: string): number {
+    return this.io.transaction(() => this.releaseByHandleInTransaction(handleID));
+  }
+
+  /** `releaseByHandle` for callers already inside a transaction. */
+  releaseByHandleInTransaction(handleID: string): number {
+    const handle = this.io.getHandle(handleID);
+    if (!handle) return 0;
+    let released = 0;
+    for (const text of Object.keys(handle.spec.block)) {
+      const parsed = parseCidr(text);
+      const loaded = parsed ? this.io.loadBlock(parsed) : undefined;
+      if (!loaded) continue;
+      const n = loaded.block.releaseByHandle(handle.spec.handleID);
+      if (n === 0) continue;
+      released += n;
+      this.#persistAfterRelease(loaded);
+      this.io.decrementHandle(handle.spec.handleID, loaded.block.cidr, n);
+    }
+    this.io.deleteHandle(handleID);
+    return released;
+  }
+
+  /**
+   * Releases given addresses (Calico `ReleaseIPs`). Returns those that were not
+   * allocated. A handle or sequence-number mismatch throws and releases nothing.
+   */
+  releaseIPs(requests: readonly ReleaseIPRequest[]): string[] {
+    return this.io.transaction(() => {
+      const unallocated: string[] = [];
+      const byBlock = new Map<string, { cidr: Cidr; reqs: ReleaseRequest[] }>();
+      const pools = this.io.pools();
+      for (const r of requests) {
+        const ip = parseIPv4(r.ip);
+        const cidr = ip === undefined ? undefined : this.#blockOf(pools, ip);
+        if (ip === undefined || !cidr) {
+          unallocated.push(r.ip);
+          continue;
+        }
+        const key = formatCidr(cidr);
+        const group = byBlock.get(key) ?? { cidr, reqs: [] };
+        group.reqs.push({ ip, handle: r.handle, sequenceNumber: r.sequenceNumber });
+        byBlock.set(key, group);
+      }
+      for (const { cidr, reqs } of byBlock.values()) {
+        const loaded = this.io.loadBlock(cidr);
+        if (!loaded) {
+          unallocated.push(...reqs.map((q) => formatIPv4(q.ip)));
+          continue;
+        }
+        const outcome = loaded.block.release(reqs);
+        if (!outcome.ok) {
+          throw outcome.reason === 'BadHandle'
+            ? new BadHandleError(outcome.error)
+            : new BadSequenceNumberError(outcome.error);
+        }
+        unallocated.push(...outcome.unallocated.map(formatIPv4));
+        if (outcome.unallocated.length === reqs.length) continue;
+        this.#persistAfterRelease(loaded);
+        for (const [handle, n] of outcome.countByHandle) this.io.decrementHandle(handle, cidr, n);
+      }
+      return unallocated;
+    });
+  }
+
+  /** The block holding `ip`: from its pool, or by a full scan when it is in no pool. */
+  #blockOf(pools: ReturnType<IpamStore['pools']>, ip: number): Cidr | undefined {
+    const pool = poolForIP(pools, ip);
+    if (pool) return blockForIP(pool, ip);
+    for (const b of this.io.blocks()) {
+      const c = parseCidr(b.spec.cidr);
+      if (c && cidrContains(c, ip)) return { network: c.network, prefix: c.prefix };
+    }
+    return undefined;
+  }
+
+  /**
+   * Writes a block after a release: deleted when empty and without affinity,
+   * else updated; an empty block whose pool no longer selects its node (or is
+   * gone) loses its affinity (Calico `ensureConsistentAffinity`).
+   */
+  #persistAfterRelease(loaded: LoadedBlock): void {
+    const { block } = loaded;
+    if (block.isEmpty() && block.affinity === null) {
+      this.io.deleteBlock(block.cidr);
+      return;
+    }
+    this.io.writeBlock(loaded);
+    const node = affinityNode(block.affinity);
+    if (!block.isEmpty() || node === undefined) return;
+    const pool = poolForIP(this.io.pools(), block.cidr.network);
+    if (!pool?.nodeSelector.matches(this.io.labelsOf('nodes', node))) {
+      releaseAffinity(this.io, node, block.cidr, { requireEmpty: true });
+    }
+  }
+
+  /** The addresses a handle holds, in block then ordinal order. */
+  ipsByHandle(handleID: string): string[] {
+    const handle = this.io.getHandle(handleID);
+    if (!handle) return [];
+    const out: string[] = [];
+    for (const text of Object.keys(handle.spec.block)) {
+      const parsed = parseCidr(text);
+      const loaded = parsed ? this.io.loadBlock(parsed) : undefined;
+      if (!loaded) continue;
+      for (const a of loaded.block.allocated()) {
+        if (a.attribute.handle_id === handle.spec.handleID) out.push(formatIPv4(a.ip));
+      }
+    }
+    return out;
+  }
+
+  /** The name of the pool containing `ip`, if any. */
+  poolOf(ip: string): string | undefined {
+    const n = parseIPv4(ip);
+    return n === undefined ? undefined : poolForIP(this.io.pools(), n)?.name;
+  }
+
+  /** Whether `node` holds an affinity for the block containing `ip`. */
+  isAffine(node: string, ip: string): boolean {
+    const n = parseIPv4(ip);
+    const pool = n === undefined ? undefined : poolForIP(this.io.pools(), n);
+    if (n === undefined || !pool) return false;
+    return this.io.storedBlock(blockForIP(pool, n))?.spec.affinity === hostAffinity(node);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Automatic assignment (reference calico.md §1.4–1.6, §1.10; Calico
+ * `ipamClient.autoAssign`, `findOrClaimBlock`, `findUsableBlock`). For each
+ * missing address, in order of preference:
+ *
+ * 1. a free ordinal in one of the node's affine blocks (affinity list order);
+ * 2. a new block, claimed if the node holds fewer than `maxBlocksPerHost`
+ *    (else `BlockLimitError` at once, no borrowing);
+ * 3. an empty block of another node claimed more than a minute ago;
+ * 4. unless `strictAffinity`: borrowing from any existing block with space.
+ *
+ * Runs inside the caller's transaction; throws only the typed IPAM errors.
+ */
+import type { BlockSelection } from '../topology/types.js';
+import { blockCandidates } from './block-picker.js';
+import type { Labels } from './calico-selector.js';
+import { claimBlock, reclaimable, releaseAffinity } from './claims.js';
+import { BlockLimitError } from './errors.js';
+import { type Cidr, cidrContains, parseCidr } from './ipv4.js';
+import { type AllocationAttribute, affinityNode, hostAffinity } from './objects.js';
+import type { Pool } from './pools.js';
+import type { IpamStore, LoadedBlock } from './store-io.js';
+
+export interface AssignSettings {
+  readonly blockSelection: BlockSelection;
+  readonly strictAffinity: boolean;
+  /** Already defaulted: Calico's 0 means 20. */
+  readonly maxBlocksPerHost: number;
+}
+
+export interface AutoAssignRequest {
+  readonly num: number;
+  readonly handleID: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly host: string;
+  readonly hostLabels: Labels;
+  /** The pools the request may use, in order (`choosePools`). */
+  readonly pools: readonly Pool[];
+  /** Every pool, to find the pool of an affine block. */
+  readonly allPools: readonly Pool[];
+  readonly now: number;
+}
+
+export interface AutoAssignResult {
+  readonly ips: number[];
+  /** Calico's assignment messages (`No IPs available in pools: […]`). */
+  readonly msgs: string[];
+}
+
+function inAnyPool(pools: readonly Pool[], cidr: Cidr): boolean {
+  return pools.some((p) => cidrContains(p.cidr, cidr.network) && p.blockSize === cidr.prefix);
+}
+
+/**
+ * The node's affine blocks inside the request's pools; empty affine blocks of
+ * pools that no longer select the node are released on the way
+ * (`prepareAffinityBlocksForHost`).
+ */
+function affineBlocks(io: IpamStore, req: AutoAssignRequest): Cidr[] {
+  const out: Cidr[] = [];
+  for (const aff of io.affinitiesOf(req.host)) {
+    if (aff.spec.state === 'pendingDeletion') continue;
+    const parsed = parseCidr(aff.spec.cidr);
+    if (!parsed) continue;
+    const cidr: Cidr = { network: parsed.network, prefix: parsed.prefix };
+    if (inAnyPool(req.pools, cidr)) {
+      out.push(cidr);
+      continue;
+    }
+    const pool = req.allPools.find((p) => cidrContains(p.cidr, cidr.network));
+    if (pool && !pool.nodeSelector.matches(req.hostLabels)) {
+      releaseAffinity(io, req.host, cidr, { requireEmpty: true });
+    }
+  }
+  return out;
+}
+
+/** Takes what one block can give (Calico `assignFromExistingBlock`). */
+function assignFrom(
+  io: IpamStore,
+  loaded: LoadedBlock,
+  req: AutoAssignRequest,
+  num: number,
+  affinityCheck: boolean,
+): number[] {
+  const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
+  const got = loaded.block.autoAssign(num, attribute, { host: req.host, affinityCheck });
+  if (typeof got === 'string' || got.length === 0) return [];
+  io.incrementHandle(req.handleID, loaded.block.cidr, got.length);
+  io.writeBlock(loaded);
+  return got;
+}
+
+/**
+ * The block a node should claim next (`findUsableBlock`): walking each pool in
+ * the node's probe order, the first block that does not exist yet (or exists,
+ * affine to the node, with space); failing that, an empty block of another
+ * node old enough to reclaim. Undefined when there is none ("No Free Blocks").
+ */
+function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssignRequest): Cidr | undefined {
+  const empty: { cidr: Cidr; node: string | undefined; claimTime: string | undefined }[] = [];
+  for (const pool of req.pools) {
+    for (const cidr of blockCandidates(pool, req.host, settings.blockSelection)) {
+      const stored = io.storedBlock(cidr);
+      if (!stored) return cidr;
+      const spec = stored.spec;
+      if (spec.unallocated.length === 0) continue;
+      if (spec.affinity === hostAffinity(req.host)) return cidr;
+      if (spec.unallocated.length === spec.allocations.length) {
+        empty.push({ cidr, node: affinityNode(spec.affinity), claimTime: spec.affinityClaimTime });
+      }
+    }
+  }
+  for (const candidate of empty) {
+    if (!reclaimable(candidate.claimTime, req.now)) continue;
+    if (candidate.node === undefined) return candidate.cidr;
+    if (releaseAffinity(io, candidate.node, candidate.cidr, { requireEmpty: true })) return candidate.cidr;
+  }
+  return undefined;
+}
+
+/** Borrowing from any block with space, in probe order (step 4). */
+function borrow(
+  io: IpamStore,
+  settings: AssignSettings,
+  req: AutoAssignRequest,
+  result: AutoAssignResult,
+): void {
+  const exhausted: string[] = [];
+  for (const pool of req.pools) {
+    if (result.ips.length >= req.num) break;
+    let more = false;
+    for (const cidr of blockCandidates(pool, req.host, settings.blockSelection)) {
+      if (result.ips.length >= req.num) {
+        more = true;
+        break;
+      }
+      const stored = io.storedBlock(cidr);
+      if (!stored || stored.spec.unallocated.length === 0) continue;
+      const loaded = io.loadBlock(cidr);
+      if (loaded) result.ips.push(...assignFrom(io, loaded, req, req.num - result.ips.length, false));
+    }
+    if (!more && result.ips.length < req.num) exhausted.push(pool.cidrText);
+  }
+  if (exhausted.length > 0) result.msgs.push(`No IPs available in pools: [${exhausted.join(' ')}]`);
+}
+
+/** Assigns up to `req.num` addresses; see the module comment for the order. */
+export function autoAssign(
+  io: IpamStore,
+  settings: AssignSettings,
+  req: AutoAssignRequest,
+): AutoAssignResult {
+  const result: AutoAssignResult = { ips: [], msgs: [] };
+  const queue = affineBlocks(io, req);
+  let owned = queue.length;
+  while (result.ips.length < req.num) {
+    let loaded: LoadedBlock | undefined;
+    while (!loaded && queue.length > 0) {
+      const cidr = queue.shift() as Cidr;
+      const candidate = io.loadBlock(cidr) ?? claimBlock(io, cidr, req.host, req.now);
+      if (candidate.block.affinity !== hostAffinity(req.host)) io.deleteAffinity(req.host, cidr);
+      else if (candidate.block.numFree() >= 1) loaded = candidate;
+    }
+    if (!loaded) {
+      if (owned >= settings.maxBlocksPerHost) throw new BlockLimitError(settings.maxBlocksPerHost);
+      const cidr = findUsableBlock(io, settings, req);
+      if (!cidr) {
+        if (settings.strictAffinity)
+          result.msgs.push('No more free affine blocks and strict affinity enabled');
+        break;
+      }
+      loaded = claimBlock(io, cidr, req.host, req.now);
+      owned++;
+    }
+    const got = assignFrom(io, loaded, req, req.num - result.ips.length, settings.strictAffinity);
+    if (got.length === 0) {
+      result.msgs.push('Failed to assign IPs in newly allocated block');
+      break;
+    }
+    result.ips.push(...got);
+  }
+  if (!settings.strictAffinity && result.ips.length < req.num) borrow(io, settings, req, result);
+  return result;
+}
