@@ -1,0 +1,44 @@
+/**
+ * The safe in-pod command set, by name, filtered by what the image ships
+ * (`ToolSet`): `curl` is not found in a busybox image, as in reality.
+ */
+import type { CommandImpl } from '../context.js';
+import type { ToolSet } from '../toolset.js';
+import { BASIC_COMMANDS } from './basic.js';
+import { curl } from './curl.js';
+import { dig, nslookup } from './dns.js';
+import { FS_COMMANDS } from './fs.js';
+import { ip } from './ip.js';
+import { nc } from './nc.js';
+import { wget } from './wget.js';
+
+const BIN_DIRS = ['/bin/', '/usr/bin/', '/sbin/', '/usr/sbin/', '/usr/local/bin/', '/usr/local/sbin/'];
+
+/** The command called `name` (a bare name or a path in a bin directory), if the image has it. */
+export function findCommand(name: string, tools: ToolSet): CommandImpl | undefined {
+  const dir = BIN_DIRS.find((d) => name.startsWith(d));
+  const base = dir ? name.slice(dir.length) : name;
+  if (base.includes('/')) return undefined;
+  if (tools.shell === 'none') return undefined;
+  switch (base) {
+    case 'curl':
+      return tools.curl ? curl : undefined;
+    case 'wget':
+      return tools.wget ? wget : undefined;
+    case 'nc':
+    case 'netcat':
+      return tools.nc ? nc : undefined;
+    case 'nslookup':
+      return tools.nslookup ? nslookup : undefined;
+    case 'dig':
+      return tools.dig ? dig : undefined;
+    case 'ip':
+      return tools.ip ? ip : undefined;
+    default:
+      return Object.hasOwn(BASIC_COMMANDS, base)
+        ? BASIC_COMMANDS[base]
+        : Object.hasOwn(FS_COMMANDS, base)
+          ? FS_COMMANDS[base]
+          : undefined;
+  }
+}

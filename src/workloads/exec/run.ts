@@ -1,0 +1,118 @@
+/**
+ * Runs one command line in a simulated container, as the container runtime
+ * would exec it: a shell (`sh -c '…'`) runs scripts with the image's shell; any
+ * other argv[0] must be a tool the image ships, or the exec fails as runc fails
+ * it (`exec: "foo": executable file not found in $PATH`). Used by `netkube exec`,
+ * exec probes and agnhost's `/shell`.
+ */
+import type { ExecResult } from '../app-extras.js';
+import { findCommand } from './commands/index.js';
+import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
+import { Shell } from './shell.js';
+
+const SHELLS = new Set(['sh', '/bin/sh', 'ash', '/bin/ash', 'bash', '/bin/bash', '/usr/bin/bash']);
+
+/** The container side of a run, minus the per-run signal and sleep bound. */
+export type ExecHost = Omit<ExecSystem, 'signal' | 'maxSleepMs'>;
+
+export interface RunOptions {
+  /** The run is aborted after this long (`timedOut` is then set). */
+  readonly timeoutMs: number;
+  /** Longest single `sleep`. @default timeoutMs */
+  readonly maxSleepMs?: number;
+  readonly stdin?: string;
+  /** Aborts the run from outside (container killed). */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult extends ExecResult {
+  readonly timedOut: boolean;
+}
+
+/** The error text runc reports for a missing executable. */
+export function executableNotFound(name: string): string {
+  return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`;
+}
+
+function isShell(name: string, host: ExecHost): boolean {
+  if (!SHELLS.has(name) || host.tools.shell === 'none') return false;
+  return !name.endsWith('bash') || host.tools.shell === 'bash';
+}
+
+/** Executes `argv` with environment `env` in the container described by `host`. */
+export async function runInContainer(
+  host: ExecHost,
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+  options: RunOptions,
+): Promise<RunResult> {
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let timedOut = false;
+  const timer = host.clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  timer.unref();
+  const system: ExecSystem = {
+    ...host,
+    signal: controller.signal,
+    maxSleepMs: options.maxSleepMs ?? options.timeoutMs,
+  };
+  let stdout = '';
+  let stderr = '';
+  let combined = '';
+  const io = {
+    out: (t: string) => {
+      stdout += t;
+      combined += t;
+    },
+    err: (t: string) => {
+      stderr += t;
+      combined += t;
+    },
+  };
+  let exitCode: number;
+  try {
+    exitCode = await dispatch(system, argv, env, io, options.stdin ?? '');
+  } catch (err) {
+    if (!(err instanceof ExecAborted)) throw err;
+    exitCode = 137;
+  } finally {
+    host.clock.clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+  return { stdout, stderr, combined, exitCode, timedOut };
+}
+
+async function dispatch(
+  system: ExecSystem,
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+  io: { out(t: string): void; err(t: string): void },
+  stdin: string,
+): Promise<number> {
+  const [name = '', ...rest] = argv;
+  if (isShell(name, system)) {
+    const shell = new Shell(system, env, name);
+    const c = rest.indexOf('-c');
+    if (c >= 0) return shell.run(rest[c + 1] ?? '', io);
+    return shell.run(stdin, io);
+  }
+  const impl = findCommand(name, system.tools);
+  if (!impl) {
+    io.err(`${executableNotFound(name)}\n`);
+    return 126;
+  }
+  const ctx: CommandContext = {
+    argv,
+    stdin,
+    env: new Map(Object.entries(env)),
+    cwd: '/',
+    system,
+    out: io.out,
+    err: io.err,
+  };
+  return impl(ctx);
+}

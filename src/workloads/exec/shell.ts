@@ -1,0 +1,347 @@
+/**
+ * The shell of a simulated container (`/bin/sh -c …`): runs parsed scripts
+ * with the image's safe command set, word expansion, redirections to the
+ * virtual filesystem, and the error texts of the image's shell (busybox ash,
+ * dash or bash). Commands outside the set fail as not found; nothing is ever
+ * run on the host.
+ */
+import { arithmetic } from './arith.js';
+import { findCommand } from './commands/index.js';
+import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
+import { parseShell } from './shell-grammar.js';
+import { shellMessages } from './shell-messages.js';
+import type { Redirect, ShellNode, Word } from './shell-parse.js';
+
+/** Where a run's output goes. */
+export interface ShellIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+class ShellExit extends Error {
+  readonly code: number;
+
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}
+
+const DEV_OUT = new Set(['/dev/stdout', '/proc/1/fd/1', '/proc/self/fd/1', '/dev/fd/1']);
+const DEV_ERR = new Set(['/dev/stderr', '/proc/1/fd/2', '/proc/self/fd/2', '/dev/fd/2']);
+
+/** One shell process. Variables persist across `run` calls of the same instance. */
+export class Shell {
+  readonly #system: ExecSystem;
+  readonly #vars: Map<string, string>;
+  readonly #name: string;
+  #status = 0;
+  #cwd = '/';
+  #background: Array<Promise<unknown>> = [];
+
+  constructor(system: ExecSystem, env: Readonly<Record<string, string>>, name = 'sh') {
+    this.#system = system;
+    this.#vars = new Map(Object.entries(env));
+    this.#name = name;
+  }
+
+  /** Runs a script; resolves with its exit status. Rejects only with `ExecAborted`. */
+  async run(script: string, io: ShellIO): Promise<number> {
+    const msg = shellMessages(this.#system.tools.shell, this.#name);
+    if (script.trim() === '') return 0;
+    const parsed = parseShell(script);
+    if (!parsed.ok) {
+      io.err(msg.syntax(parsed.unexpected, script));
+      return 2;
+    }
+    try {
+      this.#status = await this.#exec(parsed.node, io, '');
+      await Promise.all(this.#background);
+    } catch (err) {
+      if (err instanceof ShellExit) return err.code;
+      throw err;
+    }
+    return this.#status;
+  }
+
+  async #exec(node: ShellNode, io: ShellIO, stdin: string): Promise<number> {
+    if (this.#system.signal.aborted) throw new ExecAborted();
+    switch (node.kind) {
+      case 'simple':
+        return this.#simple(node, io, stdin);
+      case 'pipeline':
+        return this.#pipeline(node.commands, node.negate, io, stdin);
+      case 'and-or': {
+        let status = await this.#exec(node.first, io, stdin);
+        for (const { op, node: next } of node.rest) {
+          if ((op === '&&' && status === 0) || (op === '||' && status !== 0))
+            status = await this.#exec(next, io, stdin);
+        }
+        return this.#set(status);
+      }
+      case 'list': {
+        let status = 0;
+        for (const item of node.items) {
+          if (item.background) {
+            const job = this.#exec(item.node, io, '').catch((err: unknown) => {
+              if (!(err instanceof ShellExit)) throw err;
+            });
+            this.#background.push(job);
+            status = 0;
+          } else status = await this.#exec(item.node, io, stdin);
+          this.#set(status);
+        }
+        return status;
+      }
+      case 'loop': {
+        let status = 0;
+        for (;;) {
+          const cond = await this.#exec(node.cond, io, stdin);
+          if ((cond === 0) === node.until) break;
+          status = await this.#exec(node.body, io, stdin);
+          await Promise.resolve();
+        }
+        return this.#set(status);
+      }
+      case 'for': {
+        let status = 0;
+        const items = node.items ? (await Promise.all(node.items.map((w) => this.#expand(w)))).flat() : [];
+        for (const item of items) {
+          this.#vars.set(node.name, item);
+          status = await this.#exec(node.body, io, stdin);
+        }
+        return this.#set(status);
+      }
+      case 'if': {
+        for (const branch of node.branches) {
+          if ((await this.#exec(branch.cond, io, stdin)) === 0)
+            return this.#set(await this.#exec(branch.body, io, stdin));
+        }
+        return this.#set(node.otherwise ? await this.#exec(node.otherwise, io, stdin) : 0);
+      }
+      case 'group':
+        return this.#set(await this.#exec(node.body, io, stdin));
+    }
+  }
+
+  #set(status: number): number {
+    this.#status = status;
+    return status;
+  }
+
+  async #pipeline(
+    commands: readonly ShellNode[],
+    negate: boolean,
+    io: ShellIO,
+    stdin: string,
+  ): Promise<number> {
+    let input = stdin;
+    let status = 0;
+    for (let i = 0; i < commands.length; i++) {
+      const last = i === commands.length - 1;
+      let captured = '';
+      const stage: ShellIO = last ? io : { out: (t) => (captured += t), err: io.err };
+      status = await this.#exec(commands[i] as ShellNode, stage, input);
+      input = captured;
+    }
+    return this.#set(negate ? (status === 0 ? 1 : 0) : status);
+  }
+
+  async #simple(node: Extract<ShellNode, { kind: 'simple' }>, io: ShellIO, stdin: string): Promise<number> {
+    const msg = shellMessages(this.#system.tools.shell, this.#name);
+    const argv = (await Promise.all(node.words.map((w) => this.#expand(w)))).flat();
+    const assigned = await Promise.all(
+      node.assigns.map(async (a) => [a.name, (await this.#expand(a.value, false)).join('')] as const),
+    );
+    if (argv.length === 0) {
+      for (const [k, v] of assigned) this.#vars.set(k, v);
+      return this.#set(0);
+    }
+    const redir = await this.#redirect(node.redirects, io, stdin);
+    if (typeof redir === 'string') {
+      io.err(redir);
+      return this.#set(redir.includes('not found') ? 127 : 2);
+    }
+    const env = new Map(this.#vars);
+    for (const [k, v] of assigned) env.set(k, v);
+    const status = await this.#invoke(argv, env, redir.io, redir.stdin, msg);
+    redir.commit();
+    return this.#set(status);
+  }
+
+  async #invoke(
+    argv: string[],
+    env: Map<string, string>,
+    io: ShellIO,
+    stdin: string,
+    msg: ReturnType<typeof shellMessages>,
+  ): Promise<number> {
+    const [name = '', ...rest] = argv;
+    switch (name) {
+      case 'exit':
+        throw new ShellExit(rest[0] === undefined ? this.#status : Number(rest[0]) & 255);
+      case 'cd': {
+        const target = rest[0] ?? '/root';
+        if (this.#system.fs.stat(target)?.kind !== 'dir') {
+          io.err(msg.cd(target));
+          return 2;
+        }
+        this.#cwd = target.startsWith('/') ? target : `${this.#cwd}/${target}`;
+        return 0;
+      }
+      case 'export':
+        for (const a of rest) {
+          const eq = a.indexOf('=');
+          if (eq > 0) this.#vars.set(a.slice(0, eq), a.slice(eq + 1));
+        }
+        return 0;
+      case 'unset':
+        for (const a of rest) this.#vars.delete(a);
+        return 0;
+      case ':':
+      case 'set':
+      case 'trap':
+        return 0;
+      case 'wait':
+        await Promise.all(this.#background);
+        return 0;
+      default:
+    }
+    const impl = findCommand(name, this.#system.tools);
+    if (!impl) {
+      io.err(msg.notFound(name));
+      return 127;
+    }
+    const ctx: CommandContext = {
+      argv,
+      stdin,
+      env,
+      cwd: this.#cwd,
+      system: this.#system,
+      out: (t) => io.out(t),
+      err: (t) => io.err(t),
+    };
+    return impl(ctx);
+  }
+
+  async #redirect(
+    redirects: readonly Redirect[],
+    io: ShellIO,
+    stdin: string,
+  ): Promise<{ io: ShellIO; stdin: string; commit(): void } | string> {
+    const msg = shellMessages(this.#system.tools.shell, this.#name);
+    const sinks: Array<{ path: string; append: boolean; text: string }> = [];
+    let out: (t: string) => void = (t) => io.out(t);
+    let err: (t: string) => void = (t) => io.err(t);
+    let input = stdin;
+    for (const r of redirects) {
+      const target = (await this.#expand(r.target, false)).join('');
+      if (r.op === '>&') {
+        const to = target === '2' ? err : target === '1' ? out : undefined;
+        if (to && r.fd === 1) out = to;
+        else if (to && r.fd === 2) err = to;
+        continue;
+      }
+      if (r.op === '<') {
+        const data = target === '/dev/null' ? Buffer.alloc(0) : this.#system.fs.read(target);
+        if (typeof data === 'string') return msg.cantOpen(target);
+        input = data.toString('utf8');
+        continue;
+      }
+      let write: (t: string) => void;
+      if (target === '/dev/null') write = () => {};
+      else if (DEV_OUT.has(target)) write = (t) => io.out(t);
+      else if (DEV_ERR.has(target)) write = (t) => io.err(t);
+      else {
+        const sink = { path: target, append: r.op === '>>', text: '' };
+        const failure = this.#system.fs.write(target, '', sink.append);
+        if (failure) return msg.cantCreate(target, failure);
+        sinks.push(sink);
+        write = (t) => {
+          sink.text += t;
+        };
+      }
+      if (r.fd === 2) err = write;
+      else out = write;
+    }
+    return {
+      io: { out: (t) => out(t), err: (t) => err(t) },
+      stdin: input,
+      commit: () => {
+        for (const s of sinks) this.#system.fs.write(s.path, s.text, true);
+      },
+    };
+  }
+
+  /** Expands a word into fields (`split` false: one field, as in assignments and redirect targets). */
+  async #expand(word: Word, split = true): Promise<string[]> {
+    const fields: string[] = [];
+    let cur = '';
+    let has = false;
+    const pushSplit = (value: string) => {
+      const pieces = value.split(/[ \t\n]+/);
+      pieces.forEach((piece, i) => {
+        if (i > 0) {
+          if (has || cur !== '') fields.push(cur);
+          cur = '';
+          has = false;
+        }
+        if (piece !== '') {
+          cur += piece;
+          has = true;
+        }
+      });
+    };
+    for (const part of word) {
+      let value: string;
+      let quoted: boolean;
+      switch (part.kind) {
+        case 'lit':
+          cur += part.text;
+          has ||= part.quoted || part.text !== '';
+          continue;
+        case 'var':
+          value = this.#var(part.name);
+          if (value === '' && part.fallback) value = (await this.#expand(part.fallback, false)).join('');
+          quoted = part.quoted;
+          break;
+        case 'cmd':
+          value = await this.#substitute(part.script);
+          quoted = part.quoted;
+          break;
+        case 'arith':
+          value = String(arithmetic(part.expr, (n) => this.#var(n)));
+          quoted = true;
+          break;
+      }
+      if (quoted || !split) {
+        cur += value;
+        has = has || quoted || value !== '';
+      } else pushSplit(value);
+    }
+    if (has || cur !== '') fields.push(cur);
+    return fields;
+  }
+
+  #var(name: string): string {
+    switch (name) {
+      case '?':
+        return String(this.#status);
+      case '$':
+        return '1';
+      case '#':
+        return '0';
+      case '0':
+        return this.#name;
+      default:
+        return this.#vars.get(name) ?? '';
+    }
+  }
+
+  async #substitute(script: string): Promise<string> {
+    const sub = new Shell(this.#system, Object.fromEntries(this.#vars), this.#name);
+    let text = '';
+    this.#status = await sub.run(script, { out: (t) => (text += t), err: () => {} });
+    return text.replace(/\n+$/, '');
+  }
+}

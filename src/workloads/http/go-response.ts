@@ -1,0 +1,326 @@
+/**
+ * Go's `http.ResponseWriter` as the real server writes it on the wire
+ * (net/http `chunkWriter.writeHeader`): handler headers sorted by key, then
+ * `Date`, `Content-Length`, sniffed `Content-Type`, `Connection`,
+ * `Transfer-Encoding`; bodies up to 2048 bytes get a Content-Length, longer ones
+ * go out chunked in 2048-byte flushes (HTTP/1.0: close-delimited).
+ */
+import type { ServerResponse } from 'node:http';
+import { httpDate } from '../go/format.js';
+import type { GoHeader, GoRequest } from './go-request.js';
+import { writeExactHead } from './host.js';
+import { bodyAllowedForStatus, goStatusLine, goStatusText } from './status-text.js';
+
+/** Go's `bufferBeforeChunkingSize`. */
+const BUFFER_SIZE = 2048;
+
+const BINARY_BYTE = (b: number) =>
+  b <= 0x08 || b === 0x0b || (b >= 0x0e && b <= 0x1a) || (b >= 0x1c && b <= 0x1f);
+const HTML_SIGNATURES = [
+  '<!DOCTYPE HTML',
+  '<HTML',
+  '<HEAD',
+  '<SCRIPT',
+  '<IFRAME',
+  '<H1',
+  '<DIV',
+  '<FONT',
+  '<TABLE',
+  '<A',
+  '<STYLE',
+  '<TITLE',
+  '<B',
+  '<BODY',
+  '<BR',
+  '<P',
+  '<!--',
+];
+
+/** `http.DetectContentType` for the content simulated apps send (HTML, XML, text, binary). */
+export function detectContentType(data: Buffer): string {
+  const head = data.subarray(0, 512);
+  let i = 0;
+  while (i < head.length && [0x09, 0x0a, 0x0c, 0x0d, 0x20].includes(head[i] ?? 0)) i++;
+  const text = head.subarray(i).toString('latin1');
+  const upper = text.toUpperCase();
+  for (const sig of HTML_SIGNATURES) {
+    const next = upper.charCodeAt(sig.length);
+    if (upper.startsWith(sig) && (next === 0x20 || next === 0x3e)) return 'text/html; charset=utf-8';
+  }
+  if (text.startsWith('<?xml')) return 'text/xml; charset=utf-8';
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'text/plain; charset=utf-16be';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'text/plain; charset=utf-16le';
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'text/plain; charset=utf-8';
+  for (const b of head) if (BINARY_BYTE(b)) return 'application/octet-stream';
+  return 'text/plain; charset=utf-8';
+}
+
+/**
+ * One response of a simulated Go handler. Call `set`/`add`, `writeHeader`,
+ * `write`, then `finish()` exactly once when the handler returns.
+ */
+export class GoResponseWriter {
+  readonly header: GoHeader = new Map();
+  #status = 0;
+  #buffer: Buffer[] = [];
+  #buffered = 0;
+  #headSent = false;
+  #finished = false;
+  #written = 0;
+  #lastWrite = 0;
+  readonly #req: GoRequest;
+  readonly #res: ServerResponse;
+  readonly #now: () => number;
+
+  constructor(req: GoRequest, res: ServerResponse, now: () => number) {
+    this.#req = req;
+    this.#res = res;
+    this.#now = now;
+  }
+
+  /** `w.Header().Set`. */
+  set(key: string, value: string): void {
+    this.header.set(key, [value]);
+  }
+
+  /** `w.Header().Add`. */
+  add(key: string, value: string): void {
+    this.header.set(key, [...(this.header.get(key) ?? []), value]);
+  }
+
+  /** `w.WriteHeader`: the first call wins. */
+  writeHeader(code: number): void {
+    if (this.#status === 0) this.#status = code;
+  }
+
+  /** Status sent (200 if the handler wrote without `WriteHeader`, 0 if nothing yet). */
+  get status(): number {
+    return this.#status;
+  }
+
+  /** Body bytes accepted so far, and the size of the last `Write` (http-echo logs it). */
+  get bytesWritten(): number {
+    return this.#written;
+  }
+
+  get lastWriteLength(): number {
+    return this.#lastWrite;
+  }
+
+  /** `w.Write` / `fmt.Fprint(w, …)`. */
+  write(data: string | Buffer): void {
+    if (this.#finished) return;
+    const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (this.#status === 0) this.#status = 200;
+    this.#lastWrite = chunk.length;
+    if (!bodyAllowedForStatus(this.#status)) return;
+    this.#written += chunk.length;
+    let rest = chunk;
+    while (rest.length > BUFFER_SIZE - this.#buffered) {
+      if (this.#buffered === 0) {
+        this.#flushHead(false);
+        this.#res.write(rest);
+        return;
+      }
+      const n = BUFFER_SIZE - this.#buffered;
+      this.#buffer.push(rest.subarray(0, n));
+      this.#buffered += n;
+      rest = rest.subarray(n);
+      this.#flush();
+    }
+    if (rest.length > 0) {
+      this.#buffer.push(rest);
+      this.#buffered += rest.length;
+    }
+  }
+
+  /** `Flush`: sends the head now (chunked when no length is set) and any buffered body. */
+  flush(): void {
+    if (this.#status === 0) this.#status = 200;
+    this.#flushHead(false);
+    this.#flush();
+  }
+
+  /** Whether Node can take more data now (for streamed bodies). */
+  get writable(): boolean {
+    return !this.#res.writableNeedDrain;
+  }
+
+  /** Resolves when the connection drains (backpressure for streamed bodies). */
+  drained(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.#res.writableNeedDrain) resolve();
+      else this.#res.once('drain', () => resolve());
+    });
+  }
+
+  /** The handler returned: send what remains. Idempotent. */
+  finish(): void {
+    if (this.#finished) return;
+    if (this.#status === 0) this.#status = 200;
+    if (!this.#headSent) {
+      const body = Buffer.concat(this.#buffer);
+      this.#buffer = [];
+      this.#buffered = 0;
+      this.#finished = true;
+      this.#flushHead(true, body);
+      this.#res.end(body);
+      return;
+    }
+    this.#finished = true;
+    this.#flush();
+    this.#res.end();
+  }
+
+  #flush(): void {
+    if (this.#buffered === 0) return;
+    this.#flushHead(false);
+    const chunk = Buffer.concat(this.#buffer);
+    this.#buffer = [];
+    this.#buffered = 0;
+    this.#res.write(chunk);
+  }
+
+  #flushHead(handlerDone: boolean, body?: Buffer): void {
+    if (this.#headSent) return;
+    this.#headSent = true;
+    const { head, contentLength, close } = this.#buildHead(handlerDone, body ?? Buffer.concat(this.#buffer));
+    writeExactHead(this.#res, this.#status, head, { contentLength, close });
+  }
+
+  #buildHead(
+    handlerDone: boolean,
+    p: Buffer,
+  ): { head: string; contentLength: number | undefined; close: boolean } {
+    const req = this.#req;
+    const code = this.#status;
+    const header = new Map(this.header);
+    const isHead = req.method === 'HEAD';
+    const explicitCL = header.get('Content-Length')?.[0];
+    let contentLength: number | undefined = explicitCL === undefined ? undefined : Number(explicitCL);
+    let setCL: number | undefined;
+    if (
+      handlerDone &&
+      bodyAllowedForStatus(code) &&
+      contentLength === undefined &&
+      (!isHead || p.length > 0)
+    ) {
+      setCL = p.length;
+      contentLength = p.length;
+    }
+    let connection = '';
+    let close = false;
+    if (req.http10KeepAlive && (isHead || contentLength !== undefined || !bodyAllowedForStatus(code))) {
+      if (!header.has('Connection')) connection = 'keep-alive';
+    } else if (!req.http11 || req.close) close = true;
+    if (header.get('Connection')?.[0] === 'close') close = true;
+    let contentType = '';
+    if (bodyAllowedForStatus(code)) {
+      if (!header.has('Content-Type') && !header.get('Content-Encoding')?.[0] && p.length > 0) {
+        contentType = detectContentType(p);
+      }
+    } else {
+      const suppressed =
+        code === 304
+          ? ['Content-Type', 'Content-Length', 'Transfer-Encoding']
+          : ['Content-Length', 'Transfer-Encoding'];
+      for (const k of suppressed) header.delete(k);
+      contentLength = undefined;
+    }
+    let transferEncoding = '';
+    if (isHead || !bodyAllowedForStatus(code)) header.delete('Transfer-Encoding');
+    else if (contentLength !== undefined) header.delete('Transfer-Encoding');
+    else if (req.http11) transferEncoding = 'chunked';
+    else close = true;
+    if (close && !(header.get('Connection') ?? []).some((v) => v.toLowerCase().includes('close'))) {
+      header.delete('Connection');
+      if (req.http11) connection = 'close';
+    }
+    const lines = [goStatusLine(code, req.http11)];
+    for (const key of [...header.keys()].sort()) {
+      for (const v of header.get(key) ?? []) lines.push(`${key}: ${v.replace(/[\r\n]+/g, ' ').trim()}`);
+    }
+    if (!header.has('Date')) lines.push(`Date: ${httpDate(this.#now())}`);
+    if (setCL !== undefined) lines.push(`Content-Length: ${setCL}`);
+    if (contentType) lines.push(`Content-Type: ${contentType}`);
+    if (connection) lines.push(`Connection: ${connection}`);
+    if (transferEncoding) lines.push(`Transfer-Encoding: ${transferEncoding}`);
+    return { head: lines.join('\r\n'), contentLength: isHead ? undefined : contentLength, close };
+  }
+}
+
+/** `http.Error(w, text, code)`: plain text, nosniff, trailing newline. */
+export function goError(w: GoResponseWriter, text: string, code: number): void {
+  w.header.delete('Content-Length');
+  w.set('Content-Type', 'text/plain; charset=utf-8');
+  w.set('X-Content-Type-Options', 'nosniff');
+  w.writeHeader(code);
+  w.write(`${text}\n`);
+}
+
+function cleanPath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join('/')}`;
+}
+
+function htmlEscape(s: string): string {
+  return s.replace(
+    /[&'<>"]/g,
+    (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;' })[c] ?? c,
+  );
+}
+
+/** `http.Redirect(w, r, url, code)`, including Go's relative-path resolution and HTML body for GET. */
+export function goRedirect(w: GoResponseWriter, req: GoRequest, url: string, code: number): void {
+  let target = url;
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(target) && !target.startsWith('//')) {
+    if (target === '' || !target.startsWith('/')) {
+      const dir = req.path.slice(0, req.path.lastIndexOf('/') + 1) || '/';
+      target = dir + target;
+    }
+    const q = target.indexOf('?');
+    const query = q < 0 ? '' : target.slice(q);
+    const pathOnly = q < 0 ? target : target.slice(0, q);
+    let cleaned = cleanPath(pathOnly);
+    if (pathOnly.endsWith('/') && !cleaned.endsWith('/')) cleaned += '/';
+    target = cleaned + query;
+  }
+  const hadCT = w.header.has('Content-Type');
+  w.set(
+    'Location',
+    target.replace(/[^\x20-\x7e]/gu, (c) => encodeURIComponent(c)),
+  );
+  if (!hadCT && (req.method === 'GET' || req.method === 'HEAD'))
+    w.set('Content-Type', 'text/html; charset=utf-8');
+  w.writeHeader(code);
+  if (!hadCT && req.method === 'GET')
+    w.write(`<a href="${htmlEscape(target)}">${goStatusText(code)}</a>.\n\n`);
+}
+
+/** Go's answer to a request the server could not parse (`conn.serve` error path). */
+export function goBadRequest(kind: 'malformed' | 'header-too-large' | 'bad-transfer-encoding'): string {
+  const headers = '\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n';
+  switch (kind) {
+    case 'header-too-large':
+      return `HTTP/1.1 431 Request Header Fields Too Large${headers}431 Request Header Fields Too Large`;
+    case 'bad-transfer-encoding':
+      return `HTTP/1.1 501 Not Implemented${headers}Unsupported transfer encoding`;
+    case 'malformed':
+      return `HTTP/1.1 400 Bad Request${headers}400 Bad Request`;
+  }
+}
+
+/** Go's `ServeMux` cleans paths: `//a/../b` is answered with a 301 to `/b`. Returns the clean path or undefined. */
+export function goMuxRedirectTarget(req: GoRequest): string | undefined {
+  if (req.method === 'CONNECT') return undefined;
+  let clean = cleanPath(req.path);
+  if (req.path.endsWith('/') && clean !== '/') clean += '/';
+  if (clean === req.path) return undefined;
+  return req.rawQuery === '' ? clean : `${clean}?${req.rawQuery}`;
+}
