@@ -74,13 +74,47 @@ export const fieldError = {
   }),
 };
 
+/**
+ * A value already rendered as Go prints it (`%#v` of a struct, a typed slice):
+ * `formatFieldValue` prints its text verbatim. Validators use it where
+ * apimachinery reports a Go value, e.g. `spec.selector: Invalid value:
+ * v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable`.
+ */
+export interface GoLiteral {
+  readonly goLiteral: string;
+}
+
+/** Wraps Go-rendered text so that `formatFieldValue` prints it as is. */
+export function goLiteral(text: string): GoLiteral {
+  return { goLiteral: text };
+}
+
+function isGoLiteral(value: unknown): value is GoLiteral {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { goLiteral?: unknown }).goLiteral === 'string' &&
+    Object.keys(value).length === 1
+  );
+}
+
 /** Renders a value as Go's `%#v`-ish form apimachinery uses in messages. */
 export function formatFieldValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (isGoLiteral(value)) return value.goLiteral;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
-  if (Array.isArray(value)) return `[]${value.length ? `{${value.map(formatFieldValue).join(', ')}}` : '{}'}`;
+  if (Array.isArray(value)) {
+    // Go's %#v of a slice names its element type: []string{"10.96.0.5"}.
+    const type =
+      value.length && value.every((v) => typeof v === 'string')
+        ? 'string'
+        : value.every((v) => typeof v === 'number')
+          ? 'int32'
+          : 'interface {}';
+    return `[]${type}{${value.map(formatFieldValue).join(', ')}}`;
+  }
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.every(([, v]) => typeof v === 'string')) {

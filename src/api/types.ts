@@ -4,31 +4,63 @@
  */
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 
-export type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 export type {
+  Deployment,
+  DeploymentCondition,
+  DeploymentSpec,
+  DeploymentStatus,
+  DeploymentStrategy,
+  ReplicaSet,
+  ReplicaSetCondition,
+  ReplicaSetSpec,
+  ReplicaSetStatus,
+} from 'kubernetes-types/apps/v1.js';
+export type { Lease } from 'kubernetes-types/coordination/v1.js';
+export type {
+  Affinity,
   ConfigMap,
   Container,
   ContainerPort,
+  ContainerState,
+  ContainerStateRunning,
+  ContainerStateTerminated,
+  ContainerStateWaiting,
   ContainerStatus,
   EndpointAddress,
+  EndpointPort as CoreEndpointPort,
+  EndpointSubset,
   Endpoints,
+  EnvVar,
   Event,
+  EventSource,
+  HTTPGetAction,
   Namespace,
+  NamespaceStatus,
   Node,
+  NodeAddress,
   NodeCondition,
+  NodeSpec,
+  NodeStatus,
+  NodeSystemInfo,
   ObjectReference,
   Pod,
   PodCondition,
+  PodIP,
   PodSpec,
+  PodStatus,
   PodTemplateSpec,
   Probe,
+  ResourceRequirements,
   Secret,
   Service,
   ServicePort,
+  ServiceSpec,
+  ServiceStatus,
+  Taint,
   Toleration,
+  Volume,
 } from 'kubernetes-types/core/v1.js';
 export type { Endpoint, EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-export type { Lease } from 'kubernetes-types/coordination/v1.js';
 export type {
   LabelSelector,
   LabelSelectorRequirement,
@@ -40,9 +72,15 @@ export type {
 export type {
   HTTPIngressPath,
   Ingress,
+  IngressBackend,
   IngressClass,
   IngressRule,
+  IngressSpec,
+  IngressTLS,
   NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicySpec,
 } from 'kubernetes-types/networking/v1.js';
 
 /**
