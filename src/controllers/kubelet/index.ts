@@ -5,7 +5,7 @@ export { Kubelet, type KubeletConfig } from './kubelet.js';
 export { Kubelets, type KubeletsConfig } from './kubelets.js';
 export { NODE_LEASE_NAMESPACE } from './node-agent.js';
 export type { NodeVersions } from './node-status.js';
-export { POD_NODE_INDEX, PodDispatcher, podsOnNode } from './pod-source.js';
+export { POD_NODE_INDEX, PodDispatcher, podsOnNode, type StoredPod } from './pod-source.js';
 export { generatePodStatus, podPhase, qosClass } from './pod-status.js';
 export type {
   ContainerHandle,
