@@ -107,6 +107,6 @@ export function endpointChains(
       rule([...base, { kind: 'source', address: ep.ip }], jump(KUBE_MARK_MASQ), svc.nameString),
       rule(dnatMatches, { kind: 'dnat', ip: ep.ip, port: ep.port }, svc.nameString),
     ];
-    return { name, rules, humanName: `${svc.nameString} -> ${ep.endpoint}` };
+    return { name, rules, humanName: svc.nameString };
   });
 }

@@ -80,7 +80,7 @@ export function endpointChains(plan: ServicePortPlan, names: NftServiceNames): C
         svc.nameString,
       ),
     );
-    return { name: n.chain, rules, humanName: `${svc.nameString} -> ${ep.endpoint}` };
+    return { name: n.chain, rules, humanName: svc.nameString };
   });
 }
 
