@@ -66,8 +66,9 @@ export async function runDescribe(
       if (isNotFound(err) && args.length === 2 && target && !args[0]?.includes('/')) {
         const matches = (await listNames(ctx, target.info, opts)).filter((i) => i.name.startsWith(item.name));
         if (matches.length === 0) throw err;
+        // kubectl's DescribeMatchingResources: each description followed by one newline.
         for (const m of matches)
-          print(await describeObject(client, m.info, m.namespace, m.name, ctx.clock.now()));
+          ctx.out(`${await describeObject(client, m.info, m.namespace, m.name, ctx.clock.now())}\n`);
         continue;
       }
       errors.push(err);
