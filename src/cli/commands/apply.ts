@@ -33,8 +33,9 @@ interface ApplyResponse {
 }
 
 /** `Deployment default/web` / `Namespace shop`: how a problem names its object. */
-function objectLabel(o: KubeObject): string {
-  const ns = o.metadata.namespace;
+function objectLabel(item: SourcedObject, defaultNamespace: string): string {
+  const o: KubeObject = item.object;
+  const ns = item.info.namespaced ? (o.metadata.namespace ?? defaultNamespace) : undefined;
   return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
 }
 
@@ -42,7 +43,11 @@ function objectLabel(o: KubeObject): string {
  * Maps a rejected apply to one line per cause, located by the cause's
  * `objects[<index>].<field>` path; undefined when the Status names no object.
  */
-export function applyProblems(err: StatusError, sent: readonly SourcedObject[]): string[] | undefined {
+export function applyProblems(
+  err: StatusError,
+  sent: readonly SourcedObject[],
+  defaultNamespace: string,
+): string[] | undefined {
   const causes = err.details?.causes ?? [];
   const lines: string[] = [];
   for (const cause of causes) {
@@ -51,7 +56,10 @@ export function applyProblems(err: StatusError, sent: readonly SourcedObject[]):
     if (!m || !item) return undefined;
     const field = m[2] ? `${m[2]}: ` : '';
     lines.push(
-      formatProblem({ ...item.source, message: `${objectLabel(item.object)}: ${field}${cause.message}` }),
+      formatProblem({
+        ...item.source,
+        message: `${objectLabel(item, defaultNamespace)}: ${field}${cause.message}`,
+      }),
     );
   }
   return lines.length > 0 ? lines : undefined;
@@ -90,7 +98,7 @@ export async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<voi
       },
     });
   } catch (err) {
-    const lines = err instanceof StatusError ? applyProblems(err, objects) : undefined;
+    const lines = err instanceof StatusError ? applyProblems(err, objects, ctx.namespace) : undefined;
     if (lines) throw new ManifestProblems(lines);
     throw err;
   }
