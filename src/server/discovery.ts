@@ -5,7 +5,7 @@
  * categories, singular names and subresources come from `api/resources.ts`.
  * Pure: the server only picks the document and serialises it.
  */
-import { apiVersionOf, RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { apiVersionOf, RESOURCES, type ResourceInfo } from '../api/index.js';
 
 /** The exact content type client-go recognises as aggregated discovery v2. */
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE =

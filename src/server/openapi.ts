@@ -8,7 +8,7 @@
  * compiled-in types. No schemas are served, so `kubectl explain` is not
  * supported; `/openapi/v2` stays 404, which kubectl tolerates.
  */
-import { RESOURCES } from '../api/resources.js';
+import { RESOURCES } from '../api/index.js';
 import { groupVersions } from './discovery.js';
 
 function gvPath(group: string, version: string): string {

@@ -2,7 +2,7 @@
  * Node, Namespace, Event and Lease printers (upstream `printNode`,
  * `printNamespace`, `printEvent`, `printLease`).
  */
-import type { Event, KubeObject, Lease, Namespace, Node, Typed } from '../../api/types.js';
+import type { Event, KubeObject, Lease, Namespace, Node, Typed } from '../../api/index.js';
 import { since } from './format.js';
 import { AGE_COLUMN, column, type KindPrinter, NAME_COLUMN, type PrintedRow, text, WIDE } from './types.js';
 

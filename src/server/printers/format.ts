@@ -4,8 +4,8 @@
  * (`translateTimestampSince`, `LabelSelectorAsSelector(...).String()`,
  * `FormatLabelSelector`, `layoutContainerCells`, `listWithMoreString`).
  */
-import type { LabelSelector } from '../../api/types.js';
-import { humanDuration } from '../../util/duration.js';
+import type { LabelSelector } from '../../api/index.js';
+import { humanDuration } from '../../util/index.js';
 
 /** Milliseconds of an RFC 3339 timestamp; undefined when absent or unparsable (Go's zero time). */
 export function timeOf(ts: string | null | undefined): number | undefined {

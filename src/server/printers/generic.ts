@@ -5,7 +5,7 @@
  * columns), and the apiserver's default Table (`Name`, `Created At`) for a
  * kind without a printer.
  */
-import type { ConfigMap, KubeObject, Secret, Typed } from '../../api/types.js';
+import type { ConfigMap, KubeObject, Secret, Typed } from '../../api/index.js';
 import { since, timeOf } from './format.js';
 import { AGE_COLUMN, column, type KindPrinter, NAME_COLUMN, type PrintedRow } from './types.js';
 

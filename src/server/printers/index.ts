@@ -5,8 +5,7 @@
  * `api/resources.ts`. The API server answers `Accept: …;as=Table` with them;
  * the netkube CLI renders the same Tables, so both print what kubectl prints.
  */
-import { CALICO_GROUP, resourceForKind } from '../../api/resources.js';
-import type { KubeObject } from '../../api/types.js';
+import { CALICO_GROUP, type KubeObject, resourceForKind } from '../../api/index.js';
 import { eventPrinter, leasePrinter, namespacePrinter, nodePrinter } from './cluster.js';
 import { configMapPrinter, customResourcePrinter, defaultPrinter, secretPrinter } from './generic.js';
 import { ingressClassPrinter, ingressPrinter, networkPolicyPrinter } from './networking.js';

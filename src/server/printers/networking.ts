@@ -9,7 +9,7 @@ import type {
   KubeObject,
   NetworkPolicy,
   Typed,
-} from '../../api/types.js';
+} from '../../api/index.js';
 import { formatLabelSelector, loadBalancerText, since } from './format.js';
 import { AGE_COLUMN, column, type KindPrinter, NAME_COLUMN, type PrintedRow, text } from './types.js';
 

@@ -5,7 +5,7 @@
  * container waiting/terminated reasons, and `Terminating` while a deletion is
  * pending; RESTARTS adds `(5m ago)` from the latest termination.
  */
-import type { ContainerStatus, KubeObject, Pod, Typed } from '../../api/types.js';
+import type { ContainerStatus, KubeObject, Pod, Typed } from '../../api/index.js';
 import { since, timeOf } from './format.js';
 import {
   AGE_COLUMN,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RESOURCES } from '../../api/resources.js';
-import type { KubeObject } from '../../api/types.js';
+import { type KubeObject, RESOURCES } from '../../api/index.js';
 import { columnsFor, printRow, printTable } from './index.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');

@@ -2,8 +2,14 @@
  * Service, Endpoints and EndpointSlice printers (upstream `printService`,
  * `printEndpoints`, `printEndpointSlice`).
  */
-import { formatLabels } from '../../api/labels.js';
-import type { EndpointSlice, Endpoints, KubeObject, Service, Typed } from '../../api/types.js';
+import {
+  type EndpointSlice,
+  type Endpoints,
+  formatLabels,
+  type KubeObject,
+  type Service,
+  type Typed,
+} from '../../api/index.js';
 import { listWithMore, loadBalancerText, since } from './format.js';
 import { AGE_COLUMN, column, type KindPrinter, NAME_COLUMN, type PrintedRow, WIDE } from './types.js';
 

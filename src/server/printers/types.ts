@@ -2,7 +2,7 @@
  * The `meta.k8s.io/v1` Table shapes (apimachinery `metav1.Table`) and the
  * per-kind printer contract. A printer is pure: object and "now" in, cells out.
  */
-import type { KubeObject } from '../../api/types.js';
+import type { KubeObject } from '../../api/index.js';
 import { DESCRIPTIONS, type DescriptionKey } from './descriptions.js';
 
 export interface TableColumnDefinition {

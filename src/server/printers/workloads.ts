@@ -2,7 +2,7 @@
  * Deployment and ReplicaSet printers (upstream `printDeployment`,
  * `printReplicaSet`). `spec.replicas` defaults to 1 as the API server defaults it.
  */
-import type { Deployment, KubeObject, ReplicaSet, Typed } from '../../api/types.js';
+import type { Deployment, KubeObject, ReplicaSet, Typed } from '../../api/index.js';
 import { containerCells, formatLabelSelector, labelSelectorString, since } from './format.js';
 import { AGE_COLUMN, column, type KindPrinter, NAME_COLUMN, type PrintedRow, text, WIDE } from './types.js';
 

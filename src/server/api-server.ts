@@ -1,0 +1,175 @@
+/**
+ * The Kubernetes-shaped REST API of the emulator, on loopback HTTP/1.1, JSON
+ * only: what `kubectl` v1.32 and every `netkube` client command talk to. All
+ * writes go through the Registry; reads and watches come from the ObjectStore.
+ * See `../../../shared/reference/kubectl-api.md` for what kubectl needs, and
+ * `README.md` here for what netkube does differently.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { ObjectStore } from '../store/object-store.js';
+import type { Registry } from '../store/registry.js';
+import type { Clock } from '../util/index.js';
+import { UserError } from '../util/index.js';
+import { applyRoute } from './apply/atomic-apply.js';
+import { ApplyIntents } from './apply/intents.js';
+import type { ExtensionRoute } from './extensions.js';
+import type { HandlerDeps } from './handlers/deps.js';
+import { streamingNotSupported } from './handlers/subresources.js';
+import { type RequestContext, sendError } from './http/respond.js';
+import type { PodLogs } from './pod-logs.js';
+import { ExtensionRouter } from './routing/extensions.js';
+import { pathSegments, resolveResourcePath } from './routing/paths.js';
+import { routeRequest } from './routing/router.js';
+import { type VersionInfo, versionInfo } from './version.js';
+
+export interface ApiServerConfig {
+  readonly registry: Registry;
+  readonly store: ObjectStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Loopback address to bind (`127.0.0.1`, any `127.x.y.z`, `::1` or `localhost`). */
+  readonly host: string;
+  /** Port to bind; 0 picks a free one (see `start()`'s URL). */
+  readonly port: number;
+  /** netkube's own routes, served under `/apis/netkube.dev/v1alpha1`. */
+  readonly extensions: readonly ExtensionRoute[];
+  /** Source of `pods/<name>/log`. */
+  readonly podLogs: PodLogs;
+  /** Overrides of `/version` (minor must stay "32" for kubectl 1.32). */
+  readonly version?: Partial<VersionInfo>;
+  /** Interval of watch BOOKMARK events for clients that allow them. @default 60_000 */
+  readonly bookmarkIntervalMs?: number;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The API server. `start()` listens and resolves with the URL; `stop()` closes
+ * every connection, watches included, and resolves when the port is free.
+ */
+export class ApiServer {
+  readonly #config: ApiServerConfig;
+  readonly #deps: HandlerDeps;
+  readonly #extensions: ExtensionRouter;
+  readonly #version: VersionInfo;
+  #server: Server | undefined;
+  #url: string | undefined;
+
+  constructor(config: ApiServerConfig) {
+    if (!isLoopback(config.host)) {
+      throw new UserError(`The API server binds to loopback only; got host ${JSON.stringify(config.host)}`);
+    }
+    if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+      throw new UserError(`Invalid API server port ${config.port}`);
+    }
+    this.#config = config;
+    this.#deps = {
+      registry: config.registry,
+      store: config.store,
+      clock: config.clock,
+      logger: config.logger,
+      podLogs: config.podLogs,
+      intents: new ApplyIntents(),
+      bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
+    };
+    this.#extensions = new ExtensionRouter([applyRoute(this.#deps), ...config.extensions]);
+    this.#version = versionInfo(config.version);
+  }
+
+  /** The base URL once started (`http://127.0.0.1:<port>`). */
+  get url(): string | undefined {
+    return this.#url;
+  }
+
+  /** Listens on the configured address. Rejects when the address is taken. */
+  async start(): Promise<{ url: string }> {
+    if (this.#server) throw new Error('ApiServer already started');
+    const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      void this.#handle(req, res);
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Socket) => this.#rejectUpgrade(req, socket));
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#config.port, this.#config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#deps.intents.attach(this.#config.store);
+    const { port } = server.address() as AddressInfo;
+    const host = this.#config.host.includes(':') ? `[${this.#config.host}]` : this.#config.host;
+    this.#url = `http://${host}:${port}`;
+    this.#config.logger.info({ url: this.#url }, 'API server listening');
+    return { url: this.#url };
+  }
+
+  /** Stops listening and closes open connections (watches and log streams end). */
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    this.#deps.intents.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const url = new URL(req.url ?? '/', 'http://netkube.invalid');
+    const ctx: RequestContext = {
+      req,
+      res,
+      url,
+      query: url.searchParams,
+      warnings: [],
+      signal: abort.signal,
+    };
+    try {
+      await routeRequest(ctx, {
+        deps: this.#deps,
+        extensions: this.#extensions,
+        version: this.#version,
+        serverAddress: () => (this.#url ?? '').replace(/^http:\/\//, ''),
+      });
+    } catch (err) {
+      const status = sendError(ctx, err);
+      const log = { method: req.method, path: url.pathname, code: status.httpCode, err };
+      if (status.httpCode >= 500) this.#config.logger.error(log, 'API request failed');
+      else this.#config.logger.debug(log, status.message);
+    }
+  }
+
+  /**
+   * Upgrade requests (SPDY or WebSocket) are answered with a 400 Status:
+   * netkube serves port-forward and exec through its own CLI, and kubectl
+   * prints the message.
+   */
+  #rejectUpgrade(req: IncomingMessage, socket: Socket): void {
+    const url = new URL(req.url ?? '/', 'http://netkube.invalid');
+    const segments = pathSegments(url.pathname);
+    const core = segments[0] === 'api';
+    const target = resolveResourcePath(
+      core ? '' : (segments[1] ?? ''),
+      core ? (segments[1] ?? '') : (segments[2] ?? ''),
+      segments.slice(core ? 2 : 3),
+    );
+    const status = streamingNotSupported(
+      target?.subresource ?? 'portforward',
+      target?.info.kind ?? 'Pod',
+    ).toStatus();
+    const body = JSON.stringify(status);
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+}

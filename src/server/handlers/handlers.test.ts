@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../api/index.js';
+import { startTestServer, type TestServer } from '../server.test-helpers.js';
+
+let t: TestServer | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'default' },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'nginx', image: 'nginx' }] },
+    },
+  },
+};
+
+async function json(res: Response): Promise<Record<string, unknown>> {
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('writes', () => {
+  it('create: 201; namespace mismatch: 400 with the apiserver text; protobuf: 415', async () => {
+    t = await startTestServer();
+    const created = await t.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      body: deployment,
+    });
+    expect(created.status).toBe(201);
+    const other = await t.request('POST', '/apis/apps/v1/namespaces/kube-system/deployments', {
+      body: deployment,
+    });
+    expect(other.status).toBe(400);
+    expect((await json(other)).message).toBe(
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
+    const proto = await t.request('POST', '/api/v1/namespaces/default/configmaps', {
+      body: 'k8s\u0000junk',
+      headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
+    });
+    expect(proto.status).toBe(415);
+    expect(proto.headers.get('warning')).toContain('--dry-run=client -o yaml | kubectl apply -f -');
+  });
+
+  it('update: name mismatch 400, stale resourceVersion 409', async () => {
+    t = await startTestServer();
+    const live = t.registry.create(deployment as unknown as KubeObject);
+    const renamed = await t.request('PUT', '/apis/apps/v1/namespaces/default/deployments/web', {
+      body: { ...live, metadata: { ...live.metadata, name: 'other' } },
+    });
+    expect((await json(renamed)).message).toBe(
+      'the name of the object (other) does not match the name on the URL (web)',
+    );
+    const stale = await t.request('PUT', '/apis/apps/v1/namespaces/default/deployments/web', {
+      body: { ...live, metadata: { ...live.metadata, resourceVersion: '1' } },
+    });
+    expect(stale.status).toBe(409);
+    expect((await json(stale)).message).toBe(
+      'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+    );
+  });
+
+  it('patch: merge and JSON patch; resourceVersion in a patch is a precondition; unknown type 415', async () => {
+    t = await startTestServer();
+    t.registry.create(deployment as unknown as KubeObject);
+    const path = '/apis/apps/v1/namespaces/default/deployments/web';
+    const merged = await t.request('PATCH', path, {
+      body: { metadata: { labels: { tier: 'fe' } } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(merged.status).toBe(200);
+    expect((await json(merged)).metadata).toMatchObject({ labels: { tier: 'fe' } });
+    const stale = await t.request('PATCH', path, {
+      body: { metadata: { resourceVersion: '1' }, spec: { replicas: 5 } },
+      headers: { 'content-type': 'application/strategic-merge-patch+json' },
+    });
+    expect(stale.status).toBe(409);
+    const missing = await t.request('PATCH', path, {
+      body: [{ op: 'replace', path: '/spec/nothere', value: 1 }],
+      headers: { 'content-type': 'application/json-patch+json' },
+    });
+    expect(await json(missing)).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+      message: 'the server rejected our request due to an error in our request',
+    });
+    const bad = await t.request('PATCH', path, { body: {}, headers: { 'content-type': 'text/plain' } });
+    expect(bad.status).toBe(415);
+  });
+
+  it('scale: GET, PUT with a stale resourceVersion (409), PATCH', async () => {
+    t = await startTestServer();
+    t.registry.create(deployment as unknown as KubeObject);
+    const path = '/apis/apps/v1/namespaces/default/deployments/web/scale';
+    const scale = await json(await t.request('GET', path));
+    expect(scale).toMatchObject({
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      spec: { replicas: 2 },
+      status: { replicas: 0, selector: 'app=web' },
+    });
+    const stale = await t.request('PUT', path, {
+      body: {
+        ...scale,
+        metadata: { ...(scale.metadata as object), resourceVersion: '1' },
+        spec: { replicas: 4 },
+      },
+    });
+    expect(stale.status).toBe(409);
+    const patched = await t.request('PATCH', path, {
+      body: { spec: { replicas: 3 } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(await json(patched)).toMatchObject({ spec: { replicas: 3 } });
+    const negative = await t.request('PATCH', path, {
+      body: { spec: { replicas: -1 } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect((await json(negative)).message).toBe(
+      'Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    );
+  });
+
+  it('delete: Success Status for most kinds, the object for pods; deletecollection', async () => {
+    t = await startTestServer();
+    const live = t.registry.create(deployment as unknown as KubeObject);
+    const res = await json(
+      await t.request('DELETE', '/apis/apps/v1/namespaces/default/deployments/web', {
+        body: { propagationPolicy: 'Background' },
+      }),
+    );
+    expect(res).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: 'web', group: 'apps', kind: 'deployments', uid: live.metadata.uid },
+    });
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default', labels: { a: 'b' } },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    };
+    t.registry.create(pod as KubeObject);
+    t.registry.create({ ...pod, metadata: { ...pod.metadata, name: 'q' } } as KubeObject);
+    const gone = await json(await t.request('DELETE', '/api/v1/namespaces/default/pods/p'));
+    expect(gone).toMatchObject({ kind: 'Pod', metadata: { name: 'p' } });
+    const list = await json(await t.request('DELETE', '/api/v1/namespaces/default/pods?labelSelector=a%3Db'));
+    expect(list).toMatchObject({ kind: 'PodList', items: [{ metadata: { name: 'q' } }] });
+    expect(t.store.count('pods')).toBe(0);
+  });
+
+  it('eviction deletes the pod (201 Success); binding sets nodeName once', async () => {
+    t = await startTestServer();
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    };
+    t.registry.create(pod as KubeObject);
+    const bind = await t.request('POST', '/api/v1/namespaces/default/pods/p/binding', {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: 'p' },
+        target: { kind: 'Node', name: 'worker-1' },
+      },
+    });
+    expect(bind.status).toBe(201);
+    expect(
+      (t.store.get('pods', 'default', 'p') as KubeObject & { spec: { nodeName: string } }).spec.nodeName,
+    ).toBe('worker-1');
+    const again = await t.request('POST', '/api/v1/namespaces/default/pods/p/binding', {
+      body: { target: { kind: 'Node', name: 'worker-2' } },
+    });
+    expect((await json(again)).message).toBe(
+      'Operation cannot be fulfilled on pods/binding "p": pod p is already assigned to node "worker-1"',
+    );
+    const evict = await t.request('POST', '/api/v1/namespaces/default/pods/p/eviction', {
+      body: {
+        apiVersion: 'policy/v1',
+        kind: 'Eviction',
+        metadata: { name: 'p', namespace: 'default' },
+        deleteOptions: { gracePeriodSeconds: 0 },
+      },
+    });
+    expect(await json(evict)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      code: 201,
+    });
+    expect(t.store.get('pods', 'default', 'p')).toBeUndefined();
+  });
+});
