@@ -4,8 +4,15 @@
  * single packet evaluator the dataplane and the tracer share.
  */
 export { AffinityTable, IpvsState, MAX_AFFINITY_SECONDS } from './affinity.js';
+export { BoundedFrequencyRunner, type BoundedFrequencyRunnerConfig } from './bounded-frequency-runner.js';
 export { type CategorizedEndpoints, type CategorizeNode, categorizeEndpoints } from './categorize.js';
 export { compileProxyRules, recompileProxyRules } from './compile.js';
+export {
+  ProxyController,
+  type ProxyControllerConfig,
+  type ProxyNode,
+  type ProxySyncEvent,
+} from './controller.js';
 export { type EndpointsChangeResult, EndpointsChangeTracker } from './endpoint-changes.js';
 export { endpointsFromSlices, LABEL_SERVICE_NAME, sliceServiceName } from './endpoint-slices.js';
 export { type EvaluatePacketOptions, evaluatePacket } from './evaluate/evaluate.js';
@@ -34,6 +41,7 @@ export {
 export * as naming from './naming.js';
 export type { CompileOptions, IpvsScheduler, OptionProblem, ProxyMode, ResolvedOptions } from './options.js';
 export { type RulesFormat, renderRules } from './render/index.js';
+export { type ProxyRoutesConfig, proxyExtensionRoutes } from './routes.js';
 export type { Action, Chain, CtState, Hook, L4Protocol, Match, Rule } from './rules.js';
 export type {
   ChainTable,

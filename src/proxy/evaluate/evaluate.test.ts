@@ -67,7 +67,10 @@ describe.each(MODES)('random endpoint choice (%s)', (mode) => {
       counts.set(ep, (counts.get(ep) ?? 0) + 1);
     }
     expect([...counts.keys()].sort()).toEqual(['10.180.0.1', '10.180.0.2', '10.180.0.3']);
-    for (const n of counts.values()) expect(n).toBeGreaterThan(850), expect(n).toBeLessThan(1150);
+    for (const n of counts.values()) {
+      expect(n).toBeGreaterThan(850);
+      expect(n).toBeLessThan(1150);
+    }
   });
 
   it('is reproducible for a seed', () => {
