@@ -1,9 +1,11 @@
 /**
- * The CLI's side of the manifest loader (src/manifest): `-f FILE|DIR|-`
- * inputs become objects with their file/line and resolved resource, or one
- * UserError listing every problem as `file:line: …`. Nothing is sent to the
- * server when any input has a problem.
+ * The CLI's side of the manifest loader (src/manifest, `loadManifests`):
+ * `-f FILE|DIR|-` inputs become checked objects with their file, line,
+ * label and a field → line resolver, or one error listing every problem as
+ * `file:line: object: message`. Nothing is sent to the server when any input
+ * has a problem.
  */
+import type { Readable } from 'node:stream';
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { UserError } from '../util/errors.js';
@@ -15,36 +17,49 @@ export interface ManifestSource {
   readonly line: number;
 }
 
+/** A problem as the loader reports it. */
+export interface ManifestProblemLike {
+  readonly file?: string;
+  readonly line?: number;
+  readonly object?: string;
+  readonly message: string;
+}
+
+/** The loader's result (src/manifest `LoadResult`). */
+export interface LoadResult {
+  readonly manifests: ReadonlyArray<{
+    readonly object: KubeObject;
+    readonly source: ManifestSource;
+    /** `Deployment default/web`. */
+    readonly label?: string;
+    /** The line a field path is written on, for errors the server reports. */
+    fieldLine?(fieldPath: string): number;
+  }>;
+  readonly warnings?: readonly ManifestProblemLike[];
+}
+
+/**
+ * `loadManifests(inputs, { cwd, stdin, defaultNamespace })`: resolves, or
+ * throws an error carrying `problems` (src/manifest `ManifestError`).
+ */
+export type ManifestLoader = (
+  inputs: readonly string[],
+  options: { cwd: string; stdin: Readable; defaultNamespace: string },
+) => Promise<LoadResult>;
+
 /** One loaded object, ready to send. */
 export interface SourcedObject {
   readonly info: ResourceInfo;
   readonly object: KubeObject;
   readonly source: ManifestSource;
+  readonly label: string;
+  fieldLine(fieldPath: string): number;
 }
 
-/** The loader's result shape: objects with sources, or problems with positions. */
-export interface LoadResult {
-  readonly objects: ReadonlyArray<{ readonly object: KubeObject; readonly source: ManifestSource }>;
-  readonly errors: ReadonlyArray<{
-    readonly file?: string;
-    readonly line?: number;
-    readonly message: string;
-  }>;
-}
-
-export type ManifestLoader = (
-  inputs: readonly string[],
-  options: { cwd: string; stdin: NodeJS.ReadableStream },
-) => Promise<LoadResult>;
-
-/** `file:line: message`, the form every manifest problem is printed in. */
-export function formatProblem(p: {
-  readonly file?: string;
-  readonly line?: number;
-  readonly message: string;
-}): string {
-  if (!p.file) return p.message;
-  return p.line ? `${p.file}:${p.line}: ${p.message}` : `${p.file}: ${p.message}`;
+/** `file:line: object: message`, the form every manifest problem is printed in. */
+export function formatProblem(p: ManifestProblemLike): string {
+  const where = p.file ? (p.line ? `${p.file}:${p.line}` : p.file) : undefined;
+  return [where, p.object, p.message].filter((part) => part !== undefined && part !== '').join(': ');
 }
 
 /** Several problems at once: printed one per line, `error: ` before each. */
@@ -58,40 +73,48 @@ export class ManifestProblems extends UserError {
 }
 
 async function defaultLoader(): Promise<ManifestLoader> {
-  // The manifest loader is written in parallel (src/manifest); until it is part
-  // of the build, say so instead of reading YAML a second, different way.
+  // Resolved at run time so the CLI builds while src/manifest is being
+  // written in parallel; the loader's shape is the one typed above.
   const specifier = '../manifest/index.js';
-  try {
-    const mod = (await import(specifier)) as { loadManifests?: ManifestLoader };
-    if (mod.loadManifests) return mod.loadManifests;
-  } catch {
-    // fall through
-  }
-  throw new UserError(
-    'reading manifests needs the manifest loader (src/manifest), which this build does not include',
-  );
+  const mod = (await import(specifier)) as { loadManifests: ManifestLoader };
+  return mod.loadManifests;
 }
 
-/** Loads `-f` inputs; throws ManifestProblems (nothing applied) when any is wrong. */
+function problemsOf(err: unknown): readonly ManifestProblemLike[] | undefined {
+  const problems = (err as { problems?: unknown })?.problems;
+  return Array.isArray(problems) ? (problems as ManifestProblemLike[]) : undefined;
+}
+
+/** Loads `-f` inputs; throws ManifestProblems (nothing applied) when any is wrong. Prints loader warnings. */
 export async function loadObjects(ctx: CliContext, inputs: readonly string[]): Promise<SourcedObject[]> {
   const load = ctx.io.manifestLoader ?? (await defaultLoader());
-  const result = await load(inputs, { cwd: ctx.io.cwd, stdin: ctx.io.stdin });
-  const problems = result.errors.map(formatProblem);
+  let result: LoadResult;
+  try {
+    result = await load(inputs, { cwd: ctx.io.cwd, stdin: ctx.io.stdin, defaultNamespace: ctx.namespace });
+  } catch (err) {
+    const problems = problemsOf(err);
+    if (problems) throw new ManifestProblems(problems.map(formatProblem));
+    throw err;
+  }
+  for (const w of result.warnings ?? []) ctx.err(`Warning: ${formatProblem(w)}\n`);
+  const problems: string[] = [];
   const objects: SourcedObject[] = [];
-  for (const { object, source } of result.objects) {
-    const info = resourceForKind(object.kind, object.apiVersion);
+  for (const m of result.manifests) {
+    const info = resourceForKind(m.object.kind, m.object.apiVersion);
+    const label = m.label ?? `${m.object.kind} ${m.object.metadata?.name ?? ''}`;
     if (!info) {
       problems.push(
         formatProblem({
-          ...source,
-          message: `no matches for kind "${object.kind}" in version "${object.apiVersion}"`,
+          ...m.source,
+          object: label,
+          message: `no matches for kind "${m.object.kind}" in version "${m.object.apiVersion}"`,
         }),
       );
       continue;
     }
-    objects.push({ info, object, source });
+    const fieldLine = (path: string) => m.fieldLine?.(path) ?? m.source.line;
+    objects.push({ info, object: m.object, source: m.source, label, fieldLine });
   }
   if (problems.length > 0) throw new ManifestProblems(problems);
-  if (objects.length === 0) throw new UserError('no objects passed to apply');
   return objects;
 }

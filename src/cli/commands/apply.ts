@@ -7,7 +7,6 @@
  */
 import type { Command } from 'commander';
 import { StatusError } from '../../api/errors.js';
-import type { KubeObject } from '../../api/types.js';
 import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../flags.js';
@@ -32,33 +31,24 @@ interface ApplyResponse {
   readonly warnings?: readonly string[];
 }
 
-/** `Deployment default/web` / `Namespace shop`: how a problem names its object. */
-function objectLabel(item: SourcedObject, defaultNamespace: string): string {
-  const o: KubeObject = item.object;
-  const ns = item.info.namespaced ? (o.metadata.namespace ?? defaultNamespace) : undefined;
-  return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
-}
-
 /**
  * Maps a rejected apply to one line per cause, located by the cause's
  * `objects[<index>].<field>` path; undefined when the Status names no object.
  */
-export function applyProblems(
-  err: StatusError,
-  sent: readonly SourcedObject[],
-  defaultNamespace: string,
-): string[] | undefined {
+export function applyProblems(err: StatusError, sent: readonly SourcedObject[]): string[] | undefined {
   const causes = err.details?.causes ?? [];
   const lines: string[] = [];
   for (const cause of causes) {
     const m = /^objects\[(\d+)\]\.?(.*)$/.exec(cause.field ?? '');
     const item = m ? sent[Number(m[1])] : undefined;
     if (!m || !item) return undefined;
-    const field = m[2] ? `${m[2]}: ` : '';
+    const field = m[2] ?? '';
     lines.push(
       formatProblem({
-        ...item.source,
-        message: `${objectLabel(item, defaultNamespace)}: ${field}${cause.message}`,
+        file: item.source.file,
+        line: field ? item.fieldLine(field) : item.source.line,
+        object: item.label,
+        message: field ? `${field}: ${cause.message}` : cause.message,
       }),
     );
   }
@@ -98,7 +88,7 @@ export async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<voi
       },
     });
   } catch (err) {
-    const lines = err instanceof StatusError ? applyProblems(err, objects, ctx.namespace) : undefined;
+    const lines = err instanceof StatusError ? applyProblems(err, objects) : undefined;
     if (lines) throw new ManifestProblems(lines);
     throw err;
   }
