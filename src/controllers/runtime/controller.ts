@@ -38,6 +38,7 @@ export class Controller<K = string> {
   #scheduled = false;
   #inFlight = 0;
   #idleWaiters: Array<() => void> = [];
+  #reconciles = 0;
 
   constructor(config: ControllerConfig<K>) {
     this.#config = config;
@@ -59,6 +60,16 @@ export class Controller<K = string> {
     this.#running = false;
     this.queue.shutdown();
     await this.whenIdle();
+  }
+
+  /** How many reconciles have run (for metrics and benchmarks). */
+  get reconcileCount(): number {
+    return this.#reconciles;
+  }
+
+  /** True when nothing is queued or in flight (delayed retries not counted). */
+  get idle(): boolean {
+    return this.queue.length === 0 && this.#inFlight === 0;
   }
 
   /** Resolves once nothing is queued or in flight (delayed retries not counted). */
@@ -88,6 +99,7 @@ export class Controller<K = string> {
       const key = this.queue.get();
       if (key === undefined) break;
       this.#inFlight++;
+      this.#reconciles++;
       let result: void | Promise<void>;
       try {
         result = this.#config.reconcile(key);

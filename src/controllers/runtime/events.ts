@@ -1,19 +1,21 @@
 /**
- * Records core/v1 Events the way client-go's EventRecorder and EventCorrelator
- * do: one Event per (object, reason, message, source); a repeat bumps `count`
- * and `lastTimestamp` instead of creating another. `kubectl describe` and
- * `netkube describe` show them under "Events:".
+ * Records core/v1 Events the way client-go's EventRecorder does, through its
+ * EventCorrelator (see event-correlator.ts): identical events bump `count` and
+ * `lastTimestamp`; more than 10 distinct messages for one object and reason
+ * are combined into one event; a source/object pair gets at most 25 events in
+ * a burst. `kubectl describe` and `netkube describe` show them under "Events:".
  *
  * Events are bounded: the oldest are deleted past `maxEvents` (the API server
  * expires them after an hour; netkube bounds by count so memory stays flat at
  * 100,000 pods).
  */
-import { resourceForKind } from '../../api/resources.js';
+import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
 import type { Event, KubeObject } from '../../api/types.js';
 import type { Logger } from '../../log/index.js';
 import type { Registry } from '../../store/registry.js';
 import { type Clock, rfc3339 } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
+import { EventCorrelator, type EventCorrelatorConfig, type StoredEventRef } from './event-correlator.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -30,6 +32,8 @@ export interface EventRecorderConfig {
   readonly logger: Logger;
   /** @default 10_000 */
   readonly maxEvents?: number;
+  /** Aggregation and spam-filter settings; upstream's by default. */
+  readonly correlator?: EventCorrelatorConfig;
 }
 
 /** Emits Events; one recorder per process, shared by every controller. */
@@ -38,8 +42,12 @@ export class EventRecorder {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #maxEvents: number;
-  /** correlation key → event namespace/name, oldest first. */
-  #byKey = new Map<string, { namespace: string; name: string }>();
+  readonly #correlator: EventCorrelator;
+  readonly #info: ResourceInfo;
+  readonly #nsInfo: ResourceInfo;
+  /** Events this recorder created, oldest first (for the `maxEvents` bound). */
+  #created: StoredEventRef[] = [];
+  #createdHead = 0;
   #seq = 0;
 
   constructor(config: EventRecorderConfig) {
@@ -47,6 +55,9 @@ export class EventRecorder {
     this.#clock = config.clock;
     this.#logger = config.logger;
     this.#maxEvents = config.maxEvents ?? 10_000;
+    this.#correlator = new EventCorrelator(config.correlator);
+    this.#info = resourceForKind('Event') as ResourceInfo;
+    this.#nsInfo = resourceForKind('Namespace') as ResourceInfo;
   }
 
   /**
@@ -76,35 +87,61 @@ export class EventRecorder {
     source: EventSource,
     fieldPath: string | undefined,
   ): void {
-    const info = resourceForKind('Event');
-    if (!info) return;
     const namespace = obj.metadata.namespace ?? 'default';
-    const key = [
-      obj.metadata.uid,
-      namespace,
-      obj.metadata.name,
-      fieldPath ?? '',
-      reason,
-      message,
+    const md = obj.metadata;
+    const object = [
       source.component,
       source.host ?? '',
+      obj.kind,
+      namespace,
+      md.name,
+      md.uid,
+      obj.apiVersion,
+      fieldPath ?? '',
     ].join('\u0000');
     const now = this.#clock.now();
-    const existingRef = this.#byKey.get(key);
-    const existing = existingRef
-      ? this.#registry.tryGet<Event & KubeObject>(info, existingRef.namespace, existingRef.name)
-      : undefined;
+    const c = this.#correlator.correlate({ object, type, reason, message }, now);
+    if (!c.allowed) return;
+    const existing =
+      c.existing &&
+      this.#registry.tryGet<Event & KubeObject>(this.#info, c.existing.namespace, c.existing.name);
     if (existing) {
-      this.#byKey.delete(key);
-      this.#byKey.set(key, existingRef as { namespace: string; name: string });
-      this.#registry.update({ ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: rfc3339(now) });
+      this.#registry.update({
+        ...existing,
+        count: (existing.count ?? 1) + 1,
+        lastTimestamp: rfc3339(now),
+        message: c.message,
+      });
       return;
     }
-    const name = `${obj.metadata.name}.${(now * 1e6 + (this.#seq++ % 1e6)).toString(16)}`;
-    const event: Event & KubeObject = {
+    if (!this.#registry.tryGet(this.#nsInfo, undefined, namespace)) return;
+    const created = this.#registry.create(
+      this.#newEvent(obj, namespace, type, reason, c.message, source, fieldPath, now),
+    );
+    const ref = { namespace, name: created.metadata.name ?? '' };
+    this.#correlator.remember(c.key, ref);
+    this.#created.push(ref);
+    this.#evict();
+  }
+
+  #newEvent(
+    obj: KubeObject,
+    namespace: string,
+    type: EventType,
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath: string | undefined,
+    now: number,
+  ): Event & KubeObject {
+    // `<name>.<UnixNano in hex>` as client-go names events; BigInt keeps every
+    // nanosecond digit (a float would round and make names collide).
+    const nanos = BigInt(Math.trunc(now)) * 1_000_000n + BigInt(this.#seq++ % 1_000_000);
+    const t = rfc3339(now);
+    return {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace },
+      metadata: { name: `${obj.metadata.name}.${nanos.toString(16)}`, namespace },
       involvedObject: {
         apiVersion: obj.apiVersion,
         kind: obj.kind,
@@ -117,24 +154,26 @@ export class EventRecorder {
       reason,
       message,
       source: { component: source.component, ...(source.host ? { host: source.host } : {}) },
-      firstTimestamp: rfc3339(now),
-      lastTimestamp: rfc3339(now),
+      firstTimestamp: t,
+      lastTimestamp: t,
       count: 1,
       type,
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
     };
-    if (!this.#registry.tryGet(resourceForKind('Namespace') ?? info, undefined, namespace)) return;
-    this.#registry.create(event);
-    this.#byKey.set(key, { namespace, name });
-    while (this.#byKey.size > this.#maxEvents) {
-      const [oldestKey, ref] = this.#byKey.entries().next().value as [
-        string,
-        { namespace: string; name: string },
-      ];
-      this.#byKey.delete(oldestKey);
-      if (this.#registry.tryGet(info, ref.namespace, ref.name))
-        this.#registry.delete(info, ref.namespace, ref.name);
+  }
+
+  /** Deletes the oldest events this recorder created beyond `maxEvents`. */
+  #evict(): void {
+    while (this.#created.length - this.#createdHead > this.#maxEvents) {
+      const ref = this.#created[this.#createdHead++] as StoredEventRef;
+      if (this.#registry.tryGet(this.#info, ref.namespace, ref.name)) {
+        this.#registry.delete(this.#info, ref.namespace, ref.name);
+      }
+    }
+    if (this.#createdHead > 1024 && this.#createdHead * 2 > this.#created.length) {
+      this.#created = this.#created.slice(this.#createdHead);
+      this.#createdHead = 0;
     }
   }
 }
