@@ -4,6 +4,7 @@
  * (agnhost `/shell`). Kept beside the context in a WeakMap so the public seam in
  * types.ts stays as it is; apps built outside workloads/ simply have no extras.
  */
+import type { ExecHost } from './exec/run.js';
 import type { VirtualFs } from './exec/vfs.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { AppContext } from './types.js';
@@ -25,6 +26,8 @@ export interface AppExtras {
   fsIfCreated(): VirtualFs | undefined;
   /** Runs `/bin/sh -c <command>` with the image's safe tools. */
   shell(command: string): Promise<ExecResult>;
+  /** The container as the safe command set sees it (the shell images' own process runs on it). */
+  execHost(): ExecHost;
 }
 
 const extras = new WeakMap<AppContext, AppExtras>();

@@ -9,8 +9,19 @@ import type { ExecResult } from '../app-extras.js';
 import { findCommand } from './commands/index.js';
 import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
 import { Shell } from './shell.js';
+import type { ToolSet } from './toolset.js';
 
-const SHELLS = new Set(['sh', '/bin/sh', 'ash', '/bin/ash', 'bash', '/bin/bash', '/usr/bin/bash']);
+const SHELLS = new Set([
+  'sh',
+  '/bin/sh',
+  'ash',
+  '/bin/ash',
+  'bash',
+  '/bin/bash',
+  'zsh',
+  '/bin/zsh',
+  '/usr/bin/bash',
+]);
 
 /** The container side of a run, minus the per-run signal and sleep bound. */
 export type ExecHost = Omit<ExecSystem, 'signal' | 'maxSleepMs'>;
@@ -23,6 +34,8 @@ export interface RunOptions {
   readonly stdin?: string;
   /** Aborts the run from outside (container killed). */
   readonly signal?: AbortSignal;
+  /** Receives output as it is written (a container's own process streams to its log). */
+  readonly onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 export interface RunResult extends ExecResult {
@@ -34,9 +47,11 @@ export function executableNotFound(name: string): string {
   return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`;
 }
 
-function isShell(name: string, host: ExecHost): boolean {
-  if (!SHELLS.has(name) || host.tools.shell === 'none') return false;
-  return !name.endsWith('bash') || host.tools.shell === 'bash';
+/** Whether `name` starts a shell the image has (`bash` only where installed). */
+export function isShellFor(name: string, tools: ToolSet): boolean {
+  if (!SHELLS.has(name) || tools.shell === 'none') return false;
+  if (name.endsWith('zsh')) return tools.shell === 'bash';
+  return !name.endsWith('bash') || tools.shell === 'bash' || tools.bash === true;
 }
 
 /** Executes `argv` with environment `env` in the container described by `host`. */
@@ -50,11 +65,13 @@ export async function runInContainer(
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let timedOut = false;
-  const timer = host.clock.setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, options.timeoutMs);
-  timer.unref();
+  const timer = Number.isFinite(options.timeoutMs)
+    ? host.clock.setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, options.timeoutMs)
+    : undefined;
+  timer?.unref();
   const system: ExecSystem = {
     ...host,
     signal: controller.signal,
@@ -65,12 +82,18 @@ export async function runInContainer(
   let combined = '';
   const io = {
     out: (t: string) => {
-      stdout += t;
-      combined += t;
+      if (options.onOutput) options.onOutput('stdout', t);
+      else {
+        stdout += t;
+        combined += t;
+      }
     },
     err: (t: string) => {
-      stderr += t;
-      combined += t;
+      if (options.onOutput) options.onOutput('stderr', t);
+      else {
+        stderr += t;
+        combined += t;
+      }
     },
   };
   let exitCode: number;
@@ -80,7 +103,7 @@ export async function runInContainer(
     if (!(err instanceof ExecAborted)) throw err;
     exitCode = 137;
   } finally {
-    host.clock.clearTimeout(timer);
+    if (timer) host.clock.clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
   return { stdout, stderr, combined, exitCode, timedOut };
@@ -94,7 +117,7 @@ async function dispatch(
   stdin: string,
 ): Promise<number> {
   const [name = '', ...rest] = argv;
-  if (isShell(name, system)) {
+  if (isShellFor(name, system.tools)) {
     const shell = new Shell(system, env, name);
     const c = rest.indexOf('-c');
     if (c >= 0) return shell.run(rest[c + 1] ?? '', io);

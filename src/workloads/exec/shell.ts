@@ -95,11 +95,12 @@ export class Shell {
       }
       case 'loop': {
         let status = 0;
-        for (;;) {
+        for (let round = 1; ; round++) {
           const cond = await this.#exec(node.cond, io, stdin);
           if ((cond === 0) === node.until) break;
           status = await this.#exec(node.body, io, stdin);
-          await Promise.resolve();
+          // A loop without sleeps must not starve the event loop (timers, other pods).
+          if (round % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
         }
         return this.#set(status);
       }

@@ -19,6 +19,8 @@ export interface ToolSet {
   readonly curl: boolean;
   readonly wget: 'busybox' | undefined;
   readonly ip: boolean;
+  /** bash is installed besides `/bin/sh` (Debian/Ubuntu images). */
+  readonly bash?: boolean;
 }
 
 /** Debian/Ubuntu base with curl (nginx, most language images). */
@@ -32,6 +34,9 @@ export const DEBIAN_TOOLS: ToolSet = {
   wget: undefined,
   ip: false,
 };
+
+/** Ubuntu/Debian base images: dash as sh, bash installed, no network tools. */
+export const UBUNTU_TOOLS: ToolSet = { ...DEBIAN_TOOLS, curl: false, bash: true };
 
 /** Debian slim without curl (httpd, redis). */
 export const DEBIAN_SLIM_TOOLS: ToolSet = { ...DEBIAN_TOOLS, curl: false };

@@ -9,7 +9,7 @@
  */
 import type { Clock } from '../../util/clock.js';
 
-/** A file placed in the image (content and modification time). */
+/** A file placed in the image (content and modification time); a path ending in `/` seeds a directory. */
 export interface SeedFile {
   readonly content: string | Buffer;
   readonly mtimeMs: number;
@@ -74,6 +74,10 @@ export class VirtualFs {
     for (const d of BASE_DIRS) this.#dirs.set(d, now);
     for (const [path, file] of Object.entries(seed)) {
       const p = resolvePath(path);
+      if (path.endsWith('/')) {
+        this.#mkdirs(p, file.mtimeMs);
+        continue;
+      }
       this.#mkdirs(parentOf(p), now);
       this.#files.set(p, {
         content: typeof file.content === 'string' ? Buffer.from(file.content) : file.content,

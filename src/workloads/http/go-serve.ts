@@ -13,8 +13,8 @@ import { writeExactHead } from './host.js';
 /** A Go handler: may return a promise (it then "returns" when that settles). */
 export type GoHandler = (w: GoResponseWriter, r: GoRequest, raw: IncomingMessage) => void | Promise<void>;
 
-/** Thrown by a handler to emulate a Go panic inside `ServeHTTP`. */
-export class GoPanic extends Error {}
+/** Thrown by a handler whose process exited mid-request (`os.Exit`): no response, no panic log. */
+export class ProcessExited extends Error {}
 
 export interface GoServeOptions {
   readonly now: () => number;
@@ -62,6 +62,10 @@ export function serveGo(
     return;
   }
   const panic = (err: unknown) => {
+    if (err instanceof ProcessExited) {
+      res.socket?.destroy();
+      return;
+    }
     const message = err instanceof Error ? err.message : String(err);
     options.onPanic?.(`http: panic serving ${r.remoteAddr}: ${message}`);
     res.socket?.destroy();

@@ -37,7 +37,10 @@ export abstract class SimulatedApp {
   /** Protocol handling of one connection, implemented per image. */
   protected abstract serve(conn: PodConnection): void;
 
-  /** SIGTERM. Default: exit 0 at once (override for graceful images). */
+  /**
+   * SIGTERM. Default: the process dies of the signal (exit 143), as a Go binary
+   * without a signal handler does; images with handlers override `onTerminate`.
+   */
   terminate(): void {
     if (this.#state !== 'running') return;
     this.#state = 'terminating';
@@ -52,7 +55,7 @@ export abstract class SimulatedApp {
   }
 
   protected onTerminate(): void {
-    this.exit(0);
+    this.exit(143);
   }
 
   /** Image-specific cleanup when the process ends (clear state, close UDP…). */

@@ -56,9 +56,10 @@ export abstract class GoHttpApp extends SimulatedApp implements HttpEndpoint {
     return goBadRequest(kind);
   }
 
-  /** Go's `log.Printf` to the container log. */
+  /** Go's `log.Printf` to the container log (a message with newlines spans several lines). */
   protected logf(text: string): void {
-    this.ctx.log(`${goLogTime(this.ctx.clock.now())} ${text}`);
+    const lines = `${goLogTime(this.ctx.clock.now())} ${text}`.replace(/\n$/, '').split('\n');
+    for (const line of lines) this.ctx.log(line);
   }
 
   /** Serves one request with `handler`, tracking it for graceful shutdown. */

@@ -115,7 +115,7 @@ describe('traefik/whoami', () => {
         '  -key string\n    \tgive me a key\n' +
         '  -name string\n    \tgive me a name\n' +
         '  -port string\n    \tgive me a port number (default "80")\n' +
-        '  -verbose\n    \tEnable verbose logging\n',
+        '  -verbose\n    \tEnable verbose logging',
     });
   });
 

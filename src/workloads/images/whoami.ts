@@ -50,7 +50,7 @@ export function podInterfaceAddresses(podIP: string): string[] {
 /** Starts traefik/whoami with `argv` (the arguments after `/whoami`). */
 export function createWhoami(ctx: AppContext, argv: readonly string[]): WhoamiApp | AppStartFailure {
   const parsed = parseGoFlags(PROGRAM, flagDefs(ctx.container.env), argv);
-  if (!parsed.ok) return startFailure(parsed.exitCode, parsed.output);
+  if (!parsed.ok) return startFailure(parsed.exitCode, parsed.output.replace(/\n$/, ''));
   const port = String(parsed.values.port);
   const name = String(parsed.values.name);
   const verbose = parsed.values.verbose === true;
