@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { loadManifests } from '../manifest/index.js';
 import { UserError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 
@@ -72,14 +73,6 @@ export class ManifestProblems extends UserError {
   }
 }
 
-async function defaultLoader(): Promise<ManifestLoader> {
-  // Resolved at run time so the CLI builds while src/manifest is being
-  // written in parallel; the loader's shape is the one typed above.
-  const specifier = '../manifest/index.js';
-  const mod = (await import(specifier)) as { loadManifests: ManifestLoader };
-  return mod.loadManifests;
-}
-
 function problemsOf(err: unknown): readonly ManifestProblemLike[] | undefined {
   const problems = (err as { problems?: unknown })?.problems;
   return Array.isArray(problems) ? (problems as ManifestProblemLike[]) : undefined;
@@ -87,7 +80,7 @@ function problemsOf(err: unknown): readonly ManifestProblemLike[] | undefined {
 
 /** Loads `-f` inputs; throws ManifestProblems (nothing applied) when any is wrong. Prints loader warnings. */
 export async function loadObjects(ctx: CliContext, inputs: readonly string[]): Promise<SourcedObject[]> {
-  const load = ctx.io.manifestLoader ?? (await defaultLoader());
+  const load: ManifestLoader = ctx.io.manifestLoader ?? loadManifests;
   let result: LoadResult;
   try {
     result = await load(inputs, { cwd: ctx.io.cwd, stdin: ctx.io.stdin, defaultNamespace: ctx.namespace });

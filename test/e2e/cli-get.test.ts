@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCluster } from './cli-fixtures.js';
+import { type CliHarness, KUBECTL, startCliHarness } from './cli-harness.js';
+
+let h: CliHarness;
+
+beforeAll(async () => {
+  h = await startCliHarness();
+  seedCluster((o) => h.seed(o), Date.now());
+  h.seed({
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind: 'IPPool',
+    metadata: { name: 'default-ipv4-ippool' },
+    spec: {
+      cidr: '10.244.0.0/16',
+      blockSize: 26,
+      ipipMode: 'Always',
+      natOutgoing: true,
+      nodeSelector: 'all()',
+    },
+  } as never);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+// Every command here runs through netkube and through the real kubectl 1.32
+// against the same API server; the outputs must be identical.
+const SAME_AS_KUBECTL: string[][] = [
+  ['get', 'pods'],
+  ['get', 'pods', '-o', 'wide'],
+  ['get', 'po', '-A'],
+  ['get', 'pods', '--show-labels'],
+  ['get', 'pods', '-l', 'app=web', '-L', 'pod-template-hash'],
+  ['get', 'deploy,rs,pods,svc,endpointslices,ingress', '-o', 'wide'],
+  ['get', 'all'],
+  ['get', 'nodes'],
+  ['get', 'no', '-o', 'wide'],
+  ['get', 'ns'],
+  ['get', 'deployment', 'web'],
+  ['get', 'deploy/web', 'svc/web'],
+  ['get', 'pods', 'web-7d4b9c8f5b-4jw2p', 'nope'],
+  ['get', 'pods', '-n', 'kube-system'],
+  ['get', 'svc', '-o', 'name'],
+  ['get', 'deploy', 'web', '-o', 'yaml'],
+  ['get', 'deploy', 'web', '-o', 'json'],
+  ['get', 'svc', '-o', 'yaml'],
+  ['get', 'cm', '-o', 'json'],
+  ['get', 'pods', 'nope'],
+  ['get', 'configmaps', '--no-headers'],
+  ['describe', 'pod', 'web-7d4b9c8f5b-4jw2p'],
+  ['describe', 'deployment', 'web'],
+  ['describe', 'rs', 'web-7d4b9c8f5b'],
+  ['describe', 'svc/web'],
+  ['describe', 'endpointslices', 'web-x7k2p'],
+  ['describe', 'ingress', 'shop'],
+  ['describe', 'ns', 'default'],
+  ['describe', 'configmap', 'web-config'],
+  ['describe', 'node', 'worker-1'],
+  ['describe', 'pods', 'web-7d4b9c8f5b'],
+  ['describe', 'pod', 'nope'],
+  ['get', 'ippools'],
+  ['describe', 'ippool', 'default-ipv4-ippool'],
+  ['rollout', 'history', 'deploy/web'],
+  ['rollout', 'history', 'deploy/web', '--revision', '1'],
+  ['rollout', 'status', 'deploy/web', '--watch=false'],
+];
+
+describe('netkube get/describe/rollout print exactly what kubectl prints', () => {
+  it.skipIf(!KUBECTL).each(SAME_AS_KUBECTL.map((argv) => [argv.join(' '), argv] as const))(
+    '%s',
+    async (_name, argv) => {
+      const [ours, theirs] = await Promise.all([h.netkube(argv), h.kubectl(argv)]);
+      expect(ours.stdout).toBe(theirs?.stdout);
+      expect(ours.stderr).toBe(theirs?.stderr);
+      expect(ours.code).toBe(theirs?.code);
+    },
+  );
+});
+
+describe('netkube get (without kubectl to compare)', () => {
+  it('lists pods as a table', async () => {
+    const r = await h.netkube(['get', 'pods']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME {2,}READY {3}STATUS {4}RESTARTS {3}AGE$/);
+    expect(r.stdout).toContain('web-7d4b9c8f5b-4jw2p   1/1     Running   0');
+  });
+
+  it('says when nothing is found, on stderr', async () => {
+    const r = await h.netkube(['get', 'ingress', '-n', 'kube-system']);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: 'No resources found in kube-system namespace.\n' });
+  });
+
+  it('prints a List for -o yaml of a collection', async () => {
+    const r = await h.netkube(['get', 'svc', '-o', 'yaml']);
+    expect(r.stdout.startsWith('apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Service\n')).toBe(true);
+    expect(r.stdout.endsWith('kind: List\nmetadata:\n  resourceVersion: ""\n')).toBe(true);
+  });
+
+  it('reports a missing object with the server Status, exit 1', async () => {
+    const r = await h.netkube(['get', 'deploy', 'nope']);
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n',
+    });
+  });
+
+  it('works for the Calico IPAM kinds through the generic path', async () => {
+    const get = await h.netkube(['get', 'ippools']);
+    expect(get.code).toBe(0);
+    expect(get.stdout).toMatch(/^NAME +/);
+    expect(get.stdout).toContain('default-ipv4-ippool');
+    const describe = await h.netkube(['describe', 'ippool', 'default-ipv4-ippool']);
+    expect(describe.stdout).toMatch(
+      /\nSpec:\n( {2}.*\n)* {2}Block Size: +26\n( {2}.*\n)* {2}Cidr: +10\.244\.0\.0\/16\n/,
+    );
+  });
+});
