@@ -126,6 +126,14 @@ export class ApiServer {
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     const url = new URL(req.url ?? '/', 'http://netkube.invalid');
+    const started = this.#config.clock.now();
+    res.on('finish', () => {
+      const ms = this.#config.clock.now() - started;
+      this.#config.logger.debug(
+        { method: req.method, path: url.pathname, code: res.statusCode, ms },
+        'API request',
+      );
+    });
     const ctx: RequestContext = {
       req,
       res,

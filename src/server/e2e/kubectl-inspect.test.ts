@@ -8,15 +8,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/index.js';
 import { containerWaitingError, type PodLogRequest, type PodLogs } from '../pod-logs.js';
 import { eventFor, runningPod, seedDeploymentHistory, seedWithStatus } from './fixtures.test-helpers.js';
-import { type Harness, startHarness } from './harness.test-helpers.js';
+import { collectOutput, type Harness, startHarness } from './harness.test-helpers.js';
 
 const requests: PodLogRequest[] = [];
 
+/** Lines a following log stream yields when the test pushes them; `null` ends the stream. */
+const follow: { push?: (line: string | null) => void } = {};
+
+async function* followed(signal: AbortSignal): AsyncGenerator<string> {
+  yield 'first line\n';
+  for (;;) {
+    const next = await new Promise<string | null>((resolve) => {
+      follow.push = resolve;
+      signal.addEventListener('abort', () => resolve(null), { once: true });
+    });
+    if (next === null) return;
+    yield next;
+  }
+}
+
 const podLogs: PodLogs = {
-  open(request) {
+  open(request, signal) {
     requests.push(request);
     if (request.podName === 'starting')
       throw containerWaitingError(request.podName, request.container, 'ContainerCreating');
+    if (request.follow) return followed(signal);
     return (async function* lines() {
       yield '10.244.1.1 - - "GET / HTTP/1.1" 200\n';
       yield Buffer.from('10.244.1.1 - - "GET /healthz HTTP/1.1" 200\n');
@@ -139,6 +155,19 @@ describe('kubectl logs', () => {
     expect(r.stderr.trim()).toBe(
       'Error from server (BadRequest): container "nginx" in pod "starting" is waiting to start: ContainerCreating',
     );
+  });
+
+  it('logs -f streams each chunk as it is written and ends with the stream', async () => {
+    const child = h.spawnKubectl(['logs', '-f', 'web-abcdefghi1-x2x4z']);
+    const output = collectOutput(child);
+    await output.waitFor((out) => out.includes('first line'));
+    follow.push?.('second line\n');
+    await output.waitFor((out) => out.includes('second line'));
+    expect(requests.at(-1)).toMatchObject({ follow: true, container: 'nginx' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    follow.push?.(null);
+    expect(await exited).toBe(0);
+    expect(output.text).toBe('first line\nsecond line\n');
   });
 
   it('rejects an unknown container', async () => {
