@@ -7,8 +7,8 @@
 import type { ContainerStateTerminated } from 'kubernetes-types/core/v1.js';
 import type { Container, ContainerStatus } from '../../api/types.js';
 import { assertNever } from '../../util/assert-never.js';
-import { rfc3339 } from '../../util/clock.js';
 import { imageID, imageName } from './identity.js';
+import { apiTime as rfc3339 } from './time.js';
 
 /** How a container instance ended (`state.terminated` / `lastState.terminated`). */
 export interface Termination {

@@ -68,17 +68,32 @@ export function parseImage(image: string): ImageReference {
   return { repository, tag, digest };
 }
 
+/** Image names and IDs are asked for on every status write; a cluster uses few images. */
+const imageCache = new Map<string, { readonly name: string; readonly id: string }>();
+
+function resolveImage(image: string): { readonly name: string; readonly id: string } {
+  let hit = imageCache.get(image);
+  if (!hit) {
+    const ref = parseImage(image);
+    const digest = ref.digest ?? `sha256:${stableHex(['image', ref.repository, ref.tag ?? ''])}`;
+    hit = {
+      name: ref.tag !== undefined ? `${ref.repository}:${ref.tag}` : `${ref.repository}@${ref.digest}`,
+      id: `${ref.repository}@${digest}`,
+    };
+    if (imageCache.size >= 4096) imageCache.clear();
+    imageCache.set(image, hit);
+  }
+  return hit;
+}
+
 /** What `containerStatuses[].image` shows once the image is on the node: `docker.io/library/nginx:1.14.2`. */
 export function imageName(image: string): string {
-  const ref = parseImage(image);
-  return ref.tag !== undefined ? `${ref.repository}:${ref.tag}` : `${ref.repository}@${ref.digest}`;
+  return resolveImage(image).name;
 }
 
 /** `docker.io/library/nginx@sha256:<hex>`: the repo digest, stable per image reference. */
 export function imageID(image: string): string {
-  const ref = parseImage(image);
-  const digest = ref.digest ?? `sha256:${stableHex(['image', ref.repository, ref.tag ?? ''])}`;
-  return `${ref.repository}@${digest}`;
+  return resolveImage(image).id;
 }
 
 /** A plausible compressed image size in bytes (between 2 and 120 MB), stable per image. */

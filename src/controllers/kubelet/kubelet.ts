@@ -52,6 +52,12 @@ export class Kubelet {
   readonly #images: ImagePuller;
   readonly #pods: PodDispatcher;
   readonly #workers = new Map<string, PodWorker>();
+  /** Finished pods (Succeeded/Failed) from an earlier boot: nothing runs, the runtime still holds their logs. */
+  readonly #finished = new Map<string, StoredPod>();
+  /** Every pod the node held when it went down, to clean up those deleted meanwhile. */
+  #heldAtStop = new Map<string, StoredPod>();
+  /** Pods this kubelet finished and removed: late events about them are ignored. */
+  readonly #gone = new Set<string>();
   #controller: Controller | undefined;
   #ctx: PodWorkerContext | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -122,7 +128,12 @@ export class Kubelet {
     this.#agent.start(this.#boot);
     this.#unsubscribe = this.#pods.register(this.nodeName, (e) => this.#onPod(e));
     this.#controller.start();
-    for (const pod of podsOnNode(this.#c.store, this.nodeName)) this.#admit(pod);
+    const present = new Set<string>();
+    for (const pod of podsOnNode(this.#c.store, this.nodeName)) {
+      present.add(pod.metadata.uid ?? '');
+      this.#admit(pod);
+    }
+    this.#cleanUpOrphans(present);
     this.#downSince = undefined;
     signal?.addEventListener('abort', () => void this.stop(), { once: true });
     this.#c.logger.info({ boot: this.#boot }, 'Kubelet started');
@@ -140,8 +151,13 @@ export class Kubelet {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#agent.stop();
-    for (const w of [...this.#workers.values()]) w.halt();
+    this.#heldAtStop = new Map(this.#finished);
+    for (const w of [...this.#workers.values()]) {
+      this.#heldAtStop.set(w.uid, w.pod);
+      w.halt();
+    }
     this.#workers.clear();
+    this.#finished.clear();
     await controller.stop();
     this.#c.logger.info('Kubelet stopped');
   }
@@ -175,24 +191,48 @@ export class Kubelet {
       timing: this.#timing,
       images: this.#images,
       statusChanged: (uid) => this.#controller?.enqueue(uid),
-      forget: (uid) => this.#workers.delete(uid),
+      forget: (uid) => this.#forget(uid),
     };
+  }
+
+  /** Pods deleted while the node was down: their sandboxes and containers go now (kubelet garbage collection). */
+  #cleanUpOrphans(present: ReadonlySet<string>): void {
+    for (const [uid, pod] of this.#heldAtStop) {
+      if (present.has(uid)) continue;
+      this.#c.network.tearDown(pod, this.nodeName);
+      this.#c.runtime.removePod(pod);
+    }
+    this.#heldAtStop.clear();
   }
 
   #admit(pod: StoredPod): void {
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') return;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      this.#finished.set(pod.metadata.uid ?? '', pod);
+      return;
+    }
     if (!this.#ctx) return;
     const worker = new PodWorker(this.#ctx, pod, this.#downSince);
     this.#workers.set(worker.uid, worker);
     worker.start();
   }
 
+  #forget(uid: string): void {
+    const worker = this.#workers.get(uid);
+    this.#workers.delete(uid);
+    if (worker?.state !== 'done' || !this.#controller) return;
+    if (this.#gone.size >= 10_000) this.#gone.clear();
+    this.#gone.add(uid);
+  }
+
   #onPod(event: WatchEvent<StoredPod>): void {
     const pod = event.object;
+    if (this.#gone.has(pod.metadata.uid ?? '')) return;
     const worker = this.#workers.get(pod.metadata.uid ?? '');
     if (event.type === 'DELETED') {
       worker?.deleted(pod);
+      const uid = pod.metadata.uid ?? '';
+      if (this.#finished.delete(uid)) this.#c.runtime.removePod(pod);
       return;
     }
     if (worker) worker.update(pod);

@@ -5,9 +5,9 @@
  * (`containers with unready status: [nginx]`). Pure functions.
  */
 import type { Pod, PodCondition } from '../../api/types.js';
-import { rfc3339 } from '../../util/clock.js';
 import { type ContainerView, isRestartableInit } from './container-view.js';
 import { ConditionReason, goList } from './messages.js';
+import { apiTime as rfc3339 } from './time.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 

@@ -18,11 +18,12 @@ import type { ContainerHandle } from './runtime.js';
 /** CNI ADD for a new sandbox; on success the containers follow, on failure it is retried. */
 export function createSandbox(s: PodState): void {
   if (s.state !== 'active') return;
-  const id = sandboxID(s.uid, s.sandboxAttempts++, s.ctx.boot);
+  const attempt = s.sandboxAttempts++;
   try {
-    s.sandbox = { id, ip: s.ctx.network.setUp(s.pod, s.ctx.nodeName).ip };
+    s.sandbox = { ip: s.ctx.network.setUp(s.pod, s.ctx.nodeName).ip };
     s.podIP = s.sandbox.ip;
   } catch (err) {
+    const id = sandboxID(s.uid, attempt, s.ctx.boot);
     podEvent(s, 'Warning', 'FailedCreatePodSandBox', podEvents.sandboxFailed(id, errorMessage(err)));
     s.sandboxTimer = later(
       s,

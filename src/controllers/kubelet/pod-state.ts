@@ -34,7 +34,8 @@ export interface PodState {
   readonly containers: readonly ContainerRecord[];
   probes: readonly BoundProbe[];
   state: WorkerState;
-  sandbox: { readonly id: string; readonly ip: string } | undefined;
+  /** The pod's sandbox while it exists (its ID is derived from uid and attempt when a message needs it). */
+  sandbox: { readonly ip: string } | undefined;
   sandboxAttempts: number;
   sandboxTimer: TimerHandle | undefined;
   /** The current sandbox's IP, or the last one's (it stays in the status). */

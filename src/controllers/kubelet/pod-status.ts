@@ -5,10 +5,10 @@
  * Pure: no clock (the caller passes `now`), no I/O.
  */
 import type { Container, Pod, PodStatus } from '../../api/types.js';
-import { rfc3339 } from '../../util/clock.js';
 import { type ContainerView, isRestartableInit, toContainerStatus } from './container-view.js';
 import { type PodPhase, podConditions } from './pod-conditions.js';
 import { parseQuantity } from './quantity.js';
+import { apiTime as rfc3339 } from './time.js';
 
 export interface PodStatusInput {
   /** The pod as stored now (spec, and the status whose foreign conditions are kept). */

@@ -6,6 +6,7 @@
  */
 
 import { isNotFound } from '../../api/errors.js';
+import type { Container } from '../../api/types.js';
 import { errorMessage } from '../../util/errors.js';
 import { type ContainerRecord, cancelPending } from './container-record.js';
 import { podEvents } from './messages.js';
@@ -18,9 +19,24 @@ export function gracePeriod(s: PodState): number {
 }
 
 /**
- * SIGTERMs a running container with `graceSeconds` (at least 2, as the kubelet
- * enforces) after a `Killing` event, and SIGKILLs it if it still runs when the
- * grace ends (the runtime does too; this is the kubelet's own back-stop).
+ * How long the container's preStop hook keeps it running before SIGTERM: the
+ * `sleep` action, or an exec hook that only sleeps (`sleep 5`,
+ * `sh -c "sleep 5"`), the usual way to let endpoints drain. Other hooks cannot
+ * run here (no process to exec into) and take no time.
+ */
+export function preStopSeconds(container: Container): number {
+  const hook = container.lifecycle?.preStop;
+  if (hook?.sleep) return Math.max(0, hook.sleep.seconds);
+  const command = (hook?.exec?.command ?? []).join(' ').trim();
+  const m = /^(?:(?:\/bin\/)?(?:ba)?sh -c )?["']?sleep (\d+)["']?$/.exec(command);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Stops a running container as `killContainer` does, after a `Killing` event:
+ * the preStop hook first (within the grace period), then SIGTERM with what is
+ * left of `graceSeconds` (at least 2 s), then SIGKILL if it still runs (the
+ * runtime does that too; this is the kubelet's own back-stop).
  */
 export function stopContainer(
   s: PodState,
@@ -33,17 +49,35 @@ export function stopContainer(
   if (cur.kind !== 'running') return;
   podEvent(s, 'Normal', 'Killing', message ?? podEvents.stopping(r.spec.name), r);
   r.killReason = why;
-  const ms = Math.max(2, graceSeconds) * 1000;
-  cur.handle.terminate(ms);
-  const backstop = later(
+  const still = () => r.current.kind === 'running' && r.current.handle === cur.handle;
+  const hookSeconds = graceSeconds > 0 ? Math.min(preStopSeconds(r.spec), graceSeconds) : 0;
+  const termMs = Math.max(2, graceSeconds - hookSeconds) * 1000;
+  const sigterm = () => {
+    if (!still()) return;
+    cur.handle.terminate(termMs);
+    const backstop = later(
+      s,
+      () => {
+        s.killTimers.delete(backstop);
+        if (still()) cur.handle.kill();
+      },
+      termMs,
+    );
+    s.killTimers.add(backstop);
+  };
+  if (hookSeconds === 0) {
+    sigterm();
+    return;
+  }
+  const hook = later(
     s,
     () => {
-      s.killTimers.delete(backstop);
-      if (r.current.kind === 'running' && r.current.handle === cur.handle) cur.handle.kill();
+      s.killTimers.delete(hook);
+      sigterm();
     },
-    ms,
+    hookSeconds * 1000,
   );
-  s.killTimers.add(backstop);
+  s.killTimers.add(hook);
 }
 
 function cancelTimers(s: PodState): void {

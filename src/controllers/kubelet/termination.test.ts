@@ -60,6 +60,22 @@ describe('graceful termination', () => {
     });
   });
 
+  it.each([
+    { name: 'sleep action', lifecycle: { preStop: { sleep: { seconds: 5 } } } },
+    { name: 'exec sleep', lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 5'] } } } },
+  ])('runs a preStop $name before SIGTERM, within the grace period', async ({ lifecycle }) => {
+    const f = kubeletFixture({ timing: fast });
+    f.kubelet.start();
+    f.create('web', [container('nginx', { lifecycle })]);
+    await f.settle();
+    f.registry.delete(POD, 'default', 'web');
+    await f.run(4000);
+    expect(f.runtime.latest('web', 'nginx')?.terminatedWith).toBeUndefined();
+    await f.run(1000);
+    expect(f.runtime.latest('web', 'nginx')?.terminatedWith).toBe(25_000);
+    expect(f.pod('web')).toBeUndefined();
+  });
+
   it('removes a pod at once when nothing runs, reporting containers that never started as lost', async () => {
     const f = kubeletFixture({ timing: fast });
     f.network.failNext('no more free IPs');
@@ -108,7 +124,12 @@ describe('node stop and start', () => {
     f.kubelet.start();
     const web = f.create('web', [container('nginx')]);
     f.create('doomed', [container('nginx')]);
+    f.create('forced', [container('nginx')]);
+    f.create('job', [container('app')], { restartPolicy: 'Never' });
     await f.run(5000);
+    f.runtime.latest('job', 'app')?.exit(0);
+    await f.settle();
+    expect(f.pod('job')?.status?.phase).toBe('Succeeded');
     const ipBefore = f.pod('web')?.status?.podIP;
     const writes: string[] = [];
     f.store.subscribe('*', (e) => writes.push(`${e.type} ${e.resource}/${e.object.metadata.name}`));
@@ -119,12 +140,24 @@ describe('node stop and start', () => {
     expect(f.pod('web')?.status?.phase).toBe('Running');
     // Deleted while the node is down: stays Terminating.
     f.registry.delete(POD, 'default', 'doomed');
+    // Force-deleted while the node is down: gone from the API; its sandbox is collected at start.
+    f.registry.delete(POD, 'default', 'forced', { gracePeriodSeconds: 0 });
     await f.run(10_000);
     expect(f.pod('doomed')?.metadata.deletionTimestamp).toBeDefined();
+    expect(f.network.log).not.toContain('tearDown forced');
+    writes.length = 0;
 
     f.kubelet.start();
     await f.settle();
     expect(f.pod('doomed')).toBeUndefined();
+    expect(f.network.log).toContain('tearDown forced');
+    expect(f.runtime.removed).toEqual(expect.arrayContaining(['doomed', 'forced']));
+    // A pod that finished before the stop is not run again; its containers go when it is deleted.
+    expect(f.runtime.latest('job', 'app')?.request.restartCount).toBe(0);
+    expect(f.runtime.removed).not.toContain('job');
+    f.registry.delete(POD, 'default', 'job');
+    await f.settle();
+    expect(f.runtime.removed).toContain('job');
     const pod = f.pod('web');
     expect(pod?.metadata.uid).toBe(web.metadata.uid);
     expect(pod?.status?.phase).toBe('Running');
