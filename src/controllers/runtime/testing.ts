@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../api/types.js';
 import { type Logger, silentLogger } from '../../log/index.js';
 import { ObjectStore } from '../../store/object-store.js';
-import { Registry } from '../../store/registry.js';
+import { type AdmissionPlugin, Registry } from '../../store/registry.js';
 import { FakeClock } from '../../util/clock.js';
 import { seededRandom } from '../../util/random.js';
 import { EventRecorder } from './events.js';
@@ -45,13 +45,20 @@ export interface FixtureOptions {
   readonly freeze?: boolean;
   /** Seed of the Registry's name generator. @default 1 */
   readonly seed?: number;
+  /** Admission plugins of the Registry (e.g. to make writes fail). */
+  readonly admission?: readonly AdmissionPlugin[];
 }
 
 /** Builds a fixture. Namespaces are created before recording starts. */
 export function newFixture(options: FixtureOptions = {}): Fixture {
   const clock = new FakeClock();
   const store = new ObjectStore({ freeze: options.freeze ?? true });
-  const registry = new Registry({ store, clock, random: seededRandom(options.seed ?? 1) });
+  const registry = new Registry({
+    store,
+    clock,
+    random: seededRandom(options.seed ?? 1),
+    ...(options.admission ? { admission: options.admission } : {}),
+  });
   const logger = silentLogger();
   const events = new EventRecorder({ registry, clock, logger });
   for (const ns of options.namespaces ?? ['default']) {
