@@ -59,11 +59,20 @@ export type ProbeKind = 'startup' | 'liveness' | 'readiness';
 
 export interface ProbeOutcome {
   readonly result: 'success' | 'failure';
-  /** Shown in the `Unhealthy` event: `Readiness probe failed: HTTP probe failed with statuscode: 503`. */
+  /**
+   * Shown in the `Unhealthy` event: `Readiness probe failed: HTTP probe failed with statuscode: 503`.
+   * The prober's output (`HTTP probe failed with statuscode: 503`); the kubelet adds the
+   * `<Kind> probe failed: ` prefix, and uses a message that already carries it as it is.
+   */
   readonly message?: string;
 }
 
-/** Runs one probe attempt against a running container (real requests to the app). */
+/**
+ * Runs one probe attempt against a running container (real requests to the app).
+ * The attempt must settle within `probe.timeoutSeconds` (reporting a timeout as a
+ * failure with the upstream text); the kubelet counts an attempt still pending one
+ * second after that as a failed, timed-out attempt and ignores its late result.
+ */
 export interface Prober {
   probe(request: {
     readonly pod: Pod;
