@@ -84,83 +84,107 @@ function timeoutOf(query: URLSearchParams): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** One open watch response: writes events until the client leaves or the timeout ends it. */
+class WatchSession {
+  readonly #ctx: RequestContext;
+  readonly #deps: HandlerDeps;
+  readonly #info: ResourceInfo;
+  readonly #encoder: EventEncoder;
+  #closed = false;
+  #unsubscribe: (() => void) | undefined;
+  #timeout: TimerHandle | undefined;
+  #bookmarkTimer: TimerHandle | undefined;
+
+  constructor(ctx: RequestContext, deps: HandlerDeps, request: WatchRequest) {
+    this.#ctx = ctx;
+    this.#deps = deps;
+    this.#info = request.info;
+    this.#encoder = new EventEncoder(request.info, request.output, () => deps.clock.now());
+    const headers: Record<string, string | string[]> = {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    };
+    if (ctx.warnings.length > 0) headers.Warning = ctx.warnings.map(warningHeader);
+    ctx.res.writeHead(200, headers);
+    ctx.res.flushHeaders();
+    ctx.res.on('close', () => this.close());
+  }
+
+  write(type: WireType, obj: unknown): void {
+    if (this.#closed) return;
+    this.#ctx.res.write(this.#encoder.encode(type, obj));
+    if (this.#ctx.res.writableLength > MAX_BUFFERED_BYTES) this.close();
+  }
+
+  /** A BOOKMARK at the store's current resourceVersion. */
+  bookmark(annotations?: Record<string, string>): void {
+    const metadata = {
+      resourceVersion: String(this.#deps.store.resourceVersion),
+      ...(annotations ? { annotations } : {}),
+    };
+    this.write('BOOKMARK', { kind: this.#info.kind, apiVersion: apiVersionOf(this.#info), metadata });
+  }
+
+  subscribed(unsubscribe: () => void): void {
+    this.#unsubscribe = unsubscribe;
+    if (this.#closed) unsubscribe();
+  }
+
+  /** Ends the stream after `seconds`; with `bookmarkMs`, sends a BOOKMARK every interval. */
+  schedule(seconds: number | undefined, bookmarkMs: number | undefined): void {
+    const clock = this.#deps.clock;
+    if (seconds !== undefined) this.#timeout = clock.setTimeout(() => this.close(), seconds * 1000);
+    if (bookmarkMs === undefined) return;
+    const tick = () => {
+      if (this.#closed) return;
+      this.bookmark();
+      this.#bookmarkTimer = clock.setTimeout(tick, bookmarkMs);
+    };
+    this.#bookmarkTimer = clock.setTimeout(tick, bookmarkMs);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe?.();
+    if (this.#timeout) this.#deps.clock.clearTimeout(this.#timeout);
+    if (this.#bookmarkTimer) this.#deps.clock.clearTimeout(this.#bookmarkTimer);
+    this.#ctx.res.end();
+  }
+}
+
 /**
  * Starts a watch response. Subscribes before returning; everything after runs
  * on store events and timers until the client disconnects or the timeout ends it.
  */
 export function startWatch(ctx: RequestContext, deps: HandlerDeps, request: WatchRequest): void {
-  const { res, query } = ctx;
-  const { info, list } = request;
-  const resource = resourceKeyOf(info);
-  const encoder = new EventEncoder(info, request.output, () => deps.clock.now());
-  const headers: Record<string, string | string[]> = {
-    'Content-Type': 'application/json',
-    'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
-  };
-  if (ctx.warnings.length > 0) headers.Warning = ctx.warnings.map(warningHeader);
-  res.writeHead(200, headers);
-  res.flushHeaders();
-
-  let closed = false;
-  let unsubscribe: (() => void) | undefined;
-  const timers: { timeout?: TimerHandle; bookmark?: TimerHandle } = {};
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    unsubscribe?.();
-    if (timers.timeout) deps.clock.clearTimeout(timers.timeout);
-    if (timers.bookmark) deps.clock.clearTimeout(timers.bookmark);
-    res.end();
-  };
-  res.on('close', close);
-  const write = (type: WireType, obj: unknown) => {
-    if (closed) return;
-    res.write(encoder.encode(type, obj));
-    if (res.writableLength > MAX_BUFFERED_BYTES) close();
-  };
-  const matches = (obj: KubeObject) => matchesList(obj, list);
+  const { query } = ctx;
+  const resource = resourceKeyOf(request.info);
+  const session = new WatchSession(ctx, deps, request);
   const onEvent = (event: WatchEvent) => {
-    const out = filterWatchEvent(event, matches);
-    if (out) write(out.type, out.object);
+    const out = filterWatchEvent(event, (obj: KubeObject) => matchesList(obj, request.list));
+    if (out) session.write(out.type, out.object);
   };
-  const bookmark = (annotations?: Record<string, string>) =>
-    write('BOOKMARK', {
-      kind: info.kind,
-      apiVersion: apiVersionOf(info),
-      metadata: {
-        resourceVersion: String(deps.store.resourceVersion),
-        ...(annotations ? { annotations } : {}),
-      },
-    });
-
   const rv = query.get('resourceVersion') ?? '';
   const initialEvents = query.get('sendInitialEvents') === 'true';
   try {
     if (rv === '' || rv === '0' || initialEvents) {
-      for (const obj of deps.store.list(resource, list)) write('ADDED', obj);
-      if (initialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
-      unsubscribe = deps.store.subscribe(resource, onEvent);
+      for (const obj of deps.store.list(resource, request.list)) session.write('ADDED', obj);
+      if (initialEvents) session.bookmark({ 'k8s.io/initial-events-end': 'true' });
+      session.subscribed(deps.store.subscribe(resource, onEvent));
     } else {
       const from = Number(rv);
-      if (!Number.isInteger(from) || from < 0)
+      if (!Number.isInteger(from) || from < 0) {
         throw new StatusError('BadRequest', 400, `invalid resource version: ${rv}`);
-      unsubscribe = deps.store.watchFrom(resource, from, onEvent);
+      }
+      session.subscribed(deps.store.watchFrom(resource, from, onEvent));
     }
   } catch (err) {
-    const status = toStatusError(err);
-    write('ERROR', status.toStatus());
-    close();
+    session.write('ERROR', toStatusError(err).toStatus());
+    session.close();
     return;
   }
-  const timeout = timeoutOf(query);
-  if (timeout !== undefined) timers.timeout = deps.clock.setTimeout(close, timeout * 1000);
-  if (query.get('allowWatchBookmarks') === 'true') {
-    const tick = () => {
-      if (closed) return;
-      bookmark();
-      timers.bookmark = deps.clock.setTimeout(tick, deps.bookmarkIntervalMs);
-    };
-    timers.bookmark = deps.clock.setTimeout(tick, deps.bookmarkIntervalMs);
-  }
+  const bookmarks = query.get('allowWatchBookmarks') === 'true' ? deps.bookmarkIntervalMs : undefined;
+  session.schedule(timeoutOf(query), bookmarks);
 }
