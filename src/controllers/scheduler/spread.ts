@@ -1,0 +1,260 @@
+/**
+ * PodTopologySpread (`plugins/podtopologyspread`): the pod's
+ * `topologySpreadConstraints` (DoNotSchedule ones filter, ScheduleAnyway ones
+ * score) and, for a pod without constraints, the system default spreading —
+ * hostname maxSkew 3 and zone maxSkew 5, scoring only — over the pods of the
+ * same owner (upstream counts `PodsWithOwnerRef`) or, for an unowned pod, of
+ * the Services selecting it.
+ */
+import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
+import { type Selector, selectorFromLabelSelector, selectorOf } from '../../api/labels.js';
+import type { SchedulerCache } from './cache.js';
+import type { NodeMatcher } from './node-affinity.js';
+import { firstUntolerated } from './taints.js';
+import {
+  type FilterFailure,
+  LABEL_HOSTNAME,
+  LABEL_ZONE,
+  MAX_NODE_SCORE,
+  type NodeInfo,
+  type PodInfo,
+} from './types.js';
+
+export interface SpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly selector: Selector;
+  readonly minDomains: number;
+  readonly honorNodeAffinity: boolean;
+  readonly honorTaints: boolean;
+  /** Count the pods of this owner uid instead of evaluating the selector. */
+  readonly ownerUid: string | undefined;
+}
+
+export const SpreadReason = {
+  skew: "node(s) didn't match pod topology spread constraints",
+  missingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
+} as const;
+
+/** The pod's own constraints with the given `whenUnsatisfiable`. */
+export function podConstraints(pod: PodInfo, when: 'DoNotSchedule' | 'ScheduleAnyway'): SpreadConstraint[] {
+  const out: SpreadConstraint[] = [];
+  for (const c of (pod.pod.spec?.topologySpreadConstraints ?? []) as TopologySpreadConstraint[]) {
+    if (c.whenUnsatisfiable !== when) continue;
+    let selector = selectorFromLabelSelector(c.labelSelector);
+    const extra = (c.matchLabelKeys ?? [])
+      .filter((k) => pod.labels[k] !== undefined)
+      .map((k) => ({ key: k, operator: 'In' as const, values: [pod.labels[k] as string] }));
+    if (extra.length > 0) selector = selectorOf([...selector.requirements, ...extra]);
+    out.push({
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      selector,
+      minDomains: c.minDomains ?? 1,
+      honorNodeAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
+      honorTaints: c.nodeTaintsPolicy === 'Honor',
+      ownerUid: undefined,
+    });
+  }
+  return out;
+}
+
+/**
+ * The system default constraints (`buildDefaultConstraints`), given the
+ * pod's default selector (its owner's and Services' selectors); none when
+ * that selector is empty.
+ */
+export function defaultConstraints(pod: PodInfo, defaultSelector: Selector | undefined): SpreadConstraint[] {
+  if (!defaultSelector || defaultSelector.empty) return [];
+  const base = { selector: defaultSelector, minDomains: 1, honorNodeAffinity: true, honorTaints: false };
+  return [
+    { ...base, maxSkew: 3, topologyKey: LABEL_HOSTNAME, ownerUid: pod.ownerUid },
+    { ...base, maxSkew: 5, topologyKey: LABEL_ZONE, ownerUid: pod.ownerUid },
+  ];
+}
+
+/** Matching pods of a constraint on one node (`countPodsMatchSelector`). */
+function countOnNode(c: SpreadConstraint, node: NodeInfo, pod: PodInfo): number {
+  if (c.ownerUid !== undefined) return node.ownerCounts.get(c.ownerUid) ?? 0;
+  let n = 0;
+  for (const p of node.pods.values()) {
+    if (p.namespace !== pod.namespace || p.pod.metadata.deletionTimestamp) continue;
+    if (c.selector.matches(p.labels)) n++;
+  }
+  return n;
+}
+
+function included(c: SpreadConstraint, node: NodeInfo, pod: PodInfo, matcher: NodeMatcher): boolean {
+  if (c.honorNodeAffinity && !matcher.matchesAll && !matcher.matches(node)) return false;
+  if (c.honorTaints && firstUntolerated(node.noScheduleTaints, pod.tolerations)) return false;
+  return true;
+}
+
+export interface SpreadFilterState {
+  readonly pod: PodInfo;
+  readonly constraints: readonly SpreadConstraint[];
+  /** `key\0value` → matching pods. */
+  readonly matchNum: ReadonlyMap<string, number>;
+  /** Per constraint, the smallest count over its domains. */
+  readonly minMatch: readonly number[];
+}
+
+/** PreFilter of the DoNotSchedule constraints; undefined when there are none. */
+export function preFilterTopologySpread(
+  pod: PodInfo,
+  cache: SchedulerCache,
+  matcher: NodeMatcher,
+): SpreadFilterState | undefined {
+  const constraints = podConstraints(pod, 'DoNotSchedule');
+  if (constraints.length === 0) return undefined;
+  const matchNum = new Map<string, number>();
+  for (const node of cache.nodeList()) {
+    if (!constraints.every((c) => node.labels[c.topologyKey] !== undefined)) continue;
+    for (const c of constraints) {
+      if (!included(c, node, pod, matcher)) continue;
+      const key = `${c.topologyKey}\u0000${node.labels[c.topologyKey]}`;
+      matchNum.set(key, (matchNum.get(key) ?? 0) + countOnNode(c, node, pod));
+    }
+  }
+  const minMatch = constraints.map((c) => {
+    let min = Number.POSITIVE_INFINITY;
+    let domains = 0;
+    for (const [k, n] of matchNum) {
+      if (!k.startsWith(`${c.topologyKey}\u0000`)) continue;
+      domains++;
+      min = Math.min(min, n);
+    }
+    return domains < c.minDomains || domains === 0 ? 0 : min;
+  });
+  return { pod, constraints, matchNum, minMatch };
+}
+
+/** Filter: every constraint's key on the node, and skew (with this pod) within maxSkew. */
+export function filterTopologySpread(state: SpreadFilterState, node: NodeInfo): FilterFailure | undefined {
+  for (let i = 0; i < state.constraints.length; i++) {
+    const c = state.constraints[i] as SpreadConstraint;
+    const value = node.labels[c.topologyKey];
+    if (value === undefined)
+      return { code: 'UnschedulableAndUnresolvable', reasons: [SpreadReason.missingLabel] };
+    const self = c.selector.matches(state.pod.labels) ? 1 : 0;
+    const skew =
+      (state.matchNum.get(`${c.topologyKey}\u0000${value}`) ?? 0) + self - (state.minMatch[i] ?? 0);
+    if (skew > c.maxSkew) return { code: 'Unschedulable', reasons: [SpreadReason.skew] };
+  }
+  return undefined;
+}
+
+/**
+ * Score of the feasible nodes (PreScore + Score + NormalizeScore): per node,
+ * Σ count × log(domains + 2) + maxSkew − 1 over the constraints whose key it
+ * has, then inverted so fewer matching pods scores higher. Undefined when the
+ * plugin skips. Runs once per scheduling attempt over hundreds of nodes, so it
+ * is written as plain loops over typed arrays.
+ */
+export function scoreTopologySpread(
+  pod: PodInfo,
+  allConstraints: readonly SpreadConstraint[],
+  feasible: readonly NodeInfo[],
+  cache: SchedulerCache,
+  matcher: NodeMatcher,
+  systemDefaulted: boolean,
+): Float64Array | undefined {
+  // A key no node has contributes to no node's score (and, system-defaulted, ignores none).
+  const constraints = systemDefaulted
+    ? allConstraints.filter((c) => cache.nodesWithLabel(c.topologyKey) > 0)
+    : allConstraints;
+  if (constraints.length === 0) return undefined;
+  const n = feasible.length;
+  const ignored = new Uint8Array(n);
+  let ignoredCount = 0;
+  if (!systemDefaulted) {
+    for (let i = 0; i < n; i++) {
+      const labels = (feasible[i] as NodeInfo).labels;
+      if (!constraints.every((c) => labels[c.topologyKey] !== undefined)) {
+        ignored[i] = 1;
+        ignoredCount++;
+      }
+    }
+  }
+  const valueCounts = domainCounts(pod, constraints, feasible, ignored, cache, matcher, !systemDefaulted);
+  const weights = constraints.map((c, k) =>
+    Math.log((c.topologyKey === LABEL_HOSTNAME ? n - ignoredCount : (valueCounts[k]?.size ?? 0)) + 2),
+  );
+  const isHost = constraints.map((c) => c.topologyKey === LABEL_HOSTNAME);
+  const raw = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (ignored[i]) continue;
+    const node = feasible[i] as NodeInfo;
+    let score = 0;
+    for (let k = 0; k < constraints.length; k++) {
+      const c = constraints[k] as SpreadConstraint;
+      const v = node.labels[c.topologyKey];
+      if (v === undefined) continue;
+      const cnt = isHost[k] ? countOnNode(c, node, pod) : (valueCounts[k]?.get(v) ?? 0);
+      score += cnt * (weights[k] as number) + (c.maxSkew - 1);
+    }
+    raw[i] = Math.round(score);
+  }
+  return normalize(raw, ignored);
+}
+
+/**
+ * Matching pods per topology value of each non-hostname constraint, over
+ * every node that passes the inclusion policy — only for values some
+ * feasible node has (others are never looked up).
+ */
+function domainCounts(
+  pod: PodInfo,
+  constraints: readonly SpreadConstraint[],
+  feasible: readonly NodeInfo[],
+  ignored: Uint8Array,
+  cache: SchedulerCache,
+  matcher: NodeMatcher,
+  requireAll: boolean,
+): (Map<string, number> | undefined)[] {
+  const counts: (Map<string, number> | undefined)[] = constraints.map(() => undefined);
+  let any = false;
+  constraints.forEach((c, k) => {
+    if (c.topologyKey === LABEL_HOSTNAME) return;
+    for (let i = 0; i < feasible.length; i++) {
+      const v = (feasible[i] as NodeInfo).labels[c.topologyKey];
+      if (ignored[i] || v === undefined) continue;
+      let m = counts[k];
+      if (!m) {
+        m = new Map();
+        counts[k] = m;
+      }
+      m.set(v, 0);
+      any = true;
+    }
+  });
+  if (!any) return counts;
+  for (const node of cache.nodeList()) {
+    if (!matcher.matchesAll && !matcher.matches(node)) continue;
+    if (requireAll && !constraints.every((c) => node.labels[c.topologyKey] !== undefined)) continue;
+    constraints.forEach((c, k) => {
+      const m = counts[k];
+      const v = node.labels[c.topologyKey];
+      if (!m || v === undefined || !m.has(v)) return;
+      m.set(v, (m.get(v) ?? 0) + countOnNode(c, node, pod));
+    });
+  }
+  return counts;
+}
+
+function normalize(raw: Float64Array, ignored: Uint8Array): Float64Array {
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if (ignored[i]) continue;
+    const s = raw[i] as number;
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  for (let i = 0; i < raw.length; i++) {
+    if (ignored[i]) raw[i] = 0;
+    else if (max === 0) raw[i] = MAX_NODE_SCORE;
+    else raw[i] = Math.trunc((MAX_NODE_SCORE * (max + min - (raw[i] as number))) / max);
+  }
+  return raw;
+}

@@ -1,0 +1,97 @@
+/**
+ * The scheduler's view of nodes and pods (`framework.NodeInfo`, `PodInfo`):
+ * per-node requested resources, pods, host ports and per-owner pod counts,
+ * kept current from store events so a scheduling decision never sums pods.
+ */
+
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import type { Selector } from '../../api/labels.js';
+import type { Node, Toleration, Typed } from '../../api/types.js';
+import type { PodObject } from '../runtime/pods.js';
+import type { Requests } from './resources.js';
+
+export type NodeObject = Typed<Node>;
+
+export const MAX_NODE_SCORE = 100;
+/** The well-known labels the default topology constraints use. */
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+export const LABEL_ZONE = 'topology.kubernetes.io/zone';
+export const LABEL_REGION = 'topology.kubernetes.io/region';
+
+/** A parsed `PodAffinityTerm` (`framework.AffinityTerm`). */
+export interface AffinityTerm {
+  readonly namespaces: ReadonlySet<string>;
+  /** When set, also matches pods of namespaces whose labels it matches. */
+  readonly namespaceSelector: Selector | undefined;
+  readonly selector: Selector;
+  readonly topologyKey: string;
+}
+
+export interface WeightedAffinityTerm extends AffinityTerm {
+  readonly weight: number;
+}
+
+/** A host port a pod binds (`HostPortInfo` entry). */
+export interface HostPort {
+  readonly ip: string;
+  readonly protocol: string;
+  readonly port: number;
+}
+
+/** What the scheduler keeps about one pod (incoming or assigned). */
+export interface PodInfo {
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly uid: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly requests: Requests;
+  /** Requests with defaults for containers that state none (scoring). */
+  readonly nonZeroRequests: Requests;
+  readonly hostPorts: readonly HostPort[];
+  /** uid of `ownerReferences[0]` (`PodsWithOwnerRef`). */
+  readonly ownerUid: string | undefined;
+  readonly priority: number;
+  readonly tolerations: readonly Toleration[];
+  readonly requiredAffinity: readonly AffinityTerm[];
+  readonly requiredAntiAffinity: readonly AffinityTerm[];
+  readonly preferredAffinity: readonly WeightedAffinityTerm[];
+  readonly preferredAntiAffinity: readonly WeightedAffinityTerm[];
+  /** Any pod affinity or anti-affinity at all (`podWithAffinity`). */
+  readonly hasAffinity: boolean;
+  readonly pod: PodObject;
+}
+
+/** Mutable resource totals of a node. */
+export interface ResourceTotals {
+  milliCPU: number;
+  memory: number;
+}
+
+/** What the scheduler keeps about one node. */
+export interface NodeInfo {
+  readonly name: string;
+  /** Undefined while pods are known on a node the cache has not seen yet. */
+  node: NodeObject | undefined;
+  labels: Readonly<Record<string, string>>;
+  allocatable: { milliCPU: number; memory: number; pods: number };
+  unschedulable: boolean;
+  /** Taints with effect NoSchedule or NoExecute, including the implicit not-ready one. */
+  noScheduleTaints: Taint[];
+  /** Taints with effect PreferNoSchedule. */
+  preferNoScheduleTaints: Taint[];
+  readonly requested: ResourceTotals;
+  readonly nonZeroRequested: ResourceTotals;
+  readonly pods: Map<string, PodInfo>;
+  /** `protocol/port` → host IP → count. */
+  readonly usedPorts: Map<string, Map<string, number>>;
+  /** ownerReferences[0].uid → pods on this node. */
+  readonly ownerCounts: Map<string, number>;
+}
+
+/** How a node failed a filter (`framework.Status`). */
+export interface FilterFailure {
+  /** `UnschedulableAndUnresolvable` means preemption cannot help on this node. */
+  readonly code: 'Unschedulable' | 'UnschedulableAndUnresolvable';
+  readonly reasons: readonly string[];
+}
