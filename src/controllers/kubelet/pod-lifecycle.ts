@@ -171,17 +171,22 @@ function afterExit(s: PodState, r: ContainerRecord, exitCode: number): void {
     changed(s);
     checkFinished(s);
   } else if (killedByProbe) {
-    // Upstream restarts a probe-killed container in the same sync, without back-off.
-    startContainer(s, r);
+    // Upstream restarts a probe-killed container in the same sync; its back-off check
+    // (`doBackOff`) finds the previous dead instance, if any: repeated probe kills
+    // thus end in CrashLoopBackOff too.
+    const previous = r.lastTermination?.finishedAt;
+    if (previous === undefined) startContainer(s, r);
+    else restartWithBackoff(s, r, previous);
   } else {
     restartWithBackoff(s, r);
   }
 }
 
-function restartWithBackoff(s: PodState, r: ContainerRecord): void {
+function restartWithBackoff(s: PodState, r: ContainerRecord, exitedAt?: number): void {
   const policy = { initialMs: s.ctx.timing.backoffInitialMs, maxMs: s.ctx.timing.backoffMaxMs };
   const now = s.ctx.clock.now();
-  const finishedAt = r.current.kind === 'exited' ? (r.current.termination.finishedAt ?? now) : now;
+  const finishedAt =
+    exitedAt ?? (r.current.kind === 'exited' ? (r.current.termination.finishedAt ?? now) : now);
   if (!r.backoff || !isInBackOff(r.backoff, finishedAt, now, policy)) {
     r.backoff = nextBackoff(r.backoff, now, policy);
     startContainer(s, r);

@@ -114,6 +114,23 @@ describe('liveness and startup probes', () => {
     expect(cs?.state?.running).toBeDefined();
   });
 
+  it('ends in CrashLoopBackOff when the liveness probe keeps failing', async () => {
+    const f = kubeletFixture({ timing: fast });
+    f.kubelet.start();
+    f.prober.set('app', 'liveness', { result: 'failure', message: 'HTTP probe failed with statuscode: 500' });
+    f.create('sick', [
+      container('app', { livenessProbe: http('/', { periodSeconds: 1, failureThreshold: 1 }) }),
+    ]);
+    await f.run(10_000);
+    expect(f.watch.get('sick')).toContain('0/1 CrashLoopBackOff');
+    const starts = () => f.runtime.startTimes('sick', 'app', f.origin).map((ms) => ms / 1000);
+    // Killed at 1 s (first tick with a running container), restarted at once; killed at 2 s,
+    // restarted at once (the back-off is now 10 s from 2 s); the kill at 3 s falls inside it.
+    expect(starts()).toEqual([0, 1, 2]);
+    await f.run(3000);
+    expect(starts()).toEqual([0, 1, 2, 12]);
+  });
+
   it('does not restart a liveness failure under restartPolicy Never', async () => {
     const f = kubeletFixture({ timing: fast });
     f.kubelet.start();
