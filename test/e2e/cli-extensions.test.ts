@@ -4,7 +4,7 @@ import type { KubeObject } from '../../src/api/types.js';
 import type { LoadResult } from '../../src/cli/manifests.js';
 import type { ExtensionRoute, PodLogs } from '../../src/server/index.js';
 import { deployment, seedCluster, service } from './cli-fixtures.js';
-import { type CliHarness, startCliHarness } from './cli-harness.js';
+import { type CliHarness, KUBECTL, startCliHarness } from './cli-harness.js';
 
 // The emulator's parts register these routes; here each answers as
 // docs/netkube-api.md says, recording what the CLI sent.
@@ -185,6 +185,22 @@ describe('logs (pod log route)', () => {
     expect((await h.netkube(['logs', 'web-7d4b9c8f5b-4jw2p', '-c', 'nope'])).stderr).toBe(
       'error: container nope is not valid for pod web-7d4b9c8f5b-4jw2p\n',
     );
+  });
+});
+
+describe('logs print what kubectl logs prints', () => {
+  it.skipIf(!KUBECTL).each([
+    ['logs', 'web-7d4b9c8f5b-4jw2p', '--tail=5'],
+    ['logs', 'deploy/web'],
+    ['logs', 'rs/web-7d4b9c8f5b', '--timestamps'],
+    ['logs', 'web-7d4b9c8f5b-4jw2p', '-c', 'nope'],
+    ['logs', 'nope'],
+    ['logs', 'web-7d4b9c8f5b-4jw2p', 'nginx', '-c', 'nginx'],
+  ])('%s %s %s', async (...argv) => {
+    const [ours, theirs] = await Promise.all([h.netkube(argv), h.kubectl(argv)]);
+    expect(ours.stdout).toBe(theirs?.stdout);
+    expect(ours.stderr).toBe(theirs?.stderr);
+    expect(ours.code).toBe(theirs?.code);
   });
 });
 

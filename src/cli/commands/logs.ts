@@ -7,6 +7,7 @@
  * the user interrupts.
  */
 import type { Command } from 'commander';
+import { isNotFound } from '../../api/errors.js';
 import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
 import type { KubeObject, Pod } from '../../api/types.js';
 import { parseGoDuration } from '../../util/duration.js';
@@ -90,10 +91,16 @@ async function resolvePod(ctx: CliContext, arg: string): Promise<Pod> {
   const target = arg.includes('/') ? parseTargets([arg])[0] : { info: POD(), names: [arg] };
   const info = target?.info as ResourceInfo;
   const name = target?.names[0] ?? '';
-  const obj = await client.json<KubeObject & { spec?: { selector?: object } }>(
-    'GET',
-    objectPath(info, ctx.namespace, name),
-  );
+  let obj: KubeObject & { spec?: { selector?: object } };
+  try {
+    obj = await client.json('GET', objectPath(info, ctx.namespace, name));
+  } catch (err) {
+    // kubectl logs words a missing object its own way.
+    if (isNotFound(err) && err instanceof Error) {
+      throw new UserError(`error from server (NotFound): ${err.message} in namespace "${ctx.namespace}"`);
+    }
+    throw err;
+  }
   if (info.kind === 'Pod') return obj as Pod;
   const selector = selectorString(obj.spec?.selector as Parameters<typeof selectorString>[0]);
   if (!selector) throw new UserError(`cannot get the logs from ${info.kind}: selector is empty`);

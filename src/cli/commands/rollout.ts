@@ -22,9 +22,15 @@ import { rolloutTargets } from '../targets.js';
 import { watchObject } from '../wait.js';
 import { registerRolloutPatches } from './rollout-patch.js';
 
-function requireDeployment(info: ResourceInfo, what: string): void {
-  if (info.kind !== 'Deployment')
-    throw new UserError(`no ${what} has been implemented for {"${info.group}" "${info.kind}"}`);
+/** kubectl's refusal for kinds without a viewer/rollbacker (`ReplicaSet.apps`, quoted for history and undo). */
+function requireDeployment(
+  info: ResourceInfo,
+  what: 'status viewer' | 'history viewer' | 'rollbacker',
+): void {
+  if (info.kind === 'Deployment') return;
+  const groupKind = info.group ? `${info.kind}.${info.group}` : info.kind;
+  const shown = what === 'status viewer' ? groupKind : JSON.stringify(groupKind);
+  throw new UserError(`no ${what} has been implemented for ${shown}`);
 }
 
 async function replicaSetsOf(ctx: CliContext, d: Deployment): Promise<ReplicaSet[]> {

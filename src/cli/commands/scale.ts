@@ -40,9 +40,6 @@ export async function runScale(ctx: CliContext, args: readonly string[], opts: S
   let count = 0;
   for (const { info, names } of targets) {
     if (names.length === 0) throw new UserError('resource(s) were provided, but no name was specified');
-    if (!info.subresources.includes('scale')) {
-      throw new UserError(`no scaler has been implemented for {"${info.group}" "${info.kind}"}`);
-    }
     for (const name of names) {
       count++;
       const path = objectPath(info, ctx.namespace, name, 'scale');
