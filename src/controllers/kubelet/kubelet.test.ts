@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, Lease, Node } from '../../api/types.js';
-import { container, kubeletFixture } from './fakes.test-helpers.js';
+import { container, kubeletFixture } from './fixture.test-helpers.js';
 
 describe('Kubelet node registration', () => {
   it('registers its Node with addresses, capacity, nodeInfo and upstream conditions, and a Lease', () => {

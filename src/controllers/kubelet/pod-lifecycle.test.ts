@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { container, kubeletFixture } from './fakes.test-helpers.js';
+import { container, kubeletFixture } from './fixture.test-helpers.js';
 
 const fast = { imagePullMs: 0, containerStartMs: 0 };
 

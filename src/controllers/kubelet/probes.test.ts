@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Probe } from '../../api/types.js';
-import { container, kubeletFixture } from './fakes.test-helpers.js';
+import { container, kubeletFixture } from './fixture.test-helpers.js';
 
 const fast = { imagePullMs: 0, containerStartMs: 0 };
 const http = (path: string, extra: Partial<Probe> = {}): Probe => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resourceForKind } from '../../api/resources.js';
-import { container, kubeletFixture } from './fakes.test-helpers.js';
+import { container, kubeletFixture } from './fixture.test-helpers.js';
 
 const POD = resourceForKind('Pod')!;
 const fast = { imagePullMs: 0, containerStartMs: 0 };

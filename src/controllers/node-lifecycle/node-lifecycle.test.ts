@@ -3,14 +3,13 @@ import { resourceForKind } from '../../api/resources.js';
 import type { KubeObject, Node, Toleration } from '../../api/types.js';
 import {
   clusterFixture,
-  container,
   FakeNetwork,
   FakeProber,
   FakeRuntime,
-  kubectlStatus,
   scheduledPod,
   topologyNode,
 } from '../kubelet/fakes.test-helpers.js';
+import { container, kubectlStatus } from '../kubelet/fixture.test-helpers.js';
 import { Kubelets, type StoredPod } from '../kubelet/index.js';
 import { NodeLifecycleController } from './node-lifecycle-controller.js';
 
