@@ -185,7 +185,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
   }
 
   /** `netkube exec POD -- CMD`: runs in the container with the safe command set. */
-  exec(request: {
+  async exec(request: {
     namespace: string;
     pod: string;
     container?: string;

@@ -54,11 +54,20 @@ export function mysqlError(sequence: number, code: number, state: string, messag
   return packet(sequence, Buffer.concat([head, Buffer.from(`#${state}${message}`, 'utf8')]));
 }
 
-/** The user name in a HandshakeResponse41 packet (after the 32-byte fixed part). */
-function responseUser(payload: Buffer): string {
-  const start = 32;
-  const end = payload.indexOf(0, start);
-  return payload.subarray(start, end < 0 ? undefined : end).toString('utf8');
+/** User name and whether a password was sent, from a HandshakeResponse41 packet. */
+export function parseHandshakeResponse(payload: Buffer): { user: string; usingPassword: boolean } {
+  const caps = payload.length >= 4 ? payload.readUInt32LE(0) : 0;
+  const end = payload.indexOf(0, 32);
+  const user = payload.subarray(32, end < 0 ? undefined : end).toString('utf8');
+  const at = end < 0 ? payload.length : end + 1;
+  let authLength: number;
+  if (caps & 0x200000) authLength = payload[at] ?? 0;
+  else if (caps & 0x8000) authLength = payload[at] ?? 0;
+  else {
+    const nul = payload.indexOf(0, at);
+    authLength = (nul < 0 ? payload.length : nul) - at;
+  }
+  return { user, usingPassword: authLength > 0 };
 }
 
 function entrypointTime(ms: number): string {
@@ -98,8 +107,7 @@ export class MysqlApp extends SimulatedApp {
       const len = buf.readUIntLE(0, 3);
       if (buf.length < 4 + len) return;
       const seq = buf[3] ?? 0;
-      const user = responseUser(buf.subarray(4, 4 + len));
-      const usingPassword = len > 33;
+      const { user, usingPassword } = parseHandshakeResponse(buf.subarray(4, 4 + len));
       socket.end(
         mysqlError(
           seq + 1,

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { container, testCluster } from '../testing/cluster.js';
+
+function cluster() {
+  const c = testCluster();
+  c.startPod({
+    name: 'client',
+    ip: '10.244.1.2',
+    containers: [
+      container('c', 'registry.k8s.io/e2e-test-images/agnhost:2.39', {
+        args: ['netexec', '--http-port=8080'],
+      }),
+    ],
+  });
+  c.startPod({
+    name: 'bb',
+    ip: '10.244.1.3',
+    containers: [container('c', 'busybox:1.36', { command: ['sleep', '3600'] })],
+  });
+  c.startPod({
+    name: 'web',
+    ip: '10.244.2.7',
+    containers: [container('c', 'traefik/whoami', { args: ['--port=8080'] })],
+  });
+  c.names.set('web.default.svc.cluster.local', ['10.96.5.6']);
+  c.names.set('web-direct.default.svc.cluster.local', ['10.244.2.7']);
+  const exec = (pod: string, command: string[]) => c.runtime.exec({ namespace: 'default', pod, command });
+  return { c, exec };
+}
+
+describe('in-pod network commands', () => {
+  it('nc -zv (OpenBSD): succeeded / refused', async () => {
+    const { exec } = cluster();
+    expect(await exec('client', ['nc', '-zv', '10.244.2.7', '8080'])).toMatchObject({
+      stdout: '',
+      stderr: 'Connection to 10.244.2.7 8080 port [tcp/http-alt] succeeded!\n',
+      exitCode: 0,
+    });
+    expect(await exec('client', ['nc', '-zv', '10.244.2.7', '81'])).toMatchObject({
+      stderr: 'nc: connect to 10.244.2.7 port 81 (tcp) failed: Connection refused\n',
+      exitCode: 1,
+    });
+  });
+
+  it('nc -zv (busybox)', async () => {
+    const { exec } = cluster();
+    expect(await exec('bb', ['nc', '-zv', '10.244.2.7', '8080'])).toMatchObject({
+      stderr: '10.244.2.7 (10.244.2.7:8080) open\n',
+      exitCode: 0,
+    });
+  });
+
+  it('nslookup: bind (agnhost) and busybox formats, NXDOMAIN', async () => {
+    const { exec } = cluster();
+    expect(await exec('client', ['nslookup', 'web'])).toMatchObject({
+      stdout:
+        'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.5.6\n\n',
+      exitCode: 0,
+    });
+    expect((await exec('bb', ['nslookup', 'web'])).stdout).toBe(
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.5.6\n\n',
+    );
+    expect(await exec('client', ['nslookup', 'nope'])).toMatchObject({
+      stdout: "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find nope: NXDOMAIN\n\n",
+      exitCode: 1,
+    });
+    expect((await exec('client', ['dig', '+short', 'web.default.svc.cluster.local'])).stdout).toBe(
+      '10.96.5.6\n',
+    );
+  });
+
+  it('curl: body, -i, -s -o /dev/null -w, and the error texts', async () => {
+    const { exec } = cluster();
+    const r = await exec('client', ['curl', '-s', 'http://web-direct:8080/api']);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      host: 'web-direct:8080',
+      remoteAddr: expect.stringMatching(/^10\.244\.1\.2:/),
+    });
+    const i = await exec('client', ['curl', '-si', 'http://10.244.2.7:8080/bench']);
+    expect(i.stdout).toMatch(
+      /^HTTP\/1\.1 200 OK\r\nConnection: keep-alive\r\nContent-Type: text\/plain\r\nDate: .*\r\nContent-Length: 1\r\n\r\n1$/,
+    );
+    expect(
+      (
+        await exec('client', [
+          'curl',
+          '-s',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          'http://10.244.2.7:8080/',
+        ])
+      ).stdout,
+    ).toBe('200');
+    expect(await exec('client', ['curl', 'http://10.244.2.7:81/'])).toMatchObject({
+      exitCode: 7,
+      stderr: expect.stringMatching(
+        /curl: \(7\) Failed to connect to 10\.244\.2\.7 port 81 after 0 ms: Couldn't connect to server\n$/,
+      ),
+    });
+    expect(await exec('client', ['curl', '-sS', 'http://nope/'])).toMatchObject({
+      exitCode: 6,
+      stderr: 'curl: (6) Could not resolve host: nope\n',
+    });
+    const v = await exec('client', ['curl', '-sv', 'http://10.244.2.7:8080/bench']);
+    expect(v.stderr).toContain(
+      '*   Trying 10.244.2.7:8080...\n* Connected to 10.244.2.7 (10.244.2.7) port 8080\n> GET /bench HTTP/1.1\n> Host: 10.244.2.7:8080\n> User-Agent: curl/8.5.0\n> Accept: */*\n> \n< HTTP/1.1 200 OK\n',
+    );
+  });
+
+  it('wget -qO- and its errors (busybox)', async () => {
+    const { exec } = cluster();
+    expect((await exec('bb', ['wget', '-qO-', 'http://10.244.2.7:8080/bench'])).stdout).toBe('1');
+    expect(await exec('bb', ['wget', '-qO-', 'http://10.244.2.7:81/'])).toMatchObject({
+      exitCode: 1,
+      stderr: "wget: can't connect to remote host (10.244.2.7): Connection refused\n",
+    });
+    expect(await exec('bb', ['wget', '-qO-', 'http://10.244.2.7:8080/health?x'])).toMatchObject({
+      exitCode: 0,
+    });
+  });
+
+  it('ip addr shows the pod address as Calico programs it', async () => {
+    const { exec } = cluster();
+    const r = await exec('client', ['ip', 'a']);
+    expect(r.stdout).toContain('    inet 10.244.1.2/32 scope global eth0\n');
+  });
+});
