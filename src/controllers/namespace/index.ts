@@ -1,0 +1,2 @@
+export { NamespaceController, type NamespaceControllerConfig } from './controller.js';
+export { deletionConditions } from './plan.js';
