@@ -196,3 +196,34 @@ export function memSocketPair(
   MemSocket.link(c, s);
   return { client: c, server: s };
 }
+
+/**
+ * A connected pair across NAT: the client end sees the tuple it dialled
+ * (`original`), the server end the translated one (`seen`), as the two ends of
+ * a DNATed and masqueraded connection do.
+ */
+export function natSocketPair(
+  original: {
+    readonly src: { readonly ip: string; readonly port: number };
+    readonly dst: { readonly ip: string; readonly port: number };
+  },
+  seen: {
+    readonly src: { readonly ip: string; readonly port: number };
+    readonly dst: { readonly ip: string; readonly port: number };
+  },
+): { client: MemSocket; server: MemSocket } {
+  const client = new MemSocket({
+    localAddress: original.src.ip,
+    localPort: original.src.port,
+    remoteAddress: original.dst.ip,
+    remotePort: original.dst.port,
+  });
+  const server = new MemSocket({
+    localAddress: seen.dst.ip,
+    localPort: seen.dst.port,
+    remoteAddress: seen.src.ip,
+    remotePort: seen.src.port,
+  });
+  MemSocket.link(client, server);
+  return { client, server };
+}

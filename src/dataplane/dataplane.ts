@@ -1,0 +1,339 @@
+/**
+ * The dataplane: every socket netkube opens on behalf of the cluster. It binds
+ * the listeners kube-proxy's Services call for (re-planned after every proxy
+ * sync), executes each accepted connection along its planned path, gives every
+ * pod a `PodNetwork`, serves healthCheckNodePorts, and runs the SOCKS gateway.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { Server, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { NetworkReadModel } from '../cni/network-model.js';
+import { type PodResolverConfig, resolveForPod } from '../dns/resolver.js';
+import type { ClusterDnsView } from '../dns/zone.js';
+import type { Logger } from '../log/index.js';
+import { AffinityTable, IpvsState } from '../proxy/affinity.js';
+import type { ProxyState, ServicePortInfo } from '../proxy/model.js';
+import type { RuleSet } from '../proxy/ruleset.js';
+import type { Unsubscribe } from '../store/watch.js';
+import type { HostPort } from '../topology/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
+import type { PodSandboxRegistry } from '../workloads/sandbox.js';
+import type { PodNetwork } from '../workloads/types.js';
+import { ConnectionExecutor } from './connections.js';
+import { ConntrackTable } from './conntrack.js';
+import { type FlowSink, NO_FLOWS } from './flow.js';
+import { localReadyEndpoints, serveHealthCheck } from './health-check.js';
+import { type HealthCheckTarget, planListeners } from './listener-plan.js';
+import { ListenerSet, type ListenFailure, type ListenKey } from './listeners.js';
+import type { Origin, PathWorld } from './path.js';
+import { SOCKS_REPLY, startSocksGateway } from './socks.js';
+import { createPathWorld, type NodeProxyState } from './world.js';
+
+export interface DataplaneNode {
+  readonly name: string;
+  readonly address: string;
+}
+
+/** What the dataplane needs from kube-proxy (the ProxyController). */
+export interface ProxyView {
+  ruleSet(node: string): RuleSet | undefined;
+  state(): ProxyState;
+  onSynced(listener: () => void): Unsubscribe;
+}
+
+export interface DataplaneConfig {
+  readonly nodes: readonly DataplaneNode[];
+  readonly proxy: ProxyView;
+  readonly network: NetworkReadModel;
+  readonly sandboxes: PodSandboxRegistry;
+  readonly podSubnet: string;
+  readonly serviceSubnet: string;
+  readonly dns: ClusterDnsView;
+  /** Resolves names outside the cluster (the host's resolver). */
+  readonly lookupExternal: PodResolverConfig['lookupExternal'];
+  /** SOCKS5 gateway address; none disables it. */
+  readonly socks?: HostPort;
+  /** The node the SOCKS gateway's connections come from. @default the first node */
+  readonly gatewayNode?: string;
+  readonly flows?: FlowSink;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  /** Called when a Service's externalIPs cannot be bound (not loopback), once per change. */
+  readonly onUnbindable?: (service: string, ips: readonly string[]) => void;
+  /** Called when listeners fail to bind (address in use, permission). */
+  readonly onListenFailures?: (failures: readonly ListenFailure[]) => void;
+}
+
+export class Dataplane {
+  readonly world: PathWorld;
+  readonly executor: ConnectionExecutor;
+  readonly conntrack = new ConntrackTable();
+  readonly #config: DataplaneConfig;
+  readonly #listeners: ListenerSet;
+  readonly #down = new Set<string>();
+  readonly #nodeStates = new Map<string, NodeProxyState>();
+  readonly #byAddress: Map<string, string>;
+  readonly #healthServer: HttpServer;
+  #healthChecks: ReadonlyMap<number, HealthCheckTarget> = new Map();
+  #vips = new Map<string, ServicePortInfo>();
+  #rr = new Map<string, number>();
+  #unbindable = new Map<string, string>();
+  #unsubscribe: Unsubscribe | undefined;
+  #socks: Server | undefined;
+  #settled: Promise<unknown> = Promise.resolve();
+
+  constructor(config: DataplaneConfig) {
+    this.#config = config;
+    this.#byAddress = new Map(config.nodes.map((n) => [n.address, n.name]));
+    const nodeState = (node: string) => this.nodeProxyState(node);
+    this.world = createPathWorld({
+      nodes: config.nodes,
+      ruleSet: (n) => config.proxy.ruleSet(n),
+      network: config.network,
+      sandboxes: config.sandboxes,
+      podSubnet: config.podSubnet,
+      serviceSubnet: config.serviceSubnet,
+      downNodes: this.#down,
+      nodeState,
+    });
+    this.executor = new ConnectionExecutor({
+      world: this.world,
+      sandboxes: config.sandboxes,
+      nodeState,
+      conntrack: this.conntrack,
+      flows: config.flows ?? NO_FLOWS,
+      clock: config.clock,
+      random: config.random,
+      logger: config.logger,
+    });
+    this.#listeners = new ListenerSet({
+      logger: config.logger,
+      onConnection: (key, socket) => this.#onConnection(key, socket),
+      onDatagram: (key, msg, remote, reply) =>
+        this.executor.hostDatagram(
+          key,
+          msg,
+          { ip: remote.address, port: remote.port },
+          reply,
+          this.#entryNode(key),
+        ),
+    });
+    this.#healthServer = createHttpServer((req, res) => {
+      const port = req.socket.localPort ?? 0;
+      const target = this.#healthChecks.get(port);
+      const node = this.#byAddress.get(req.socket.localAddress ?? '') ?? '';
+      if (!target) {
+        res.writeHead(404).end();
+        return;
+      }
+      serveHealthCheck(req, res, target, localReadyEndpoints(this.#config.proxy.state(), target, node));
+    });
+  }
+
+  /** kube-proxy's per-node kernel state (affinity lists, ipvs counters). */
+  nodeProxyState(node: string): NodeProxyState {
+    let s = this.#nodeStates.get(node);
+    if (!s) {
+      s = { affinity: new AffinityTable(), ipvs: new IpvsState() };
+      this.#nodeStates.set(node, s);
+    }
+    return s;
+  }
+
+  /** Binds the listeners for the current Services and follows every proxy sync. */
+  async start(): Promise<void> {
+    this.#unsubscribe = this.#config.proxy.onSynced(() => {
+      this.#settled = this.#reconcile();
+    });
+    this.#settled = this.#reconcile();
+    await this.#settled;
+    const socks = this.#config.socks;
+    if (socks) {
+      this.#socks = await startSocksGateway({
+        host: socks.host,
+        port: socks.port,
+        logger: this.#config.logger,
+        connect: (req) => this.#socksConnect(req),
+      });
+    }
+  }
+
+  /** Resolves once the listeners match the last proxy sync. */
+  async whenSettled(): Promise<void> {
+    await this.#settled;
+  }
+
+  /** The bound SOCKS address (port resolved when 0 was asked). */
+  get socksAddress(): HostPort | undefined {
+    const a = this.#socks?.address();
+    return a && typeof a === 'object' ? { host: a.address, port: a.port } : undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    await this.#listeners.close();
+    await new Promise<void>((r) => (this.#socks ? this.#socks.close(() => r()) : r()));
+    this.#healthServer.close();
+  }
+
+  /** Fault injection: the node is down; everything addressed to it or its pods is dropped. */
+  stopNode(name: string): void {
+    this.#down.add(name);
+  }
+
+  startNode(name: string): void {
+    this.#down.delete(name);
+  }
+
+  isNodeUp(name: string): boolean {
+    return !this.#down.has(name);
+  }
+
+  /** Listeners that are wanted but could not be bound. */
+  listenFailures(): ListenFailure[] {
+    return this.#listeners.failures;
+  }
+
+  /** The network of one pod: outgoing connections, datagrams and name resolution. */
+  podNetwork(pod: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly ip: string;
+    readonly node: string;
+  }): PodNetwork {
+    const origin: Origin = { kind: 'pod', ...pod };
+    return {
+      connect: async (host, port, options) => {
+        const ip = await this.#resolveHost(host, pod.namespace);
+        return (
+          await this.executor.connect(
+            origin,
+            { ip, port },
+            options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+          )
+        ).socket;
+      },
+      udpRequest: async (host, port, payload, timeoutMs) => {
+        const ip = await this.#resolveHost(host, pod.namespace);
+        return this.executor.datagram(origin, { ip, port }, payload, timeoutMs);
+      },
+      resolve: async (name) =>
+        (
+          await resolveForPod(
+            { view: this.#config.dns, lookupExternal: this.#config.lookupExternal },
+            name,
+            pod.namespace,
+          )
+        ).addresses.slice(),
+    };
+  }
+
+  /** A TCP connection from a node's host network (kubelet probes, `curl --from node/…`). */
+  async connectFromNode(node: string, ip: string, port: number, timeoutMs?: number): Promise<Duplex> {
+    const address = this.world.nodeAddress(node);
+    if (!address) throw new Error(`Unknown node ${node}`);
+    return (
+      await this.executor.connect(
+        { kind: 'node', node, ip: address },
+        { ip, port },
+        timeoutMs === undefined ? {} : { timeoutMs },
+      )
+    ).socket;
+  }
+
+  async #resolveHost(host: string, namespace: string): Promise<string> {
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return host;
+    if (host === 'localhost') return '127.0.0.1';
+    const r = await resolveForPod(
+      { view: this.#config.dns, lookupExternal: this.#config.lookupExternal },
+      host,
+      namespace,
+    );
+    const ip = r.addresses[0];
+    if (!ip)
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+        code: 'ENOTFOUND',
+        hostname: host,
+        syscall: 'getaddrinfo',
+      });
+    return ip;
+  }
+
+  #onConnection(key: ListenKey, socket: Socket): void {
+    if (this.#healthChecks.has(key.port) && this.#byAddress.has(key.address)) {
+      this.#healthServer.emit('connection', socket);
+      return;
+    }
+    this.executor.acceptHost(socket, key, this.#entryNode(key));
+  }
+
+  /**
+   * The node that receives a connection: the owner of a node address; for a
+   * LoadBalancer VIP or externalIP, the node an emulated load balancer picks —
+   * round-robin over the nodes that are up, and for externalTrafficPolicy
+   * Local only those whose health check passes (local ready endpoints).
+   */
+  #entryNode(key: ListenKey): string | undefined {
+    const owner = this.#byAddress.get(key.address);
+    if (owner) return owner;
+    const svc = this.#vips.get(`${key.protocol}/${key.address}:${key.port}`);
+    let nodes = this.#config.nodes.map((n) => n.name).filter((n) => !this.#down.has(n));
+    if (svc?.externalPolicyLocal) {
+      const local = new Set(
+        (this.#config.proxy.state().endpoints.get(svc.key) ?? [])
+          .filter((e) => e.ready && e.nodeName)
+          .map((e) => e.nodeName as string),
+      );
+      const healthy = nodes.filter((n) => local.has(n));
+      if (healthy.length) nodes = healthy;
+    }
+    if (nodes.length === 0) return undefined;
+    const id = `${key.address}:${key.port}`;
+    const i = this.#rr.get(id) ?? 0;
+    this.#rr.set(id, i + 1);
+    return nodes[i % nodes.length];
+  }
+
+  async #reconcile(): Promise<void> {
+    const state = this.#config.proxy.state();
+    const plan = planListeners(state, this.#config.nodes);
+    this.#healthChecks = plan.healthChecks;
+    const vips = new Map<string, ServicePortInfo>();
+    for (const svc of state.services.values()) {
+      for (const ip of [...svc.loadBalancerVIPs, ...svc.externalIPs])
+        vips.set(`${svc.protocol}/${ip}:${svc.port}`, svc);
+    }
+    this.#vips = vips;
+    for (const [service, ips] of plan.unbindable) {
+      const text = ips.join(',');
+      if (this.#unbindable.get(service) !== text) this.#config.onUnbindable?.(service, ips);
+    }
+    this.#unbindable = new Map([...plan.unbindable].map(([k, v]) => [k, v.join(',')]));
+    const result = await this.#listeners.reconcile(plan.keys);
+    if (result.failed.length) this.#config.onListenFailures?.(result.failed);
+  }
+
+  #socksConnect(req: Parameters<Parameters<typeof startSocksGateway>[0]['connect']>[0]): void {
+    const node = this.#config.gatewayNode ?? this.#config.nodes[0]?.name ?? '';
+    const address = this.world.nodeAddress(node) ?? '127.0.0.1';
+    const origin: Origin = { kind: 'node', node, ip: address };
+    this.#resolveHost(req.target.host, 'default').then(
+      (ip) => {
+        if (req.leftover.length) req.socket.unshift(req.leftover);
+        this.executor.attach(
+          origin as Exclude<Origin, { kind: 'host' }>,
+          req.socket,
+          { ip, port: req.target.port },
+          {
+            ready: () => req.accept(),
+            refused: () => req.refuse(SOCKS_REPLY.connectionRefused),
+            unreachable: () => req.refuse(SOCKS_REPLY.hostUnreachable),
+          },
+        );
+      },
+      () => req.refuse(SOCKS_REPLY.hostUnreachable),
+    );
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Which real sockets the emulated nodes need, from kube-proxy's view of the
+ * Services: every NodePort on every node address, each LoadBalancer VIP and
+ * externalIP that is a loopback address, and each healthCheckNodePort on every
+ * node. An externalIP outside 127.0.0.0/8 (the seed manifests use
+ * 192.168.56.103) cannot be bound on a laptop: it is reported, and still works
+ * from pods, traces and the SOCKS gateway because those never need a socket.
+ */
+import type { ProxyState } from '../proxy/model.js';
+import type { ListenKey } from './listeners.js';
+
+export interface HealthCheckTarget {
+  readonly namespace: string;
+  readonly name: string;
+  /** Service port keys of the Service (`ns/name:port/TCP`). */
+  readonly servicePorts: readonly string[];
+}
+
+export interface ListenerPlan {
+  readonly keys: readonly ListenKey[];
+  /** healthCheckNodePort → the Service it reports on. */
+  readonly healthChecks: ReadonlyMap<number, HealthCheckTarget>;
+  /** externalIPs that are not loopback addresses: `namespace/name` → addresses. */
+  readonly unbindable: ReadonlyMap<string, readonly string[]>;
+}
+
+function isLoopback(ip: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(ip);
+}
+
+/** Computes the desired listeners (pure). */
+export function planListeners(
+  state: ProxyState,
+  nodes: ReadonlyArray<{ readonly address: string }>,
+): ListenerPlan {
+  const keys = new Map<string, ListenKey>();
+  const add = (address: string, port: number, protocol: ListenKey['protocol']) => {
+    keys.set(`${protocol}/${address}:${port}`, { address, port, protocol });
+  };
+  const healthChecks = new Map<number, { namespace: string; name: string; servicePorts: string[] }>();
+  const unbindable = new Map<string, Set<string>>();
+  for (const svc of state.services.values()) {
+    const protocol = svc.protocol;
+    if (svc.nodePort) for (const n of nodes) add(n.address, svc.nodePort, protocol);
+    for (const vip of svc.loadBalancerVIPs) if (isLoopback(vip)) add(vip, svc.port, protocol);
+    for (const ip of svc.externalIPs) {
+      if (isLoopback(ip)) add(ip, svc.port, protocol);
+      else {
+        const key = `${svc.name.namespace}/${svc.name.name}`;
+        const set = unbindable.get(key) ?? new Set<string>();
+        set.add(ip);
+        unbindable.set(key, set);
+      }
+    }
+    if (svc.healthCheckNodePort) {
+      for (const n of nodes) add(n.address, svc.healthCheckNodePort, 'TCP');
+      const hc = healthChecks.get(svc.healthCheckNodePort) ?? {
+        namespace: svc.name.namespace,
+        name: svc.name.name,
+        servicePorts: [],
+      };
+      hc.servicePorts.push(svc.key);
+      healthChecks.set(svc.healthCheckNodePort, hc);
+    }
+  }
+  return {
+    keys: [...keys.values()],
+    healthChecks,
+    unbindable: new Map([...unbindable].map(([k, v]) => [k, [...v].sort()])),
+  };
+}

@@ -1,0 +1,591 @@
+/**
+ * What happens to a new connection, hop by hop: the single decision function
+ * the dataplane executes for real sockets and the tracer explains. It composes
+ * the node's kube-proxy rules (`evaluatePacket`), the node's routes (Calico
+ * routes from cni/), encapsulation between nodes, and delivery to the pod's
+ * network namespace — returning the outcome, the tuple the receiver sees, and
+ * every hop with the addresses before and after it.
+ *
+ * Pure: the cluster is read through `PathWorld`; randomness, affinity memory,
+ * time and ephemeral ports are injected; state changes (affinity, ipvs cursors)
+ * come back in `updates` for the executor to commit.
+ */
+import type {
+  AffinityView,
+  Candidate,
+  IpvsConnectionCounts,
+  IpvsCursorView,
+  MatchedRule,
+  PacketResult,
+  SourceRole,
+  StateUpdate,
+} from '../proxy/evaluate/types.js';
+import type { RuleSet } from '../proxy/ruleset.js';
+import type { Random } from '../util/random.js';
+import type { L4Protocol } from '../workloads/types.js';
+
+export interface AddrPort {
+  readonly ip: string;
+  readonly port: number;
+}
+
+export interface Tuple {
+  readonly src: AddrPort;
+  readonly dst: AddrPort;
+}
+
+/**
+ * Where a hop happens, in the vocabulary of Hubble observation points and
+ * Antrea Traceflow observations.
+ */
+export type HopComponent =
+  | 'host'
+  | 'node'
+  | 'kube-proxy'
+  | 'routing'
+  | 'tunnel'
+  | 'pod'
+  | 'ingress'
+  | 'dns'
+  | 'policy';
+
+/** What the hop did to the packet. */
+export type HopAction =
+  /** Passed on unchanged (a listener accepted it, a route sent it on). */
+  | 'Forwarded'
+  /** Addresses rewritten (DNAT to an endpoint, SNAT/masquerade). */
+  | 'Translated'
+  /** Reached the application socket. */
+  | 'Delivered'
+  /** Discarded: the client times out. */
+  | 'Dropped'
+  /** Refused: the client sees connection refused. */
+  | 'Rejected';
+
+export interface Hop {
+  readonly component: HopComponent;
+  readonly action: HopAction;
+  /** The node the hop happens on. */
+  readonly node?: string;
+  /** One line for people: what matched and what it did. */
+  readonly summary: string;
+  readonly before?: Tuple;
+  readonly after?: Tuple;
+  /** kube-proxy rules that matched, in traversal order. */
+  readonly matched?: readonly MatchedRule[];
+  /** Possible endpoints and their probabilities, when the rules chose at random. */
+  readonly candidates?: readonly Candidate[];
+  /** The route line that matched (`10.244.2.0/26 via 127.0.10.3 dev tunl0 proto bird onlink`). */
+  readonly route?: string;
+}
+
+/** Who opens the connection. */
+export type Origin =
+  /** A simulated pod (its network namespace). */
+  | {
+      readonly kind: 'pod';
+      readonly namespace: string;
+      readonly name: string;
+      readonly ip: string;
+      readonly node: string;
+    }
+  /** A process in a node's host network namespace (kubelet probes, `netkube curl --from node/…`, the SOCKS gateway). */
+  | { readonly kind: 'node'; readonly node: string; readonly ip: string }
+  /** The laptop: a real client connecting to a real listener. */
+  | { readonly kind: 'host' };
+
+export interface PathRequest {
+  readonly origin: Origin;
+  readonly protocol: L4Protocol;
+  readonly tuple: Tuple;
+  /**
+   * For host-origin connections: the node whose listener accepted it (the node
+   * owning the address, or the node an emulated load balancer chose).
+   */
+  readonly entryNode?: string;
+}
+
+/** A pod as the path sees it. */
+export interface PathPod {
+  readonly ip: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  readonly veth: string;
+}
+
+/** A route as the path needs it: its text and where it leads. */
+export type PathRoute =
+  | { readonly kind: 'local-pod'; readonly text: string }
+  | {
+      readonly kind: 'remote';
+      readonly text: string;
+      readonly node: string;
+      readonly encapsulation: 'IPIP' | 'VXLAN' | 'None';
+      readonly dev: string;
+    }
+  | { readonly kind: 'blackhole'; readonly text: string }
+  | { readonly kind: 'other'; readonly text: string };
+
+/** The cluster as the path planner reads it. */
+export interface PathWorld {
+  /** Node name owning an address (node InternalIPs). */
+  nodeByAddress(ip: string): string | undefined;
+  /** The node's InternalIP. */
+  nodeAddress(node: string): string | undefined;
+  /** Whether the node is up (a stopped node answers nothing). */
+  nodeUp(node: string): boolean;
+  ruleSet(node: string): RuleSet | undefined;
+  evaluate(
+    ruleSet: RuleSet,
+    packet: Parameters<EvaluateFn>[1],
+    options: Parameters<EvaluateFn>[2],
+  ): PacketResult;
+  podByIP(ip: string): PathPod | undefined;
+  /** The route the node uses for `ip`, rendered, with where it leads. */
+  route(node: string, ip: string): PathRoute | undefined;
+  /** Whether something listens on `protocol/port` in the pod's network namespace. */
+  podListening(ip: string, protocol: L4Protocol, port: number): boolean;
+  /** Whether `ip` is inside the cluster's pod subnet. */
+  inPodSubnet(ip: string): boolean;
+  /** Whether `ip` is inside the service subnet. */
+  inServiceSubnet(ip: string): boolean;
+  /** The virtual address standing for the laptop (`host.netkube.internal`). */
+  readonly hostGatewayIP: string;
+}
+
+type EvaluateFn = (
+  ruleSet: RuleSet,
+  packet: {
+    protocol: L4Protocol;
+    srcIP: string;
+    srcPort: number;
+    dstIP: string;
+    dstPort: number;
+    source: SourceRole;
+  },
+  options: PathChoices,
+) => PacketResult;
+
+/** Injected choices and state. */
+export interface PathChoices {
+  readonly random: Random;
+  readonly affinity?: AffinityView;
+  readonly now?: number;
+  readonly ipvsConnections?: IpvsConnectionCounts;
+  readonly ipvsCursors?: IpvsCursorView;
+  /** List every candidate endpoint (the tracer does; the hot path need not). */
+  readonly explore?: boolean;
+}
+
+export interface PathOptions extends PathChoices {
+  /** A fresh ephemeral port on an address (for SNAT). */
+  readonly allocatePort: (ip: string) => number;
+  /** Build the hop list (traces and flow records need it; the hot path may skip it). @default true */
+  readonly hops?: boolean;
+}
+
+/** Where the connection ends up. */
+export type PathOutcome =
+  /** Delivered into a pod's network namespace: hand the connection to the app bound there. */
+  | { readonly kind: 'pod'; readonly pod: PathPod }
+  /** A process outside the virtual network: open a real socket to `ip:port`. */
+  | { readonly kind: 'host'; readonly ip: string; readonly port: number; readonly reason: string }
+  /** The client sees connection refused. */
+  | { readonly kind: 'refused'; readonly reason: string }
+  /** The client times out. */
+  | { readonly kind: 'dropped'; readonly reason: string };
+
+export interface PathPlan {
+  readonly outcome: PathOutcome;
+  /** The tuple as the receiver sees it (after DNAT and SNAT). */
+  readonly seen: Tuple;
+  readonly hops: readonly Hop[];
+  /** The Service port that translated the connection (`ns/name:port`). */
+  readonly service: string | undefined;
+  readonly masquerade: boolean;
+  /** Node whose kube-proxy translated the connection. */
+  readonly proxyNode: string | undefined;
+  /** The Service address the connection was sent to before DNAT (ClusterIP, NodePort, VIP). */
+  readonly serviceAddress: AddrPort | undefined;
+  readonly candidates: readonly Candidate[];
+  readonly updates: readonly StateUpdate[];
+}
+
+/** Records a hop when the walk records hops; the closure keeps string building off the hot path. */
+function hop(walk: Walk, make: () => Hop): void {
+  if (walk.record) walk.hops.push(make());
+}
+
+function fmt(a: AddrPort): string {
+  return `${a.ip}:${a.port}`;
+}
+
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.');
+}
+
+interface Walk {
+  readonly record: boolean;
+  readonly hops: Hop[];
+  tuple: Tuple;
+  service: string | undefined;
+  masquerade: boolean;
+  proxyNode: string | undefined;
+  serviceAddress: AddrPort | undefined;
+  candidates: readonly Candidate[];
+  updates: StateUpdate[];
+}
+
+/** Plans a new connection. Never throws on cluster state; unreachable ends are outcomes. */
+export function planPath(world: PathWorld, request: PathRequest, options: PathOptions): PathPlan {
+  const walk: Walk = {
+    record: options.hops !== false,
+    hops: [],
+    tuple: request.tuple,
+    service: undefined,
+    masquerade: false,
+    proxyNode: undefined,
+    serviceAddress: undefined,
+    candidates: [],
+    updates: [],
+  };
+  const outcome = planFrom(world, request, options, walk);
+  return {
+    outcome,
+    seen: walk.tuple,
+    hops: walk.hops,
+    service: walk.service,
+    masquerade: walk.masquerade,
+    proxyNode: walk.proxyNode,
+    serviceAddress: walk.serviceAddress,
+    candidates: walk.candidates,
+    updates: walk.updates,
+  };
+}
+
+function planFrom(world: PathWorld, request: PathRequest, options: PathOptions, walk: Walk): PathOutcome {
+  const { origin } = request;
+  const dst = request.tuple.dst;
+  if (origin.kind === 'pod') {
+    hop(walk, () => ({
+      component: 'pod',
+      action: 'Forwarded',
+      node: origin.node,
+      summary: `${origin.namespace}/${origin.name} sends from eth0 (${origin.ip})`,
+      before: walk.tuple,
+    }));
+    // Inside the pod's own network namespace: loopback and its own address never leave it.
+    if ((isLoopback(dst.ip) && world.nodeByAddress(dst.ip) === undefined) || dst.ip === origin.ip) {
+      const pod = world.podByIP(origin.ip);
+      if (!pod) return { kind: 'dropped', reason: 'the pod has no network' };
+      walk.tuple = {
+        src: { ip: dst.ip === origin.ip ? origin.ip : '127.0.0.1', port: request.tuple.src.port },
+        dst,
+      };
+      return deliver(world, pod, request.protocol, walk, 'lo');
+    }
+    return fromNode(world, request, options, walk, origin.node, 'pod-local', 0);
+  }
+  if (origin.kind === 'node') return fromNode(world, request, options, walk, origin.node, 'node-local', 0);
+  const node = request.entryNode ?? world.nodeByAddress(dst.ip);
+  if (!node) return { kind: 'dropped', reason: `no node owns ${dst.ip}` };
+  if (!world.nodeUp(node)) return { kind: 'dropped', reason: `node ${node} is down` };
+  const srcNode = world.nodeByAddress(request.tuple.src.ip);
+  const role: SourceRole =
+    srcNode === undefined ? 'external' : srcNode === node ? 'node-local' : 'node-remote';
+  hop(walk, () => ({
+    component: 'node',
+    action: 'Forwarded',
+    node,
+    summary: `${node} accepts ${fmt(dst)} from ${fmt(request.tuple.src)}`,
+    before: walk.tuple,
+  }));
+  return fromNode(world, request, options, walk, node, role, 0);
+}
+
+/** Runs the node's kube-proxy rules, then routes what comes out. `depth` bounds node-to-node re-entry. */
+function fromNode(
+  world: PathWorld,
+  request: PathRequest,
+  options: PathOptions,
+  walk: Walk,
+  node: string,
+  role: SourceRole,
+  depth: number,
+): PathOutcome {
+  const ruleSet = world.ruleSet(node);
+  const before = walk.tuple;
+  if (ruleSet) {
+    const result = world.evaluate(
+      ruleSet,
+      {
+        protocol: request.protocol,
+        srcIP: before.src.ip,
+        srcPort: before.src.port,
+        dstIP: before.dst.ip,
+        dstPort: before.dst.port,
+        source: role,
+      },
+      options,
+    );
+    const verdictOutcome = applyVerdict(world, node, result, options, walk);
+    if (verdictOutcome) return verdictOutcome;
+  }
+  return route(world, request, options, walk, node, depth);
+}
+
+function serviceOf(result: PacketResult): string | undefined {
+  return result.matched.find((m) => m.humanName)?.humanName;
+}
+
+function applyVerdict(
+  world: PathWorld,
+  node: string,
+  result: PacketResult,
+  options: PathOptions,
+  walk: Walk,
+): PathOutcome | undefined {
+  const before = walk.tuple;
+  const service = serviceOf(result);
+  const chains = [...new Set(result.matched.map((m) => m.chain))].join(' → ');
+  switch (result.verdict) {
+    case 'REJECT':
+      hop(walk, () => ({
+        component: 'kube-proxy',
+        action: 'Rejected',
+        node,
+        summary: `${chains}: REJECT${service ? ` (${service} has no endpoints)` : ''}`,
+        before,
+        matched: result.matched,
+      }));
+      return {
+        kind: 'refused',
+        reason: service ? `service ${service} has no endpoints` : 'rejected by kube-proxy rules',
+      };
+    case 'DROP':
+      hop(walk, () => ({
+        component: 'kube-proxy',
+        action: 'Dropped',
+        node,
+        summary: `${chains}: DROP${service ? ` (${service})` : ''}`,
+        before,
+        matched: result.matched,
+      }));
+      return {
+        kind: 'dropped',
+        reason: service ? `kube-proxy drops traffic to ${service} on ${node}` : 'dropped by kube-proxy rules',
+      };
+    case 'ACCEPT':
+      return undefined;
+    case 'DNAT': {
+      const ep = result.endpoint as AddrPort;
+      const nodeIP = world.nodeAddress(node) ?? before.src.ip;
+      const src = result.masquerade ? { ip: nodeIP, port: options.allocatePort(nodeIP) } : before.src;
+      walk.tuple = { src, dst: { ip: ep.ip, port: ep.port } };
+      walk.service = service;
+      walk.masquerade = result.masquerade;
+      walk.proxyNode = node;
+      walk.serviceAddress = before.dst;
+      walk.candidates = result.candidates;
+      walk.updates.push(...result.updates);
+      const snat = result.masquerade ? `, SNAT to ${fmt(src)} (masquerade)` : ', source kept';
+      hop(walk, () => ({
+        component: 'kube-proxy',
+        action: 'Translated',
+        node,
+        summary: `${chains}: DNAT ${fmt(before.dst)} → ${fmt(ep)}${snat}${service ? ` [${service}]` : ''}`,
+        before,
+        after: walk.tuple,
+        matched: result.matched,
+        candidates: result.candidates,
+      }));
+      return undefined;
+    }
+  }
+}
+
+function route(
+  world: PathWorld,
+  request: PathRequest,
+  options: PathOptions,
+  walk: Walk,
+  node: string,
+  depth: number,
+): PathOutcome {
+  const dst = walk.tuple.dst;
+  const pod = world.podByIP(dst.ip);
+  if (pod) return routeToPod(world, request, walk, node, pod);
+  const owner = world.nodeByAddress(dst.ip);
+  if (owner && owner !== node) {
+    if (depth > 2) return { kind: 'dropped', reason: 'routing loop' };
+    if (!world.nodeUp(owner)) return { kind: 'dropped', reason: `node ${owner} is down` };
+    hop(walk, () => ({
+      component: 'routing',
+      action: 'Forwarded',
+      node,
+      summary: `to node ${owner} (${dst.ip}) over the node network`,
+      before: walk.tuple,
+    }));
+    const fromPod = world.inPodSubnet(walk.tuple.src.ip);
+    return fromNode(world, request, options, walk, owner, fromPod ? 'pod-remote' : 'node-remote', depth + 1);
+  }
+  if (owner === node) {
+    hop(walk, () => ({
+      component: 'node',
+      action: 'Delivered',
+      node,
+      summary: `to a process on ${node} listening on ${fmt(dst)}`,
+      before: walk.tuple,
+    }));
+    return { kind: 'host', ip: dst.ip, port: dst.port, reason: `host network of ${node}` };
+  }
+  if (dst.ip === world.hostGatewayIP) {
+    hop(walk, () => ({
+      component: 'host',
+      action: 'Forwarded',
+      node,
+      summary: `to the laptop (host.netkube.internal) port ${dst.port}`,
+      before: walk.tuple,
+    }));
+    return { kind: 'host', ip: '127.0.0.1', port: dst.port, reason: 'host.netkube.internal' };
+  }
+  if (world.inPodSubnet(dst.ip)) {
+    const r = world.route(node, dst.ip);
+    if (r?.kind === 'remote') {
+      hop(walk, () => ({
+        component: 'routing',
+        action: 'Forwarded',
+        node,
+        summary: r.text,
+        route: r.text,
+        before: walk.tuple,
+      }));
+      hop(walk, () => ({
+        component: 'routing',
+        action: 'Dropped',
+        node: r.node,
+        summary: `no pod has ${dst.ip}: blackhole on ${r.node}`,
+      }));
+      return { kind: 'dropped', reason: `no pod has ${dst.ip}` };
+    }
+    hop(walk, () => ({
+      component: 'routing',
+      action: 'Dropped',
+      node,
+      summary: r ? `${r.text}: no pod has ${dst.ip}` : `no route to ${dst.ip}`,
+      route: r?.text ?? '',
+    }));
+    return { kind: 'dropped', reason: `no pod has ${dst.ip}` };
+  }
+  if (world.inServiceSubnet(dst.ip)) {
+    hop(walk, () => ({
+      component: 'routing',
+      action: 'Dropped',
+      node,
+      summary: `no kube-proxy rule for ${fmt(dst)}: the packet leaves by the default route and is lost`,
+      before: walk.tuple,
+    }));
+    return { kind: 'dropped', reason: `no Service port ${fmt(dst)}` };
+  }
+  if (isLoopback(dst.ip)) {
+    hop(walk, () => ({
+      component: 'node',
+      action: 'Delivered',
+      node,
+      summary: `to ${fmt(dst)} on the node's loopback (the laptop)`,
+      before: walk.tuple,
+    }));
+    return { kind: 'host', ip: dst.ip, port: dst.port, reason: 'node loopback' };
+  }
+  hop(walk, () => ({
+    component: 'routing',
+    action: 'Forwarded',
+    node,
+    summary: `to ${dst.ip} outside the cluster (default route, natOutgoing)`,
+    before: walk.tuple,
+  }));
+  return { kind: 'host', ip: dst.ip, port: dst.port, reason: 'outside the cluster' };
+}
+
+function routeToPod(
+  world: PathWorld,
+  request: PathRequest,
+  walk: Walk,
+  node: string,
+  pod: PathPod,
+): PathOutcome {
+  if (pod.node !== node) {
+    const r = world.route(node, pod.ip);
+    if (!world.nodeUp(pod.node)) {
+      hop(walk, () => ({
+        component: 'routing',
+        action: 'Dropped',
+        node,
+        summary: `${r?.text ?? pod.ip}: node ${pod.node} is down`,
+        ...(r ? { route: r.text } : {}),
+      }));
+      return { kind: 'dropped', reason: `node ${pod.node} is down` };
+    }
+    if (r)
+      hop(walk, () => ({
+        component: 'routing',
+        action: 'Forwarded',
+        node,
+        summary: r.text,
+        route: r.text,
+        before: walk.tuple,
+      }));
+    const encapsulation = r?.kind === 'remote' ? r.encapsulation : 'None';
+    const dev = r?.kind === 'remote' ? r.dev : 'eth0';
+    const outer = `${world.nodeAddress(node) ?? node} → ${world.nodeAddress(pod.node) ?? pod.node}`;
+    hop(walk, () => ({
+      component: 'tunnel',
+      action: 'Forwarded',
+      node,
+      summary:
+        encapsulation === 'None'
+          ? `${dev} to ${pod.node} (no encapsulation)`
+          : `${dev}: ${encapsulation} ${outer} to ${pod.node}`,
+    }));
+  }
+  return deliver(world, pod, request.protocol, walk, pod.node === node ? 'veth' : 'remote');
+}
+
+function deliver(
+  world: PathWorld,
+  pod: PathPod,
+  protocol: L4Protocol,
+  walk: Walk,
+  via: 'lo' | 'veth' | 'remote',
+): PathOutcome {
+  const dst = walk.tuple.dst;
+  if (via !== 'lo') {
+    const r = world.route(pod.node, pod.ip);
+    hop(walk, () => ({
+      component: 'routing',
+      action: 'Forwarded',
+      node: pod.node,
+      summary: r?.text ?? `${pod.ip} dev ${pod.veth} scope link`,
+      route: r?.text ?? '',
+      before: walk.tuple,
+    }));
+  }
+  if (!world.podListening(pod.ip, protocol, dst.port)) {
+    hop(walk, () => ({
+      component: 'pod',
+      action: 'Rejected',
+      node: pod.node,
+      summary: `nothing listens on ${protocol} ${dst.port} in ${pod.namespace}/${pod.name}: connection refused`,
+    }));
+    return { kind: 'refused', reason: `nothing listens on ${fmt(dst)} (${pod.namespace}/${pod.name})` };
+  }
+  hop(walk, () => ({
+    component: 'pod',
+    action: 'Delivered',
+    node: pod.node,
+    summary: `${pod.namespace}/${pod.name} eth0 ${fmt(dst)} accepts from ${fmt(walk.tuple.src)}${via === 'lo' ? ' (loopback)' : ` via ${pod.veth}`}`,
+    after: walk.tuple,
+  }));
+  return { kind: 'pod', pod };
+}

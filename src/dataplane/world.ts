@@ -1,0 +1,94 @@
+/**
+ * The live `PathWorld`: the path planner's view of the running cluster, built
+ * from the topology's nodes, kube-proxy's RuleSets, the CNI read model and the
+ * pod sandboxes. The tracer builds its own world over the same sources.
+ */
+import type { NetworkReadModel } from '../cni/network-model.js';
+import { renderRoute } from '../cni/routes.js';
+import { HOST_GATEWAY_IP } from '../dns/zone.js';
+import type { AffinityTable, IpvsState } from '../proxy/affinity.js';
+import { evaluatePacket } from '../proxy/evaluate/evaluate.js';
+import type { RuleSet } from '../proxy/ruleset.js';
+import { type Cidr, cidrContainsText, parseCidr } from '../util/ipv4.js';
+import type { PodSandboxRegistry } from '../workloads/sandbox.js';
+import type { PathRoute, PathWorld } from './path.js';
+
+export interface PathWorldConfig {
+  readonly nodes: ReadonlyArray<{ readonly name: string; readonly address: string }>;
+  readonly ruleSet: (node: string) => RuleSet | undefined;
+  readonly network: NetworkReadModel;
+  readonly sandboxes: PodSandboxRegistry;
+  readonly podSubnet: string;
+  readonly serviceSubnet: string;
+  /** Nodes currently stopped (`netkube node stop`). */
+  readonly downNodes: ReadonlySet<string>;
+  /**
+   * The kernel state of a node's kube-proxy rules: `recent` affinity lists and
+   * ipvs counters/cursors are per node, as on real nodes.
+   */
+  readonly nodeState: (node: string) => NodeProxyState;
+}
+
+/** Per-node state the rules read (and the executor updates). */
+export interface NodeProxyState {
+  readonly affinity: AffinityTable;
+  readonly ipvs: IpvsState;
+}
+
+function cidr(text: string): Cidr {
+  const c = parseCidr(text);
+  if (!c) throw new TypeError(`Invalid CIDR ${text}`);
+  return c;
+}
+
+export function createPathWorld(config: PathWorldConfig): PathWorld {
+  const byAddress = new Map(config.nodes.map((n) => [n.address, n.name]));
+  const addressOf = new Map(config.nodes.map((n) => [n.name, n.address]));
+  const pods = cidr(config.podSubnet);
+  const services = cidr(config.serviceSubnet);
+  return {
+    nodeByAddress: (ip) => byAddress.get(ip),
+    nodeAddress: (node) => addressOf.get(node),
+    nodeUp: (node) => !config.downNodes.has(node),
+    ruleSet: config.ruleSet,
+    evaluate(ruleSet, packet, options) {
+      const state = config.nodeState(ruleSet.options.nodeName);
+      return evaluatePacket(ruleSet, packet, {
+        ...options,
+        affinity: state.affinity,
+        ipvsConnections: state.ipvs,
+        ipvsCursors: state.ipvs,
+      });
+    },
+    podByIP(ip) {
+      const a = config.network.podByIP(ip);
+      return a ? { ip: a.ip, namespace: a.namespace, name: a.pod, node: a.node, veth: a.veth } : undefined;
+    },
+    route(node, ip): PathRoute | undefined {
+      const r = config.network.lookupRoute(node, ip);
+      if (!r) return undefined;
+      const text = renderRoute(r);
+      switch (r.kind) {
+        case 'local-pod':
+          return { kind: 'local-pod', text };
+        case 'remote':
+          return {
+            kind: 'remote',
+            text,
+            node: r.node,
+            encapsulation:
+              r.encapsulation === 'IPIP' || r.encapsulation === 'VXLAN' ? r.encapsulation : 'None',
+            dev: r.dev,
+          };
+        case 'blackhole':
+          return { kind: 'blackhole', text };
+        default:
+          return { kind: 'other', text };
+      }
+    },
+    podListening: (ip, protocol, port) => config.sandboxes.get(ip)?.accepts(protocol, port) ?? false,
+    inPodSubnet: (ip) => cidrContainsText(pods, ip),
+    inServiceSubnet: (ip) => cidrContainsText(services, ip),
+    hostGatewayIP: HOST_GATEWAY_IP,
+  };
+}
