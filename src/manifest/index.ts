@@ -8,6 +8,7 @@ export {
   type LoadOptions,
   type LoadResult,
   loadManifests,
+  type ManifestCandidate,
   type ManifestSource,
   parseManifests,
 } from './load.js';

@@ -54,8 +54,10 @@ export interface LoadOptions {
   readonly defaultNamespace?: string;
 }
 
-interface Candidate {
+/** A checked object of one file, before duplicates across the load are merged. */
+export interface ManifestCandidate {
   readonly manifest: LoadedManifest;
+  /** `group/Kind/namespace/name`; undefined for objects named by `generateName`. */
   readonly identity: string | undefined;
 }
 
@@ -71,10 +73,10 @@ function isListObject(value: unknown): value is { kind: string; items: unknown[]
 export function parseManifests(
   input: ManifestText,
   options: { readonly defaultNamespace?: string } = {},
-): { candidates: Candidate[]; problems: ManifestProblem[] } {
+): { candidates: ManifestCandidate[]; problems: ManifestProblem[] } {
   const parsed = parseYaml(input.text, input.file);
   const problems = [...parsed.problems];
-  const candidates: Candidate[] = [];
+  const candidates: ManifestCandidate[] = [];
   const defaultNamespace = options.defaultNamespace ?? 'default';
   const visit = (value: unknown, node: Node, document: number, item?: number): void => {
     const line = parsed.line(node.range?.[0] ?? 0);
@@ -104,7 +106,7 @@ export function parseManifests(
 }
 
 /** Keeps the first of identical duplicates (with a warning) and reports conflicting ones. */
-function dedupe(candidates: readonly Candidate[]): {
+function dedupe(candidates: readonly ManifestCandidate[]): {
   manifests: LoadedManifest[];
   warnings: ManifestProblem[];
   problems: ManifestProblem[];
@@ -153,7 +155,7 @@ export async function loadManifests(
 ): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
   const { texts, problems } = await readInputs(inputs, { cwd, stdin: options.stdin });
-  const candidates: Candidate[] = [];
+  const candidates: ManifestCandidate[] = [];
   for (const text of texts) {
     const parsed = parseManifests(
       text,
