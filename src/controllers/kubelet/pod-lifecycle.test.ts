@@ -199,6 +199,21 @@ describe('init containers', () => {
     expect(f.pod('p')?.status?.initContainerStatuses?.[0]?.restartCount).toBe(1);
   });
 
+  it('stops the sidecar when the app of a Never pod exits, and the pod succeeds', async () => {
+    const f = kubeletFixture({ timing: fast });
+    f.kubelet.start();
+    f.create('job', [container('app')], {
+      restartPolicy: 'Never',
+      initContainers: [container('proxy', { restartPolicy: 'Always' })],
+    });
+    await f.settle();
+    f.runtime.latest('job', 'app')?.exit(0);
+    await f.settle();
+    expect(f.events.about('Pod/job')).toContain('Killing: Stopping container proxy');
+    expect(f.pod('job')?.status?.phase).toBe('Succeeded');
+    expect(f.network.log).toContain('tearDown job');
+  });
+
   it('starts a sidecar init container and keeps it running beside the app', async () => {
     const f = kubeletFixture({ timing: fast });
     f.kubelet.start();

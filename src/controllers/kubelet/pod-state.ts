@@ -13,10 +13,9 @@ import type { TimerHandle } from '../../util/clock.js';
 import { type ContainerRecord, containerView, newContainerRecord } from './container-record.js';
 import type { PodWorkerContext } from './context.js';
 import { containerFieldPath } from './messages.js';
-import type { PodPhase } from './pod-conditions.js';
 import type { BoundProbe } from './pod-probes.js';
 import type { StoredPod } from './pod-source.js';
-import { generatePodStatus, podPhase } from './pod-status.js';
+import { generatePodStatus } from './pod-status.js';
 
 export const POD = resourceForKind('Pod')!;
 
@@ -109,17 +108,6 @@ export function later(s: PodState, fn: () => void, ms: number): TimerHandle {
 
 function defaultWaiting(s: PodState): string {
   return s.init.length > 0 ? 'PodInitializing' : 'ContainerCreating';
-}
-
-/** The phase the kubelet would post now. */
-export function currentPhase(s: PodState): PodPhase {
-  const dw = defaultWaiting(s);
-  return podPhase(
-    s.pod,
-    s.init.map((r) => containerView(r, dw)),
-    s.containers.map((r) => containerView(r, dw)),
-    false,
-  );
 }
 
 /**

@@ -11,7 +11,7 @@ import { errorMessage } from '../../util/errors.js';
 import { type ContainerRecord, cancelPending } from './container-record.js';
 import { podEvents } from './messages.js';
 import type { StoredPod } from './pod-source.js';
-import { allRecords, currentPhase, later, POD, type PodState, podEvent, writeStatus } from './pod-state.js';
+import { allRecords, later, POD, type PodState, podEvent, writeStatus } from './pod-state.js';
 
 /** The grace period of the pod's deletion, else of its spec (default 30 s). */
 export function gracePeriod(s: PodState): number {
@@ -102,13 +102,25 @@ function stopProbes(s: PodState): void {
 }
 
 /**
- * After a container stopped for good: when the pod as a whole has reached
- * Succeeded or Failed (restartPolicy Never/OnFailure), stop its sidecars and
- * probes; the sandbox goes once nothing runs (the IP is released, as upstream).
+ * Whether the pod is done by itself (kuberuntime `computePodActions`): every
+ * app container exited for good, or an init container failed under
+ * restartPolicy Never. Sidecars do not keep a pod alive.
+ */
+function podIsDone(s: PodState): boolean {
+  const failedInit = s.init.some(
+    (r) => !r.sidecar && r.completed && r.current.kind === 'exited' && r.current.termination.exitCode !== 0,
+  );
+  return failedInit || (s.containers.length > 0 && s.containers.every((r) => r.completed));
+}
+
+/**
+ * After a container stopped for good: when the pod as a whole is done
+ * (restartPolicy Never/OnFailure), stop its sidecars and probes; the sandbox
+ * goes once nothing runs (the IP is released, as upstream) and the status
+ * then shows Succeeded or Failed.
  */
 export function checkFinished(s: PodState): void {
-  const phase = currentPhase(s);
-  if (phase !== 'Succeeded' && phase !== 'Failed') return;
+  if (!podIsDone(s)) return;
   s.state = 'finished';
   stopProbes(s);
   for (const r of allRecords(s)) stopContainer(s, r, 'finished', gracePeriod(s));
