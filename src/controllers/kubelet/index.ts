@@ -1,5 +1,6 @@
 /** The kubelet: one per emulated node. See `kubelet.ts`; the seams it drives are in `runtime.ts`. */
 export { CRASH_LOOP_BACKOFF } from './backoff.js';
+export { type NodeRoutesConfig, type NodeStateResponse, nodeExtensionRoutes } from './extension.js';
 export { imageID, imageName, parseImage } from './identity.js';
 export { Kubelet, type KubeletConfig } from './kubelet.js';
 export { Kubelets, type KubeletsConfig } from './kubelets.js';
