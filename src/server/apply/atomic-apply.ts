@@ -71,7 +71,7 @@ function applyOne(
       metadata: { ...manifest.metadata, namespace: manifest.metadata.namespace || defaultNamespace },
     };
   }
-  checkObjectFields(info, manifest, 'Strict', warnings);
+  manifest = checkObjectFields(info, manifest, 'Strict', warnings);
   const modified = withLastApplied(manifest);
   const name = manifest.metadata.name ?? '';
   const namespace = info.namespaced ? manifest.metadata.namespace : undefined;

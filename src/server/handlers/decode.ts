@@ -8,10 +8,8 @@
 import {
   apiVersionOf,
   checkFieldTypes,
-  fieldError,
   findUnknownFields,
   formatFieldErrors,
-  invalid,
   type KubeObject,
   normalizeNulls,
   type ResourceInfo,
@@ -19,7 +17,7 @@ import {
   unknownFieldMessage,
 } from '../../api/index.js';
 import type { RequestContext } from '../http/respond.js';
-import { isObject } from '../patch/index.js';
+import { cloneJson, isObject } from '../patch/index.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -76,19 +74,50 @@ export function decodeObject(info: ResourceInfo, body: unknown): KubeObject {
   return normalizeNulls({ ...body, apiVersion, kind, metadata } as unknown as KubeObject);
 }
 
+/** Go's `fmt.Sprintf("%+v")` of a decoded JSON value (`map[a:1 b:[x y]]`, keys sorted). */
+export function goValueText(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goValueText).join(' ')}]`;
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `map[${entries.map(([k, x]) => `${k}:${goValueText(x)}`).join(' ')}]`;
+  }
+  return String(v);
+}
+
+/**
+ * How a PATCH names its strict-decoding failure: upstream reports it as an
+ * Invalid `patch` field of an unnamed object, valued with the patch map
+ * (strategic merge) or the patched JSON (JSON and merge patches).
+ */
+export interface PatchFailureContext {
+  readonly strategic: boolean;
+  readonly patch: unknown;
+}
+
+function patchStrictError(obj: KubeObject, failure: PatchFailureContext, message: string): StatusError {
+  const value = failure.strategic ? goValueText(failure.patch) : JSON.stringify(obj);
+  const detail = `Invalid value: ${JSON.stringify(value)}: ${message}`;
+  return new StatusError('Invalid', 422, ` "" is invalid: patch: ${detail}`, {
+    details: { causes: [{ reason: 'FieldValueInvalid', message: detail, field: 'patch' }] },
+  });
+}
+
 /**
  * Type and unknown-field checks of a decoded (or patched) object. Wrong types
  * are decode errors (400); unknown fields fail with Strict, become warnings
- * with Warn, and pass with Ignore. `patched` switches to the wording the
- * PATCH handler uses (422 on `patch`).
+ * with Warn, and pass with Ignore. With `patch`, failures take the PATCH
+ * handler's wording.
  */
 export function checkObjectFields(
   info: ResourceInfo,
   obj: KubeObject,
   mode: FieldValidation,
   warnings: string[],
-  patched = false,
-): void {
+  patch?: PatchFailureContext,
+): KubeObject {
   const typeErrors = checkFieldTypes(obj);
   if (typeErrors.length > 0) {
     throw new StatusError(
@@ -97,17 +126,14 @@ export function checkObjectFields(
       `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${formatFieldErrors(typeErrors)}`,
     );
   }
-  if (mode === 'Ignore') return;
   const unknown = findUnknownFields(obj);
-  if (unknown.length === 0) return;
-  if (mode === 'Warn') {
-    for (const path of unknown) warnings.push(`unknown field "${path}"`);
-    return;
+  if (unknown.length === 0) return obj;
+  if (mode !== 'Strict') {
+    if (mode === 'Warn') for (const path of unknown) warnings.push(`unknown field "${path}"`);
+    return pruneFields(obj, unknown);
   }
   const message = unknownFieldMessage(unknown);
-  if (patched) {
-    throw invalid(info, obj.metadata.name ?? '', [fieldError.invalid('patch', JSON.stringify(obj), message)]);
-  }
+  if (patch) throw patchStrictError(obj, patch, message);
   throw new StatusError(
     'BadRequest',
     400,
@@ -116,6 +142,38 @@ export function checkObjectFields(
 }
 
 /** `checkObjectFields` with the request's `?fieldValidation=` and warnings. */
-export function checkFields(ctx: RequestContext, info: ResourceInfo, obj: KubeObject, patched = false): void {
-  checkObjectFields(info, obj, fieldValidationOf(ctx.query), ctx.warnings, patched);
+export function checkFields(
+  ctx: RequestContext,
+  info: ResourceInfo,
+  obj: KubeObject,
+  patch?: PatchFailureContext,
+): KubeObject {
+  return checkObjectFields(info, obj, fieldValidationOf(ctx.query), ctx.warnings, patch);
+}
+
+/** Splits `spec.containers[0].foo` / `metadata.labels[a.b]` into keys and indices. */
+function pathTokens(path: string): string[] {
+  const tokens: string[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) tokens.push((m[1] ?? m[2]) as string);
+  return tokens;
+}
+
+/**
+ * Drops fields the kind does not have, as the API server's decoder does with
+ * fieldValidation Warn or Ignore (the object is never stored with them).
+ */
+export function pruneFields(obj: KubeObject, paths: readonly string[]): KubeObject {
+  const out = cloneJson(obj);
+  for (const path of paths) {
+    const tokens = pathTokens(path);
+    let cur: unknown = out;
+    for (const t of tokens.slice(0, -1)) {
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[t] : undefined;
+    }
+    const last = tokens[tokens.length - 1];
+    if (cur && typeof cur === 'object' && !Array.isArray(cur) && last !== undefined) {
+      delete (cur as Record<string, unknown>)[last];
+    }
+  }
+  return out;
 }

@@ -94,6 +94,40 @@ describe('writes', () => {
     expect(bad.status).toBe(415);
   });
 
+  it('strict field validation: create is a decode error, a strategic patch an Invalid "patch"', async () => {
+    t = await startTestServer();
+    const bad = { ...deployment, spec: { ...deployment.spec, replica: 3 } };
+    const created = await t.request(
+      'POST',
+      '/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict',
+      { body: bad },
+    );
+    expect((await json(created)).message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+    );
+    t.registry.create(deployment as unknown as KubeObject);
+    const patched = await t.request(
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/web?fieldValidation=Strict',
+      {
+        body: { spec: { replica: 3 } },
+        headers: { 'content-type': 'application/strategic-merge-patch+json' },
+      },
+    );
+    expect(patched.status).toBe(422);
+    expect((await json(patched)).message).toBe(
+      ' "" is invalid: patch: Invalid value: "map[spec:map[replica:3]]": strict decoding error: unknown field "spec.replica"',
+    );
+    const warned = await t.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/web', {
+      body: { spec: { replica: 3 } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(warned.status).toBe(200);
+    expect(warned.headers.get('warning')).toBe('299 - "unknown field \\"spec.replica\\""');
+    const stored = t.store.get('deployments.apps', 'default', 'web') as KubeObject & { spec: Record<string, unknown> };
+    expect(stored.spec.replica).toBeUndefined();
+  });
+
   it('scale: GET, PUT with a stale resourceVersion (409), PATCH', async () => {
     t = await startTestServer();
     t.registry.create(deployment as unknown as KubeObject);

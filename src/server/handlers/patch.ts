@@ -61,14 +61,14 @@ export async function handlePatch(
     return;
   }
   if (!live || !type) throw notFound(info, name);
-  const patched = applyPatch(
+  const result = applyPatch(
     type,
     live as unknown as JsonObject,
     patch,
     patchSchemaFor(info.kind),
   ) as unknown as KubeObject;
-  checkName(patched, name, namespace);
-  checkFields(ctx, info, patched, true);
+  checkName(result, name, namespace);
+  const patched = checkFields(ctx, info, result, { strategic: type === 'strategic', patch });
   const subresource = target.subresource === 'status' ? 'status' : undefined;
   const updated = deps.registry.update(patched, { ...fieldManagerOptions(ctx), subresource });
   sendJson(ctx, 200, renderObject(info, updated, outputOf(ctx), deps.clock.now()));
@@ -99,8 +99,11 @@ async function applyServerSide(
   const manager = requireFieldManager(ctx);
   if (!isObject(patch))
     throw new StatusError('BadRequest', 400, 'error decoding YAML: the apply patch must be an object');
-  const applied = checkAppliedObject(info, decodeObject(info, cloneJson(patch)), name, namespace);
-  checkFields(ctx, info, applied);
+  const applied = checkFields(
+    ctx,
+    info,
+    checkAppliedObject(info, decodeObject(info, cloneJson(patch)), name, namespace),
+  );
   ctx.warnings.push(
     'netkube approximates server-side apply: managedFields are not recorded and field ownership conflicts are never reported',
   );

@@ -72,8 +72,7 @@ export async function handleCreate(
       },
     );
   }
-  const obj = withRequestNamespace(info, await readObject(ctx, info), namespace);
-  checkFields(ctx, info, obj);
+  const obj = checkFields(ctx, info, withRequestNamespace(info, await readObject(ctx, info), namespace));
   const created = deps.registry.create(obj, fieldManagerOptions(ctx));
   sendJson(ctx, 201, renderObject(info, created, outputOf(ctx), deps.clock.now()));
 }
@@ -88,7 +87,7 @@ export async function handleUpdate(
   let obj = await readObject(ctx, info);
   checkName(obj, name, namespace);
   if (info.namespaced && namespace) obj = { ...obj, metadata: { ...obj.metadata, namespace } };
-  checkFields(ctx, info, obj);
+  obj = checkFields(ctx, info, obj);
   const subresource = target.subresource === 'status' ? 'status' : undefined;
   const updated = deps.registry.update(obj, { ...fieldManagerOptions(ctx), subresource });
   sendJson(ctx, 200, renderObject(info, updated, outputOf(ctx), deps.clock.now()));
