@@ -8,7 +8,6 @@
 import type { Readable } from 'node:stream';
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { loadManifests } from '../manifest/index.js';
 import { UserError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 
@@ -80,7 +79,9 @@ function problemsOf(err: unknown): readonly ManifestProblemLike[] | undefined {
 
 /** Loads `-f` inputs; throws ManifestProblems (nothing applied) when any is wrong. Prints loader warnings. */
 export async function loadObjects(ctx: CliContext, inputs: readonly string[]): Promise<SourcedObject[]> {
-  const load: ManifestLoader = ctx.io.manifestLoader ?? loadManifests;
+  // Loaded on first use: the loader (YAML, schemas) is the heaviest import and
+  // only apply and delete -f need it.
+  const load: ManifestLoader = ctx.io.manifestLoader ?? (await import('../manifest/index.js')).loadManifests;
   let result: LoadResult;
   try {
     result = await load(inputs, { cwd: ctx.io.cwd, stdin: ctx.io.stdin, defaultNamespace: ctx.namespace });

@@ -6,7 +6,7 @@
  * and `kubectl(...)` running the real kubectl v1.32 against the same server
  * when it is installed, so outputs can be compared byte for byte.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,10 @@ export interface CliHarness {
   ): Promise<RunResult>;
   /** Runs the real kubectl against the same server; undefined when kubectl is not installed. */
   kubectl(argv: readonly string[]): Promise<RunResult> | undefined;
+  /** Starts kubectl (for `get -w`); undefined when kubectl is not installed. Killed by close(). */
+  spawnKubectl(argv: readonly string[]): ChildProcess | undefined;
+  /** Runs `node bin/netkube.js ARGV` as a separate process (needs `npm run build`). */
+  spawnNetkube(argv: readonly string[]): Promise<RunResult>;
   /** Creates an object, then its status, as controllers would (through the Registry). */
   seed<T extends KubeObject>(obj: T): T;
   close(): Promise<void>;
@@ -114,6 +118,39 @@ export async function startCliHarness(options: CliHarnessOptions = {}): Promise<
     }),
   );
   const env = { NETKUBE_HOME: home, TZ: process.env.TZ ?? 'UTC' };
+  const children = new Set<ChildProcess>();
+  const kubectlArgs = (argv: readonly string[]) => [
+    '--kubeconfig',
+    kubeconfig,
+    '--cache-dir',
+    join(home, 'kube-cache'),
+    ...argv,
+  ];
+  const kubectlEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    KUBECONFIG: kubeconfig,
+    NO_COLOR: '1',
+    TZ: env.TZ,
+  };
+  const collect = (child: ChildProcess) =>
+    new Promise<RunResult>((resolve, reject) => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const track = (child: ChildProcess) => {
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    return child;
+  };
   return {
     store,
     registry,
@@ -143,29 +180,21 @@ export async function startCliHarness(options: CliHarnessOptions = {}): Promise<
     },
     kubectl(argv) {
       if (!KUBECTL) return undefined;
-      const args = ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'kube-cache'), ...argv];
-      return new Promise((resolve, reject) => {
-        const child = spawn(KUBECTL, args, {
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            KUBECONFIG: kubeconfig,
-            NO_COLOR: '1',
-            TZ: env.TZ,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => {
-          stdout += d.toString();
-        });
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d.toString();
-        });
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      return collect(
+        track(spawn(KUBECTL, kubectlArgs(argv), { env: kubectlEnv, stdio: ['ignore', 'pipe', 'pipe'] })),
+      );
+    },
+    spawnKubectl(argv) {
+      if (!KUBECTL) return undefined;
+      return track(spawn(KUBECTL, kubectlArgs(argv), { env: kubectlEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+    },
+    spawnNetkube(argv) {
+      const bin = join(import.meta.dirname, '../../bin/netkube.js');
+      const child = spawn(process.execPath, [bin, ...argv], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      return collect(track(child));
     },
     seed(obj) {
       // As a controller would: create, then write the status subresource
@@ -176,6 +205,7 @@ export async function startCliHarness(options: CliHarnessOptions = {}): Promise<
       return registry.update({ ...created, status } as typeof obj, { subresource: 'status' });
     },
     async close() {
+      for (const child of children) child.kill('SIGKILL');
       await server.stop();
       await rm(home, { recursive: true, force: true });
     },

@@ -1,0 +1,90 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ResourceInfo, resourceForKind } from '../../src/api/resources.js';
+import type { KubeObject } from '../../src/api/types.js';
+import { seedCluster } from './cli-fixtures.js';
+import { type CliHarness, KUBECTL, startCliHarness } from './cli-harness.js';
+
+const DEPLOY = resourceForKind('Deployment') as ResourceInfo;
+
+let h: CliHarness;
+
+beforeEach(async () => {
+  h = await startCliHarness();
+  seedCluster((o) => h.seed(o), Date.now());
+});
+
+afterEach(async () => {
+  await h?.close();
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 10));
+}
+
+function output(child: ChildProcess): () => string {
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
+  return () => text;
+}
+
+function setStatus(status: Record<string, unknown>): void {
+  const web = h.registry.get<KubeObject>(DEPLOY, 'default', 'web');
+  h.registry.update({ ...web, status } as KubeObject, { subresource: 'status' });
+}
+
+describe('get -w streams the same rows as kubectl get -w', () => {
+  it
+    .skipIf(!KUBECTL)
+    .each([
+      [['get', 'deploy', '-w']],
+      [['get', 'deploy', 'web', '-w']],
+      [['get', 'deployments', '-w', '-o', 'wide']],
+      [['get', 'deploy', '-A', '--watch', '--output-watch-events']],
+    ])('%s', async (argv) => {
+    const controller = new AbortController();
+    let ours = '';
+    const running = h.netkube(argv, { signal: controller.signal, onStdout: (s) => (ours += s) });
+    const kubectl = h.spawnKubectl(argv) as ChildProcess;
+    const theirs = output(kubectl);
+    const named = argv.includes('web');
+    // A named watch prints the object, then only later changes.
+    await until(() => ours.includes('web') && theirs().includes('web'));
+    await new Promise((r) => setTimeout(r, 300));
+    setStatus({ replicas: 2, readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 });
+    setStatus({ replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 });
+    const lines = named ? 4 : 4;
+    await until(() => ours.split('\n').length >= lines && theirs().split('\n').length >= lines);
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    kubectl.kill('SIGINT');
+    expect((await running).code).toBe(0);
+    expect(ours).toBe(theirs());
+  });
+});
+
+describe('the installed command', () => {
+  const built = existsSync(join(import.meta.dirname, '../../dist/cli/main.js'));
+  it.skipIf(!built)("runs as a process, exits promptly with kubectl's codes", async () => {
+    const ok = await h.spawnNetkube(['get', 'deploy']);
+    expect(ok).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}AGE\nweb /),
+      stderr: '',
+    });
+    expect(await h.spawnNetkube(['get', 'deploy', '--nope'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "error: unknown flag: --nope\nSee 'netkube get --help' for usage.\n",
+    });
+    expect(await h.spawnNetkube(['get', 'deploy', '--name', 'other'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: no emulator named "other" is running: start one with `netkube up`\n',
+    });
+  });
+});
