@@ -14,7 +14,7 @@ import type { Registry } from '../../store/registry.js';
 import type { WatchEvent } from '../../store/watch.js';
 import type { TopologyNode } from '../../topology/types.js';
 import type { Clock } from '../../util/clock.js';
-import { UserError } from '../../util/errors.js';
+import { errorMessage, UserError } from '../../util/errors.js';
 import { Controller } from '../runtime/controller.js';
 import type { EventRecorder } from '../runtime/events.js';
 import type { PodWorkerContext } from './context.js';
@@ -126,7 +126,7 @@ export class Kubelet {
     });
     this.#ctx = this.#context();
     this.#agent.start(this.#boot);
-    this.#unsubscribe = this.#pods.register(this.nodeName, (e) => this.#onPod(e));
+    this.#unsubscribe = this.#pods.register(this.nodeName, (e) => this.#safely(e));
     this.#controller.start();
     const present = new Set<string>();
     for (const pod of podsOnNode(this.#c.store, this.nodeName)) {
@@ -223,6 +223,16 @@ export class Kubelet {
     if (worker?.state !== 'done' || !this.#controller) return;
     if (this.#gone.size >= 10_000) this.#gone.clear();
     this.#gone.add(uid);
+  }
+
+  /** Store handlers must not throw: a failure on one pod is logged and the others go on. */
+  #safely(event: WatchEvent<StoredPod>): void {
+    try {
+      this.#onPod(event);
+    } catch (err) {
+      const m = event.object.metadata;
+      this.#c.logger.error({ pod: `${m.namespace}/${m.name}`, err: errorMessage(err) }, 'Pod sync failed');
+    }
   }
 
   #onPod(event: WatchEvent<StoredPod>): void {
