@@ -124,7 +124,9 @@ describe('writes', () => {
     });
     expect(warned.status).toBe(200);
     expect(warned.headers.get('warning')).toBe('299 - "unknown field \\"spec.replica\\""');
-    const stored = t.store.get('deployments.apps', 'default', 'web') as KubeObject & { spec: Record<string, unknown> };
+    const stored = t.store.get('deployments.apps', 'default', 'web') as KubeObject & {
+      spec: Record<string, unknown>;
+    };
     expect(stored.spec.replica).toBeUndefined();
   });
 

@@ -10,6 +10,7 @@ import {
   fieldError,
   invalid,
   type KubeObject,
+  normalizeNulls,
   notFound,
   type ResourceInfo,
   resourceKeyOf,
@@ -61,12 +62,15 @@ export async function handlePatch(
     return;
   }
   if (!live || !type) throw notFound(info, name);
-  const result = applyPatch(
-    type,
-    live as unknown as JsonObject,
-    patch,
-    patchSchemaFor(info.kind),
-  ) as unknown as KubeObject;
+  // The patched JSON is decoded like a request body: nulls become absent fields.
+  const result = normalizeNulls(
+    applyPatch(
+      type,
+      live as unknown as JsonObject,
+      patch,
+      patchSchemaFor(info.kind),
+    ) as unknown as KubeObject,
+  );
   checkName(result, name, namespace);
   const patched = checkFields(ctx, info, result, { strategic: type === 'strategic', patch });
   const subresource = target.subresource === 'status' ? 'status' : undefined;
