@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { Deployment } from '../../api/types.js';
+import { assertNever } from '../../util/assert-never.js';
 import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { AggregateCliError } from '../errors.js';
@@ -47,6 +48,8 @@ export function rolloutPatch(verb: Verb, d: Deployment, now: number): { patch: o
           },
         },
       };
+    default:
+      return assertNever(verb);
   }
 }
 

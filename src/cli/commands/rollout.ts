@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
 import type { Deployment, KubeObject, ReplicaSet } from '../../api/types.js';
+import { assertNever } from '../../util/assert-never.js';
 import { parseGoDuration } from '../../util/duration.js';
 import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
@@ -122,6 +123,8 @@ async function runUndo(
         }
         ctx.out(`${prefix} rolled back${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
         break;
+      default:
+        assertNever(plan);
     }
   }
 }
