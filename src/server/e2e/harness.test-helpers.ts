@@ -3,11 +3,12 @@
  * registry (no controllers), a kubeconfig and kubectl cache dir in a temp
  * directory, and helpers that run the real kubectl v1.32 against it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe } from 'vitest';
 import type { KubeObject } from '../../api/index.js';
 import { silentLogger } from '../../log/index.js';
 import { ObjectStore } from '../../store/object-store.js';
@@ -17,10 +18,18 @@ import { ApiServer } from '../api-server.js';
 import { writeKubeconfig } from '../kubeconfig.js';
 import { NO_POD_LOGS, type PodLogs } from '../pod-logs.js';
 
-/** The bundled kubectl 1.32 of the Google Cloud SDK, or whatever `kubectl` is on PATH. */
-export const KUBECTL = existsSync('/usr/lib/google-cloud-sdk/bin/kubectl.1.32')
-  ? '/usr/lib/google-cloud-sdk/bin/kubectl.1.32'
-  : 'kubectl';
+function findKubectl(): string | undefined {
+  const bundled = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+  if (existsSync(bundled)) return bundled;
+  const probe = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+  return probe.status === 0 ? 'kubectl' : undefined;
+}
+
+/** The bundled kubectl 1.32 of the Google Cloud SDK, else `kubectl` on PATH, else undefined. */
+export const KUBECTL = findKubectl();
+
+/** `describe` when a kubectl exists, `describe.skip` otherwise (the suites need the real binary). */
+export const kubectlSuite = KUBECTL ? describe : describe.skip;
 
 export interface KubectlResult {
   readonly stdout: string;
@@ -78,7 +87,7 @@ export async function startHarness(options: { podLogs?: PodLogs } = {}): Promise
   const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig, NO_COLOR: '1' };
   const children = new Set<ChildProcess>();
   const spawnKubectl = (args: readonly string[]) => {
-    const child = spawn(KUBECTL, [...base, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(KUBECTL ?? 'kubectl', [...base, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);
     child.on('exit', () => children.delete(child));
     return child;

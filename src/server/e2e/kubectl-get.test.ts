@@ -3,11 +3,11 @@
  * printing (wide columns, kind prefixes, labels, all namespaces), raw
  * YAML/JSON, empty results, and `get -w` on a watch stream.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../api/index.js';
 import { runningPod, seedDeploymentHistory, seedWithStatus, service } from './fixtures.test-helpers.js';
-import { collectOutput, type Harness, startHarness } from './harness.test-helpers.js';
+import { collectOutput, type Harness, kubectlSuite, startHarness } from './harness.test-helpers.js';
 
 let h: Harness;
 
@@ -36,7 +36,7 @@ function lines(text: string): string[][] {
     .map((l) => l.trim().split(/\s{2,}/));
 }
 
-describe('kubectl get', () => {
+kubectlSuite('kubectl get', () => {
   it('get pods -o wide prints the wide columns', async () => {
     const r = await h.kubectl(['get', 'pods', '-o', 'wide']);
     expect(r.code).toBe(0);
@@ -155,7 +155,7 @@ describe('kubectl get', () => {
   });
 });
 
-describe('kubectl get -w', () => {
+kubectlSuite('kubectl get -w', () => {
   it('prints the current rows, then a row per change', async () => {
     const child = h.spawnKubectl(['get', 'pods', '-w']);
     const output = collectOutput(child);

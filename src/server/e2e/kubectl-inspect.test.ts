@@ -4,11 +4,11 @@
  * explanation (port-forward, protobuf `create` generators). The Deployment
  * history is seeded by hand: no controllers run here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/index.js';
 import { containerWaitingError, type PodLogRequest, type PodLogs } from '../pod-logs.js';
 import { eventFor, runningPod, seedDeploymentHistory, seedWithStatus } from './fixtures.test-helpers.js';
-import { collectOutput, type Harness, startHarness } from './harness.test-helpers.js';
+import { collectOutput, type Harness, kubectlSuite, startHarness } from './harness.test-helpers.js';
 
 const requests: PodLogRequest[] = [];
 
@@ -70,7 +70,7 @@ afterAll(async () => {
   await h.close();
 });
 
-describe('kubectl describe', () => {
+kubectlSuite('kubectl describe', () => {
   it('describe deploy shows the template, replica sets and events', async () => {
     const r = await h.kubectl(['describe', 'deploy', 'web']);
     expect(r.code).toBe(0);
@@ -94,7 +94,7 @@ describe('kubectl describe', () => {
   });
 });
 
-describe('kubectl rollout', () => {
+kubectlSuite('kubectl rollout', () => {
   it('rollout history lists the owned ReplicaSets by revision', async () => {
     const r = await h.kubectl(['rollout', 'history', 'deployment/web']);
     expect(r.code).toBe(0);
@@ -134,7 +134,7 @@ describe('kubectl rollout', () => {
   });
 });
 
-describe('kubectl logs', () => {
+kubectlSuite('kubectl logs', () => {
   it('streams the container output from PodLogs', async () => {
     const r = await h.kubectl(['logs', 'web-abcdefghi1-x2x4z', '--tail=2']);
     expect(r.code).toBe(0);
@@ -177,7 +177,7 @@ describe('kubectl logs', () => {
   });
 });
 
-describe('discovery, version and unsupported paths', () => {
+kubectlSuite('discovery, version and unsupported paths', () => {
   it('api-resources lists every resource with short names', async () => {
     const r = await h.kubectl(['api-resources']);
     expect(r.code).toBe(0);

@@ -4,10 +4,10 @@
  * bodies), diff (server dry-run patch), cordon and drain (eviction), and
  * foreground deletion's warning. The test plays the controllers and kubelet.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/index.js';
 import { runningPod, seedDeploymentHistory, seedWithStatus } from './fixtures.test-helpers.js';
-import { type Harness, startHarness } from './harness.test-helpers.js';
+import { type Harness, kubectlSuite, startHarness } from './harness.test-helpers.js';
 
 let h: Harness;
 let stopKubelet: () => void;
@@ -61,7 +61,7 @@ afterAll(async () => {
   await h.close();
 });
 
-describe('kubectl rollout and imperative updates', () => {
+kubectlSuite('kubectl rollout and imperative updates', () => {
   it('rollout status reports a finished rollout', async () => {
     const r = await h.kubectl(['rollout', 'status', 'deployment/web', '--timeout=10s']);
     expect(r.stdout).toBe('deployment "web" successfully rolled out\n');
@@ -113,7 +113,7 @@ describe('kubectl rollout and imperative updates', () => {
   });
 });
 
-describe('kubectl cordon, drain and delete', () => {
+kubectlSuite('kubectl cordon, drain and delete', () => {
   it('cordon shows SchedulingDisabled; drain evicts the pods of the node', async () => {
     expect((await h.kubectl(['cordon', 'worker-1'])).stdout).toBe('node/worker-1 cordoned\n');
     expect((await h.kubectl(['get', 'nodes'])).stdout).toMatch(

@@ -5,11 +5,11 @@
  * and JSON), server-side apply, and `delete` including the wait for a
  * graceful pod (the test plays the kubelet).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../api/index.js';
 import { runningPod, seedWithStatus } from './fixtures.test-helpers.js';
-import { type Harness, startHarness } from './harness.test-helpers.js';
+import { type Harness, kubectlSuite, startHarness } from './harness.test-helpers.js';
 
 let h: Harness;
 
@@ -65,7 +65,7 @@ function deployment(): Deployment {
   return h.store.get('deployments.apps', 'default', 'web') as Deployment;
 }
 
-describe('kubectl apply / create / replace', () => {
+kubectlSuite('kubectl apply / create / replace', () => {
   it('apply -f creates, then configures and leaves unchanged objects alone', async () => {
     const first = await h.kubectl(['apply', '-f', await h.file('web.yaml', manifest('nginx:1.25'))]);
     expect(first.stderr).toBe('');
@@ -125,7 +125,7 @@ describe('kubectl apply / create / replace', () => {
   });
 });
 
-describe('kubectl scale / label / patch', () => {
+kubectlSuite('kubectl scale / label / patch', () => {
   it('scale sends a merge patch to the scale subresource', async () => {
     const r = await h.kubectl(['scale', 'deployment/web', '--replicas=3']);
     expect(r.stdout).toBe('deployment.apps/web scaled\n');
@@ -195,7 +195,7 @@ describe('kubectl scale / label / patch', () => {
   });
 });
 
-describe('kubectl delete', () => {
+kubectlSuite('kubectl delete', () => {
   it('waits for a graceful pod until the kubelet removes it', async () => {
     seedWithStatus(h.registry, runningPod('doomed'));
     const off = h.store.subscribe('pods', (event) => {
