@@ -133,7 +133,7 @@ describe('POST /apis/netkube.dev/v1alpha1/apply', () => {
     expect(causes.map((c) => `${c.field}:${c.reason}`)).toEqual([
       'objects[1]:NotFound',
       'objects[2]:BadRequest',
-      'objects[3]:BadRequest',
+      'objects[3].spec.replica:FieldValueUnknown',
     ]);
     expect(t.store.get('services', 'default', 'web')).toBeUndefined();
     expect(t.store.resourceVersion).toBe(rvBefore);

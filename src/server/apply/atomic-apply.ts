@@ -7,7 +7,16 @@
  * partial apply. Namespaces in the call are applied first, so later objects
  * of the same call can live in them.
  */
-import { type KubeObject, resourceKeyOf, StatusError, type StatusReason } from '../../api/index.js';
+import {
+  checkFieldTypes,
+  findUnknownFields,
+  formatFieldError,
+  type KubeObject,
+  type ResourceInfo,
+  resourceKeyOf,
+  StatusError,
+  type StatusReason,
+} from '../../api/index.js';
 import type { ExtensionRequest, ExtensionResult, ExtensionRoute } from '../extensions.js';
 import { checkObjectFields, decodeObject } from '../handlers/decode.js';
 import type { HandlerDeps } from '../handlers/deps.js';
@@ -51,6 +60,30 @@ function parseRequest(body: unknown): ApplyRequest {
   return { objects: body.objects, sources, dryRun: body.dryRun === true, defaultNamespace: ns };
 }
 
+/**
+ * Strict decoding, with the failing fields as causes so `netkube apply` can
+ * point at their lines (the REST API's decode errors carry no causes).
+ */
+function checkDecoding(info: ResourceInfo, manifest: KubeObject, warnings: string[]): KubeObject {
+  try {
+    return checkObjectFields(info, manifest, 'Strict', warnings);
+  } catch (err) {
+    if (!(err instanceof StatusError)) throw err;
+    const typeCauses = checkFieldTypes(manifest).map((e) => ({
+      reason: e.type,
+      message: formatFieldError(e).slice(e.field.length + 2),
+      field: e.field,
+    }));
+    const unknownCauses = findUnknownFields(manifest).map((field) => ({
+      reason: 'FieldValueUnknown',
+      message: `unknown field "${field}"`,
+      field,
+    }));
+    const causes = typeCauses.length > 0 ? typeCauses : unknownCauses;
+    throw new StatusError(err.reason, err.httpCode, err.message, { details: { causes }, cause: err });
+  }
+}
+
 /** Applies one manifest; throws a StatusError. */
 function applyOne(
   deps: HandlerDeps,
@@ -71,7 +104,7 @@ function applyOne(
       metadata: { ...manifest.metadata, namespace: manifest.metadata.namespace || defaultNamespace },
     };
   }
-  manifest = checkObjectFields(info, manifest, 'Strict', warnings);
+  manifest = checkDecoding(info, manifest, warnings);
   const modified = withLastApplied(manifest);
   const name = manifest.metadata.name ?? '';
   const namespace = info.namespaced ? manifest.metadata.namespace : undefined;
