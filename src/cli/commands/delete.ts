@@ -95,6 +95,53 @@ function itemsFromFiles(ctx: CliContext, objects: readonly SourcedObject[]): Ite
   }));
 }
 
+interface DeleteEachOptions {
+  readonly body: object;
+  readonly grace: number;
+  readonly output: string | undefined;
+  readonly ignoreNotFound: boolean;
+}
+
+/**
+ * Sends one DELETE per item and prints kubectl's line for each; returns what
+ * was deleted (with uids, for the wait). Throws every failure at the end,
+ * as kubectl does (and then it does not wait).
+ */
+async function deleteEach(
+  ctx: CliContext,
+  items: readonly Item[],
+  opts: DeleteEachOptions,
+): Promise<Array<Item & { uid: string | undefined }>> {
+  const client = ctx.client();
+  const errors: unknown[] = [];
+  const deleted: Array<Item & { uid: string | undefined }> = [];
+  for (const item of items) {
+    try {
+      const res = await client.json<KubeObject & { details?: { uid?: string } }>(
+        'DELETE',
+        objectPath(item.info, item.namespace, item.name),
+        { body: opts.body },
+      );
+      const kind = groupKindOfResource(item.info);
+      ctx.out(
+        opts.output === 'name'
+          ? `${kind}/${item.name}\n`
+          : `${kind} "${item.name}" ${opts.grace === 0 ? 'force deleted' : 'deleted'}\n`,
+      );
+      deleted.push({ ...item, uid: res?.kind === 'Status' ? res.details?.uid : res?.metadata?.uid });
+    } catch (err) {
+      if (opts.ignoreNotFound && isNotFound(err)) continue;
+      errors.push(
+        item.file && err instanceof Error
+          ? Object.assign(err, { message: `error when deleting "${item.file}": ${err.message}` })
+          : err,
+      );
+    }
+  }
+  if (errors.length > 0) throw new AggregateCliError(errors);
+  return deleted;
+}
+
 /** Runs `delete`; prints each deletion, then waits unless told not to. */
 export async function runDelete(
   ctx: CliContext,
@@ -128,34 +175,8 @@ export async function runDelete(
       ? itemsFromFiles(ctx, await loadObjects(ctx, files))
       : await itemsFromArgs(ctx, args, opts);
   const ignoreNotFound = opts.ignoreNotFound ?? (opts.all === true || opts.selector !== undefined);
-  const client = ctx.client();
   const body = { ...(grace >= 0 ? { gracePeriodSeconds: grace } : {}), propagationPolicy };
-  const errors: unknown[] = [];
-  const deleted: Array<Item & { uid: string | undefined }> = [];
-  for (const item of items) {
-    try {
-      const res = await client.json<KubeObject & { details?: { uid?: string } }>(
-        'DELETE',
-        objectPath(item.info, item.namespace, item.name),
-        { body },
-      );
-      const kind = groupKindOfResource(item.info);
-      ctx.out(
-        opts.output === 'name'
-          ? `${kind}/${item.name}\n`
-          : `${kind} "${item.name}" ${grace === 0 ? 'force deleted' : 'deleted'}\n`,
-      );
-      deleted.push({ ...item, uid: res?.kind === 'Status' ? res.details?.uid : res?.metadata?.uid });
-    } catch (err) {
-      if (ignoreNotFound && isNotFound(err)) continue;
-      errors.push(
-        item.file && err instanceof Error
-          ? Object.assign(err, { message: `error when deleting "${item.file}": ${err.message}` })
-          : err,
-      );
-    }
-  }
-  if (errors.length > 0) throw new AggregateCliError(errors);
+  const deleted = await deleteEach(ctx, items, { body, grace, output: opts.output, ignoreNotFound });
   if (items.length === 0) {
     ctx.out('No resources found\n');
     return;
@@ -163,7 +184,10 @@ export async function runDelete(
   if (opts.wait === false) return;
   const timeoutMs = opts.timeout ? parseGoDuration(opts.timeout) : undefined;
   for (const item of deleted) {
-    await waitForDeletion(client, item, item.uid, { signal: ctx.signal, timeoutMs: timeoutMs || undefined });
+    await waitForDeletion(ctx.client(), item, item.uid, {
+      signal: ctx.signal,
+      timeoutMs: timeoutMs || undefined,
+    });
   }
 }
 

@@ -92,6 +92,39 @@ function describeNodeResource(w: PrefixWriter, node: Node, pods: readonly Pod[],
   }
 }
 
+type NodeStatus = NonNullable<Node['status']>;
+
+function writeConditions(w: PrefixWriter, conditions: NonNullable<NodeStatus['conditions']>): void {
+  if (conditions.length > 0) {
+    w.write(0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
+    w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
+    for (const c of conditions) {
+      w.write(
+        1,
+        `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason ?? ''} \t${c.message ?? ''}\n`,
+      );
+    }
+  }
+}
+
+function writeSystemInfo(w: PrefixWriter, info: NodeStatus['nodeInfo']): void {
+  w.write(0, 'System Info:\n');
+  for (const [label, value] of [
+    ['Machine ID', info?.machineID],
+    ['System UUID', info?.systemUUID],
+    ['Boot ID', info?.bootID],
+    ['Kernel Version', info?.kernelVersion],
+    ['OS Image', info?.osImage],
+    ['Operating System', info?.operatingSystem],
+    ['Architecture', info?.architecture],
+    ['Container Runtime Version', info?.containerRuntimeVersion],
+    ['Kubelet Version', info?.kubeletVersion],
+    ['Kube-Proxy Version', info?.kubeProxyVersion],
+  ] as const) {
+    w.write(0, `  ${label}:\t${value ?? ''}\n`);
+  }
+}
+
 /** Renders `describe node`. `lease` is the node's Lease, or the error text of fetching it. */
 export function describeNode(
   node: Node,
@@ -118,16 +151,7 @@ export function describeNode(
     w.write(1, `AcquireTime:\t${lease.spec?.acquireTime ? rfc1123z(lease.spec.acquireTime) : '<unset>'}\n`);
     w.write(1, `RenewTime:\t${lease.spec?.renewTime ? rfc1123z(lease.spec.renewTime) : '<unset>'}\n`);
   }
-  if (status.conditions?.length) {
-    w.write(0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
-    w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
-    for (const c of status.conditions) {
-      w.write(
-        1,
-        `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason ?? ''} \t${c.message ?? ''}\n`,
-      );
-    }
-  }
+  writeConditions(w, status.conditions ?? []);
   w.write(0, 'Addresses:\n');
   for (const a of status.addresses ?? []) w.write(1, `${a.type}:\t${a.address}\n`);
   for (const [title, list] of [
@@ -139,22 +163,7 @@ export function describeNode(
     w.write(0, `${title}:\n`);
     for (const n of names) w.write(0, `  ${n}:\t${list?.[n]}\n`);
   }
-  const info = status.nodeInfo;
-  w.write(0, 'System Info:\n');
-  for (const [label, value] of [
-    ['Machine ID', info?.machineID],
-    ['System UUID', info?.systemUUID],
-    ['Boot ID', info?.bootID],
-    ['Kernel Version', info?.kernelVersion],
-    ['OS Image', info?.osImage],
-    ['Operating System', info?.operatingSystem],
-    ['Architecture', info?.architecture],
-    ['Container Runtime Version', info?.containerRuntimeVersion],
-    ['Kubelet Version', info?.kubeletVersion],
-    ['Kube-Proxy Version', info?.kubeProxyVersion],
-  ] as const) {
-    w.write(0, `  ${label}:\t${value ?? ''}\n`);
-  }
+  writeSystemInfo(w, status.nodeInfo);
   if (spec.podCIDR) w.write(0, `PodCIDR:\t${spec.podCIDR}\n`);
   if (spec.podCIDRs?.length) w.write(0, `PodCIDRs:\t${spec.podCIDRs.join(',')}\n`);
   if (spec.providerID) w.write(0, `ProviderID:\t${spec.providerID}\n`);
