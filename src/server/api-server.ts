@@ -88,7 +88,9 @@ export class ApiServer {
   /** Listens on the configured address. Rejects when the address is taken. */
   async start(): Promise<{ url: string }> {
     if (this.#server) throw new Error('ApiServer already started');
-    const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    // Long keep-alive (kubectl reuses connections; Go's idle timeout is 90s),
+    // with the headers timeout above it as Node requires.
+    const server = createServer({ keepAliveTimeout: 30_000, headersTimeout: 65_000 }, (req, res) => {
       void this.#handle(req, res);
     });
     server.on('upgrade', (req: IncomingMessage, socket: Socket) => this.#rejectUpgrade(req, socket));

@@ -193,6 +193,21 @@ describe('writes', () => {
     expect(t.store.count('pods')).toBe(0);
   });
 
+  it('delete: a uid precondition that does not match is a 409 Conflict', async () => {
+    t = await startTestServer();
+    const live = t.registry.create(deployment as unknown as KubeObject);
+    const res = await t.request('DELETE', '/apis/apps/v1/namespaces/default/deployments/web', {
+      body: { preconditions: { uid: 'other' } },
+    });
+    expect(res.status).toBe(409);
+    expect((await json(res)).message).toBe(
+      `Operation cannot be fulfilled on deployments.apps "web": Precondition failed: UID in precondition: other, UID in object meta: ${live.metadata.uid}`,
+    );
+    const dry = await t.request('DELETE', '/apis/apps/v1/namespaces/default/deployments/web?dryRun=All');
+    expect(dry.status).toBe(200);
+    expect(t.store.get('deployments.apps', 'default', 'web')).toBeDefined();
+  });
+
   it('eviction deletes the pod (201 Success); binding sets nodeName once', async () => {
     t = await startTestServer();
     const pod = {
