@@ -67,6 +67,30 @@ describe('get -w streams the same rows as kubectl get -w', () => {
   });
 });
 
+describe('get -w of an empty collection', () => {
+  it.skipIf(!KUBECTL)('prints headers with the first row that arrives, as kubectl does', async () => {
+    const argv = ['get', 'configmaps', '-n', 'kube-system', '-w'];
+    const controller = new AbortController();
+    let ours = '';
+    const running = h.netkube(argv, { signal: controller.signal, onStdout: (s) => (ours += s) });
+    const kubectl = h.spawnKubectl(argv) as ChildProcess;
+    const theirs = output(kubectl);
+    await new Promise((r) => setTimeout(r, 1500));
+    h.seed({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'late', namespace: 'kube-system' },
+      data: { a: '1' },
+    } as KubeObject);
+    await until(() => ours.includes('late') && theirs().includes('late'));
+    controller.abort();
+    kubectl.kill('SIGINT');
+    expect((await running).code).toBe(0);
+    expect(ours).toBe(theirs());
+    expect(ours).toMatch(/^NAME +DATA +AGE\nlate +1 +/);
+  });
+});
+
 describe('the installed command', () => {
   const built = existsSync(join(import.meta.dirname, '../../dist/cli/main.js'));
   it.skipIf(!built)("runs as a process, exits promptly with kubectl's codes", async () => {

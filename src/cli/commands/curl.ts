@@ -81,6 +81,7 @@ export const curlCommand: CliCommand = {
       .option('-X, --request <method>', 'the request method')
       .option('-d, --data <body>', 'the request body (implies POST)')
       .option('-i, --include', 'print the status line and headers before the body')
+      .option('-s, --silent', 'accepted for curl compatibility (netkube curl prints no progress)')
       .action(async (url: string, opts: CurlOptions) => {
         await runCurl(ctx, url, opts);
       });

@@ -56,6 +56,8 @@ export const execCommand: CliCommand = {
       .argument('<pod>', 'POD or pod/POD')
       .argument('[command...]', 'the command, after --')
       .option('-c, --container <name>', 'the container (default: the first)')
+      .option('-i, --stdin', 'accepted for kubectl compatibility (the commands are not interactive)')
+      .option('-t, --tty', 'accepted for kubectl compatibility (the commands are not interactive)')
       .action(async (pod: string, command: string[], opts: { container?: string }) => {
         await runExec(ctx, pod, command, opts);
       });
