@@ -3,6 +3,7 @@
  * a Table, or PartialObjectMetadata; plus the list-option parsing shared by
  * list, watch and deletecollection.
  */
+
 import {
   apiVersionOf,
   type KubeObject,
@@ -12,6 +13,7 @@ import {
   StatusError,
 } from '../../api/index.js';
 import type { ListOptions } from '../../store/object-store.js';
+import { assertNever } from '../../util/index.js';
 import { negotiateOutput, type Output } from '../http/accept.js';
 import type { RequestContext } from '../http/respond.js';
 import { printTable } from '../printers/index.js';
@@ -34,6 +36,8 @@ export function renderObject(info: ResourceInfo, obj: KubeObject, output: Output
       });
     case 'partial':
       return { kind: 'PartialObjectMetadata', apiVersion: output.apiVersion, metadata: obj.metadata };
+    default:
+      return assertNever(output);
   }
 }
 
@@ -65,6 +69,8 @@ export function renderList(
           metadata: o.metadata,
         })),
       };
+    default:
+      return assertNever(output);
   }
 }
 

@@ -3,6 +3,7 @@
  * JSON merge patch, strategic merge patch (apply and diff) and the server-side
  * apply approximation. All are pure functions on JSON values.
  */
+import { assertNever } from '../../util/index.js';
 
 import type { JsonObject, JsonValue } from './json.js';
 import { isObject, PatchError } from './json.js';
@@ -56,6 +57,8 @@ export function applyPatch(
       return mergePatchObject(live, patch);
     case 'strategic':
       return applyStrategicMergePatch(live, patch, schema);
+    default:
+      return assertNever(type);
   }
 }
 

@@ -5,6 +5,7 @@
  * patch (422 upstream, with apimachinery's generic text), and `replace` or
  * `remove` of a missing path is a failure, as the RFC requires.
  */
+import { assertNever } from '../../util/index.js';
 import { cloneJson, isObject, type JsonObject, type JsonValue, jsonEqual, PatchError } from './json.js';
 
 /** One operation after decoding. */
@@ -147,6 +148,8 @@ export function applyJsonPatch(doc: JsonValue, patch: JsonValue): JsonValue {
           throw new PatchError(`testing value ${op.path} failed: test failed`, 422);
         }
         break;
+      default:
+        assertNever(op.op);
     }
   }
   return out;

@@ -7,6 +7,7 @@
  * patch (maps merge, lists are replaced), which is what upstream does for
  * atomic lists and what we choose for unknown fields (upstream rejects them).
  */
+import { assertNever } from '../../util/index.js';
 
 /** How one field merges. Nodes are shared and immutable. */
 export type PatchSchema =
@@ -110,6 +111,8 @@ export function fieldSchema(schema: PatchSchema, key: string): PatchSchema {
     case 'mergeList':
     case 'any':
       return ANY;
+    default:
+      return assertNever(schema);
   }
 }
 

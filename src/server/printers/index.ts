@@ -5,7 +5,9 @@
  * `api/resources.ts`. The API server answers `Accept: …;as=Table` with them;
  * the netkube CLI renders the same Tables, so both print what kubectl prints.
  */
+
 import { CALICO_GROUP, type KubeObject, resourceForKind } from '../../api/index.js';
+import { assertNever } from '../../util/index.js';
 import { eventPrinter, leasePrinter, namespacePrinter, nodePrinter } from './cluster.js';
 import { configMapPrinter, customResourcePrinter, defaultPrinter, secretPrinter } from './generic.js';
 import { ingressClassPrinter, ingressPrinter, networkPolicyPrinter } from './networking.js';
@@ -80,6 +82,8 @@ function rowObject(obj: KubeObject, include: IncludeObject, apiVersion: Table['a
       return obj;
     case 'Metadata':
       return { kind: 'PartialObjectMetadata', apiVersion, metadata: obj.metadata };
+    default:
+      return assertNever(include);
   }
 }
 

@@ -4,7 +4,9 @@
  * segment; `:name` segments become `params`. A path served for other methods
  * is a 405, an unknown path a 404.
  */
+
 import type { Logger } from 'pino';
+import { assertNever } from '../../util/index.js';
 import type { ExtensionRequest, ExtensionResult, ExtensionRoute } from '../extensions.js';
 import { decodeJson, readBody } from '../http/body.js';
 import {
@@ -109,5 +111,7 @@ export async function serveExtension(
       return;
     case 'stream':
       return;
+    default:
+      assertNever(result);
   }
 }

@@ -5,8 +5,10 @@
  * its previous content and the new resourceVersion), one that keeps matching
  * as MODIFIED. Pure.
  */
+
 import type { KubeObject } from '../../api/index.js';
 import type { WatchEvent } from '../../store/watch.js';
+import { assertNever } from '../../util/index.js';
 
 /** A watch event as sent on the wire (before encoding). */
 export interface OutgoingEvent {
@@ -36,5 +38,7 @@ export function filterWatchEvent(
       }
       return undefined;
     }
+    default:
+      return assertNever(event);
   }
 }

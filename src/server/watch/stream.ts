@@ -11,6 +11,7 @@
  * `sendInitialEvents=true` sends the state then an `initial-events-end`
  * BOOKMARK. Table watches carry column definitions in the first event only.
  */
+
 import {
   apiVersionOf,
   type KubeObject,
@@ -21,6 +22,7 @@ import {
 import type { ListOptions } from '../../store/object-store.js';
 import type { WatchEvent } from '../../store/watch.js';
 import type { TimerHandle } from '../../util/index.js';
+import { assertNever } from '../../util/index.js';
 import type { HandlerDeps } from '../handlers/deps.js';
 import { matchesList } from '../handlers/render.js';
 import type { Output } from '../http/accept.js';
@@ -72,6 +74,8 @@ class EventEncoder {
           resourceVersion: rv,
         });
       }
+      default:
+        return assertNever(this.output);
     }
   }
 }
