@@ -24,6 +24,7 @@ import { pathSegments, resolveResourcePath } from './routing/paths.js';
 import { routeRequest } from './routing/router.js';
 import { type VersionInfo, versionInfo } from './version.js';
 
+/** What `new ApiServer(config)` needs; validated in the constructor. */
 export interface ApiServerConfig {
   readonly registry: Registry;
   readonly store: ObjectStore;

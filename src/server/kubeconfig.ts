@@ -8,6 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
 
+/** What goes into the kubeconfig. */
 export interface KubeconfigOptions {
   /** Name of the cluster, context and user (e.g. `netkube` or the `--name`). */
   readonly clusterName: string;

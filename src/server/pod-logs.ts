@@ -27,6 +27,7 @@ export interface PodLogOptions {
   readonly limitBytes?: number | undefined;
 }
 
+/** One log request: the options plus the pod they are for. */
 export interface PodLogRequest extends PodLogOptions {
   readonly namespace: string;
   readonly podName: string;

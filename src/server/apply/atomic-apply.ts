@@ -24,8 +24,10 @@ import { toStatusError } from '../http/respond.js';
 import { isObject } from '../patch/index.js';
 import { LAST_APPLIED, planApply, withLastApplied } from './last-applied.js';
 
+/** What happened to one object, as kubectl words it (`unchanged`: the patch was empty). */
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
 
+/** One line of `netkube apply` output. */
 export interface ApplyResult {
   readonly apiVersion: string;
   readonly kind: string;
@@ -34,11 +36,13 @@ export interface ApplyResult {
   readonly action: ApplyAction;
 }
 
+/** Where an object came from (`file:line`), for error messages. */
 export interface Source {
   readonly file?: string;
   readonly line?: number;
 }
 
+/** The body of `POST …/apply` after validation. */
 export interface ApplyRequest {
   readonly objects: readonly unknown[];
   readonly sources: readonly Source[];

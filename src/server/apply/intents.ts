@@ -10,6 +10,7 @@ import type { ObjectStore } from '../../store/object-store.js';
 import type { Unsubscribe } from '../../store/watch.js';
 import type { JsonObject } from '../patch/index.js';
 
+/** Server-side apply intents per object uid and field manager; see the module comment. */
 export class ApplyIntents {
   /** uid → fieldManager → applied object. */
   #byUid = new Map<string, Map<string, JsonObject>>();

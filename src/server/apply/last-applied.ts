@@ -16,6 +16,7 @@ import {
   patchSchemaFor,
 } from '../patch/index.js';
 
+/** The annotation client-side apply keeps the last applied manifest in. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** JSON with object keys sorted at every level (Go `encoding/json` on maps). */

@@ -19,6 +19,7 @@ import {
 import type { RequestContext } from '../http/respond.js';
 import { cloneJson, isObject } from '../patch/index.js';
 
+/** The `?fieldValidation=` directive (metav1.FieldValidation*). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** `?fieldValidation=`; upstream defaults to Warn. */

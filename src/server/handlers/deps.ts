@@ -9,6 +9,7 @@ import type { Clock } from '../../util/index.js';
 import type { ApplyIntents } from '../apply/intents.js';
 import type { PodLogs } from '../pod-logs.js';
 
+/** Built once by ApiServer; handlers never keep per-request state in it. */
 export interface HandlerDeps {
   readonly registry: Registry;
   readonly store: ObjectStore;

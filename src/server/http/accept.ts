@@ -8,6 +8,7 @@
 import { formatFieldError, StatusError } from '../../api/index.js';
 import type { IncludeObject } from '../printers/index.js';
 
+/** The negotiated response form of a read. */
 export type Output =
   /** The object or list itself. */
   | { readonly type: 'object' }

@@ -4,7 +4,9 @@
  * new values (store objects are shared and may be frozen).
  */
 
+/** Any decoded JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+/** A decoded JSON object (Go `map[string]interface{}`). */
 export interface JsonObject {
   [key: string]: JsonValue;
 }
@@ -21,6 +23,7 @@ export class PatchError extends Error {
   }
 }
 
+/** Whether `v` is a JSON object (not null, not an array). */
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

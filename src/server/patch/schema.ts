@@ -24,6 +24,7 @@ export type PatchSchema =
   /** Anything else: maps merge field by field, lists and scalars are replaced. */
   | { readonly type: 'any' };
 
+/** The schema of fields the table does not describe. */
 export const ANY: PatchSchema = { type: 'any' };
 
 function struct(fields: Record<string, PatchSchema>, retainKeys = false): PatchSchema {

@@ -24,6 +24,7 @@ import {
 } from './strategic-order.js';
 import { validateSetElementOrder } from './strategic-validate.js';
 
+/** apimachinery `MergeOptions`. */
 export interface MergeOptions {
   /** Apply the parallel lists (`$deleteFromPrimitiveList`, `$setElementOrder`, `$retainKeys`) rather than carry them. */
   readonly mergeParallelList: boolean;
@@ -31,7 +32,9 @@ export interface MergeOptions {
   readonly ignoreUnmatchedNulls: boolean;
 }
 
+/** Options when applying a patch to an object (server side). */
 export const APPLY: MergeOptions = { mergeParallelList: true, ignoreUnmatchedNulls: true };
+/** Options when merging two patches into one (three-way diff). */
 export const COMBINE: MergeOptions = { mergeParallelList: false, ignoreUnmatchedNulls: false };
 
 /**

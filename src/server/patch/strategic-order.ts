@@ -6,9 +6,13 @@
  */
 import { isObject, type JsonObject, type JsonValue, jsonKind, PatchError, scalarText } from './json.js';
 
+/** The `$patch: replace|delete|merge` directive key. */
 export const DIRECTIVE = '$patch';
+/** The `$retainKeys` directive key. */
 export const RETAIN_KEYS = '$retainKeys';
+/** Prefix of `$deleteFromPrimitiveList/<list>` parallel lists. */
 export const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList';
+/** Prefix of `$setElementOrder/<list>` parallel lists. */
 export const SET_ELEMENT_ORDER = '$setElementOrder';
 
 /** Whether list items are maps (merged by key) or scalars (merged as a set). */

@@ -131,7 +131,11 @@ function leaseRow(obj: KubeObject, now: number): PrintedRow {
   };
 }
 
+/** Upstream's node printer (columns and row cells). */
 export const nodePrinter: KindPrinter = { columns: NODE_COLUMNS, row: nodeRow };
+/** Upstream's namespace printer (columns and row cells). */
 export const namespacePrinter: KindPrinter = { columns: NAMESPACE_COLUMNS, row: namespaceRow };
+/** Upstream's event printer (columns and row cells). */
 export const eventPrinter: KindPrinter = { columns: EVENT_COLUMNS, row: eventRow };
+/** Upstream's lease printer (columns and row cells). */
 export const leasePrinter: KindPrinter = { columns: LEASE_COLUMNS, row: leaseRow };

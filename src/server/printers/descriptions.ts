@@ -79,4 +79,5 @@ export const DESCRIPTIONS = {
   holderIdentity: 'holderIdentity contains the identity of the holder of a current lease.',
 } as const;
 
+/** A key of DESCRIPTIONS. */
 export type DescriptionKey = keyof typeof DESCRIPTIONS;

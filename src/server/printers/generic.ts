@@ -52,10 +52,14 @@ function defaultRow(obj: KubeObject): PrintedRow {
   return { cells: [obj.metadata.name ?? '', created] };
 }
 
+/** Upstream's configMap printer (columns and row cells). */
 export const configMapPrinter: KindPrinter = { columns: CONFIGMAP_COLUMNS, row: configMapRow };
+/** Upstream's secret printer (columns and row cells). */
 export const secretPrinter: KindPrinter = { columns: SECRET_COLUMNS, row: secretRow };
+/** The CRD default columns (Name, Age), used for the Calico kinds. */
 export const customResourcePrinter: KindPrinter = {
   columns: CUSTOM_RESOURCE_COLUMNS,
   row: customResourceRow,
 };
+/** The apiserver's default Table (Name, Created At) for kinds without a printer. */
 export const defaultPrinter: KindPrinter = { columns: DEFAULT_COLUMNS, row: defaultRow };

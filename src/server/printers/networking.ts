@@ -87,6 +87,9 @@ function networkPolicyRow(obj: KubeObject, now: number): PrintedRow {
   };
 }
 
+/** Upstream's ingress printer (columns and row cells). */
 export const ingressPrinter: KindPrinter = { columns: INGRESS_COLUMNS, row: ingressRow };
+/** Upstream's ingressClass printer (columns and row cells). */
 export const ingressClassPrinter: KindPrinter = { columns: INGRESS_CLASS_COLUMNS, row: ingressClassRow };
+/** Upstream's networkPolicy printer (columns and row cells). */
 export const networkPolicyPrinter: KindPrinter = { columns: NETWORK_POLICY_COLUMNS, row: networkPolicyRow };

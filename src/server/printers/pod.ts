@@ -174,4 +174,5 @@ function podRow(obj: KubeObject, now: number): PrintedRow {
   return { cells };
 }
 
+/** Upstream's pod printer (columns and row cells). */
 export const podPrinter: KindPrinter = { columns: COLUMNS, row: podRow };

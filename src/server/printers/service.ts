@@ -124,6 +124,9 @@ function sliceRow(obj: KubeObject, now: number): PrintedRow {
   };
 }
 
+/** Upstream's service printer (columns and row cells). */
 export const servicePrinter: KindPrinter = { columns: SERVICE_COLUMNS, row: serviceRow };
+/** Upstream's endpoints printer (columns and row cells). */
 export const endpointsPrinter: KindPrinter = { columns: ENDPOINTS_COLUMNS, row: endpointsRow };
+/** Upstream's endpointSlice printer (columns and row cells). */
 export const endpointSlicePrinter: KindPrinter = { columns: SLICE_COLUMNS, row: sliceRow };

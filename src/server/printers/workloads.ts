@@ -65,5 +65,7 @@ function replicaSetRow(obj: KubeObject, now: number): PrintedRow {
   };
 }
 
+/** Upstream's deployment printer (columns and row cells). */
 export const deploymentPrinter: KindPrinter = { columns: DEPLOYMENT_COLUMNS, row: deploymentRow };
+/** Upstream's replicaSet printer (columns and row cells). */
 export const replicaSetPrinter: KindPrinter = { columns: REPLICASET_COLUMNS, row: replicaSetRow };
