@@ -1,11 +1,11 @@
 /**
- * A string-keyed map with structural sharing: 1024 buckets of small Maps, and an
+ * A string-keyed map with structural sharing: 4096 buckets of small Maps, and an
  * update copies only the buckets it touches. A RuleSet keeps its per-service chains
  * and nftables map elements in one, so one endpoint change produces a new, immutable
  * RuleSet in microseconds instead of copying 100,000 chains.
  */
 
-const BUCKET_BITS = 10;
+const BUCKET_BITS = 12;
 const BUCKET_COUNT = 1 << BUCKET_BITS;
 
 /** Immutable bucketed map. Never mutate `buckets`; build new maps with `updateBucketMap`. */

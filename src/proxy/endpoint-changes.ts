@@ -31,6 +31,8 @@ function sliceContent(slice: EndpointSlice | null | undefined): unknown {
 /** Accumulates EndpointSlice changes; one instance per EndpointsMap. Not safe for concurrent apply. */
 export class EndpointsChangeTracker {
   #services = new Map<string, Tracker>();
+  /** Services with pending slices, so `apply` does not scan every Service. */
+  #dirty = new Set<string>();
 
   /**
    * Records a slice add/update (`removed` false) or delete (`removed` true). Returns
@@ -55,6 +57,8 @@ export class EndpointsChangeTracker {
     } else {
       tracker.pending.set(sliceName, next);
     }
+    if (tracker.pending.size > 0) this.#dirty.add(service);
+    else this.#dirty.delete(service);
     return tracker.pending.size > 0;
   }
 
@@ -73,8 +77,9 @@ export class EndpointsChangeTracker {
   apply(map: Map<string, readonly EndpointInfo[]>): EndpointsChangeResult {
     const updatedServices = new Set<string>();
     const changedServicePorts = new Set<string>();
-    for (const [service, tracker] of this.#services) {
-      if (tracker.pending.size === 0) continue;
+    for (const service of this.#dirty) {
+      const tracker = this.#services.get(service);
+      if (!tracker || tracker.pending.size === 0) continue;
       const previous = endpointsFromSlices(tracker.applied.values());
       for (const [name, slice] of tracker.pending) {
         if (slice) tracker.applied.set(name, slice);
@@ -85,6 +90,7 @@ export class EndpointsChangeTracker {
       if (applyService(map, previous, current, changedServicePorts)) updatedServices.add(service);
       if (tracker.applied.size === 0) this.#services.delete(service);
     }
+    this.#dirty.clear();
     return { updatedServices, changedServicePorts };
   }
 }

@@ -3,6 +3,7 @@
  * by service port key and kept in canonical order, so a sync recompiles only the
  * changed service ports and reuses every other fragment as is.
  */
+import { bucketValues, emptyBucketMap, getBucket, updateBucketMap } from './bucket-map.js';
 import type { EndpointInfo, ProxyState, ServicePortInfo } from './model.js';
 import type { FragmentIndex } from './ruleset.js';
 
@@ -27,10 +28,13 @@ function compareSortKeys(a: string, b: string): number {
 
 /** Builds an index from scratch. */
 export function buildFragmentIndex<F extends KeyedFragment>(fragments: Iterable<F>): FragmentIndex<F> {
-  const byKey = new Map<string, F>();
-  for (const f of fragments) byKey.set(f.key, f);
-  const order = [...byKey.values()].sort((a, b) => compareSortKeys(a.sortKey, b.sortKey)).map((f) => f.key);
-  return { byKey, order };
+  const list = [...fragments];
+  const byKey = updateBucketMap(
+    emptyBucketMap<F>(),
+    [],
+    list.map((f) => [f.key, f] as const),
+  );
+  return { byKey, ordered: sorted(bucketValues(byKey)) };
 }
 
 /**
@@ -42,33 +46,58 @@ export function updateFragmentIndex<F extends KeyedFragment>(
   state: ProxyState,
   changed: Iterable<string>,
   compile: (svc: ServicePortInfo, endpoints: readonly EndpointInfo[]) => F,
+  reuse?: (old: F, next: F) => F,
 ): FragmentDelta<F> {
-  const byKey = new Map(previous.byKey);
   const removed: F[] = [];
   const added: F[] = [];
+  const deletes: string[] = [];
   let reorder = false;
   for (const key of new Set(changed)) {
-    const old = byKey.get(key);
+    const old = getBucket(previous.byKey, key);
     const svc = state.services.get(key);
     if (old) removed.push(old);
     if (!svc) {
-      if (old) byKey.delete(key);
+      if (old) deletes.push(key);
       reorder ||= old !== undefined;
       continue;
     }
-    const next = compile(svc, state.endpoints.get(key) ?? []);
-    byKey.set(key, next);
+    const compiled = compile(svc, state.endpoints.get(key) ?? []);
+    const next = old && reuse ? reuse(old, compiled) : compiled;
     added.push(next);
     reorder ||= old === undefined || old.sortKey !== next.sortKey;
   }
-  const order = reorder ? sortedKeys(byKey) : previous.order;
-  return { index: { byKey, order }, removed, added };
+  const byKey = updateBucketMap(
+    previous.byKey,
+    deletes,
+    added.map((f) => [f.key, f] as const),
+  );
+  const ordered = reorder ? sorted(bucketValues(byKey)) : replaced(previous.ordered, added);
+  return { index: { byKey, ordered }, removed, added };
 }
 
-function sortedKeys<F extends KeyedFragment>(byKey: ReadonlyMap<string, F>): string[] {
-  const entries = [...byKey.values()];
-  entries.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
-  return entries.map((f) => f.key);
+function sorted<F extends KeyedFragment>(fragments: Iterable<F>): F[] {
+  return [...fragments].sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
+}
+
+/** `ordered` with fragments swapped for their replacements of the same sort key (binary search). */
+function replaced<F extends KeyedFragment>(ordered: readonly F[], replacements: readonly F[]): readonly F[] {
+  if (replacements.length === 0) return ordered;
+  const out = ordered.slice();
+  for (const f of replacements) {
+    let lo = 0;
+    let hi = out.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compareSortKeys((out[mid] as F).sortKey, f.sortKey);
+      if (c === 0) {
+        out[mid] = f;
+        break;
+      }
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return out;
 }
 
 /** Compiles every service port of `state`. */
@@ -82,9 +111,6 @@ export function compileAllFragments<F extends KeyedFragment>(
 }
 
 /** The fragments of an index in canonical order. */
-export function* orderedFragments<F>(index: FragmentIndex<F>): Generator<F> {
-  for (const key of index.order) {
-    const f = index.byKey.get(key);
-    if (f !== undefined) yield f;
-  }
+export function orderedFragments<F>(index: FragmentIndex<F>): readonly F[] {
+  return index.ordered;
 }

@@ -21,16 +21,26 @@ export interface Cidr {
  * anything else, including IPv6.
  */
 export function parseIPv4(text: string): IPv4Number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
   let value = 0;
-  for (const part of parts) {
-    if (part.length === 0 || part.length > 3 || !/^[0-9]+$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
   }
-  return value;
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + octet;
 }
 
 /** Formats a 32-bit number as a dotted quad. */
@@ -81,13 +91,25 @@ export function cidrContains(cidr: Cidr, ip: IPv4Number): boolean {
 }
 
 const cidrCache = new Map<string, Cidr | IPv4Number | null>();
+const addressCache = new Map<string, IPv4Number | null>();
+
+/** `parseIPv4` with a bounded cache: packet addresses repeat across thousands of rule matches. */
+function parsedAddress(ip: string): IPv4Number | undefined {
+  let value = addressCache.get(ip);
+  if (value === undefined) {
+    value = parseIPv4(ip) ?? null;
+    if (addressCache.size > 10_000) addressCache.clear();
+    addressCache.set(ip, value);
+  }
+  return value ?? undefined;
+}
 
 /**
  * Whether an address matches a rule's address operand, which is either a CIDR
  * (`10.0.0.0/8`) or a single address (`10.180.0.1`). Unparseable operands match nothing.
  */
 export function addressMatches(operand: string, ip: string): boolean {
-  const value = parseIPv4(ip);
+  const value = parsedAddress(ip);
   if (value === undefined) return false;
   let parsed = cidrCache.get(operand);
   if (parsed === undefined) {

@@ -87,8 +87,8 @@ export type VmapKey = 'daddr-proto-port' | 'proto-port';
  */
 export interface Rule {
   readonly matches: readonly Match[];
-  readonly action?: Action;
-  readonly service?: string;
+  readonly action?: Action | undefined;
+  readonly service?: string | undefined;
 }
 
 /** A netfilter hook a base chain is attached to. */
@@ -107,8 +107,7 @@ export interface Chain {
 
 /** Shorthand for a rule literal; `service` tags a per-service rule. */
 export function rule(matches: readonly Match[], action?: Action, service?: string): Rule {
-  const base = action === undefined ? { matches } : { matches, action };
-  return service === undefined ? base : { ...base, service };
+  return { matches, action, service };
 }
 
 /** `-m comment --comment <text>`. */
@@ -127,10 +126,21 @@ export function ruleComment(r: Rule): string | undefined {
   return undefined;
 }
 
+const PROTOCOL_MATCHES: Readonly<Record<L4Protocol, Match>> = {
+  tcp: { kind: 'protocol', protocol: 'tcp' },
+  udp: { kind: 'protocol', protocol: 'udp' },
+  sctp: { kind: 'protocol', protocol: 'sctp' },
+};
+
+/** The shared (immutable) `-m <p> -p <p>` match of a protocol. */
+export function protocolMatch(protocol: L4Protocol): Match {
+  return PROTOCOL_MATCHES[protocol];
+}
+
 /** `-m <p> -p <p> -d <ip> --dport <port>`, the match kube-proxy writes for a service address. */
 export function serviceAddressMatches(protocol: L4Protocol, ip: string, port: number): Match[] {
   return [
-    { kind: 'protocol', protocol },
+    PROTOCOL_MATCHES[protocol],
     { kind: 'destination', address: ip },
     { kind: 'destination-port', port },
   ];

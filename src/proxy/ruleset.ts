@@ -24,21 +24,26 @@ export function getChain(table: ChainTable, name: string): Chain | undefined {
   return table.base.get(name) ?? getBucket(table.services, name);
 }
 
+/** The shared chains a service adds rules to, in slot order (`IptablesFragment.shared`). */
+export const SHARED_CHAINS = [
+  { table: 'nat', chain: 'KUBE-SERVICES' },
+  { table: 'nat', chain: 'KUBE-NODEPORTS' },
+  { table: 'filter', chain: 'KUBE-SERVICES' },
+  { table: 'filter', chain: 'KUBE-EXTERNAL-SERVICES' },
+  { table: 'filter', chain: 'KUBE-NODEPORTS' },
+  { table: 'filter', chain: 'KUBE-PROXY-FIREWALL' },
+] as const;
+
 /** Per-service output in iptables mode: the service's own chains and its entries in shared chains. */
 export interface IptablesFragment {
   readonly key: string;
   readonly sortKey: string;
+  /** Endpoints of the service port (for kube-proxy's large-cluster threshold). */
+  readonly endpointCount: number;
   /** Per-service chains of the nat table (SVC, SVL, EXT, FW, SEP). */
   readonly natChains: readonly Chain[];
-  /** Rules this service adds to shared chains, by table and chain name. */
-  readonly entries: readonly FragmentEntry[];
-}
-
-/** Rules one service contributes to a shared chain. */
-export interface FragmentEntry {
-  readonly table: 'filter' | 'nat';
-  readonly chain: string;
-  readonly rules: readonly Rule[];
+  /** Rules this service adds to each shared chain, indexed like `SHARED_CHAINS`. */
+  readonly shared: readonly (readonly Rule[])[];
 }
 
 /** One element of an nftables set or verdict map. */
@@ -110,9 +115,9 @@ export interface IpvsFragment {
 
 /** The fragments of a RuleSet, in the canonical order renderers use. */
 export interface FragmentIndex<F> {
-  readonly byKey: ReadonlyMap<string, F>;
-  /** Keys sorted by `sortKey` (Service `namespace/name`, then port name and protocol). */
-  readonly order: readonly string[];
+  readonly byKey: BucketMap<F>;
+  /** Fragments sorted by `sortKey` (Service `namespace/name`, then port name and protocol). */
+  readonly ordered: readonly F[];
 }
 
 interface RuleSetCommon {
@@ -126,6 +131,8 @@ export interface IptablesRuleSet extends RuleSetCommon {
   readonly mode: 'iptables';
   readonly tables: { readonly filter: ChainTable; readonly nat: ChainTable };
   readonly fragments: FragmentIndex<IptablesFragment>;
+  /** Endpoints over all service ports. */
+  readonly totalEndpoints: number;
   /** More than 1000 endpoints: SVC/SVL/SEP rules lose their comments, as in kube-proxy. */
   readonly largeClusterMode: boolean;
 }

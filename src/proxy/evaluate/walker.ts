@@ -160,13 +160,74 @@ function runAction(a: Action, table: string, env: WalkEnv, state: WalkState): Ch
   }
 }
 
+/** Chains longer than this get a destination index (KUBE-SERVICES holds one rule per service address). */
+const INDEX_THRESHOLD = 32;
+
+interface ChainIndex {
+  /** Rules whose only destination test is one exact address, by that address. */
+  readonly byDestination: ReadonlyMap<string, readonly number[]>;
+  /** Every other rule: always evaluated. */
+  readonly always: readonly number[];
+}
+
+const chainIndexes = new WeakMap<Chain, ChainIndex>();
+
+function indexOf(chain: Chain): ChainIndex {
+  let index = chainIndexes.get(chain);
+  if (index) return index;
+  const byDestination = new Map<string, number[]>();
+  const always: number[] = [];
+  chain.rules.forEach((r, i) => {
+    const exact = r.matches.find((m) => m.kind === 'destination' && !m.negate && !m.address.includes('/'));
+    if (exact?.kind !== 'destination') {
+      always.push(i);
+      return;
+    }
+    const list = byDestination.get(exact.address);
+    if (list) list.push(i);
+    else byDestination.set(exact.address, [i]);
+  });
+  index = { byDestination, always };
+  chainIndexes.set(chain, index);
+  return index;
+}
+
+/**
+ * The rule indices that can match a packet to `dstIP`, in order. Skipping rules whose
+ * exact `-d` cannot match changes nothing but speed: the destination does not change
+ * within a chain (DNAT ends the chain).
+ */
+function candidateRules(chain: Chain, dstIP: string): readonly number[] | undefined {
+  if (chain.rules.length <= INDEX_THRESHOLD) return undefined;
+  const index = indexOf(chain);
+  const hits = index.byDestination.get(dstIP) ?? [];
+  const merged: number[] = [];
+  let a = 0;
+  let b = 0;
+  while (a < index.always.length || b < hits.length) {
+    const x = index.always[a] ?? Number.POSITIVE_INFINITY;
+    const y = hits[b] ?? Number.POSITIVE_INFINITY;
+    if (x < y) {
+      merged.push(x);
+      a++;
+    } else {
+      merged.push(y);
+      b++;
+    }
+  }
+  return merged;
+}
+
 /** Runs one chain of `table`. Throws on an unknown chain or a rule loop. */
 export function runChain(table: string, name: string, env: WalkEnv, state: WalkState): ChainResult {
   const chain = env.chain(table, name);
   if (!chain) throw new Error(`Rule jumps to unknown chain ${table}/${name}`);
   if (++state.depth > 64) throw new Error(`Chain nesting too deep at ${table}/${name}`);
   try {
-    for (let i = 0; i < chain.rules.length; i++) {
+    const order = candidateRules(chain, state.dstIP);
+    const count = order?.length ?? chain.rules.length;
+    for (let k = 0; k < count; k++) {
+      const i = order ? (order[k] as number) : k;
       const r = chain.rules[i] as Rule;
       if (!r.matches.every((m) => matchHolds(m, env, state))) continue;
       const humanName = chain.humanName ?? r.service;

@@ -2,7 +2,9 @@
  * The iptables compiler: full and incremental builds of an `IptablesRuleSet` from
  * per-service fragments plus the static chains, and the large-cluster switch.
  */
-import { emptyBucketMap, updateBucketMap } from '../bucket-map.js';
+
+import { deepEqual } from '../../store/equality.js';
+import { emptyBucketMap, getBucket, updateBucketMap } from '../bucket-map.js';
 import {
   compileAllFragments,
   type FragmentDelta,
@@ -12,7 +14,13 @@ import {
 import type { ProxyState } from '../model.js';
 import type { OptionProblem, ResolvedOptions } from '../options.js';
 import type { Chain, Rule } from '../rules.js';
-import type { ChainTable, FragmentIndex, IptablesFragment, IptablesRuleSet } from '../ruleset.js';
+import {
+  type ChainTable,
+  type FragmentIndex,
+  type IptablesFragment,
+  type IptablesRuleSet,
+  SHARED_CHAINS,
+} from '../ruleset.js';
 import {
   type IptablesContext,
   KUBE_EXTERNAL_SERVICES,
@@ -33,33 +41,63 @@ function totalEndpoints(state: ProxyState): number {
   return total;
 }
 
-function contextFor(options: ResolvedOptions, state: ProxyState): IptablesContext {
+/** The endpoint total after replacing `removed` fragments by the state's current endpoints of `changed`. */
+function updatedTotal(previous: IptablesRuleSet, state: ProxyState, changed: ReadonlySet<string>): number {
+  let total = previous.totalEndpoints;
+  for (const key of changed) {
+    total -= getBucket(previous.fragments.byKey, key)?.endpointCount ?? 0;
+    if (state.services.has(key)) total += state.endpoints.get(key)?.length ?? 0;
+  }
+  return total;
+}
+
+function contextFor(options: ResolvedOptions, total: number): IptablesContext {
   return {
     options,
-    largeClusterMode: totalEndpoints(state) > LARGE_CLUSTER_ENDPOINTS,
+    largeClusterMode: total > LARGE_CLUSTER_ENDPOINTS,
     localhostNodePorts: localhostNodePortsInEffect(options),
   };
 }
 
-function sharedChainRules(fragments: FragmentIndex<IptablesFragment>): Map<string, Rule[]> {
-  const out = new Map<string, Rule[]>();
-  for (const f of orderedFragments(fragments)) {
-    for (const entry of f.entries) {
-      const key = `${entry.table}/${entry.chain}`;
-      let rules = out.get(key);
-      if (!rules) {
-        rules = [];
-        out.set(key, rules);
-      }
-      for (const r of entry.rules) rules.push(r);
+/** Every shared chain's per-service rules, concatenated in fragment order (one pass, no string keys). */
+function sharedChainRules(fragments: FragmentIndex<IptablesFragment>): Rule[][] {
+  const out: Rule[][] = SHARED_CHAINS.map(() => []);
+  const ordered = orderedFragments(fragments);
+  for (let i = 0; i < ordered.length; i++) {
+    const shared = (ordered[i] as IptablesFragment).shared;
+    for (let slot = 0; slot < shared.length; slot++) {
+      const rules = shared[slot] as readonly Rule[];
+      const into = out[slot] as Rule[];
+      for (let r = 0; r < rules.length; r++) into.push(rules[r] as Rule);
     }
   }
   return out;
 }
 
+/**
+ * Keeps the old fragment's shared-chain rules when the recompiled ones are equal (an
+ * endpoint change rarely alters a service's KUBE-SERVICES entries), so `assemble` can
+ * reuse the previous top-level chains instead of rebuilding them from every fragment.
+ */
+function reuseShared(old: IptablesFragment, next: IptablesFragment): IptablesFragment {
+  return deepEqual(old.shared, next.shared) ? { ...next, shared: old.shared } : next;
+}
+
+/** Whether the delta leaves every shared chain as it was (same fragments, same order, same shared rules). */
+function sharedUnchanged(delta: FragmentDelta<IptablesFragment>, previous: IptablesRuleSet): boolean {
+  if (delta.index.ordered.length !== previous.fragments.ordered.length) return false;
+  if (delta.removed.length !== delta.added.length) return false;
+  return delta.added.every(
+    (f, i) => delta.removed[i]?.key === f.key && delta.removed[i]?.shared === f.shared,
+  );
+}
+
 function baseTables(fragments: FragmentIndex<IptablesFragment>, ctx: IptablesContext) {
   const shared = sharedChainRules(fragments);
-  const get = (key: string) => shared.get(key) ?? [];
+  const get = (key: string) => {
+    const slot = SHARED_CHAINS.findIndex((c) => `${c.table}/${c.chain}` === key);
+    return shared[slot] ?? [];
+  };
   const hooks = hookChains(ctx);
   const nat: Chain[] = [
     ...hooks.nat,
@@ -83,6 +121,7 @@ function assemble(
   problems: readonly OptionProblem[],
   delta: FragmentDelta<IptablesFragment>,
   previous: IptablesRuleSet | undefined,
+  total: number,
 ): IptablesRuleSet {
   const removedChains = delta.removed.flatMap((f) => f.natChains.map((c) => c.name));
   const addedChains = delta.added.flatMap((f) => f.natChains.map((c) => [c.name, c] as const));
@@ -91,7 +130,10 @@ function assemble(
     removedChains,
     addedChains,
   );
-  const base = baseTables(delta.index, ctx);
+  const base =
+    previous && sharedUnchanged(delta, previous)
+      ? { nat: previous.tables.nat.base, filter: previous.tables.filter.base }
+      : baseTables(delta.index, ctx);
   const nat: ChainTable = { base: base.nat, services };
   const filter: ChainTable = { base: base.filter, services: emptyBucketMap() };
   return {
@@ -100,6 +142,7 @@ function assemble(
     problems,
     tables: { filter, nat },
     fragments: delta.index,
+    totalEndpoints: total,
     largeClusterMode: ctx.largeClusterMode,
   };
 }
@@ -110,9 +153,10 @@ export function compileIptables(
   options: ResolvedOptions,
   problems: readonly OptionProblem[],
 ): IptablesRuleSet {
-  const ctx = contextFor(options, state);
+  const total = totalEndpoints(state);
+  const ctx = contextFor(options, total);
   const index = compileAllFragments(state, (svc, eps) => compileIptablesFragment(svc, eps, ctx));
-  return assemble(ctx, problems, { index, removed: [], added: [...orderedFragments(index)] }, undefined);
+  return assemble(ctx, problems, { index, removed: [], added: orderedFragments(index) }, undefined, total);
 }
 
 /**
@@ -124,11 +168,18 @@ export function recompileIptables(
   state: ProxyState,
   changed: Iterable<string>,
 ): IptablesRuleSet {
-  const ctx = contextFor(previous.options, state);
-  if (ctx.largeClusterMode !== previous.largeClusterMode)
+  const keys = new Set(changed);
+  const total = updatedTotal(previous, state, keys);
+  const ctx = contextFor(previous.options, total);
+  if (ctx.largeClusterMode !== previous.largeClusterMode) {
     return compileIptables(state, previous.options, previous.problems);
-  const delta = updateFragmentIndex(previous.fragments, state, changed, (svc, eps) =>
-    compileIptablesFragment(svc, eps, ctx),
+  }
+  const delta = updateFragmentIndex(
+    previous.fragments,
+    state,
+    keys,
+    (svc, eps) => compileIptablesFragment(svc, eps, ctx),
+    reuseShared,
   );
-  return assemble(ctx, previous.problems, delta, previous);
+  return assemble(ctx, previous.problems, delta, previous, total);
 }

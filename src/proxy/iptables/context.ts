@@ -2,7 +2,7 @@
  * What every iptables compile function needs besides the service port: the node's
  * resolved options and the two switches derived from the whole state.
  */
-import type { ServicePortInfo } from '../model.js';
+import type { EndpointInfo, ServicePortInfo } from '../model.js';
 import {
   endpointChainName,
   externalChainName,
@@ -12,7 +12,7 @@ import {
 } from '../naming.js';
 import type { ResolvedOptions } from '../options.js';
 import type { L4Protocol, Rule } from '../rules.js';
-import type { FragmentEntry } from '../ruleset.js';
+import { SHARED_CHAINS } from '../ruleset.js';
 
 /** Chain names below the hook chains, as kube-proxy's constants spell them. */
 export const KUBE_SERVICES = 'KUBE-SERVICES';
@@ -42,21 +42,36 @@ export interface ServiceChainNames {
   readonly firewall: string;
 }
 
-/** Names of the SVC/SVL/EXT/FW chains of a service port. */
+const serviceNames = new WeakMap<ServicePortInfo, ServiceChainNames>();
+const endpointNames = new WeakMap<EndpointInfo, { readonly key: string; readonly name: string }>();
+
+/** Names of the SVC/SVL/EXT/FW chains of a service port (cached per immutable ServicePortInfo). */
 export function serviceChainNames(svc: ServicePortInfo): ServiceChainNames {
+  const cached = serviceNames.get(svc);
+  if (cached) return cached;
   const protocol = svc.protocol.toLowerCase() as L4Protocol;
-  return {
+  const names = {
     protocol,
     cluster: serviceChainName(svc.nameString, protocol),
     local: localChainName(svc.nameString, protocol),
     external: externalChainName(svc.nameString, protocol),
     firewall: firewallChainName(svc.nameString, protocol),
   };
+  serviceNames.set(svc, names);
+  return names;
 }
 
-/** `KUBE-SEP-…` of one endpoint of a service port. */
-export function sepChainName(svc: ServicePortInfo, endpoint: string): string {
-  return endpointChainName(svc.nameString, svc.protocol, endpoint);
+/**
+ * `KUBE-SEP-…` of one endpoint of a service port. Cached per immutable EndpointInfo
+ * (the trackers create one per service port), so the hash is computed once per
+ * endpoint however many nodes compile it.
+ */
+export function sepChainName(svc: ServicePortInfo, ep: EndpointInfo): string {
+  const cached = endpointNames.get(ep);
+  if (cached && cached.key === svc.key) return cached.name;
+  const name = endpointChainName(svc.nameString, svc.protocol, ep.endpoint);
+  endpointNames.set(ep, { key: svc.key, name });
+  return name;
 }
 
 /**
@@ -74,23 +89,19 @@ export function localhostNodePortsInEffect(options: ResolvedOptions): boolean {
   });
 }
 
-/** Collects the rules one service adds to shared chains, grouped by table and chain. */
+/** Collects the rules one service adds to shared chains, by `SHARED_CHAINS` slot. */
 export class EntryCollector {
-  #groups = new Map<string, { table: 'filter' | 'nat'; chain: string; rules: Rule[] }>();
+  readonly #slots: Rule[][] = SHARED_CHAINS.map(() => []);
 
   /** Appends a rule to `table`/`chain`, keeping insertion order within the chain. */
   add(table: 'filter' | 'nat', chain: string, r: Rule): void {
-    const key = `${table}/${chain}`;
-    let group = this.#groups.get(key);
-    if (!group) {
-      group = { table, chain, rules: [] };
-      this.#groups.set(key, group);
-    }
-    group.rules.push(r);
+    const slot = SHARED_CHAINS.findIndex((c) => c.table === table && c.chain === chain);
+    if (slot < 0) throw new Error(`Not a shared chain: ${table}/${chain}`);
+    this.#slots[slot]?.push(r);
   }
 
-  /** The collected entries. */
-  entries(): FragmentEntry[] {
-    return [...this.#groups.values()];
+  /** The collected rules per slot. */
+  slots(): readonly (readonly Rule[])[] {
+    return this.#slots;
   }
 }

@@ -5,7 +5,16 @@
  */
 import type { EndpointInfo } from '../model.js';
 import type { ServicePortPlan } from '../plan.js';
-import { type Chain, comment, jump, type Match, type Rule, rule, serviceAddressMatches } from '../rules.js';
+import {
+  type Chain,
+  comment,
+  jump,
+  type Match,
+  protocolMatch,
+  type Rule,
+  rule,
+  serviceAddressMatches,
+} from '../rules.js';
 import { type IptablesContext, KUBE_MARK_MASQ, type ServiceChainNames, sepChainName } from './context.js';
 
 function optionalComment(ctx: IptablesContext, text: string): Match[] {
@@ -48,7 +57,7 @@ export function serviceToEndpointRules(
   const rules: Rule[] = [];
   if (svc.stickyMaxAgeSeconds > 0) {
     for (const ep of endpoints) {
-      const sep = sepChainName(svc, ep.endpoint);
+      const sep = sepChainName(svc, ep);
       const matches: Match[] = [
         ...optionalComment(ctx, `${svc.nameString} -> ${ep.endpoint}`),
         { kind: 'recent-check', name: sep, seconds: svc.stickyMaxAgeSeconds },
@@ -59,7 +68,7 @@ export function serviceToEndpointRules(
   endpoints.forEach((ep, i) => {
     const matches = optionalComment(ctx, `${svc.nameString} -> ${ep.endpoint}`);
     if (i < endpoints.length - 1) matches.push({ kind: 'statistic', n: endpoints.length - i });
-    rules.push(rule(matches, jump(sepChainName(svc, ep.endpoint)), svc.nameString));
+    rules.push(rule(matches, jump(sepChainName(svc, ep)), svc.nameString));
   });
   return rules;
 }
@@ -98,11 +107,11 @@ export function endpointChains(
 ): Chain[] {
   const svc = plan.svc;
   return plan.allReachable.map((ep) => {
-    const name = sepChainName(svc, ep.endpoint);
+    const name = sepChainName(svc, ep);
     const base = optionalComment(ctx, svc.nameString);
     const dnatMatches: Match[] = [...base];
     if (svc.stickyMaxAgeSeconds > 0) dnatMatches.push({ kind: 'recent-set', name });
-    dnatMatches.push({ kind: 'protocol', protocol: names.protocol });
+    dnatMatches.push(protocolMatch(names.protocol));
     const rules = [
       rule([...base, { kind: 'source', address: ep.ip }], jump(KUBE_MARK_MASQ), svc.nameString),
       rule(dnatMatches, { kind: 'dnat', ip: ep.ip, port: ep.port }, svc.nameString),

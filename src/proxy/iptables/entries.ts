@@ -4,7 +4,15 @@
  * endpoint can take (kube-proxy.md §2.4 items 1–5, §2.8).
  */
 import type { ServicePortPlan } from '../plan.js';
-import { type Action, comment, jump, type Match, rule, serviceAddressMatches } from '../rules.js';
+import {
+  type Action,
+  comment,
+  jump,
+  type Match,
+  protocolMatch,
+  rule,
+  serviceAddressMatches,
+} from '../rules.js';
 import {
   type EntryCollector as FragmentEntryRules,
   type IptablesContext,
@@ -94,7 +102,7 @@ export function nodePortEntries(
 ): void {
   const svc = plan.svc;
   const spn = svc.nameString;
-  const proto: Match = { kind: 'protocol', protocol: names.protocol };
+  const proto: Match = protocolMatch(names.protocol);
   const dport: Match = { kind: 'destination-port', port: svc.nodePort };
   if (svc.nodePort !== 0) {
     if (plan.hasEndpoints) {
@@ -123,7 +131,7 @@ export function nodePortEntries(
   if (svc.healthCheckNodePort !== 0) {
     const matches: Match[] = [
       comment(`${spn} health check node port`),
-      { kind: 'protocol', protocol: 'tcp' },
+      protocolMatch('tcp'),
       { kind: 'destination-port', port: svc.healthCheckNodePort },
     ];
     out.add('filter', KUBE_NODEPORTS, rule(matches, { kind: 'accept' }, spn));

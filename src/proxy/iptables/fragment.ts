@@ -39,5 +39,11 @@ export function compileIptablesFragment(
     ...firewallChain(plan, names, ctx),
     ...endpointChains(plan, names, ctx),
   ];
-  return { key: svc.key, sortKey: fragmentSortKey(svc), natChains, entries: entries.entries() };
+  return {
+    key: svc.key,
+    sortKey: fragmentSortKey(svc),
+    endpointCount: endpoints.length,
+    natChains,
+    shared: entries.slots(),
+  };
 }

@@ -98,7 +98,7 @@ export function compileIpvs(
   problems: readonly OptionProblem[],
 ): IpvsRuleSet {
   const index = compileAllFragments(state, (svc, eps) => compileIpvsFragment(svc, eps, options));
-  return assemble(options, problems, { index, removed: [], added: [...orderedFragments(index)] }, undefined);
+  return assemble(options, problems, { index, removed: [], added: orderedFragments(index) }, undefined);
 }
 
 /** Recompiles only `changed` service ports on top of `previous`. */

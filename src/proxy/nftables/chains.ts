@@ -5,7 +5,7 @@
 import { ruleAddressMatches } from '../addresses.js';
 import type { EndpointInfo } from '../model.js';
 import type { ServicePortPlan } from '../plan.js';
-import { type Chain, comment, jump, type Match, type Rule, rule } from '../rules.js';
+import { type Chain, comment, jump, type Match, protocolMatch, type Rule, rule } from '../rules.js';
 import { MARK_MASQ, type NftContext, type NftServiceNames, nftEndpointNames } from './context.js';
 
 /** Masquerade ClusterIP traffic from outside the pod network (or all with masquerade-all). */
@@ -13,7 +13,7 @@ function internalMasquerade(plan: ServicePortPlan, names: NftServiceNames, ctx: 
   const svc = plan.svc;
   const matches: Match[] = [
     { kind: 'destination', address: svc.clusterIP },
-    { kind: 'protocol', protocol: names.protocol },
+    protocolMatch(names.protocol),
     { kind: 'destination-port', port: svc.port },
   ];
   if (!ctx.options.masqueradeAll) {
@@ -74,11 +74,7 @@ export function endpointChains(plan: ServicePortPlan, names: NftServiceNames): C
     if (svc.stickyMaxAgeSeconds > 0)
       rules.push(rule([], { kind: 'affinity-update', set: n.affinitySet }, svc.nameString));
     rules.push(
-      rule(
-        [{ kind: 'protocol', protocol: names.protocol }],
-        { kind: 'dnat', ip: ep.ip, port: ep.port },
-        svc.nameString,
-      ),
+      rule([protocolMatch(names.protocol)], { kind: 'dnat', ip: ep.ip, port: ep.port }, svc.nameString),
     );
     return { name: n.chain, rules, humanName: svc.nameString };
   });

@@ -86,7 +86,7 @@ export function compileNftables(
 ): NftablesRuleSet {
   const ctx: NftContext = { options };
   const index = compileAllFragments(state, (svc, eps) => compileNftFragment(svc, eps, ctx));
-  return assemble(ctx, problems, { index, removed: [], added: [...orderedFragments(index)] }, undefined);
+  return assemble(ctx, problems, { index, removed: [], added: orderedFragments(index) }, undefined);
 }
 
 /** Recompiles only `changed` service ports on top of `previous`. */

@@ -148,10 +148,7 @@ function elementLine(e: NftElement): string {
 
 function elementLines(ruleSet: NftablesRuleSet): string[] {
   const byContainer = new Map<string, Map<string, NftElement>>();
-  const all = [
-    ...ruleSet.baseElements,
-    ...[...orderedFragments(ruleSet.fragments)].flatMap((f) => f.elements),
-  ];
+  const all = [...ruleSet.baseElements, ...orderedFragments(ruleSet.fragments).flatMap((f) => f.elements)];
   for (const e of all) {
     let c = byContainer.get(e.container);
     if (!c) {
@@ -173,7 +170,7 @@ function elementLines(ruleSet: NftablesRuleSet): string[] {
 export function renderNftables(ruleSet: NftablesRuleSet): string {
   const chains = [...ruleSet.table.base.values(), ...bucketValues(ruleSet.table.services)];
   chains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const affinity = [...orderedFragments(ruleSet.fragments)].flatMap((f) => f.sets);
+  const affinity = orderedFragments(ruleSet.fragments).flatMap((f) => f.sets);
   const lines = [
     `add table ${FAMILY_TABLE} { comment "rules for kube-proxy" ; }`,
     ...chains.map(chainLine),
