@@ -166,9 +166,15 @@ export function startWatch(ctx: RequestContext, deps: HandlerDeps, request: Watc
   const { query } = ctx;
   const resource = resourceKeyOf(request.info);
   const session = new WatchSession(ctx, deps, request);
+  // Runs inside the store's dispatch: it must never throw into a writer.
   const onEvent = (event: WatchEvent) => {
-    const out = filterWatchEvent(event, (obj: KubeObject) => matchesList(obj, request.list));
-    if (out) session.write(out.type, out.object);
+    try {
+      const out = filterWatchEvent(event, (obj: KubeObject) => matchesList(obj, request.list));
+      if (out) session.write(out.type, out.object);
+    } catch (err) {
+      deps.logger.error({ err, resource }, 'watch event could not be sent; closing the watch');
+      session.close();
+    }
   };
   const rv = query.get('resourceVersion') ?? '';
   const initialEvents = query.get('sendInitialEvents') === 'true';
