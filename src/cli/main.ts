@@ -94,7 +94,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   const abort = () => controller.abort();
   io.signal?.addEventListener('abort', abort, { once: true });
   const onSigint = () => abort();
-  if (!io.signal) process.once('SIGINT', onSigint);
+  // A closed pipe (`netkube get pods -w | head`) ends the command quietly, as
+  // SIGPIPE ends kubectl, instead of crashing on the write error.
+  const onPipeError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') abort();
+  };
+  if (!io.signal) {
+    process.once('SIGINT', onSigint);
+    process.stdout.on('error', onPipeError);
+  }
   const ctx = new CliContext(io, controller.signal);
   let program: Command | undefined;
   try {
@@ -119,6 +127,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return exitCodeFor(err);
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.stdout.removeListener('error', onPipeError);
     io.signal?.removeEventListener('abort', abort);
     await ctx.close().catch(() => {});
   }

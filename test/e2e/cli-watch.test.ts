@@ -54,11 +54,12 @@ describe('get -w streams the same rows as kubectl get -w', () => {
     const named = argv.includes('web');
     // A named watch prints the object, then only later changes.
     await until(() => ours.includes('web') && theirs().includes('web'));
-    await new Promise((r) => setTimeout(r, 300));
+    // A named watch starts from resourceVersion 0 after printing the object:
+    // give both clients time to open it, or they would miss the changes.
+    await new Promise((r) => setTimeout(r, named ? 1500 : 300));
     setStatus({ replicas: 2, readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 });
     setStatus({ replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 });
-    const lines = named ? 4 : 4;
-    await until(() => ours.split('\n').length >= lines && theirs().split('\n').length >= lines);
+    await until(() => ours.split('\n').length >= 4 && theirs().split('\n').length >= 4);
     await new Promise((r) => setTimeout(r, 200));
     controller.abort();
     kubectl.kill('SIGINT');

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { isNotFound } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
+import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { describeObject } from '../describe/index.js';
 import { AggregateCliError } from '../errors.js';
@@ -46,6 +47,9 @@ export async function runDescribe(
 ): Promise<void> {
   checkSelector(opts.selector);
   const targets = parseTargets(args);
+  if (opts.allNamespaces && targets.some((t) => t.names.length > 0)) {
+    throw new UserError('a resource cannot be retrieved by name across all namespaces');
+  }
   const errors: unknown[] = [];
   const items: Item[] = [];
   for (const { info, names } of targets) {

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
+import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { AggregateCliError, SilentExit } from '../errors.js';
 import { checkSelector, collect, type OutputFormat, parseOutput } from '../flags.js';
@@ -142,6 +143,9 @@ export async function runGet(ctx: CliContext, args: readonly string[], opts: Get
   const format = parseOutput(opts.output, ['table', 'wide', 'json', 'yaml', 'name']);
   checkSelector(opts.selector);
   const targets = parseTargets(args);
+  if (opts.allNamespaces && targets.some((t) => t.names.length > 0)) {
+    throw new UserError('a resource cannot be retrieved by name across all namespaces');
+  }
   if (opts.watch || opts.watchOnly) return runWatch(ctx, targets, opts, format);
   const raw = format === 'json' || format === 'yaml' || format === 'name';
   const { infos, errors } = await fetchAll(ctx, targets, opts, raw);
