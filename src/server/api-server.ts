@@ -20,7 +20,7 @@ import { streamingNotSupported } from './handlers/subresources.js';
 import { type RequestContext, sendError } from './http/respond.js';
 import type { PodLogs } from './pod-logs.js';
 import { ExtensionRouter } from './routing/extensions.js';
-import { pathSegments, resolveResourcePath } from './routing/paths.js';
+import { pathSegments } from './routing/paths.js';
 import { routeRequest } from './routing/router.js';
 import { type VersionInfo, versionInfo } from './version.js';
 
@@ -43,6 +43,9 @@ export interface ApiServerConfig {
   /** Interval of watch BOOKMARK events for clients that allow them. @default 60_000 */
   readonly bookmarkIntervalMs?: number;
 }
+
+/** Subresources clients reach with an HTTP upgrade (SPDY or WebSocket). */
+const UPGRADE_SUBRESOURCES = new Set(['portforward', 'exec', 'attach', 'proxy']);
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
@@ -168,17 +171,9 @@ export class ApiServer {
   #rejectUpgrade(req: IncomingMessage, socket: Socket): void {
     const url = new URL(req.url ?? '/', 'http://netkube.invalid');
     const segments = pathSegments(url.pathname);
-    const core = segments[0] === 'api';
-    const target = resolveResourcePath(
-      core ? '' : (segments[1] ?? ''),
-      core ? (segments[1] ?? '') : (segments[2] ?? ''),
-      segments.slice(core ? 2 : 3),
-    );
-    const status = streamingNotSupported(
-      target?.subresource ?? 'portforward',
-      target?.info.kind ?? 'Pod',
-    ).toStatus();
-    const body = JSON.stringify(status);
+    const sub = segments.findLast((s) => UPGRADE_SUBRESOURCES.has(s)) ?? 'portforward';
+    const kind = segments.includes('services') ? 'Service' : 'Pod';
+    const body = JSON.stringify(streamingNotSupported(sub, kind).toStatus());
     socket.end(
       `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

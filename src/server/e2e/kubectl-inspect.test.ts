@@ -205,6 +205,12 @@ kubectlSuite('discovery, version and unsupported paths', () => {
     expect(r.stderr).toContain('use `netkube port-forward` instead');
   });
 
+  it('exec explains that netkube exec is the way', async () => {
+    const r = await h.kubectl(['exec', 'web-abcdefghi1-x2x4z', '--', 'ls']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('use `netkube exec` instead');
+  });
+
   it('protobuf bodies of create generators get 415 and the workaround', async () => {
     const r = await h.kubectl(['create', 'configmap', 'c', '--from-literal=a=b']);
     expect(r.code).toBe(1);
