@@ -31,7 +31,7 @@ export function resolveContainer(pod: Typed<Pod>, requested: string | null): str
   const containers = pod.spec?.containers ?? [];
   if (containers.length === 1) return containers[0]?.name ?? '';
   if (containers.length === 0)
-    throw new StatusError('BadRequest', 400, `pod ${podName} does not have a container`);
+    throw new StatusError('BadRequest', 400, `a container name must be specified for pod ${podName}`);
   throw new StatusError(
     'BadRequest',
     400,
