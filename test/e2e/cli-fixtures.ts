@@ -295,6 +295,69 @@ export function event(involved: KubeObject, reason: string, message: string, now
   };
 }
 
+/** A Secret, Endpoints, IngressClass and two NetworkPolicies, for the remaining describers. */
+export function networkingExtras(pods: readonly KubeObject[]): Obj[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'tls', namespace: 'default' },
+      type: 'kubernetes.io/tls',
+      data: {
+        'tls.crt': Buffer.from('cert').toString('base64'),
+        'tls.key': Buffer.from('key!!').toString('base64'),
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+      subsets: [
+        {
+          addresses: pods.map((p) => ({ ip: (p as Obj & { status: { podIP: string } }).status.podIP })),
+          ports: [{ port: 80, protocol: 'TCP' }],
+        },
+      ],
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'nginx', labels: { 'app.kubernetes.io/component': 'controller' } },
+      spec: { controller: 'k8s.io/ingress-nginx' },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'web-allow', namespace: 'default' },
+      spec: {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          {
+            from: [
+              { podSelector: { matchLabels: { role: 'client' } } },
+              {
+                namespaceSelector: { matchLabels: { team: 'shop' } },
+                podSelector: { matchLabels: { app: 'api' } },
+              },
+              { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } },
+            ],
+            ports: [{ protocol: 'TCP', port: 80 }],
+          },
+          { ports: [{ port: 8000, endPort: 8080 }] },
+        ],
+        egress: [],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny-all', namespace: 'default' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    },
+  ];
+}
+
 /** Seeds the whole fixture cluster; returns the created objects by role. */
 export function seedCluster(seed: <T extends KubeObject>(o: T) => T, now: number) {
   const nodes = [

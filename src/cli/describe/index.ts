@@ -9,18 +9,23 @@ import type {
   ConfigMap,
   Deployment,
   EndpointSlice,
+  Endpoints,
   Ingress,
+  IngressClass,
   KubeObject,
   Lease,
   Namespace,
+  NetworkPolicy,
   Node,
   Pod,
   ReplicaSet,
+  Secret,
   Service,
 } from '../../api/types.js';
 import type { ApiClient } from '../client.js';
 import { collectionPath, objectPath } from '../paths.js';
 import { splitReplicaSets } from '../rollout/replicasets.js';
+import { describeEndpoints, describeIngressClass, describeNetworkPolicy, describeSecret } from './extra.js';
 import { describeConfigMap, describeGeneric, describeNamespace } from './misc.js';
 import { type BackendInfo, describeEndpointSlice, describeIngress, describeService } from './network.js';
 import { describeNode } from './node.js';
@@ -168,6 +173,18 @@ export async function describeObject(
       return describeNodeObject(client, obj as Node, now);
     case 'Namespace':
       return describeNamespace(obj as Namespace);
+    case 'Secret':
+      return describeSecret(obj as Secret);
+    case 'Endpoints':
+      return describeEndpoints(obj as Endpoints, await searchEvents(client, obj, { kind: 'Endpoints' }), now);
+    case 'IngressClass':
+      return describeIngressClass(
+        obj as IngressClass,
+        await searchEvents(client, obj, { kind: 'IngressClass' }),
+        now,
+      );
+    case 'NetworkPolicy':
+      return describeNetworkPolicy(obj as NetworkPolicy);
     case 'ConfigMap':
       return describeConfigMap(obj as ConfigMap, await searchEvents(client, obj, { kind: 'ConfigMap' }), now);
     default:
