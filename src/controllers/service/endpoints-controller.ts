@@ -13,6 +13,7 @@ import type { Registry } from '../../store/registry.js';
 import type { Unsubscribe } from '../../store/watch.js';
 import type { Clock } from '../../util/clock.js';
 import { Controller } from '../runtime/controller.js';
+import type { ManagedController } from '../runtime/manager.js';
 import {
   endpointPorts,
   HEADLESS_LABEL,
@@ -101,7 +102,8 @@ function compareIPs(a: string, b: string): number {
   return 0;
 }
 
-export class EndpointsController {
+export class EndpointsController implements ManagedController {
+  readonly name = 'endpoints';
   readonly #config: EndpointsControllerConfig;
   readonly #controller: Controller;
   #unsubscribe: Unsubscribe[] = [];
@@ -117,7 +119,7 @@ export class EndpointsController {
     });
   }
 
-  start(signal?: AbortSignal): void {
+  start(signal: AbortSignal): void {
     const { store } = this.#config;
     const enqueue = (key: string) => this.#controller.enqueue(key);
     this.#unsubscribe.push(
@@ -136,6 +138,10 @@ export class EndpointsController {
   async stop(): Promise<void> {
     for (const u of this.#unsubscribe.splice(0)) u();
     await this.#controller.stop();
+  }
+
+  get idle(): boolean {
+    return this.#controller.idle;
   }
 
   whenIdle(): Promise<void> {

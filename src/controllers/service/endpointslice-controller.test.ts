@@ -142,7 +142,7 @@ describe('EndpointSliceController', () => {
   it('follows pod events through the running controller', async () => {
     const f = fixture();
     const ctl = new EndpointSliceController(f);
-    ctl.start();
+    ctl.start(new AbortController().signal);
     f.registry.create(service('web', { selector: { app: 'web' } }));
     f.registry.create(pod('a', { ip: '10.244.1.2' }));
     await new Promise((r) => setImmediate(r));

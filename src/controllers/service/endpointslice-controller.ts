@@ -12,6 +12,7 @@ import type { Registry } from '../../store/registry.js';
 import type { Unsubscribe } from '../../store/watch.js';
 import type { Clock } from '../../util/clock.js';
 import { Controller } from '../runtime/controller.js';
+import type { ManagedController } from '../runtime/manager.js';
 import {
   endpointPorts,
   MANAGED_BY_LABEL,
@@ -52,7 +53,8 @@ export function addSliceIndexes(store: ObjectStore): void {
   });
 }
 
-export class EndpointSliceController {
+export class EndpointSliceController implements ManagedController {
+  readonly name = 'endpointslice';
   readonly #config: EndpointSliceControllerConfig;
   readonly #controller: Controller;
   #unsubscribe: Unsubscribe[] = [];
@@ -69,7 +71,7 @@ export class EndpointSliceController {
     });
   }
 
-  start(signal?: AbortSignal): void {
+  start(signal: AbortSignal): void {
     const { store } = this.#config;
     const enqueue = (key: string) => this.#controller.enqueue(key);
     this.#unsubscribe.push(
@@ -96,6 +98,10 @@ export class EndpointSliceController {
   }
 
   /** Resolves when no reconcile is queued or running (tests, `up` readiness). */
+  get idle(): boolean {
+    return this.#controller.idle;
+  }
+
   whenIdle(): Promise<void> {
     return this.#controller.whenIdle();
   }

@@ -16,6 +16,7 @@ import type { Clock } from '../../util/clock.js';
 import { type Cidr, cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../../util/ipv4.js';
 import { Controller } from '../runtime/controller.js';
 import type { EventRecorder } from '../runtime/events.js';
+import type { ManagedController } from '../runtime/manager.js';
 
 export const LB_IP_INDEX = 'loadBalancerIP';
 const REQUEST_ANNOTATION = 'metallb.universe.tf/loadBalancerIPs';
@@ -38,7 +39,8 @@ function ingressIPs(svc: KubeObject): string[] {
     .filter((ip): ip is string => Boolean(ip));
 }
 
-export class LoadBalancerController {
+export class LoadBalancerController implements ManagedController {
+  readonly name = 'loadbalancer';
   readonly #config: LoadBalancerControllerConfig;
   readonly #pool: Cidr;
   readonly #controller: Controller;
@@ -58,7 +60,7 @@ export class LoadBalancerController {
     });
   }
 
-  start(signal?: AbortSignal): void {
+  start(signal: AbortSignal): void {
     const { store } = this.#config;
     this.#unsubscribe = store.subscribe('services', (e) =>
       this.#controller.enqueue(`${e.object.metadata.namespace}/${e.object.metadata.name}`),
@@ -71,6 +73,10 @@ export class LoadBalancerController {
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     await this.#controller.stop();
+  }
+
+  get idle(): boolean {
+    return this.#controller.idle;
   }
 
   whenIdle(): Promise<void> {
