@@ -126,7 +126,7 @@ export class CalicoNetworkPlugin implements NetworkPlugin {
   }
 
   #namespaceAnnotation(namespace: string, key: string): string | undefined {
-    return this.#ipam.io.registry.store.get('namespaces', undefined, namespace)?.metadata.annotations?.[key];
+    return this.#ipam.io.annotationsOf('namespaces', namespace)?.[key];
   }
 
   /** CNI DEL: releases by the handle, and by the workload ID form `<namespace>.<pod>`. Idempotent. */

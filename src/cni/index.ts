@@ -31,7 +31,6 @@ export {
 } from './network-model.js';
 export { renderPodIpAddr, renderPodIpRoute } from './pod-view.js';
 export { type PoolMode, podMtu } from './route-rules.js';
-export { RouteTable } from './route-table.js';
 export {
   compareRoutes,
   type Encapsulation,

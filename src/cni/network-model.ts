@@ -5,16 +5,17 @@
  * node → the pod's veth; other node → the route's node, encapsulated as the
  * route says). `netkube routes NODE` prints its tables.
  *
- * It is kept current incrementally by its writers (the store sync in Calico
- * mode, the host-local plugin): a pod coming or going touches one route on its
- * node (and, for a borrowed address, one `/32` on every other node); a block
- * claim touches one route per node. Nothing recomputes whole tables per pod.
- * Writers and readers run on the one JS thread; reads never see a half update.
+ * Kept current incrementally by its writers (the store sync in Calico mode,
+ * the host-local plugin), and shared rather than copied per node: the model
+ * holds one index of blocks (or podCIDRs), one of pods and one of borrowed
+ * addresses; a node's routes are what those imply from that node's point of
+ * view (`route-view.ts`). A pod coming or going is one map write; a block
+ * claim is one map write; nothing is recomputed per node. A node's route
+ * listing is derived when asked and cached until something changes.
  */
 import { type Cidr, formatCidr, formatIPv4, maskOf, parseCidr, parseIPv4, sizeOf } from '../ipam/ipv4.js';
-import { NO_ENCAPSULATION, type NodeView, type PoolMode, podMtu } from './route-rules.js';
-import type { RouteTable } from './route-table.js';
-import { RouteWriter } from './route-writer.js';
+import { connectedSubnet, NO_ENCAPSULATION, type NodeView, type PoolMode, podMtu } from './route-rules.js';
+import { lookupOn, routesOf } from './route-view.js';
 import type { Encapsulation, Route } from './routes.js';
 import { bridgeVethName, vethNameForWorkload } from './veth.js';
 
@@ -49,17 +50,19 @@ export interface NodeNetwork {
   readonly vxlanTunnel: string | undefined;
 }
 
-/** A node as the writer keeps it (mutable, internal to cni/). */
+/** A node as the model keeps it (internal to cni/). */
 export interface NodeState extends NodeView {
   address: number | undefined;
   subnet: Cidr | undefined;
   vxlanTunnel: string | undefined;
   ipipTunnel: string | undefined;
   podCidr: Cidr | undefined;
-  table: RouteTable;
   nextIfindex: number;
+  /** Addresses of the pods on this node. */
+  readonly pods: Set<number>;
 }
 
+/** An address range owned by a node: a Calico block, or a node's podCIDR (host-local). */
 export interface BlockState {
   readonly cidr: Cidr;
   readonly owner: string | undefined;
@@ -75,24 +78,33 @@ export interface NetworkReadModelConfig {
 /** Calico's fixed next hop inside every pod (answered by proxy ARP). */
 export const CALICO_POD_GATEWAY = '169.254.1.1';
 
+const FIRST_POD_IFINDEX = 10;
+
+function rangeKey(cidr: Cidr): number {
+  return cidr.network * 64 + cidr.prefix;
+}
+
 export class NetworkReadModel {
   readonly mode: NetworkMode;
   readonly nodeSubnet: string | undefined;
   readonly nodes = new Map<string, NodeState>();
-  /** Blocks by `network * 64 + prefix`. */
+  /** Blocks (or podCIDRs) by `network * 64 + prefix`. */
   readonly blocks = new Map<number, BlockState>();
   /** Prefix lengths of the blocks present, with how many blocks have each. */
   readonly blockPrefixes = new Map<number, number>();
   readonly pods = new Map<number, PodAttachment>();
   /** Borrowed pod addresses → the borrowing node. */
   readonly borrowed = new Map<number, string>();
+  /** How many nodes have each address (for the LAN router choice). */
+  readonly nodeAddresses = new Map<number, number>();
+  /** Bumped by every change that can alter any node's routes. */
+  version = 0;
   readonly #byName = new Map<string, number>();
-  readonly #writer: RouteWriter;
+  readonly #listings = new Map<string, { version: number; routes: readonly Route[] }>();
 
   constructor(config: NetworkReadModelConfig) {
     this.mode = config.mode;
     this.nodeSubnet = config.nodeSubnet;
-    this.#writer = new RouteWriter(this);
   }
 
   // ---- reads ----
@@ -110,7 +122,7 @@ export class NetworkReadModel {
   }
 
   podsOnNode(node: string): PodAttachment[] {
-    return [...this.pods.values()].filter((p) => p.node === node);
+    return [...(this.nodes.get(node)?.pods ?? [])].map((ip) => this.pods.get(ip) as PodAttachment);
   }
 
   nodeNames(): string[] {
@@ -129,18 +141,23 @@ export class NetworkReadModel {
     };
   }
 
-  /** The node's routes in `ip route` order; undefined for an unknown node. */
+  /** The node's routes in `ip route` order (cached until a change); undefined for an unknown node. */
   routes(node: string): readonly Route[] | undefined {
-    return this.nodes.get(node)?.table.list();
+    if (!this.nodes.has(node)) return undefined;
+    const cached = this.#listings.get(node);
+    if (cached?.version === this.version) return cached.routes;
+    const routes = routesOf(this, node);
+    this.#listings.set(node, { version: this.version, routes });
+    return routes;
   }
 
-  /** The route `node` uses for `dst` (longest prefix match); undefined when none. */
+  /** The route `node` uses for `dst` (longest prefix match, as over `routes(node)`); undefined when none. */
   lookupRoute(node: string, dst: string | number): Route | undefined {
     const ip = typeof dst === 'number' ? dst : parseIPv4(dst);
-    return ip === undefined ? undefined : this.nodes.get(node)?.table.lookup(ip);
+    return ip === undefined ? undefined : lookupOn(this, node, ip);
   }
 
-  /** The block containing `ip`, with its owner node. */
+  /** The block (or podCIDR) containing `ip`, with its owner node. */
   blockOf(ip: string | number): BlockState | undefined {
     const n = typeof ip === 'number' ? ip : parseIPv4(ip);
     if (n === undefined) return undefined;
@@ -158,6 +175,10 @@ export class NetworkReadModel {
 
   // ---- writes (the store sync and the plugins) ----
 
+  #changed(): void {
+    this.version++;
+  }
+
   /** Adds or updates a node (address from its InternalIP, podCIDR from its spec). */
   upsertNode(
     name: string,
@@ -166,30 +187,107 @@ export class NetworkReadModel {
     const address = info.address === undefined ? undefined : parseIPv4(info.address);
     const parsed = info.podCIDR ? parseCidr(info.podCIDR) : undefined;
     const podCidr = parsed ? { network: parsed.network, prefix: parsed.prefix } : undefined;
-    this.#writer.upsertNode(name, address, podCidr);
+    let node = this.nodes.get(name);
+    if (
+      node &&
+      node.address === address &&
+      node.podCidr?.network === podCidr?.network &&
+      node.podCidr?.prefix === podCidr?.prefix
+    ) {
+      return;
+    }
+    if (!node) {
+      node = {
+        name,
+        address: undefined,
+        subnet: undefined,
+        vxlanTunnel: undefined,
+        ipipTunnel: undefined,
+        podCidr: undefined,
+        nextIfindex: FIRST_POD_IFINDEX,
+        pods: new Set(),
+      };
+      this.nodes.set(name, node);
+    }
+    this.#setAddress(node, address);
+    if (this.mode === 'host-local') {
+      if (node.podCidr) this.#removeRange(node.podCidr);
+      if (podCidr) this.#setRange({ cidr: podCidr, owner: name, mode: NO_ENCAPSULATION });
+    }
+    node.podCidr = podCidr;
+    this.#changed();
   }
 
-  /** Forgets a node and its routes; in host-local mode its pods go with it (their state lived on the node). */
+  #setAddress(node: NodeState, address: number | undefined): void {
+    if (node.address !== undefined) {
+      const left = (this.nodeAddresses.get(node.address) ?? 1) - 1;
+      if (left > 0) this.nodeAddresses.set(node.address, left);
+      else this.nodeAddresses.delete(node.address);
+    }
+    node.address = address;
+    node.subnet = address === undefined ? undefined : connectedSubnet(address, this.nodeSubnet);
+    if (address !== undefined) this.nodeAddresses.set(address, (this.nodeAddresses.get(address) ?? 0) + 1);
+  }
+
+  /** Forgets a node; in host-local mode its pods go with it (their state lived on the node). */
   removeNode(name: string): void {
-    if (this.mode === 'host-local') for (const p of this.podsOnNode(name)) this.removePod(p.ip);
-    this.#writer.removeNode(name);
+    const node = this.nodes.get(name);
+    if (!node) return;
+    if (this.mode === 'host-local') {
+      for (const p of this.podsOnNode(name)) this.removePod(p.ip);
+      if (node.podCidr) this.#removeRange(node.podCidr);
+    }
+    this.#setAddress(node, undefined);
+    this.nodes.delete(name);
+    this.#listings.delete(name);
+    this.#changed();
   }
 
   /** Records a node's tunnel address (`tunl0` / `vxlan.calico`), or its removal. */
   setTunnel(node: string, type: 'ipip' | 'vxlan', ip: string | undefined): void {
-    this.#writer.setTunnel(node, type, ip);
+    const n = this.nodes.get(node);
+    if (!n) return;
+    if (type === 'ipip') n.ipipTunnel = ip;
+    else n.vxlanTunnel = ip;
+    this.#changed();
   }
 
   /** Adds or updates a block: its owner (confirmed affinity) and its pool's encapsulation. */
   upsertBlock(cidr: Cidr, owner: string | undefined, mode: PoolMode = NO_ENCAPSULATION): void {
-    this.#writer.upsertBlock({ cidr, owner, mode });
+    const prev = this.blocks.get(rangeKey(cidr));
+    if (
+      prev &&
+      prev.owner === owner &&
+      prev.mode.kind === mode.kind &&
+      prev.mode.crossSubnet === mode.crossSubnet
+    )
+      return;
+    this.#setRange({ cidr, owner, mode });
+    this.#reclassify(cidr);
   }
 
   removeBlock(cidr: Cidr): void {
-    this.#writer.removeBlock(cidr);
+    if (this.#removeRange(cidr)) this.#reclassify(cidr);
   }
 
-  /** Attaches a pod: its veth, its `/32` route (Calico) and any borrowed-address routes. */
+  #setRange(block: BlockState): void {
+    const key = rangeKey(block.cidr);
+    if (!this.blocks.has(key))
+      this.blockPrefixes.set(block.cidr.prefix, (this.blockPrefixes.get(block.cidr.prefix) ?? 0) + 1);
+    this.blocks.set(key, block);
+    this.#changed();
+  }
+
+  #removeRange(cidr: Cidr): boolean {
+    if (!this.blocks.delete(rangeKey(cidr))) return false;
+    const left = (this.blockPrefixes.get(cidr.prefix) ?? 1) - 1;
+    if (left > 0) this.blockPrefixes.set(cidr.prefix, left);
+    else this.blockPrefixes.delete(cidr.prefix);
+    this.#changed();
+    return true;
+  }
+
+  /** Attaches a pod: its veth and address; its routes follow from the indexes. */
   addPod(p: {
     readonly ip: string;
     readonly namespace: string;
@@ -203,6 +301,7 @@ export class NetworkReadModel {
     const block = this.blockOf(ip);
     const hostLocal = this.mode === 'host-local';
     const podCidr = node?.podCidr;
+    const mode = hostLocal ? NO_ENCAPSULATION : (block?.mode ?? NO_ENCAPSULATION);
     const attachment: PodAttachment = {
       ip: p.ip,
       namespace: p.namespace,
@@ -211,14 +310,16 @@ export class NetworkReadModel {
       veth: hostLocal ? bridgeVethName(p.namespace, p.pod) : vethNameForWorkload(p.namespace, p.pod),
       hostIfindex: node ? node.nextIfindex++ : 0,
       mode: this.mode,
-      mtu: hostLocal ? 1500 : podMtu(block?.mode ?? NO_ENCAPSULATION),
-      encapsulation: hostLocal ? 'None' : (block?.mode ?? NO_ENCAPSULATION).kind,
+      mtu: podMtu(mode),
+      encapsulation: mode.kind,
       prefixLength: hostLocal && podCidr ? podCidr.prefix : 32,
       gateway: hostLocal && podCidr ? formatIPv4(podCidr.network + 1) : CALICO_POD_GATEWAY,
     };
     this.pods.set(ip, attachment);
     this.#byName.set(`${p.namespace}/${p.pod}`, ip);
-    this.#writer.podAdded(ip, attachment);
+    node?.pods.add(ip);
+    if (!hostLocal && block && block.owner !== p.node) this.borrowed.set(ip, p.node);
+    this.#changed();
     return attachment;
   }
 
@@ -228,23 +329,29 @@ export class NetworkReadModel {
     const p = n === undefined ? undefined : this.pods.get(n);
     if (n === undefined || !p) return;
     this.pods.delete(n);
+    this.borrowed.delete(n);
+    this.nodes.get(p.node)?.pods.delete(n);
     if (this.#byName.get(`${p.namespace}/${p.pod}`) === n) this.#byName.delete(`${p.namespace}/${p.pod}`);
-    this.#writer.podRemoved(n, p);
+    this.#changed();
   }
 
-  /** Pods whose address lies in `cidr`, by probing each address of it. */
-  podsIn(cidr: Cidr): [number, PodAttachment][] {
-    const out: [number, PodAttachment][] = [];
+  /** Re-evaluates which pods inside `cidr` are borrowed (after its owner changed). */
+  #reclassify(cidr: Cidr): void {
+    if (this.mode === 'host-local') return;
     const size = sizeOf(cidr.prefix);
-    if (size > this.pods.size * 4) {
-      for (const [ip, p] of this.pods)
-        if ((ip & maskOf(cidr.prefix)) >>> 0 === cidr.network) out.push([ip, p]);
-      return out;
+    const probe = size <= this.pods.size * 4;
+    const visit = (ip: number, pod: PodAttachment) => {
+      const block = this.blockOf(ip);
+      if (block && block.owner !== pod.node) this.borrowed.set(ip, pod.node);
+      else this.borrowed.delete(ip);
+    };
+    if (probe) {
+      for (let i = 0; i < size; i++) {
+        const pod = this.pods.get(cidr.network + i);
+        if (pod) visit(cidr.network + i, pod);
+      }
+      return;
     }
-    for (let i = 0; i < size; i++) {
-      const p = this.pods.get(cidr.network + i);
-      if (p) out.push([cidr.network + i, p]);
-    }
-    return out;
+    for (const [ip, pod] of this.pods) if ((ip & maskOf(cidr.prefix)) >>> 0 === cidr.network) visit(ip, pod);
   }
 }

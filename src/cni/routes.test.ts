@@ -1,7 +1,5 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Cidr, formatCidr, maskOf, parseCidr } from '../ipam/ipv4.js';
-import { RouteTable } from './route-table.js';
+import { type Cidr, parseCidr } from '../ipam/ipv4.js';
 import { lookupRoute, type Route, renderRoute, renderRoutes } from './routes.js';
 
 function c(text: string): Cidr {
@@ -115,41 +113,5 @@ describe('lookupRoute (longest prefix match)', () => {
   it('returns undefined for a bad address or no match', () => {
     expect(lookupRoute(table, 'nope')).toBeUndefined();
     expect(lookupRoute(table.slice(1), '8.8.8.8')).toBeUndefined();
-  });
-});
-
-describe('RouteTable', () => {
-  const cidr = fc
-    .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }))
-    .map(([ip, prefix]) => ({ network: (ip & maskOf(prefix)) >>> 0, prefix }));
-
-  it('lookup agrees with the linear lookupRoute after any sequence of sets and deletes (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.boolean(), cidr), { maxLength: 80 }),
-        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 40 }),
-        (ops, probes) => {
-          const table = new RouteTable();
-          for (const [add, dst] of ops) {
-            if (add) table.set({ kind: 'blackhole', dst, proto: 'bird' });
-            else table.delete(dst);
-          }
-          const list = table.list();
-          expect(new Set(list.map((r) => formatCidr(r.dst))).size).toBe(list.length);
-          for (const ip of [...probes, ...list.map((r) => r.dst.network)]) {
-            expect(table.lookup(ip)).toBe(lookupRoute(list, ip));
-          }
-        },
-      ),
-    );
-  });
-
-  it('keeps its sorted listing until something changes', () => {
-    const table = new RouteTable();
-    table.set({ kind: 'blackhole', dst: c('10.0.0.0/26'), proto: 'bird' });
-    const first = table.list();
-    expect(table.list()).toBe(first);
-    table.delete(c('10.0.0.0/26'));
-    expect(table.list()).toEqual([]);
   });
 });

@@ -95,8 +95,8 @@ export function renderRoutes(routes: readonly Route[]): string {
 /**
  * Longest-prefix match: the route the kernel would use for `dst`, blackholes
  * included (the caller drops the packet then). Undefined when nothing matches
- * or `dst` is not an IPv4 address. Linear in the table size; `RouteTable.lookup`
- * gives the same answer in constant time.
+ * or `dst` is not an IPv4 address. Linear in the table size;
+ * `NetworkReadModel.lookupRoute` gives the same answer from its indexes.
  */
 export function lookupRoute(routes: readonly Route[], dst: string | number): Route | undefined {
   const ip = typeof dst === 'number' ? dst : parseIPv4(dst);

@@ -77,7 +77,7 @@ export class PodNetworkStack {
       });
       this.ipam = ipam;
       this.plugin = new CalicoNetworkPlugin({ ipam, clock, logger });
-      this.#parts.push(new CalicoNodeController({ ipam, clock, logger, networking }));
+      this.#parts.push(new CalicoNodeController({ ipam, store: registry.store, clock, logger, networking }));
       this.#gc = new EmptyBlockCollector({ ipam, clock });
     } else {
       this.ipam = undefined;

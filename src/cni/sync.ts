@@ -51,7 +51,10 @@ function occupantOf(attr: AllocationAttribute | undefined): Occupant {
 }
 
 function sameOccupant(a: Occupant, b: Occupant): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a.kind === 'pod' && b.kind === 'pod')
+    return a.node === b.node && a.namespace === b.namespace && a.pod === b.pod;
+  if (a.kind === 'tunnel' && b.kind === 'tunnel') return a.node === b.node && a.type === b.type;
+  return a.kind === b.kind;
 }
 
 export interface NetworkSyncConfig {
@@ -126,14 +129,18 @@ class BlockSync {
     return found?.mode ?? NO_ENCAPSULATION;
   }
 
-  /** Re-reads the pools and re-evaluates every block's encapsulation. */
+  /**
+   * Re-reads the pools and re-evaluates every block's encapsulation. Pods keep
+   * the MTU their veth was created with, as on a real node.
+   */
   refreshModes(): void {
     this.#modes = [];
     for (const obj of this.#store.list<IPPool>(IPPOOLS_KEY)) {
       const pool = toPool(obj);
       if (pool) this.#modes.push({ cidr: pool.cidr, mode: poolEncapsulation(pool) });
     }
-    for (const b of this.#store.list<IPAMBlock>(IPAM_BLOCKS_KEY)) this.apply(undefined, b);
+    for (const b of [...this.#model.blocks.values()])
+      this.#model.upsertBlock(b.cidr, b.owner, this.#modeOf(b.cidr));
   }
 
   apply(prev: IPAMBlock | undefined, next: IPAMBlock | undefined): void {
@@ -144,8 +151,12 @@ class BlockSync {
     if (next) this.#model.upsertBlock(cidr, affinityNode(next.spec.affinity), this.#modeOf(cidr));
     const size = (next ?? prev)?.spec.allocations.length ?? 0;
     for (let o = 0; o < size; o++) {
-      const before = this.#occupant(prev, o);
-      const after = this.#occupant(next, o);
+      const a = this.#attribute(prev, o);
+      const b = this.#attribute(next, o);
+      // Unchanged ordinals keep the very same attribute object (or stay free).
+      if (prev && next && a === b) continue;
+      const before = occupantOf(a);
+      const after = occupantOf(b);
       if (prev && next && sameOccupant(before, after)) continue;
       const ip = cidr.network + o;
       this.#leave(ip, before);
@@ -154,9 +165,9 @@ class BlockSync {
     if (!next) this.#model.removeBlock(cidr);
   }
 
-  #occupant(block: IPAMBlock | undefined, ordinal: number): Occupant {
+  #attribute(block: IPAMBlock | undefined, ordinal: number): AllocationAttribute | undefined {
     const idx = block?.spec.allocations[ordinal];
-    return idx === null || idx === undefined ? { kind: 'other' } : occupantOf(block?.spec.attributes[idx]);
+    return idx === null || idx === undefined ? undefined : block?.spec.attributes[idx];
   }
 
   #leave(ip: number, o: Occupant): void {

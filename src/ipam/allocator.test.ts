@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../log/index.js';
+import { FakeClock } from '../util/clock.js';
+import { CalicoIpam } from './allocator.js';
 import { AssignIPError, BlockLimitError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
 import { reconcileTunnelAddresses } from './node-addresses.js';
-import { BLOCK_AFFINITIES_KEY, type BlockAffinity, IPAM_HANDLES_KEY, type IPAMHandle } from './objects.js';
+import { memoryBackend } from './object-backends.js';
+import {
+  BLOCK_AFFINITIES_KEY,
+  type BlockAffinity,
+  IPAM_HANDLES_KEY,
+  type IPAMHandle,
+  type IPPool,
+} from './objects.js';
 import { newIpamFixture, podAttrs } from './testing.js';
 
 const ipip = (cidr: string, blockSize = 26) => ({ cidr, blockSize, ipipMode: 'Always' as const });
@@ -315,5 +325,47 @@ describe('default pool', () => {
       allowedUses: ['Workload', 'Tunnel'],
     });
     expect(f.ipam.ensureDefaultPool(networking)).toBeUndefined();
+  });
+});
+
+describe('backends', () => {
+  it('the memory backend allocates exactly as the Registry backend', () => {
+    const f = newIpamFixture({ pools: { p: plain('10.0.0.0/24', 28) } });
+    const mem = new CalicoIpam({ objects: memoryBackend(), clock: f.clock, logger: silentLogger() });
+    mem.io.createPool(f.ipam.io.poolObjects()[0] as IPPool);
+    for (const n of ['node-1', 'node-2']) f.addNode(n);
+    const script = (ipam: CalicoIpam) => {
+      const out: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const node = i % 3 === 0 ? 'node-2' : 'node-1';
+        out.push(...ipam.assign({ node, handleID: `h${i}`, attrs: podAttrs(node, `p${i}`) }));
+        if (i % 4 === 1) ipam.releaseByHandle(`h${i - 1}`);
+      }
+      return out;
+    };
+    expect(script(mem)).toEqual(script(f.ipam));
+    const specs = (ipam: CalicoIpam) => ipam.io.blocks().map((b) => b.spec);
+    expect(specs(mem)).toEqual(specs(f.ipam));
+    expect(mem.io.handles().map((h) => h.spec)).toEqual(f.ipam.io.handles().map((h) => h.spec));
+  });
+
+  it('the memory backend rolls a failed operation back', () => {
+    const clock = new FakeClock();
+    const mem = new CalicoIpam({
+      objects: memoryBackend(),
+      clock,
+      logger: silentLogger(),
+      strictAffinity: true,
+    });
+    mem.io.createPool({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'IPPool',
+      metadata: { name: 'p' },
+      spec: plain('10.0.0.0/26'),
+    });
+    mem.assign({ node: 'a', handleID: 'a', attrs: {} });
+    const before = JSON.stringify([mem.io.blocks(), mem.io.handles(), mem.io.affinities()]);
+    expect(() => mem.assign({ node: 'b', handleID: 'b', attrs: {} })).toThrow(PoolExhaustedError);
+    expect(JSON.stringify([mem.io.blocks(), mem.io.handles(), mem.io.affinities()])).toBe(before);
   });
 });

@@ -22,13 +22,20 @@ import {
   NoQualifiedPoolError,
   PoolExhaustedError,
 } from './errors.js';
-import { type Cidr, cidrContains, formatCidr, formatIPv4, parseCidr, parseIPv4 } from './ipv4.js';
+import { type Cidr, cidrContains, formatCidr, formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
+import { type IpamObjects, registryBackend } from './object-backends.js';
 import { type AllowedUse, affinityNode, hostAffinity, type IPPool } from './objects.js';
 import { blockForIP, choosePools, defaultPool, poolForIP } from './pools.js';
 import { IpamStore, type LoadedBlock } from './store-io.js';
 
-export interface CalicoIpamConfig {
-  readonly registry: Registry;
+/**
+ * Where the objects live: `registry` (the emulator: API objects written through
+ * the Registry) or `objects` (any backend, e.g. `memoryBackend()` for benchmarks).
+ */
+export type CalicoIpamConfig = CalicoIpamSettings &
+  ({ readonly registry: Registry } | { readonly objects: IpamObjects });
+
+export interface CalicoIpamSettings {
   readonly clock: Clock;
   readonly logger: Logger;
   /** @default 'calico' */
@@ -78,7 +85,7 @@ export class CalicoIpam {
   constructor(config: CalicoIpamConfig) {
     const max = config.maxBlocksPerHost ?? 0;
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxBlocksPerHost must be >= 0, got ${max}`);
-    this.io = new IpamStore(config.registry);
+    this.io = new IpamStore('registry' in config ? registryBackend(config.registry) : config.objects);
     this.#clock = config.clock;
     this.#logger = config.logger;
     this.settings = {
@@ -114,11 +121,10 @@ export class CalicoIpam {
       const result = this.#autoAssign(req);
       const num = req.num ?? 1;
       if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
-      this.#logger.debug(
-        { node: req.node, handle: req.handleID, ips: result.ips.map(formatIPv4) },
-        'Assigned',
-      );
-      return result.ips.map(formatIPv4);
+      const ips = result.ips.map(formatIPv4);
+      if (this.#logger.isLevelEnabled('debug'))
+        this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
+      return ips;
     });
   }
 
@@ -185,7 +191,7 @@ export class CalicoIpam {
     if (!handle) return 0;
     let released = 0;
     for (const text of Object.keys(handle.spec.block)) {
-      const parsed = parseCidr(text);
+      const parsed = parseBlockCidr(text);
       const loaded = parsed ? this.io.loadBlock(parsed) : undefined;
       if (!loaded) continue;
       const n = loaded.block.releaseByHandle(handle.spec.handleID);
@@ -245,7 +251,7 @@ export class CalicoIpam {
     const pool = poolForIP(pools, ip);
     if (pool) return blockForIP(pool, ip);
     for (const b of this.io.blocks()) {
-      const c = parseCidr(b.spec.cidr);
+      const c = parseBlockCidr(b.spec.cidr);
       if (c && cidrContains(c, ip)) return { network: c.network, prefix: c.prefix };
     }
     return undefined;
@@ -277,7 +283,7 @@ export class CalicoIpam {
     if (!handle) return [];
     const out: string[] = [];
     for (const text of Object.keys(handle.spec.block)) {
-      const parsed = parseCidr(text);
+      const parsed = parseBlockCidr(text);
       const loaded = parsed ? this.io.loadBlock(parsed) : undefined;
       if (!loaded) continue;
       for (const a of loaded.block.allocated()) {

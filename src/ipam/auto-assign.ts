@@ -16,7 +16,7 @@ import { blockCandidates } from './block-picker.js';
 import type { Labels } from './calico-selector.js';
 import { claimBlock, reclaimable, releaseAffinity } from './claims.js';
 import { BlockLimitError } from './errors.js';
-import { type Cidr, cidrContains, parseCidr } from './ipv4.js';
+import { type Cidr, cidrContains, parseBlockCidr } from './ipv4.js';
 import { type AllocationAttribute, affinityNode, hostAffinity } from './objects.js';
 import type { Pool } from './pools.js';
 import type { IpamStore, LoadedBlock } from './store-io.js';
@@ -60,9 +60,8 @@ function affineBlocks(io: IpamStore, req: AutoAssignRequest): Cidr[] {
   const out: Cidr[] = [];
   for (const aff of io.affinitiesOf(req.host)) {
     if (aff.spec.state === 'pendingDeletion') continue;
-    const parsed = parseCidr(aff.spec.cidr);
-    if (!parsed) continue;
-    const cidr: Cidr = { network: parsed.network, prefix: parsed.prefix };
+    const cidr = parseBlockCidr(aff.spec.cidr);
+    if (!cidr) continue;
     if (inAnyPool(req.pools, cidr)) {
       out.push(cidr);
       continue;

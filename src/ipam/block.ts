@@ -11,7 +11,7 @@
  * write that persists it. Methods never throw on user data: they return the
  * outcome, with Calico's own error texts.
  */
-import { type Cidr, formatCidr, parseCidr, sizeOf } from './ipv4.js';
+import { type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 /** Who is asking, for the affinity check (Calico `AffinityConfig`). */
@@ -58,7 +58,8 @@ export class AllocationBlock {
   readonly #allocations: (number | null)[];
   #unallocated: number[];
   #attributes: AllocationAttribute[];
-  readonly #sequence: Record<string, number>;
+  /** Per ordinal: the block's sequence number when it was assigned (`sequenceNumberForAllocation`). */
+  readonly #sequence: (number | undefined)[];
 
   private constructor(cidr: Cidr, spec: IPAMBlockSpec) {
     this.cidr = cidr;
@@ -67,10 +68,12 @@ export class AllocationBlock {
     this.strictAffinity = spec.strictAffinity;
     this.sequenceNumber = spec.sequenceNumber;
     this.deleted = spec.deleted;
-    this.#allocations = [...spec.allocations];
-    this.#unallocated = [...spec.unallocated];
-    this.#attributes = [...spec.attributes];
-    this.#sequence = { ...spec.sequenceNumberForAllocation };
+    this.#allocations = spec.allocations.slice();
+    this.#unallocated = spec.unallocated.slice();
+    this.#attributes = spec.attributes.slice();
+    this.#sequence = new Array<number | undefined>(spec.allocations.length);
+    for (const k in spec.sequenceNumberForAllocation)
+      this.#sequence[Number(k)] = spec.sequenceNumberForAllocation[k];
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
@@ -91,10 +94,13 @@ export class AllocationBlock {
     return new AllocationBlock(cidr, spec);
   }
 
-  /** A working copy of a stored spec; undefined when its CIDR does not parse. */
-  static fromSpec(spec: IPAMBlockSpec): AllocationBlock | undefined {
-    const cidr = parseCidr(spec.cidr);
-    return cidr ? new AllocationBlock({ network: cidr.network, prefix: cidr.prefix }, spec) : undefined;
+  /**
+   * A working copy of a stored spec; undefined when its CIDR does not parse.
+   * Callers that already know the CIDR pass it and skip the parse.
+   */
+  static fromSpec(spec: IPAMBlockSpec, cidr?: Cidr): AllocationBlock | undefined {
+    const c = cidr ?? parseBlockCidr(spec.cidr);
+    return c ? new AllocationBlock(c, spec) : undefined;
   }
 
   /** The spec to store. Bumps nothing: call `markWritten` first when persisting. */
@@ -104,13 +110,23 @@ export class AllocationBlock {
       affinity: this.affinity,
       ...(this.affinityClaimTime === undefined ? {} : { affinityClaimTime: this.affinityClaimTime }),
       strictAffinity: this.strictAffinity,
-      allocations: [...this.#allocations],
-      unallocated: [...this.#unallocated],
-      attributes: [...this.#attributes],
+      allocations: this.#allocations.slice(),
+      unallocated: this.#unallocated.slice(),
+      attributes: this.#attributes.slice(),
       sequenceNumber: this.sequenceNumber,
-      sequenceNumberForAllocation: { ...this.#sequence },
+      sequenceNumberForAllocation: this.#sequenceObject(),
       deleted: this.deleted,
     };
+  }
+
+  /** `sequenceNumberForAllocation` as Calico stores it: ordinal (as a string key) → number. */
+  #sequenceObject(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let o = 0; o < this.#sequence.length; o++) {
+      const v = this.#sequence[o];
+      if (v !== undefined) out[o] = v;
+    }
+    return out;
   }
 
   /** Every write of a block bumps its sequence number (the ABA guard of release). */
@@ -155,7 +171,7 @@ export class AllocationBlock {
   /** The sequence number recorded when `ip` was assigned. */
   sequenceNumberOf(ip: number): number | undefined {
     const o = this.ordinalOf(ip);
-    return o === undefined ? undefined : this.#sequence[String(o)];
+    return o === undefined ? undefined : this.#sequence[o];
   }
 
   /** The free ordinals, head first. */
@@ -200,7 +216,7 @@ export class AllocationBlock {
     const ordinals = this.#unallocated.splice(0, Math.min(num, this.#unallocated.length));
     for (const o of ordinals) {
       this.#allocations[o] = this.#findOrAddAttribute(attribute);
-      this.#sequence[String(o)] = this.sequenceNumber;
+      this.#sequence[o] = this.sequenceNumber;
     }
     return ordinals.map((o) => this.cidr.network + o);
   }
@@ -213,7 +229,7 @@ export class AllocationBlock {
     if (o === undefined) return `IP ${ip} is not in block ${formatCidr(this.cidr)}`;
     if (this.#allocations[o] !== null) return 'Address already assigned in block';
     this.#allocations[o] = this.#findOrAddAttribute(attribute);
-    this.#sequence[String(o)] = this.sequenceNumber;
+    this.#sequence[o] = this.sequenceNumber;
     this.#unallocated = this.#unallocated.filter((u) => u !== o);
     return undefined;
   }
@@ -239,7 +255,7 @@ export class AllocationBlock {
       if (r.handle !== undefined && attr?.handle_id !== r.handle) {
         return { ok: false, reason: 'BadHandle', error: `Handle ${r.handle} does not match` };
       }
-      if (r.sequenceNumber !== undefined && r.sequenceNumber !== this.#sequence[String(o)]) {
+      if (r.sequenceNumber !== undefined && r.sequenceNumber !== this.#sequence[o]) {
         return { ok: false, reason: 'BadSequenceNumber', error: 'Sequence number does not match' };
       }
       ordinals.push(o);
@@ -261,29 +277,29 @@ export class AllocationBlock {
     return ordinals.length;
   }
 
-  /** Frees ordinals to the tail and drops attributes nothing references any more. */
+  /**
+   * Frees ordinals to the tail and drops the attributes nothing references any
+   * more, renumbering the allocations above each dropped index (Calico
+   * `deleteAttributes`). Integer scans only: this runs on every release.
+   */
   #free(ordinals: readonly number[]): void {
     if (ordinals.length === 0) return;
+    const freed: number[] = [];
     for (const o of ordinals) {
+      const idx = this.#allocations[o];
+      if (idx !== null && idx !== undefined && !freed.includes(idx)) freed.push(idx);
       this.#allocations[o] = null;
-      delete this.#sequence[String(o)];
+      this.#sequence[o] = undefined;
       this.#unallocated.push(o);
     }
-    const used = new Set<number>();
-    for (const idx of this.#allocations) if (idx !== null && idx !== undefined) used.add(idx);
-    if (used.size === this.#attributes.length) return;
-    const remap = new Map<number, number>();
-    const kept: AllocationAttribute[] = [];
-    this.#attributes.forEach((a, i) => {
-      if (used.has(i)) {
-        remap.set(i, kept.length);
-        kept.push(a);
+    const unreferenced = freed.filter((idx) => !this.#allocations.includes(idx)).sort((a, b) => b - a);
+    if (unreferenced.length === 0) return;
+    for (const idx of unreferenced) {
+      this.#attributes.splice(idx, 1);
+      for (let o = 0; o < this.#allocations.length; o++) {
+        const a = this.#allocations[o];
+        if (a !== null && a !== undefined && a > idx) this.#allocations[o] = a - 1;
       }
-    });
-    this.#attributes = kept;
-    for (let o = 0; o < this.#allocations.length; o++) {
-      const idx = this.#allocations[o];
-      if (idx !== null && idx !== undefined) this.#allocations[o] = remap.get(idx) ?? null;
     }
   }
 
@@ -311,7 +327,7 @@ export class AllocationBlock {
       if (allocated && (idx < 0 || idx >= this.#attributes.length))
         problems.push(`${name}: ordinal ${o} has bad attribute ${idx}`);
       if (allocated) referenced.add(idx);
-      if (allocated !== (this.#sequence[String(o)] !== undefined))
+      if (allocated !== (this.#sequence[o] !== undefined))
         problems.push(`${name}: ordinal ${o} sequence number mismatch`);
     }
     if (referenced.size !== this.#attributes.length) problems.push(`${name}: unreferenced attributes`);

@@ -13,6 +13,7 @@ import type { KubeObject } from '../api/types.js';
 import { Controller } from '../controllers/runtime/controller.js';
 import { inform } from '../controllers/runtime/informer.js';
 import type { Logger } from '../log/index.js';
+import type { ObjectStore } from '../store/object-store.js';
 import type { Unsubscribe } from '../store/watch.js';
 import type { NetworkingConfig } from '../topology/types.js';
 import type { Clock } from '../util/clock.js';
@@ -21,6 +22,8 @@ import { reconcileTunnelAddresses, releaseNode } from './node-addresses.js';
 
 export interface CalicoNodeControllerConfig {
   readonly ipam: CalicoIpam;
+  /** The store whose Node objects the controller follows. */
+  readonly store: ObjectStore;
   readonly clock: Clock;
   readonly logger: Logger;
   /** For the default pool (`podSubnet`, `ipam`); omit to create none. */
@@ -30,6 +33,7 @@ export interface CalicoNodeControllerConfig {
 export class CalicoNodeController {
   readonly name = 'calico-node';
   readonly #ipam: CalicoIpam;
+  readonly #store: ObjectStore;
   readonly #logger: Logger;
   readonly #networking: Pick<NetworkingConfig, 'podSubnet' | 'ipam'> | undefined;
   readonly #controller: Controller;
@@ -37,6 +41,7 @@ export class CalicoNodeController {
 
   constructor(config: CalicoNodeControllerConfig) {
     this.#ipam = config.ipam;
+    this.#store = config.store;
     this.#logger = config.logger;
     this.#networking = config.networking;
     this.#controller = new Controller({
@@ -58,7 +63,7 @@ export class CalicoNodeController {
       if (created)
         this.#logger.info({ pool: created.metadata.name, cidr: created.spec.cidr }, 'Created default IPPool');
     }
-    this.#unsubscribe = inform<KubeObject>(this.#ipam.io.registry.store, 'nodes', {
+    this.#unsubscribe = inform<KubeObject>(this.#store, 'nodes', {
       onAdd: (n) => this.#controller.enqueue(n.metadata.name ?? ''),
       onUpdate: (prev, n) => {
         if (JSON.stringify(prev.metadata.labels) !== JSON.stringify(n.metadata.labels)) {

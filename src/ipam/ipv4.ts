@@ -70,7 +70,25 @@ export function networkOf(ip: number, prefix: number): Cidr {
  * `10-244-84-128-26`. Used for IPAMBlock names and inside BlockAffinity names.
  */
 export function cidrToName(cidr: Cidr): string {
-  return `${formatIPv4(cidr.network).replaceAll('.', '-')}-${cidr.prefix}`;
+  const n = cidr.network;
+  return `${n >>> 24}-${(n >>> 16) & 255}-${(n >>> 8) & 255}-${n & 255}-${cidr.prefix}`;
+}
+
+const blockCidrs = new Map<string, Cidr | null>();
+
+/**
+ * `parseCidr` for the block CIDR strings IPAM objects repeat on every
+ * operation (`spec.cidr`, handle keys): memoised, network and prefix only.
+ */
+export function parseBlockCidr(text: string): Cidr | undefined {
+  let c = blockCidrs.get(text);
+  if (c === undefined) {
+    const p = parseCidr(text);
+    c = p ? { network: p.network, prefix: p.prefix } : null;
+    if (blockCidrs.size > 200_000) blockCidrs.clear();
+    blockCidrs.set(text, c);
+  }
+  return c ?? undefined;
 }
 
 /** Compares CIDRs by network address, then shorter prefix first. */

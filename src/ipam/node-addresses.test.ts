@@ -109,6 +109,7 @@ describe('CalicoNodeController', () => {
     const f = newIpamFixture();
     const controller = new CalicoNodeController({
       ipam: f.ipam,
+      store: f.store,
       clock: f.clock,
       logger: silentLogger(),
       networking: {

@@ -1,0 +1,154 @@
+/**
+ * Where the IPAM objects live: the narrow seam under `IpamStore` (Calico's
+ * `blockReaderWriter` sits on a backend client the same way). Two
+ * implementations:
+ *
+ * - `registryBackend`: the cluster's API objects, written through the Registry
+ *   (what the emulator uses: `kubectl get ipamblocks` shows them);
+ * - `memoryBackend`: plain maps with the same transaction semantics, for
+ *   benchmarks that measure the allocator itself and for fast property tests.
+ *
+ * Both are synchronous; `transaction(fn)` undoes every write of `fn` if it throws.
+ */
+import type { KubeObject } from '../api/types.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { Registry } from '../store/registry.js';
+import type { Labels } from './calico-selector.js';
+import { BLOCK_AFFINITIES, type BlockAffinity, IPAM_BLOCKS, IPAM_HANDLES, IPPOOLS } from './objects.js';
+
+/** The four Calico kinds. */
+export type IpamKind = 'IPPool' | 'BlockAffinity' | 'IPAMBlock' | 'IPAMHandle';
+
+const INFO = {
+  IPPool: IPPOOLS,
+  BlockAffinity: BLOCK_AFFINITIES,
+  IPAMBlock: IPAM_BLOCKS,
+  IPAMHandle: IPAM_HANDLES,
+} as const;
+
+/** Store key of each kind (`ipamblocks.crd.projectcalico.org`). */
+export const KIND_KEYS: Readonly<Record<IpamKind, string>> = {
+  IPPool: 'ippools.crd.projectcalico.org',
+  BlockAffinity: 'blockaffinities.crd.projectcalico.org',
+  IPAMBlock: 'ipamblocks.crd.projectcalico.org',
+  IPAMHandle: 'ipamhandles.crd.projectcalico.org',
+};
+
+export interface IpamObjects {
+  transaction<R>(fn: () => R): R;
+  get<T extends KubeObject>(kind: IpamKind, name: string): T | undefined;
+  /** Every object of a kind, in name order. */
+  list<T extends KubeObject>(kind: IpamKind): T[];
+  count(kind: IpamKind): number;
+  /** The BlockAffinity objects of a node (any order). */
+  affinitiesOf(node: string): BlockAffinity[];
+  create<T extends KubeObject>(obj: T): T;
+  /** Replaces the object of the same name. */
+  update<T extends KubeObject>(obj: T): T;
+  delete(kind: IpamKind, name: string): void;
+  /** Labels of a Node or Namespace (selectors); undefined when unknown. */
+  labelsOf(resource: 'nodes' | 'namespaces', name: string): Labels;
+  /** Annotations of a Node or Namespace (pool annotations); undefined when unknown. */
+  annotationsOf(resource: 'nodes' | 'namespaces', name: string): Labels;
+  exists(resource: 'nodes' | 'namespaces', name: string): boolean;
+}
+
+/** Store index of BlockAffinity objects by `spec.node`. */
+export const AFFINITY_NODE_INDEX = 'calico-node';
+
+/** The IPAM objects as API objects of the cluster, written through the Registry. */
+export function registryBackend(registry: Registry): IpamObjects & { readonly store: ObjectStore } {
+  const store = registry.store;
+  store.addIndex(KIND_KEYS.BlockAffinity, AFFINITY_NODE_INDEX, (obj) => {
+    const node = (obj as BlockAffinity).spec?.node;
+    return typeof node === 'string' ? [node] : [];
+  });
+  return {
+    store,
+    transaction: (fn) => store.transaction(fn),
+    get: (kind, name) => store.get(KIND_KEYS[kind], undefined, name),
+    list: (kind) => store.list(KIND_KEYS[kind]),
+    count: (kind) => store.count(KIND_KEYS[kind]),
+    affinitiesOf: (node) => store.byIndex<BlockAffinity>(KIND_KEYS.BlockAffinity, AFFINITY_NODE_INDEX, node),
+    create: (obj) => registry.create(obj),
+    update: (obj) => registry.update(obj),
+    delete: (kind, name) => {
+      registry.delete(INFO[kind], undefined, name);
+    },
+    labelsOf: (resource, name) => store.get(resource, undefined, name)?.metadata.labels,
+    annotationsOf: (resource, name) => store.get(resource, undefined, name)?.metadata.annotations,
+    exists: (resource, name) => store.get(resource, undefined, name) !== undefined,
+  };
+}
+
+type Undo = { readonly kind: IpamKind; readonly name: string; readonly before: KubeObject | undefined };
+
+/**
+ * The IPAM objects in plain maps (no API server, no watch events). Node labels
+ * come from `labels`; every node exists. For benchmarks and tests.
+ */
+export function memoryBackend(options: { readonly labels?: (node: string) => Labels } = {}): IpamObjects {
+  const maps = new Map<IpamKind, Map<string, KubeObject>>(
+    (Object.keys(KIND_KEYS) as IpamKind[]).map((k) => [k, new Map()]),
+  );
+  const byNode = new Map<string, Set<string>>();
+  let undo: Undo[] | undefined;
+  const table = (kind: IpamKind) => maps.get(kind) as Map<string, KubeObject>;
+  function write(kind: IpamKind, name: string, after: KubeObject | undefined): void {
+    const before = table(kind).get(name);
+    undo?.push({ kind, name, before });
+    if (after) table(kind).set(name, after);
+    else table(kind).delete(name);
+    if (kind !== 'BlockAffinity') return;
+    const oldNode = (before as BlockAffinity | undefined)?.spec.node;
+    if (oldNode !== undefined) byNode.get(oldNode)?.delete(name);
+    const newNode = (after as BlockAffinity | undefined)?.spec.node;
+    if (newNode !== undefined) byNode.set(newNode, (byNode.get(newNode) ?? new Set()).add(name));
+  }
+  return {
+    transaction(fn) {
+      if (undo) return fn();
+      undo = [];
+      try {
+        const result = fn();
+        undo = undefined;
+        return result;
+      } catch (err) {
+        const log = undo as Undo[];
+        undo = undefined;
+        for (let i = log.length - 1; i >= 0; i--) {
+          const u = log[i] as Undo;
+          write(u.kind, u.name, u.before);
+        }
+        throw err;
+      }
+    },
+    get: (kind, name) => table(kind).get(name) as never,
+    list: (kind) =>
+      [...table(kind).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o) as never,
+    count: (kind) => table(kind).size,
+    affinitiesOf: (node) =>
+      [...(byNode.get(node) ?? [])].map((n) => table('BlockAffinity').get(n) as BlockAffinity),
+    create(obj) {
+      const kind = obj.kind as IpamKind;
+      const name = obj.metadata.name ?? '';
+      if (table(kind).has(name)) throw new Error(`${kind} ${name} already exists`);
+      write(kind, name, obj);
+      return obj;
+    },
+    update(obj) {
+      const kind = obj.kind as IpamKind;
+      const name = obj.metadata.name ?? '';
+      if (!table(kind).has(name)) throw new Error(`${kind} ${name} not found`);
+      write(kind, name, obj);
+      return obj;
+    },
+    delete(kind, name) {
+      if (!table(kind).has(name)) throw new Error(`${kind} ${name} not found`);
+      write(kind, name, undefined);
+    },
+    labelsOf: (_resource, name) => options.labels?.(name),
+    annotationsOf: () => undefined,
+    exists: () => true,
+  };
+}
