@@ -1,0 +1,285 @@
+/**
+ * `matchRequest`: what the ingress controller does with one HTTP request, and
+ * why. The L7 proxy app calls it for every request; `netkube trace … --via
+ * ingress` calls it to explain. Steps, in nginx's phase order (reference §1, §3):
+ *
+ * 1. server by Host (invalid Host → 400);
+ * 2. `app-root` (302 for `/`), location selection (nginx's 301 trailing-slash
+ *    redirect), `proxy-body-size` (413);
+ * 3. `permanent-redirect`/`temporal-redirect`, then the HTTPS redirect (308);
+ * 4. the upstream: controller default backend (404), no endpoints or no
+ *    Service (503), allow/deny lists (403), canary choice, `rewrite-target`.
+ *
+ * Pure: the canary weight draw takes `options.random` (without one, weights
+ * other than 0 and the total never pick the canary).
+ */
+import type { Random } from '../util/random.js';
+import { type CanaryRequest, type CanaryVerdict, routeToCanary } from './canary.js';
+import { certificateServer, normaliseHost, selectServer } from './hosts.js';
+import { parseRequestTarget, rewriteTarget } from './paths.js';
+import { clientAllowed, headerOf, parseCookies } from './request-info.js';
+import { type LocationVerdict, selectLocation } from './select-location.js';
+import type { Location, RouteTable, Server, Upstream } from './types.js';
+
+/** The parts of a request routing depends on. Header names are case-insensitive. */
+export interface MatchInput {
+  /** The `Host` header (may carry a port), or undefined. */
+  readonly host: string | undefined;
+  /** The request-target (`/cart?id=1`). */
+  readonly path: string;
+  /** @default 'http' */
+  readonly scheme?: 'http' | 'https';
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Parsed cookies; read from the `Cookie` header when omitted. */
+  readonly cookies?: Readonly<Record<string, string>>;
+  /** The client address (`$remote_addr`), for allow/deny lists. */
+  readonly clientIP?: string;
+  /** The request's `Content-Length`, for `proxy-body-size`. */
+  readonly contentLength?: number;
+}
+
+export interface MatchOptions {
+  /** Draws the canary weight; without it only weights 0 and total decide. */
+  readonly random?: Random;
+}
+
+export type RedirectReason =
+  | 'app-root'
+  | 'trailing-slash'
+  | 'permanent-redirect'
+  | 'temporal-redirect'
+  | 'ssl-redirect'
+  | 'force-ssl-redirect';
+
+export type ErrorReason =
+  | 'invalid-host'
+  | 'invalid-path'
+  | 'body-too-large'
+  | 'service-missing'
+  | 'port-missing'
+  | 'no-ready-endpoints'
+  | 'forbidden';
+
+/** What the controller does with the request. */
+export type RouteAction =
+  /** Emitted when the request is proxied to `upstream` (the canary when `canary.canary`). */
+  | {
+      readonly kind: 'proxy';
+      readonly upstream: Upstream;
+      readonly primary: Upstream;
+      readonly canary: CanaryVerdict | undefined;
+      /** The request-target sent upstream (after `rewrite-target`). */
+      readonly target: string;
+      readonly rewritten: boolean;
+    }
+  /** Emitted when the location's backend is the controller's default backend: 404. */
+  | { readonly kind: 'default-backend' }
+  /** Emitted for every redirect the controller answers itself. */
+  | {
+      readonly kind: 'redirect';
+      readonly status: number;
+      readonly location: string;
+      readonly reason: RedirectReason;
+    }
+  /** Emitted when the controller answers an error itself. */
+  | { readonly kind: 'error'; readonly status: number; readonly reason: ErrorReason };
+
+/** The decision and its explanation. */
+export interface MatchDecision {
+  readonly host: { readonly header: string | undefined; readonly normalised: string | undefined };
+  readonly server: Server | undefined;
+  readonly serverVia: 'exact' | 'wildcard' | 'catch-all' | undefined;
+  readonly uri: string | undefined;
+  readonly location: Location | undefined;
+  /** Every location of the server and what happened to it. */
+  readonly considered: readonly LocationVerdict[];
+  readonly action: RouteAction;
+  /** One sentence per step, for `netkube trace`. */
+  readonly steps: readonly string[];
+}
+
+function canaryRequest(input: MatchInput): CanaryRequest {
+  const cookies = input.cookies ?? parseCookies(headerOf(input.headers, 'cookie'));
+  return { header: (n) => headerOf(input.headers, n), cookie: (n) => cookies[n] };
+}
+
+interface Ctx {
+  readonly table: RouteTable;
+  readonly input: MatchInput;
+  readonly options: MatchOptions;
+  readonly steps: string[];
+}
+
+function httpsRedirect(ctx: Ctx, loc: Location, host: string): RouteAction | undefined {
+  if ((ctx.input.scheme ?? 'http') !== 'http') return undefined;
+  const forced = loc.config.forceSslRedirect;
+  if (!forced && !(loc.config.sslRedirect && certificateServer(ctx.table, host))) return undefined;
+  let uri = ctx.input.path;
+  if (!loc.config.preserveTrailingSlash && uri.endsWith('/')) uri = uri.slice(0, -1);
+  const redirectHost = (ctx.input.host ?? '').split(':')[0] ?? '';
+  ctx.steps.push(
+    forced
+      ? 'force-ssl-redirect: redirect to HTTPS (308)'
+      : `ssl-redirect: ${host} has a TLS certificate, redirect to HTTPS (308)`,
+  );
+  return {
+    kind: 'redirect',
+    status: 308,
+    location: `https://${redirectHost}${uri}`,
+    reason: forced ? 'force-ssl-redirect' : 'ssl-redirect',
+  };
+}
+
+function proxyAction(
+  ctx: Ctx,
+  loc: Location,
+  primary: Upstream,
+  uri: string,
+  query: string | undefined,
+): RouteAction {
+  let upstream = primary;
+  let canary: CanaryVerdict | undefined;
+  const alt = primary.alternative ? ctx.table.upstreams.get(primary.alternative) : undefined;
+  if (alt) {
+    canary = routeToCanary(primary, alt, canaryRequest(ctx.input), ctx.options.random?.float() ?? 0.999999);
+    ctx.steps.push(
+      `canary ${alt.name}: ${canary.canary ? 'taken' : 'not taken'} (${canary.by}: ${canary.detail})`,
+    );
+    if (canary.canary) upstream = alt;
+  }
+  const target = loc.config.rewriteTarget;
+  const rewritten =
+    target !== undefined && target !== loc.path ? rewriteTarget(loc.path, target, uri, query) : undefined;
+  if (rewritten !== undefined) ctx.steps.push(`rewrite-target: ${ctx.input.path} → ${rewritten}`);
+  ctx.steps.push(`proxy to ${upstream.name} (${upstream.endpoints.length} endpoint(s))`);
+  return {
+    kind: 'proxy',
+    upstream,
+    primary,
+    canary,
+    target: rewritten ?? ctx.input.path,
+    rewritten: rewritten !== undefined,
+  };
+}
+
+function backendAction(ctx: Ctx, loc: Location, uri: string, query: string | undefined): RouteAction {
+  if (loc.backend.kind === 'default-backend') {
+    ctx.steps.push('backend: the controller default backend (404)');
+    return { kind: 'default-backend' };
+  }
+  const up = ctx.table.upstreams.get(loc.backend.upstream);
+  if (!up || up.problem) {
+    const reason = up?.problem ?? 'service-missing';
+    ctx.steps.push(`upstream ${loc.backend.upstream}: ${reason} → 503`);
+    return { kind: 'error', status: 503, reason };
+  }
+  if (!clientAllowed(loc, ctx.input.clientIP)) {
+    ctx.steps.push(`client ${ctx.input.clientIP} is not allowed by the source ranges → 403`);
+    return { kind: 'error', status: 403, reason: 'forbidden' };
+  }
+  return proxyAction(ctx, loc, up, uri, query);
+}
+
+function locationAction(
+  ctx: Ctx,
+  loc: Location,
+  host: string,
+  uri: string,
+  query: string | undefined,
+): RouteAction {
+  const size = ctx.input.contentLength;
+  if (size !== undefined && loc.config.proxyBodySize > 0 && size > loc.config.proxyBodySize) {
+    ctx.steps.push(`Content-Length ${size} exceeds proxy-body-size ${loc.config.proxyBodySize} → 413`);
+    return { kind: 'error', status: 413, reason: 'body-too-large' };
+  }
+  const redirect = loc.config.redirect;
+  if (redirect) {
+    const reason =
+      redirect.code === 301 || redirect.code === 308 ? 'permanent-redirect' : 'temporal-redirect';
+    ctx.steps.push(`${reason}: ${redirect.code} ${redirect.url}`);
+    return { kind: 'redirect', status: redirect.code, location: redirect.url, reason };
+  }
+  return httpsRedirect(ctx, loc, host) ?? backendAction(ctx, loc, uri, query);
+}
+
+function appRoot(ctx: Ctx, server: Server, uri: string): RouteAction | undefined {
+  if (uri !== '/') return undefined;
+  const root = server.locations.find((l) => l.config.appRoot)?.config.appRoot;
+  if (!root) return undefined;
+  ctx.steps.push(`app-root: / redirects to ${root} (302)`);
+  const scheme = ctx.input.scheme ?? 'http';
+  return {
+    kind: 'redirect',
+    status: 302,
+    location: `${scheme}://${ctx.input.host ?? ''}${root}`,
+    reason: 'app-root',
+  };
+}
+
+/** Decides what the controller does with `input`, and explains it. */
+export function matchRequest(
+  table: RouteTable,
+  input: MatchInput,
+  options: MatchOptions = {},
+): MatchDecision {
+  const ctx: Ctx = { table, input, options, steps: [] };
+  const h = normaliseHost(input.host);
+  const base = { host: { header: input.host, normalised: h.valid ? h.host : undefined } };
+  const fail = (status: number, reason: ErrorReason, uri?: string): MatchDecision => ({
+    ...base,
+    server: undefined,
+    serverVia: undefined,
+    uri,
+    location: undefined,
+    considered: [],
+    action: { kind: 'error', status, reason },
+    steps: ctx.steps,
+  });
+  if (!h.valid) {
+    ctx.steps.push(`Host ${JSON.stringify(input.host)} is invalid → 400`);
+    return fail(400, 'invalid-host');
+  }
+  const target = parseRequestTarget(input.path);
+  if (target.uri === undefined) {
+    ctx.steps.push(`path ${input.path} is not a valid absolute path → 400`);
+    return fail(400, 'invalid-path');
+  }
+  const uri = target.uri;
+  const { server, via } = selectServer(table, h.host);
+  ctx.steps.push(`host ${h.host || '(none)'} → server ${server.hostname} (${via})`);
+  const decided = (
+    location: Location | undefined,
+    considered: readonly LocationVerdict[],
+    action: RouteAction,
+  ) => ({
+    ...base,
+    server,
+    serverVia: via,
+    uri,
+    location,
+    considered,
+    action,
+    steps: ctx.steps,
+  });
+  const root = appRoot(ctx, server, uri);
+  if (root) return decided(undefined, [], root);
+  const sel = selectLocation(server, uri, table.mode);
+  if (sel.kind === 'none') {
+    ctx.steps.push('no location matches → the controller default backend (404)');
+    return decided(undefined, sel.verdicts, { kind: 'default-backend' });
+  }
+  const won = sel.verdicts.find((v) => v.outcome === 'won');
+  if (won) ctx.steps.push(won.reason);
+  if (sel.kind === 'trailing-slash') {
+    const scheme = input.scheme ?? 'http';
+    const q = target.query === undefined ? '' : `?${target.query}`;
+    const location = `${scheme}://${h.host}${uri}/${q}`;
+    return decided(sel.location, sel.verdicts, {
+      kind: 'redirect',
+      status: 301,
+      location,
+      reason: 'trailing-slash',
+    });
+  }
+  return decided(sel.location, sel.verdicts, locationAction(ctx, sel.location, h.host, uri, target.query));
+}
