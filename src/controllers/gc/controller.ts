@@ -41,6 +41,8 @@ export class GarbageCollector implements ManagedController {
   readonly #logger: Logger;
   readonly #controller: Controller<string>;
   readonly #lookup: OwnerLookup;
+  /** uid → number of owner references to it, so deleting an object nobody owns costs no index scans. */
+  readonly #referenced = new Map<string, number>();
   #unsubscribe: Unsubscribe | undefined;
 
   constructor(config: GarbageCollectorConfig) {
@@ -75,7 +77,10 @@ export class GarbageCollector implements ManagedController {
   start(signal: AbortSignal): void {
     this.#unsubscribe = this.#store.subscribe('*', (e) => this.#onEvent(e));
     for (const resource of this.#store.resources()) {
-      for (const obj of this.#store.list(resource)) this.#checkOwners(resource, obj);
+      for (const obj of this.#store.list(resource)) {
+        this.#countReferences(obj, 1);
+        this.#checkOwners(resource, obj);
+      }
     }
     this.#controller.start(signal);
   }
@@ -88,16 +93,24 @@ export class GarbageCollector implements ManagedController {
 
   #onEvent(e: WatchEvent): void {
     if (e.type === 'DELETED') {
+      this.#countReferences(e.object, -1);
       this.#enqueueDependents(e.object);
       return;
     }
-    if (
-      e.type === 'MODIFIED' &&
-      deepEqual(e.previous.metadata.ownerReferences, e.object.metadata.ownerReferences)
-    ) {
-      return;
+    if (e.type === 'MODIFIED') {
+      if (deepEqual(e.previous.metadata.ownerReferences, e.object.metadata.ownerReferences)) return;
+      this.#countReferences(e.previous, -1);
     }
+    this.#countReferences(e.object, 1);
     this.#checkOwners(e.resource, e.object);
+  }
+
+  #countReferences(obj: KubeObject, sign: 1 | -1): void {
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      const n = (this.#referenced.get(ref.uid) ?? 0) + sign;
+      if (n > 0) this.#referenced.set(ref.uid, n);
+      else this.#referenced.delete(ref.uid);
+    }
   }
 
   /** Queues the object when one of its owners is not there with its uid (cheap lookups only). */
@@ -111,7 +124,7 @@ export class GarbageCollector implements ManagedController {
 
   #enqueueDependents(owner: KubeObject): void {
     const uid = owner.metadata.uid;
-    if (!uid) return;
+    if (!uid || !this.#referenced.has(uid)) return;
     for (const info of RESOURCES) {
       const resource = resourceKeyOf(info);
       if (this.#store.count(resource) === 0) continue;

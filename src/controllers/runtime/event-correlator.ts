@@ -10,7 +10,7 @@
  * - spam filter: each source/object pair has a token bucket of 25 events,
  *   refilled at one per 5 minutes; events beyond it are dropped.
  *
- * Caches are LRU-bounded (4096 entries each), as upstream's are.
+ * State is LRU-bounded at 4096 source/object pairs, as upstream bounds its caches.
  */
 
 export interface EventCorrelatorConfig {
@@ -78,63 +78,96 @@ class Lru<V> {
   }
 }
 
+/** Distinct recent messages of one type/reason of an object (at most `maxSimilar`). */
+interface AggregateRecord {
+  readonly key: string;
+  readonly messages: string[];
+  last: number;
+}
+
+/**
+ * What the correlator remembers about one source/object pair. Most objects
+ * see one or two kinds of event, so small arrays stand in for maps (this
+ * runs for every event, 100,000 pods means 100,000 objects).
+ */
+interface ObjectState {
+  /** Spam filter token bucket. */
+  tokens: number;
+  last: number;
+  readonly aggregates: AggregateRecord[];
+  /** Deduplication key → where that event is stored, newest last. */
+  readonly stored: Array<{ readonly key: string; readonly ref: StoredEventRef }>;
+}
+
+/** Most stored-event references kept per object (oldest dropped). */
+const MAX_STORED_PER_OBJECT = 64;
+
+/**
+ * One LRU of per-object state holds what upstream keeps in three LRUs (the
+ * aggregator's, the logger's and the spam filter's); one lookup per event.
+ */
 export class EventCorrelator {
   readonly #maxSimilar: number;
   readonly #windowMs: number;
   readonly #burst: number;
   readonly #qps: number;
-  readonly #aggregates: Lru<{ messages: Set<string>; last: number }>;
-  readonly #stored: Lru<StoredEventRef>;
-  readonly #buckets: Lru<{ tokens: number; last: number }>;
+  readonly #objects: Lru<ObjectState>;
 
   constructor(config: EventCorrelatorConfig = {}) {
-    const size = config.cacheSize ?? 4096;
     this.#maxSimilar = config.maxSimilar ?? 10;
     this.#windowMs = config.aggregateWindowMs ?? 600_000;
     this.#burst = config.spamBurst ?? 25;
     this.#qps = config.spamQps ?? 1 / 300;
-    this.#aggregates = new Lru(size);
-    this.#stored = new Lru(size);
-    this.#buckets = new Lru(size);
+    this.#objects = new Lru(config.cacheSize ?? 4096);
   }
 
   /**
    * Correlates one event at `now` (ms): aggregates, finds the stored event to
-   * bump, and applies the spam filter. The caller records the result with
-   * `remember` after writing it.
+   * bump, and applies the spam filter. The caller records where it stored the
+   * result with `remember`.
    */
   correlate(event: EventIdentity, now: number): CorrelatedEvent {
-    const aggregateKey = `${event.object}\u0000${event.type}\u0000${event.reason}`;
-    let record = this.#aggregates.get(aggregateKey);
-    if (!record || now - record.last > this.#windowMs) record = { messages: new Set(), last: now };
-    record.messages.add(event.message);
+    let state = this.#objects.get(event.object);
+    if (!state) {
+      state = { tokens: this.#burst, last: now, aggregates: [], stored: [] };
+      this.#objects.set(event.object, state);
+    }
+    const aggregateKey = `${event.type}\u0000${event.reason}`;
+    let record = state.aggregates.find((r) => r.key === aggregateKey);
+    if (!record || now - record.last > this.#windowMs) {
+      if (record) state.aggregates.splice(state.aggregates.indexOf(record), 1);
+      record = { key: aggregateKey, messages: [], last: now };
+      state.aggregates.push(record);
+    }
+    if (!record.messages.includes(event.message)) record.messages.push(event.message);
     record.last = now;
-    this.#aggregates.set(aggregateKey, record);
     let message = event.message;
     let key = `${aggregateKey}\u0000${event.message}`;
-    if (record.messages.size >= this.#maxSimilar) {
-      const first = record.messages.values().next().value as string;
-      record.messages.delete(first);
+    if (record.messages.length >= this.#maxSimilar) {
+      record.messages.shift();
       message = COMBINED_PREFIX + event.message;
       key = aggregateKey;
     }
-    return { message, key, existing: this.#stored.get(key), allowed: this.#take(event.object, now) };
+    const existing = state.stored.find((s) => s.key === key)?.ref;
+    return { message, key, existing, allowed: this.#take(state, now) };
   }
 
-  /** Records where the event of `key` is stored. */
-  remember(key: string, ref: StoredEventRef): void {
-    this.#stored.set(key, ref);
+  /** Records where the event of `key` (from `correlate`) for `object` is stored. */
+  remember(object: string, key: string, ref: StoredEventRef): void {
+    const state = this.#objects.get(object);
+    if (!state) return;
+    const i = state.stored.findIndex((s) => s.key === key);
+    if (i >= 0) state.stored.splice(i, 1);
+    state.stored.push({ key, ref });
+    if (state.stored.length > MAX_STORED_PER_OBJECT) state.stored.shift();
   }
 
   /** Token bucket of the spam filter (`EventSourceObjectSpamFilter`). */
-  #take(object: string, now: number): boolean {
-    let bucket = this.#buckets.get(object);
-    if (!bucket) bucket = { tokens: this.#burst, last: now };
-    bucket.tokens = Math.min(this.#burst, bucket.tokens + ((now - bucket.last) / 1000) * this.#qps);
-    bucket.last = now;
-    this.#buckets.set(object, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
+  #take(state: ObjectState, now: number): boolean {
+    state.tokens = Math.min(this.#burst, state.tokens + ((now - state.last) / 1000) * this.#qps);
+    state.last = now;
+    if (state.tokens < 1) return false;
+    state.tokens -= 1;
     return true;
   }
 }

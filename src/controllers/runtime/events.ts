@@ -13,9 +13,10 @@ import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
 import type { Event, KubeObject } from '../../api/types.js';
 import type { Logger } from '../../log/index.js';
 import type { Registry } from '../../store/registry.js';
-import { type Clock, rfc3339 } from '../../util/clock.js';
+import type { Clock } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
 import { EventCorrelator, type EventCorrelatorConfig, type StoredEventRef } from './event-correlator.js';
+import { timestamp } from './time.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -89,16 +90,9 @@ export class EventRecorder {
   ): void {
     const namespace = obj.metadata.namespace ?? 'default';
     const md = obj.metadata;
-    const object = [
-      source.component,
-      source.host ?? '',
-      obj.kind,
-      namespace,
-      md.name,
-      md.uid,
-      obj.apiVersion,
-      fieldPath ?? '',
-    ].join('\u0000');
+    // The uid names the object; kind/namespace/name stand in when it has none.
+    const id = md.uid ?? `${obj.kind}/${namespace}/${md.name}`;
+    const object = `${source.component}\u0000${source.host ?? ''}\u0000${id}\u0000${fieldPath ?? ''}`;
     const now = this.#clock.now();
     const c = this.#correlator.correlate({ object, type, reason, message }, now);
     if (!c.allowed) return;
@@ -109,7 +103,7 @@ export class EventRecorder {
       this.#registry.update({
         ...existing,
         count: (existing.count ?? 1) + 1,
-        lastTimestamp: rfc3339(now),
+        lastTimestamp: timestamp(now),
         message: c.message,
       });
       return;
@@ -119,7 +113,7 @@ export class EventRecorder {
       this.#newEvent(obj, namespace, type, reason, c.message, source, fieldPath, now),
     );
     const ref = { namespace, name: created.metadata.name ?? '' };
-    this.#correlator.remember(c.key, ref);
+    this.#correlator.remember(object, c.key, ref);
     this.#created.push(ref);
     this.#evict();
   }
@@ -137,7 +131,7 @@ export class EventRecorder {
     // `<name>.<UnixNano in hex>` as client-go names events; BigInt keeps every
     // nanosecond digit (a float would round and make names collide).
     const nanos = BigInt(Math.trunc(now)) * 1_000_000n + BigInt(this.#seq++ % 1_000_000);
-    const t = rfc3339(now);
+    const t = timestamp(now);
     return {
       apiVersion: 'v1',
       kind: 'Event',

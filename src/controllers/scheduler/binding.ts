@@ -12,8 +12,8 @@
 import { conflict, notFound } from '../../api/errors.js';
 import type { PodCondition } from '../../api/types.js';
 import type { ObjectStore } from '../../store/object-store.js';
-import { rfc3339 } from '../../util/clock.js';
 import type { PodObject } from '../runtime/pods.js';
+import { timestamp } from '../runtime/time.js';
 
 const POD_INFO = { group: '', resource: 'pods' } as const;
 
@@ -58,7 +58,7 @@ export function setPodCondition(
   const lastTransitionTime =
     existing && existing.status === condition.status && existing.lastTransitionTime
       ? existing.lastTransitionTime
-      : rfc3339(now);
+      : timestamp(now);
   const next: PodCondition = { ...condition, lastTransitionTime };
   if (!existing) return [...list, next];
   return list.map((c) => (c.type === condition.type ? next : c));

@@ -9,7 +9,14 @@
  */
 import { integerValue, milliCPU } from './resources.js';
 import { schedulingTaints } from './taints.js';
-import { LABEL_REGION, LABEL_ZONE, type NodeInfo, type NodeObject, type PodInfo } from './types.js';
+import {
+  LABEL_HOSTNAME,
+  LABEL_REGION,
+  LABEL_ZONE,
+  type NodeInfo,
+  type NodeObject,
+  type PodInfo,
+} from './types.js';
 
 export class SchedulerCache {
   readonly #nodes = new Map<string, NodeInfo>();
@@ -17,6 +24,9 @@ export class SchedulerCache {
   /** Assigned pods with any pod (anti-)affinity, and those with required anti-affinity. */
   readonly podsWithAffinity = new Set<PodInfo>();
   readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
+  /** owner uid → the nodes running its pods, with counts (the inverse of `ownerCounts`). */
+  readonly #ownerNodes = new Map<string, Map<NodeInfo, number>>();
+  #nextId = 0;
   /** label key → nodes carrying it (lets scoring skip keys no node has). */
   readonly #labelKeys = new Map<string, number>();
   #list: NodeInfo[] = [];
@@ -36,6 +46,16 @@ export class SchedulerCache {
   /** The node an assigned pod (`namespace/name`) is counted on. */
   nodeOfPod(key: string): string | undefined {
     return this.#podNode.get(key);
+  }
+
+  /** One more than the largest NodeInfo id handed out (size of id-indexed scratch arrays). */
+  get idLimit(): number {
+    return this.#nextId;
+  }
+
+  /** The nodes running pods whose first owner is `uid`, with how many each. */
+  ownerNodes(uid: string): ReadonlyMap<NodeInfo, number> | undefined {
+    return this.#ownerNodes.get(uid);
   }
 
   /** How many nodes carry the label `key`. */
@@ -61,12 +81,11 @@ export class SchedulerCache {
     if (wasKnown) this.#countLabels(info.labels, -1);
     info.node = node;
     info.labels = node.metadata.labels ?? {};
+    info.hostname = info.labels[LABEL_HOSTNAME];
     this.#countLabels(info.labels, 1);
-    info.allocatable = {
-      milliCPU: milliCPU(allocatable.cpu),
-      memory: integerValue(allocatable.memory),
-      pods: integerValue(allocatable.pods),
-    };
+    info.allocatableCPU = milliCPU(allocatable.cpu);
+    info.allocatableMemory = integerValue(allocatable.memory);
+    info.allocatablePods = integerValue(allocatable.pods);
     info.unschedulable = node.spec?.unschedulable === true;
     info.noScheduleTaints = taints.noSchedule;
     info.preferNoScheduleTaints = taints.preferNoSchedule;
@@ -94,6 +113,7 @@ export class SchedulerCache {
     info.pods.set(pod.key, pod);
     this.#podNode.set(pod.key, nodeName);
     account(info, pod, 1);
+    this.#countOwner(info, pod, 1);
     if (pod.hasAffinity) this.podsWithAffinity.add(pod);
     if (pod.requiredAntiAffinity.length > 0) this.podsWithRequiredAntiAffinity.add(pod);
   }
@@ -108,9 +128,23 @@ export class SchedulerCache {
     if (!info || !pod) return;
     info.pods.delete(key);
     account(info, pod, -1);
+    this.#countOwner(info, pod, -1);
     this.podsWithAffinity.delete(pod);
     this.podsWithRequiredAntiAffinity.delete(pod);
     if (!info.node && info.pods.size === 0) this.#nodes.delete(nodeName);
+  }
+
+  #countOwner(info: NodeInfo, pod: PodInfo, sign: 1 | -1): void {
+    if (pod.ownerUid === undefined) return;
+    let nodes = this.#ownerNodes.get(pod.ownerUid);
+    if (!nodes) {
+      nodes = new Map();
+      this.#ownerNodes.set(pod.ownerUid, nodes);
+    }
+    const n = (nodes.get(info) ?? 0) + sign;
+    if (n > 0) nodes.set(info, n);
+    else nodes.delete(info);
+    if (nodes.size === 0) this.#ownerNodes.delete(pod.ownerUid);
   }
 
   #infoFor(name: string): NodeInfo {
@@ -118,14 +152,20 @@ export class SchedulerCache {
     if (!info) {
       info = {
         name,
+        id: this.#nextId++,
+        hostname: undefined,
         node: undefined,
         labels: {},
-        allocatable: { milliCPU: 0, memory: 0, pods: 0 },
+        allocatableCPU: 0,
+        allocatableMemory: 0,
+        allocatablePods: 0,
         unschedulable: false,
         noScheduleTaints: [],
         preferNoScheduleTaints: [],
-        requested: { milliCPU: 0, memory: 0 },
-        nonZeroRequested: { milliCPU: 0, memory: 0 },
+        requestedCPU: 0,
+        requestedMemory: 0,
+        nonZeroCPU: 0,
+        nonZeroMemory: 0,
         pods: new Map(),
         usedPorts: new Map(),
         ownerCounts: new Map(),
@@ -162,10 +202,10 @@ export class SchedulerCache {
 
 /** Adds (sign 1) or removes (sign −1) a pod's resources, ports and owner count. */
 function account(info: NodeInfo, pod: PodInfo, sign: 1 | -1): void {
-  info.requested.milliCPU += sign * pod.requests.milliCPU;
-  info.requested.memory += sign * pod.requests.memory;
-  info.nonZeroRequested.milliCPU += sign * pod.nonZeroRequests.milliCPU;
-  info.nonZeroRequested.memory += sign * pod.nonZeroRequests.memory;
+  info.requestedCPU += sign * pod.requests.milliCPU;
+  info.requestedMemory += sign * pod.requests.memory;
+  info.nonZeroCPU += sign * pod.nonZeroRequests.milliCPU;
+  info.nonZeroMemory += sign * pod.nonZeroRequests.memory;
   for (const p of pod.hostPorts) {
     const key = `${p.protocol}/${p.port}`;
     let ips = info.usedPorts.get(key);

@@ -72,16 +72,16 @@ export function runFilters(state: CycleState, node: NodeInfo): FilterFailure | u
  */
 export function fitResources(pod: PodInfo, node: NodeInfo): FilterFailure | undefined {
   const r = pod.requests;
-  const tooMany = node.pods.size + 1 > node.allocatable.pods;
-  const cpu = r.milliCPU > 0 && r.milliCPU > node.allocatable.milliCPU - node.requested.milliCPU;
-  const memory = r.memory > 0 && r.memory > node.allocatable.memory - node.requested.memory;
+  const tooMany = node.pods.size + 1 > node.allocatablePods;
+  const cpu = r.milliCPU > 0 && r.milliCPU > node.allocatableCPU - node.requestedCPU;
+  const memory = r.memory > 0 && r.memory > node.allocatableMemory - node.requestedMemory;
   if (!tooMany && !cpu && !memory) return undefined;
   const reasons: string[] = [];
   if (tooMany) reasons.push(ErrReason.tooManyPods);
   if (cpu) reasons.push(ErrReason.insufficientCPU);
   if (memory) reasons.push(ErrReason.insufficientMemory);
   const unresolvable =
-    (cpu && r.milliCPU > node.allocatable.milliCPU) || (memory && r.memory > node.allocatable.memory);
+    (cpu && r.milliCPU > node.allocatableCPU) || (memory && r.memory > node.allocatableMemory);
   return { code: unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable', reasons };
 }
 

@@ -11,8 +11,7 @@ import type { Unsubscribe } from '../../store/watch.js';
 import { inform } from '../runtime/informer.js';
 import type { PodObject } from '../runtime/pods.js';
 import type { SchedulerCache } from './cache.js';
-import { newPodInfo } from './pod-info.js';
-import type { NodeObject } from './types.js';
+import type { NodeObject, PodInfo } from './types.js';
 
 export interface SchedulerHooks {
   /** Queues an unassigned pod (`namespace/name`). */
@@ -25,6 +24,8 @@ export interface SchedulerHooks {
   readonly podUpdated: (key: string) => void;
   /** Whether this scheduler schedules the pod (`spec.schedulerName`). */
   readonly responsibleFor: (pod: PodObject) => boolean;
+  /** The PodInfo to count an assigned pod with (the one computed when scheduling it, if any). */
+  readonly podInfo: (pod: PodObject) => PodInfo;
 }
 
 function keyOf(pod: PodObject): string {
@@ -72,7 +73,7 @@ export function watchSchedulerInputs(
   const pods = inform<PodObject>(store, 'pods', {
     onAdd: (pod) => {
       if (pod.spec?.nodeName) {
-        if (!isTerminal(pod)) cache.addPod(newPodInfo(pod), pod.spec.nodeName);
+        if (!isTerminal(pod)) cache.addPod(hooks.podInfo(pod), pod.spec.nodeName);
       } else if (needsScheduling(pod, hooks)) {
         hooks.enqueue(keyOf(pod));
       }
@@ -107,7 +108,7 @@ function onPodUpdate(old: PodObject, pod: PodObject, cache: SchedulerCache, hook
       labelsChanged ||
       old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp
     ) {
-      cache.addPod(newPodInfo(pod), nodeName);
+      cache.addPod(hooks.podInfo(pod), nodeName);
     }
     if (!old.spec?.nodeName) hooks.forget(key);
     else if (labelsChanged) hooks.moveAllToActiveOrBackoff();

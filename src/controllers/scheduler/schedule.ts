@@ -26,6 +26,7 @@ import {
   minMaxNormalize,
   ScoreWeight,
 } from './scores.js';
+import { scratchFloat64 } from './scratch.js';
 import {
   defaultConstraints,
   podConstraints,
@@ -133,9 +134,9 @@ function preFilter(input: ScheduleInput): CycleState {
 function prioritize(input: ScheduleInput, state: CycleState, feasible: readonly NodeInfo[]): Float64Array {
   const { pod, cache } = input;
   const n = feasible.length;
-  const totals = new Float64Array(n);
-  const taints = new Float64Array(n);
-  const preferred = state.nodeMatcher.hasPreferred ? new Float64Array(n) : undefined;
+  const totals = scratchFloat64('totals', n);
+  const taints = scratchFloat64('taints', n);
+  const preferred = state.nodeMatcher.hasPreferred ? scratchFloat64('preferred', n) : undefined;
   const balanced = !isBestEffort(pod);
   for (let i = 0; i < n; i++) {
     const node = feasible[i] as NodeInfo;
@@ -157,7 +158,7 @@ function prioritize(input: ScheduleInput, state: CycleState, feasible: readonly 
   if (spread) addWeighted(totals, spread, ScoreWeight.podTopologySpread);
   const affinity = preScoreInterPodAffinity(pod, cache, input.lister.namespaceLabels);
   if (affinity) {
-    const raw = new Float64Array(n);
+    const raw = scratchFloat64('interPodAffinity', n);
     for (let i = 0; i < n; i++) raw[i] = scoreInterPodAffinity(affinity, feasible[i] as NodeInfo);
     addWeighted(totals, minMaxNormalize(raw), ScoreWeight.interPodAffinity);
   }
@@ -168,21 +169,24 @@ function addWeighted(totals: Float64Array, scores: Float64Array, weight: number)
   for (let i = 0; i < totals.length; i++) totals[i] = (totals[i] as number) + weight * (scores[i] as number);
 }
 
-/** `selectHost`: the highest total; among equals, each is picked with equal probability. */
+/**
+ * `selectHost`: the highest total; equals are picked uniformly at random (one
+ * draw over the ties rather than upstream's reservoir of one draw per tie —
+ * the same distribution, far fewer random numbers with hundreds of ties).
+ */
 function selectHost(feasible: readonly NodeInfo[], totals: Float64Array, random: Random): NodeInfo {
-  let best = 0;
-  let bestScore = Number.NEGATIVE_INFINITY;
+  let best = Number.NEGATIVE_INFINITY;
   let ties = 0;
-  for (let i = 0; i < feasible.length; i++) {
-    const s = totals[i] ?? 0;
-    if (s > bestScore) {
-      bestScore = s;
-      best = i;
+  for (let i = 0; i < totals.length; i++) {
+    const s = totals[i] as number;
+    if (s > best) {
+      best = s;
       ties = 1;
-    } else if (s === bestScore) {
-      ties++;
-      if (random.int(ties) === 0) best = i;
-    }
+    } else if (s === best) ties++;
   }
-  return feasible[best] as NodeInfo;
+  let pick = ties > 1 ? random.int(ties) : 0;
+  for (let i = 0; i < totals.length; i++) {
+    if (totals[i] === best && pick-- === 0) return feasible[i] as NodeInfo;
+  }
+  return feasible[0] as NodeInfo;
 }

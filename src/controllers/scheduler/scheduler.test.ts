@@ -151,7 +151,7 @@ describe('Scheduler', () => {
     fx.seed(newPod('a', { cpu: '600m' }), newPod('b', { cpu: '600m' }));
     await manager?.settle();
     expect(placement(fx)).toEqual({ 'worker-1': 1, '<pending>': 1 });
-    expect(scheduler.cache.node('worker-1')?.requested.milliCPU).toBe(600);
+    expect(scheduler.cache.node('worker-1')?.requestedCPU).toBe(600);
     const bound = fx.store.list<PodObject>('pods').find((p) => p.spec?.nodeName) as PodObject;
     fx.store.delete('pods', 'default', bound.metadata.name ?? '');
     fx.clock.step(1000);

@@ -27,6 +27,7 @@ import { SchedulerCache } from './cache.js';
 import { watchSchedulerInputs } from './handlers.js';
 import { newPodInfo } from './pod-info.js';
 import { type ClusterLister, schedulePod } from './schedule.js';
+import type { PodInfo } from './types.js';
 
 export interface SchedulerConfig {
   readonly registry: Registry;
@@ -65,6 +66,8 @@ export class Scheduler implements ManagedController {
   >();
   /** Failed attempts and the time of the last one, for back-off. */
   readonly #attempts = new Map<string, { count: number; last: number }>();
+  /** PodInfo of pods being bound, reused when the binding's event arrives (the scheduler's "assume"). */
+  readonly #assumed = new Map<string, PodInfo>();
   #nextStartIndex = 0;
   #unsubscribe: Unsubscribe[] = [];
   #flushTimer: TimerHandle | undefined;
@@ -117,6 +120,14 @@ export class Scheduler implements ManagedController {
         else if (!this.#parked.has(key)) this.#controller.enqueue(key);
       },
       responsibleFor: (pod) => (pod.spec?.schedulerName ?? 'default-scheduler') === this.#schedulerName,
+      podInfo: (pod) => {
+        const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+        const assumed = this.#assumed.get(key);
+        this.#assumed.delete(key);
+        if (!assumed || assumed.uid !== pod.metadata.uid) return newPodInfo(pod);
+        assumed.pod = pod;
+        return assumed;
+      },
     });
     this.#controller.start(signal);
     this.#scheduleFlush();
@@ -139,8 +150,9 @@ export class Scheduler implements ManagedController {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') return;
     if ((pod.spec?.schedulerName ?? 'default-scheduler') !== this.#schedulerName) return;
+    const info = newPodInfo(pod);
     const result = schedulePod({
-      pod: newPodInfo(pod),
+      pod: info,
       cache: this.cache,
       lister: this.#lister,
       random: this.#config.random,
@@ -150,7 +162,7 @@ export class Scheduler implements ManagedController {
     switch (result.kind) {
       case 'scheduled':
         this.#nextStartIndex = result.nextStartIndex;
-        this.#bind(key, pod, result.nodeName);
+        this.#bind(key, info, result.nodeName);
         return;
       case 'unschedulable':
         this.#nextStartIndex = result.nextStartIndex;
@@ -162,8 +174,10 @@ export class Scheduler implements ManagedController {
     }
   }
 
-  #bind(key: string, pod: PodObject, nodeName: string): void {
+  #bind(key: string, info: PodInfo, nodeName: string): void {
     const now = this.#config.clock.now();
+    const pod = info.pod;
+    this.#assumed.set(key, info);
     try {
       const bound = bindPod(this.#config.store, pod, nodeName, now);
       this.#attempts.delete(key);
@@ -175,6 +189,7 @@ export class Scheduler implements ManagedController {
         SOURCE,
       );
     } catch (err) {
+      this.#assumed.delete(key);
       if (isNotFound(err) || isConflict(err)) return;
       this.#config.logger.warn({ pod: key, err: errorMessage(err) }, 'Binding failed');
       this.#fail(key, pod, 'SchedulerError', `binding rejected: ${errorMessage(err)}`);
@@ -254,18 +269,33 @@ type ServiceObject = Typed<Service>;
 
 /**
  * `helper.DefaultSelector`: the selectors of the Services selecting the pod and
- * of its controlling ReplicaSet, combined; undefined when there are none.
+ * of its controlling ReplicaSet, combined; undefined when there are none. A pod
+ * owned by an existing ReplicaSet always has one, and spreading then counts the
+ * owner's pods (`PodsWithOwnerRef`), so only its selector is returned.
  */
 function defaultSelector(store: ObjectStore, pod: PodObject): Selector | undefined {
+  const ref = controllerRefOf(pod);
+  if (ref?.kind === 'ReplicaSet') {
+    const rs = store.get<Typed<ReplicaSet>>('replicasets.apps', pod.metadata.namespace, ref.name);
+    if (rs?.spec?.selector) return compiledSelector(rs.spec.selector);
+  }
   const reqs: Selector['requirements'][number][] = [];
+  if (store.count('services', pod.metadata.namespace) === 0) return undefined;
   for (const svc of store.list<ServiceObject>('services', { namespace: pod.metadata.namespace })) {
     const sel = selectorFromMap(svc.spec?.selector);
     if (!sel.empty && svc.spec?.selector && sel.matches(pod.metadata.labels)) reqs.push(...sel.requirements);
   }
-  const ref = controllerRefOf(pod);
-  if (ref?.kind === 'ReplicaSet') {
-    const rs = store.get<Typed<ReplicaSet>>('replicasets.apps', pod.metadata.namespace, ref.name);
-    if (rs?.spec?.selector) reqs.push(...selectorFromLabelSelector(rs.spec.selector).requirements);
-  }
   return reqs.length > 0 ? selectorOf(reqs) : undefined;
+}
+
+const selectors = new WeakMap<object, Selector>();
+
+/** A ReplicaSet's selector, compiled once per stored selector object. */
+function compiledSelector(ls: NonNullable<NonNullable<Typed<ReplicaSet>['spec']>['selector']>): Selector {
+  let sel = selectors.get(ls);
+  if (!sel) {
+    sel = selectorFromLabelSelector(ls);
+    selectors.set(ls, sel);
+  }
+  return sel;
 }

@@ -25,20 +25,17 @@ function leastRequested(requested: number, capacity: number): number {
  * non-zero requests plus the pod's: emptier nodes score higher.
  */
 export function leastAllocatedScore(pod: PodInfo, node: NodeInfo): number {
-  let sum = 0;
-  let weights = 0;
-  if (node.allocatable.milliCPU > 0) {
-    sum += leastRequested(
-      node.nonZeroRequested.milliCPU + pod.nonZeroRequests.milliCPU,
-      node.allocatable.milliCPU,
-    );
-    weights++;
+  const cpu = node.allocatableCPU;
+  const mem = node.allocatableMemory;
+  if (cpu > 0 && mem > 0) {
+    const sum =
+      leastRequested(node.nonZeroCPU + pod.nonZeroRequests.milliCPU, cpu) +
+      leastRequested(node.nonZeroMemory + pod.nonZeroRequests.memory, mem);
+    return Math.trunc(sum / 2);
   }
-  if (node.allocatable.memory > 0) {
-    sum += leastRequested(node.nonZeroRequested.memory + pod.nonZeroRequests.memory, node.allocatable.memory);
-    weights++;
-  }
-  return weights === 0 ? 0 : Math.trunc(sum / weights);
+  if (cpu > 0) return leastRequested(node.nonZeroCPU + pod.nonZeroRequests.milliCPU, cpu);
+  if (mem > 0) return leastRequested(node.nonZeroMemory + pod.nonZeroRequests.memory, mem);
+  return 0;
 }
 
 /** Whether BalancedAllocation skips the pod: it requests nothing (best effort). */
@@ -51,12 +48,12 @@ export function isBestEffort(pod: PodInfo): boolean {
  * would have with the pod (actual requests): balanced nodes score higher.
  */
 export function balancedAllocationScore(pod: PodInfo, node: NodeInfo): number {
-  const cpu = node.allocatable.milliCPU;
-  const mem = node.allocatable.memory;
+  const cpu = node.allocatableCPU;
+  const mem = node.allocatableMemory;
   // One resource alone has no deviation; none scores the same.
   if (cpu === 0 || mem === 0) return MAX_NODE_SCORE;
-  const fc = Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / cpu);
-  const fm = Math.min(1, (node.requested.memory + pod.requests.memory) / mem);
+  const fc = Math.min(1, (node.requestedCPU + pod.requests.milliCPU) / cpu);
+  const fm = Math.min(1, (node.requestedMemory + pod.requests.memory) / mem);
   return Math.trunc((1 - Math.abs((fc - fm) / 2)) * MAX_NODE_SCORE);
 }
 

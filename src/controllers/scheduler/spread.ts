@@ -10,6 +10,7 @@ import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import { type Selector, selectorFromLabelSelector, selectorOf } from '../../api/labels.js';
 import type { SchedulerCache } from './cache.js';
 import type { NodeMatcher } from './node-affinity.js';
+import { scratchFloat64, scratchInt32 } from './scratch.js';
 import { firstUntolerated } from './taints.js';
 import {
   type FilterFailure,
@@ -66,11 +67,16 @@ export function podConstraints(pod: PodInfo, when: 'DoNotSchedule' | 'ScheduleAn
  */
 export function defaultConstraints(pod: PodInfo, defaultSelector: Selector | undefined): SpreadConstraint[] {
   if (!defaultSelector || defaultSelector.empty) return [];
-  const base = { selector: defaultSelector, minDomains: 1, honorNodeAffinity: true, honorTaints: false };
-  return [
-    { ...base, maxSkew: 3, topologyKey: LABEL_HOSTNAME, ownerUid: pod.ownerUid },
-    { ...base, maxSkew: 5, topologyKey: LABEL_ZONE, ownerUid: pod.ownerUid },
-  ];
+  const constraint = (maxSkew: number, topologyKey: string): SpreadConstraint => ({
+    maxSkew,
+    topologyKey,
+    selector: defaultSelector,
+    minDomains: 1,
+    honorNodeAffinity: true,
+    honorTaints: false,
+    ownerUid: pod.ownerUid,
+  });
+  return [constraint(3, LABEL_HOSTNAME), constraint(5, LABEL_ZONE)];
 }
 
 /** Matching pods of a constraint on one node (`countPodsMatchSelector`). */
@@ -165,7 +171,7 @@ export function scoreTopologySpread(
     : allConstraints;
   if (constraints.length === 0) return undefined;
   const n = feasible.length;
-  const ignored = new Uint8Array(n);
+  const ignored = scratchInt32('spreadIgnored', n, 0);
   let ignoredCount = 0;
   if (!systemDefaulted) {
     for (let i = 0; i < n; i++) {
@@ -180,22 +186,59 @@ export function scoreTopologySpread(
   const weights = constraints.map((c, k) =>
     Math.log((c.topologyKey === LABEL_HOSTNAME ? n - ignoredCount : (valueCounts[k]?.size ?? 0)) + 2),
   );
-  const isHost = constraints.map((c) => c.topologyKey === LABEL_HOSTNAME);
-  const raw = new Float64Array(n);
+  const hostCounts = constraints.map((c, k) =>
+    c.topologyKey === LABEL_HOSTNAME ? hostnameCounts(c, feasible, cache, pod, `spreadHost${k}`) : undefined,
+  );
+  const raw = scratchFloat64('spread', n);
   for (let i = 0; i < n; i++) {
     if (ignored[i]) continue;
     const node = feasible[i] as NodeInfo;
     let score = 0;
     for (let k = 0; k < constraints.length; k++) {
       const c = constraints[k] as SpreadConstraint;
-      const v = node.labels[c.topologyKey];
-      if (v === undefined) continue;
-      const cnt = isHost[k] ? countOnNode(c, node, pod) : (valueCounts[k]?.get(v) ?? 0);
+      const host = hostCounts[k];
+      let cnt: number;
+      if (host) {
+        if (node.hostname === undefined) continue;
+        cnt = host[i] as number;
+      } else {
+        const v = node.labels[c.topologyKey];
+        if (v === undefined) continue;
+        cnt = valueCounts[k]?.get(v) ?? 0;
+      }
       score += cnt * (weights[k] as number) + (c.maxSkew - 1);
     }
     raw[i] = Math.round(score);
   }
   return normalize(raw, ignored);
+}
+
+/**
+ * Matching pods on each feasible node for a hostname constraint. Counting by
+ * owner visits only the nodes running the owner's pods (the cache keeps them),
+ * not every feasible node.
+ */
+function hostnameCounts(
+  c: SpreadConstraint,
+  feasible: readonly NodeInfo[],
+  cache: SchedulerCache,
+  pod: PodInfo,
+  slot: string,
+): Float64Array {
+  const counts = scratchFloat64(slot, feasible.length);
+  if (c.ownerUid === undefined) {
+    for (let i = 0; i < feasible.length; i++) counts[i] = countOnNode(c, feasible[i] as NodeInfo, pod);
+    return counts;
+  }
+  const owned = cache.ownerNodes(c.ownerUid);
+  if (!owned) return counts;
+  const position = scratchInt32('position', cache.idLimit, -1);
+  for (let i = 0; i < feasible.length; i++) position[(feasible[i] as NodeInfo).id] = i;
+  for (const [node, n] of owned) {
+    const i = position[node.id] ?? -1;
+    if (i >= 0) counts[i] = n;
+  }
+  return counts;
 }
 
 /**
@@ -207,7 +250,7 @@ function domainCounts(
   pod: PodInfo,
   constraints: readonly SpreadConstraint[],
   feasible: readonly NodeInfo[],
-  ignored: Uint8Array,
+  ignored: Int32Array,
   cache: SchedulerCache,
   matcher: NodeMatcher,
   requireAll: boolean,
@@ -242,7 +285,7 @@ function domainCounts(
   return counts;
 }
 
-function normalize(raw: Float64Array, ignored: Uint8Array): Float64Array {
+function normalize(raw: Float64Array, ignored: Int32Array): Float64Array {
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
   for (let i = 0; i < raw.length; i++) {

@@ -59,29 +59,36 @@ export interface PodInfo {
   readonly preferredAntiAffinity: readonly WeightedAffinityTerm[];
   /** Any pod affinity or anti-affinity at all (`podWithAffinity`). */
   readonly hasAffinity: boolean;
-  readonly pod: PodObject;
-}
-
-/** Mutable resource totals of a node. */
-export interface ResourceTotals {
-  milliCPU: number;
-  memory: number;
+  /** The pod as last seen; the cache refreshes it in place when the pod changes. */
+  pod: PodObject;
 }
 
 /** What the scheduler keeps about one node. */
 export interface NodeInfo {
   readonly name: string;
+  /** Dense, stable index of this NodeInfo in its cache (for scratch arrays). */
+  readonly id: number;
+  /** The `kubernetes.io/hostname` label, read often enough to keep at hand. */
+  hostname: string | undefined;
   /** Undefined while pods are known on a node the cache has not seen yet. */
   node: NodeObject | undefined;
   labels: Readonly<Record<string, string>>;
-  allocatable: { milliCPU: number; memory: number; pods: number };
+  // Resource figures are flat numeric fields: filters and scores read them for
+  // hundreds of nodes per pod, and one object hop per read shows.
+  allocatableCPU: number;
+  allocatableMemory: number;
+  allocatablePods: number;
   unschedulable: boolean;
   /** Taints with effect NoSchedule or NoExecute, including the implicit not-ready one. */
   noScheduleTaints: Taint[];
   /** Taints with effect PreferNoSchedule. */
   preferNoScheduleTaints: Taint[];
-  readonly requested: ResourceTotals;
-  readonly nonZeroRequested: ResourceTotals;
+  /** Sum of the pods' requests (millicores, bytes). */
+  requestedCPU: number;
+  requestedMemory: number;
+  /** The same with 100m/200Mi for containers that request nothing (scoring). */
+  nonZeroCPU: number;
+  nonZeroMemory: number;
   readonly pods: Map<string, PodInfo>;
   /** `protocol/port` → host IP → count. */
   readonly usedPorts: Map<string, Map<string, number>>;
