@@ -145,7 +145,7 @@ describe('error messages and exit codes (kubectl CheckErr)', () => {
       argv: ['get', 'pods', '-o', 'table2'],
       code: 1,
       stderr:
-        'error: unable to match a printer suitable for the output format "table2", allowed formats are: wide,json,yaml,name\n',
+        'error: unable to match a printer suitable for the output format "table2", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n',
     },
     {
       argv: ['scale', 'deploy/web'],

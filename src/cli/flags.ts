@@ -1,6 +1,6 @@
 /**
  * Flag parsers shared by commands, with kubectl's semantics and messages:
- * `--wait=false` style booleans, integers, `-o` formats, repeated `-f`.
+ * `--wait=false` style booleans, integers, repeated `-f`, `-l` selectors.
  */
 import { InvalidArgumentError } from 'commander';
 import { parseSelector, SelectorParseError } from '../api/labels.js';
@@ -34,19 +34,6 @@ export function parseInteger(value: string): number {
 /** Collects a repeatable flag (`-f a -f b`, `-H k:v`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
-}
-
-/** The `-o` formats `get` understands. */
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
-
-/** Validates `-o`, with kubectl's error text for unknown formats. */
-export function parseOutput(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
-  if (value === undefined || value === '') return 'table';
-  if ((allowed as readonly string[]).includes(value) && value !== 'table') return value as OutputFormat;
-  const shown = allowed.filter((a) => a !== 'table');
-  throw new UserError(
-    `unable to match a printer suitable for the output format "${value}", allowed formats are: ${shown.join(',')}`,
-  );
 }
 
 /** Validates a `-l` selector locally so a typo fails before any request. */

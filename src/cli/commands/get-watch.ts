@@ -6,45 +6,42 @@
  * and is flushed at once; column widths only grow. Ends quietly when the
  * server closes the stream or the user interrupts.
  */
-import type { KubeObject } from '../../api/types.js';
 import { UserError } from '../../util/errors.js';
 import type { WireWatchEvent } from '../client.js';
 import type { CliContext } from '../context.js';
-import type { OutputFormat } from '../flags.js';
+import { type OutputSpec, renderObjects } from '../output.js';
 import { collectionPath, objectPath } from '../paths.js';
 import { asTable, listItems } from '../printers/fallback.js';
-import { toJson } from '../printers/json.js';
-import { nameLine } from '../printers/name.js';
+import { sortKeys } from '../printers/json.js';
 import { isTable, type Table, TablePrinter } from '../printers/table.js';
 import { TABLE_TABWRITER, TabWriter } from '../printers/tabwriter.js';
-import { toYaml } from '../printers/yaml.js';
 import type { Target } from '../targets.js';
 import type { GetOptions } from './get.js';
 
 type Emit = (obj: unknown, eventType: string) => void;
 
-function objectEmitter(ctx: CliContext, format: OutputFormat, events: boolean): Emit {
+function objectEmitter(ctx: CliContext, spec: Exclude<OutputSpec, { kind: 'table' }>, events: boolean): Emit {
   let count = 0;
   return (obj, eventType) => {
-    const o = obj as KubeObject;
-    if (format === 'name') {
-      ctx.out(nameLine({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '' }));
+    if (events && spec.kind === 'json') {
+      // metav1.WatchEvent marshals `type` before `object`; the object's keys are sorted.
+      ctx.out(`${JSON.stringify({ type: eventType, object: sortKeys(obj) })}\n`);
       return;
     }
-    const value = events ? { object: obj, type: eventType } : obj;
-    if (format === 'json') {
-      ctx.out(events ? `${JSON.stringify(value)}\n` : toJson(value));
-      return;
-    }
-    if (count++ > 0) ctx.out('---\n');
-    ctx.out(toYaml(value));
+    const value = events && spec.kind !== 'name' ? { object: obj, type: eventType } : obj;
+    ctx.out(renderObjects(spec, value, count++ === 0));
   };
 }
 
-function tableEmitter(ctx: CliContext, format: OutputFormat, opts: GetOptions, namespaced: boolean): Emit {
+function tableEmitter(
+  ctx: CliContext,
+  spec: OutputSpec & { kind: 'table' },
+  opts: GetOptions,
+  namespaced: boolean,
+): Emit {
   const w = new TabWriter((t) => ctx.out(t), TABLE_TABWRITER);
   const printer = new TablePrinter({
-    wide: format === 'wide',
+    wide: spec.wide,
     noHeaders: opts.noHeaders === true,
     withNamespace: opts.allNamespaces === true && namespaced,
     showLabels: opts.showLabels === true,
@@ -62,7 +59,7 @@ export async function runWatch(
   ctx: CliContext,
   targets: readonly Target[],
   opts: GetOptions,
-  format: OutputFormat,
+  spec: OutputSpec,
 ): Promise<void> {
   const target = targets[0];
   if (!target || targets.length > 1) throw new UserError('you may only specify a single resource type');
@@ -75,10 +72,11 @@ export async function runWatch(
   const name = target.names[0];
   const client = ctx.client();
   const ns = opts.allNamespaces ? undefined : ctx.namespace;
-  const raw = format === 'json' || format === 'yaml' || format === 'name';
-  const emit = raw
-    ? objectEmitter(ctx, format, opts.outputWatchEvents === true)
-    : tableEmitter(ctx, format, opts, info.namespaced);
+  const raw = spec.kind !== 'table';
+  const emit =
+    spec.kind === 'table'
+      ? tableEmitter(ctx, spec, opts, info.namespaced)
+      : objectEmitter(ctx, spec, opts.outputWatchEvents === true);
   const query: Record<string, string | undefined> = { labelSelector: opts.selector };
   let resourceVersion = '0';
   const path = name === undefined ? collectionPath(info, ns) : objectPath(info, ctx.namespace, name);

@@ -1,7 +1,8 @@
 /**
  * `netkube get`: kubectl's get. Human-readable output comes from the server's
- * Tables (rendered here as kubectl renders them); `-o json|yaml|name` prints
- * the raw objects (one object for one named item, a `List` otherwise); `-w`
+ * Tables (rendered here as kubectl renders them); `-o json|yaml|name|jsonpath|
+ * custom-columns` print the raw objects (one object for one named item, a
+ * `List` otherwise, see output.ts); `-w`
  * streams changes (see get-watch.ts).
  */
 import type { Command } from 'commander';
@@ -10,14 +11,13 @@ import type { KubeObject } from '../../api/types.js';
 import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { AggregateCliError, SilentExit } from '../errors.js';
-import { checkSelector, collect, type OutputFormat, parseOutput } from '../flags.js';
+import { checkSelector, collect } from '../flags.js';
+import { type OutputSpec, parseOutputSpec, renderObjects } from '../output.js';
 import { collectionPath, objectPath } from '../paths.js';
 import { asTable, listItems } from '../printers/fallback.js';
-import { toJson } from '../printers/json.js';
-import { groupKindOfResource, nameLine } from '../printers/name.js';
+import { groupKindOfResource } from '../printers/name.js';
 import { type Table, TablePrinter } from '../printers/table.js';
 import { TABLE_TABWRITER, TabWriter } from '../printers/tabwriter.js';
-import { toYaml } from '../printers/yaml.js';
 import type { CliCommand } from '../registry.js';
 import { parseTargets, type Target } from '../targets.js';
 import { runWatch } from './get-watch.js';
@@ -84,7 +84,7 @@ function printTables(
   ctx: CliContext,
   infos: readonly Info[],
   opts: GetOptions,
-  format: OutputFormat,
+  spec: OutputSpec & { kind: 'table' },
 ): number {
   let written = 0;
   let separator = false;
@@ -108,7 +108,7 @@ function printTables(
       w.resetRememberedWidths();
       if (last && !opts.noHeaders && written > 0) separator = true;
       printer = new TablePrinter({
-        wide: format === 'wide',
+        wide: spec.wide,
         noHeaders: opts.noHeaders === true,
         withNamespace: opts.allNamespaces === true && info.namespaced,
         showLabels: opts.showLabels === true,
@@ -124,36 +124,35 @@ function printTables(
 }
 
 /** kubectl's printGeneric: one object when one named item was asked for, else a `List`. */
-function printGeneric(ctx: CliContext, infos: readonly Info[], format: OutputFormat, single: boolean): void {
+function printGeneric(
+  ctx: CliContext,
+  infos: readonly Info[],
+  spec: Exclude<OutputSpec, { kind: 'table' }>,
+  single: boolean,
+): void {
   const objects = infos.flatMap((i) => i.objects ?? []);
-  if (format === 'name') {
-    for (const o of objects)
-      ctx.out(nameLine({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name ?? '' }));
-    return;
-  }
   const value =
     single && objects.length === 1
       ? objects[0]
       : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
-  ctx.out(format === 'json' ? toJson(value) : toYaml(value));
+  ctx.out(renderObjects(spec, value));
 }
 
 /** Runs `get` with parsed arguments; throws AggregateCliError after printing when some requests failed. */
 export async function runGet(ctx: CliContext, args: readonly string[], opts: GetOptions): Promise<void> {
-  const format = parseOutput(opts.output, ['table', 'wide', 'json', 'yaml', 'name']);
+  const spec = await parseOutputSpec(opts.output, { cwd: ctx.io.cwd, noHeaders: opts.noHeaders === true });
   checkSelector(opts.selector);
   const targets = parseTargets(args);
   if (opts.allNamespaces && targets.some((t) => t.names.length > 0)) {
     throw new UserError('a resource cannot be retrieved by name across all namespaces');
   }
-  if (opts.watch || opts.watchOnly) return runWatch(ctx, targets, opts, format);
-  const raw = format === 'json' || format === 'yaml' || format === 'name';
-  const { infos, errors } = await fetchAll(ctx, targets, opts, raw);
-  if (raw) {
+  if (opts.watch || opts.watchOnly) return runWatch(ctx, targets, opts, spec);
+  const { infos, errors } = await fetchAll(ctx, targets, opts, spec.kind !== 'table');
+  if (spec.kind !== 'table') {
     const single = targets.length === 1 && targets[0]?.names.length === 1;
-    if (!(single && infos.length === 0)) printGeneric(ctx, infos, format, single);
+    if (!(single && infos.length === 0)) printGeneric(ctx, infos, spec, single);
   } else {
-    const written = printTables(ctx, infos, opts, format);
+    const written = printTables(ctx, infos, opts, spec);
     if (written === 0 && errors.length === 0 && !opts.ignoreNotFound) {
       const namespaced = !opts.allNamespaces && targets.every((t) => t.info.namespaced);
       ctx.err(namespaced ? `No resources found in ${ctx.namespace} namespace.\n` : 'No resources found\n');
@@ -170,7 +169,10 @@ export const getCommand: CliCommand = {
       .description('Display one or many resources')
       .argument('[type]', 'TYPE[,TYPE...] (plural, singular or short name, optionally .group), or TYPE/NAME')
       .argument('[names...]', 'object names, or more TYPE/NAME')
-      .option('-o, --output <format>', 'output format: json|yaml|name|wide')
+      .option(
+        '-o, --output <format>',
+        'json, yaml, name, wide, jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC or custom-columns-file=FILE',
+      )
       .option('-A, --all-namespaces', 'list the requested objects across all namespaces')
       .option('-l, --selector <selector>', 'label selector to filter on (e.g. -l key1=value1,key2=value2)')
       .option(
