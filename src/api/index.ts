@@ -118,6 +118,7 @@ export {
   isIP,
   parseIPv4,
   parseIPv4Cidr,
+  setEmulatedRoutableRanges,
 } from './validation/ip.js';
 export {
   isDNS1035Label,

@@ -12,7 +12,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Clock } from '../util/index.js';
 import { UserError } from '../util/index.js';
-import { applyRoute } from './apply/atomic-apply.js';
+import { type ApplyResult, applyAll, applyRoute, type Source } from './apply/atomic-apply.js';
 import { ApplyIntents } from './apply/intents.js';
 import type { ExtensionRoute } from './extensions.js';
 import type { HandlerDeps } from './handlers/deps.js';
@@ -82,6 +82,23 @@ export class ApiServer {
     };
     this.#extensions = new ExtensionRouter([applyRoute(this.#deps), ...config.extensions]);
     this.#version = versionInfo(config.version);
+  }
+
+  /**
+   * Applies objects atomically in-process, exactly as `POST …/apply` does (the
+   * emulator applies `netkube up`'s manifests this way). Throws the same Status
+   * error as the route when any object is rejected; nothing is applied then.
+   */
+  apply(request: { objects: readonly unknown[]; sources?: readonly Source[]; defaultNamespace?: string; dryRun?: boolean }): {
+    results: ApplyResult[];
+    warnings: string[];
+  } {
+    return applyAll(this.#deps, {
+      objects: request.objects,
+      sources: request.sources ?? [],
+      dryRun: request.dryRun ?? false,
+      defaultNamespace: request.defaultNamespace ?? 'default',
+    });
   }
 
   /** The base URL once started (`http://127.0.0.1:<port>`). */

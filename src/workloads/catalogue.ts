@@ -19,7 +19,7 @@ import { type ImageRef, parseImageRef } from './image-ref.js';
 import { startFailure } from './images/base.js';
 import { FallbackApp } from './images/fallback.js';
 import { IMAGE_PROFILES } from './images/profiles.js';
-import { createShellApp, PauseApp } from './images/shell-app.js';
+import { createShellApp, PauseApp, plainSleepMs } from './images/shell-app.js';
 import type { App, AppContext, AppStartFailure } from './types.js';
 
 /** What netkube knows about an image. */
@@ -62,10 +62,17 @@ export const FALLBACK_PROFILE: ImageProfile = {
   start: (ctx) => new FallbackApp(ctx),
 };
 
-/** The profile of an image reference. */
+const resolved = new Map<string, { readonly profile: ImageProfile; readonly ref: ImageRef }>();
+
+/** The profile of an image reference (cached: every replica of a Deployment shares one result). */
 export function profileFor(image: string): { readonly profile: ImageProfile; readonly ref: ImageRef } {
+  const cached = resolved.get(image);
+  if (cached) return cached;
   const ref = parseImageRef(image);
-  return { profile: IMAGE_PROFILES.find((p) => p.matches(ref)) ?? FALLBACK_PROFILE, ref };
+  const result = { profile: IMAGE_PROFILES.find((p) => p.matches(ref)) ?? FALLBACK_PROFILE, ref };
+  if (resolved.size >= 4096) resolved.clear();
+  resolved.set(image, result);
+  return result;
 }
 
 /** The process argv Kubernetes gives the container (`command`/`args` over ENTRYPOINT/CMD). */
@@ -89,7 +96,29 @@ export function runcNotFound(name: string): string {
 
 /** `AppFactory` for any image. */
 export function createApp(ctx: AppContext): App | AppStartFailure {
-  const { profile, ref } = profileFor(ctx.container.image);
+  return startProfile(ctx, profileFor(ctx.container.image));
+}
+
+/**
+ * An `AppFactory` that knows extra images ahead of the catalogue: the
+ * composition root builds profiles for images that need the cluster (CoreDNS
+ * reads Services, the ingress controller reads Ingresses) and gives each
+ * emulator's runtime its own factory, so clusters in one process never mix.
+ */
+export function createAppFactory(extra: readonly ImageProfile[]): (ctx: AppContext) => App | AppStartFailure {
+  if (extra.length === 0) return createApp;
+  return (ctx) => {
+    const ref = parseImageRef(ctx.container.image);
+    const own = extra.find((p) => p.matches(ref));
+    return own ? startProfile(ctx, { profile: own, ref }) : createApp(ctx);
+  };
+}
+
+function startProfile(
+  ctx: AppContext,
+  resolved: { readonly profile: ImageProfile; readonly ref: ImageRef },
+): App | AppStartFailure {
+  const { profile, ref } = resolved;
   const argv = effectiveArgv(profile, ctx.container.command, ctx.container.args);
   const program = argv[0];
   if (program === undefined)
@@ -98,7 +127,10 @@ export function createApp(ctx: AppContext): App | AppStartFailure {
     return profile.start(ctx, argv, ref);
   }
   if (basename(program) === 'pause' && ref.name === 'pause') return new PauseApp(ctx);
-  const shellOk = isShellFor(program, profile.tools) || findCommand(program, profile.tools) !== undefined;
+  const shellOk =
+    isShellFor(program, profile.tools) ||
+    findCommand(program, profile.tools) !== undefined ||
+    (profile.tools.shell !== 'none' && plainSleepMs(argv) !== undefined);
   if (shellOk) return createShellApp(ctx, argv);
   return startFailure(128, runcNotFound(program));
 }

@@ -5,7 +5,14 @@
  * `netkube exec|kill|fail-readiness` routes.
  */
 export type { AppExtras, ExecResult } from './app-extras.js';
-export { createApp, effectiveArgv, FALLBACK_PROFILE, type ImageProfile, profileFor } from './catalogue.js';
+export {
+  createApp,
+  effectiveArgv,
+  FALLBACK_PROFILE,
+  type ImageProfile,
+  profileFor,
+  createAppFactory,
+} from './catalogue.js';
 export { SimulatedContainer } from './container.js';
 export { expandReferences, type ObjectLookup, resolveContainerEnv, serviceEnv } from './env.js';
 export { CALICO_POD_IP_FORMATTER } from './exec/commands/ip.js';

@@ -102,6 +102,31 @@ export function validateCidr(field: string, value: string): FieldError[] {
 }
 
 /**
+ * Loopback ranges that stand for routable addresses in the emulator: the
+ * topology's node subnet and LoadBalancer pool. The API server normally refuses
+ * loopback endpoint and external IPs; inside these ranges netkube accepts them,
+ * because there they are node and load-balancer addresses, not a loopback. This
+ * is process-wide configuration, like a kube-apiserver flag, set once by the
+ * emulator at start (`setEmulatedRoutableRanges`).
+ */
+let emulatedRanges: ReadonlyArray<{ readonly base: number; readonly size: number }> = [];
+
+/** Declares the emulated routable ranges (CIDRs); called by the emulator at start. */
+export function setEmulatedRoutableRanges(cidrs: readonly string[]): void {
+  emulatedRanges = cidrs.flatMap((c) => {
+    const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(c);
+    const base = m ? parseIPv4(m[1] as string) : undefined;
+    if (!m || base === undefined) return [];
+    const size = 2 ** (32 - Number(m[2]));
+    return [{ base: base - (base % size), size }];
+  });
+}
+
+function isEmulatedRoutable(v4: number): boolean {
+  return emulatedRanges.some((r) => v4 >= r.base && v4 < r.base + r.size);
+}
+
+/**
  * `ValidateNonSpecialIP`: endpoint and external IPs may not be unspecified,
  * loopback or link-local. Only IPv4 ranges are checked beyond the parse; IPv6
  * special ranges are checked for `::`, `::1` and `fe80::/10`.
@@ -113,7 +138,7 @@ export function validateNonSpecialIP(field: string, value: string): FieldError[]
   const errs: FieldError[] = [];
   const lower = value.toLowerCase();
   const unspecified = v4 === 0 || (v4 === undefined && /^[0:]+$/.test(lower));
-  const loopback = v4 !== undefined ? v4 >>> 24 === 127 : /^[0:]*:0*1$/.test(lower);
+  const loopback = v4 !== undefined ? v4 >>> 24 === 127 && !isEmulatedRoutable(v4) : /^[0:]*:0*1$/.test(lower);
   const linkLocal = v4 !== undefined ? v4 >>> 16 === 0xa9fe : /^fe[89ab]/.test(lower);
   const linkLocalMulticast = v4 !== undefined ? v4 >>> 8 === 0xe00000 : lower.startsWith('ff02:');
   if (unspecified) errs.push(fieldError.invalid(field, value, `may not be unspecified (${value})`));

@@ -8,6 +8,7 @@
  * deletions. When the node is back the taints go. `spec.unschedulable` (cordon)
  * maps to the `node.kubernetes.io/unschedulable:NoSchedule` taint.
  */
+import type { ManagedController } from '../runtime/manager.js';
 import { resourceForKind } from '../../api/resources.js';
 import type { Logger } from '../../log/index.js';
 import type { ObjectStore } from '../../store/object-store.js';
@@ -52,7 +53,8 @@ export interface NodeLifecycleControllerConfig {
 
 const NODE = resourceForKind('Node')!;
 
-export class NodeLifecycleController {
+export class NodeLifecycleController implements ManagedController {
+  readonly name = 'node-lifecycle';
   readonly #c: NodeLifecycleControllerConfig;
   readonly #logger: Logger;
   readonly #monitor: NodeHealthMonitor;
@@ -124,6 +126,11 @@ export class NodeLifecycleController {
     this.#unsubscribe?.();
     this.#monitor.stop();
     await Promise.all([queue.stop(), this.#eviction?.stop()]);
+  }
+
+  /** True when no taint or eviction work is queued (the periodic monitor does not count). */
+  get idle(): boolean {
+    return (this.#noSchedule?.idle ?? true) && (this.#eviction?.idle ?? true);
   }
 
   /** Resolves once queued work has been processed (tests). */

@@ -84,6 +84,11 @@ export class TaintEvictionController {
     await queue.stop();
   }
 
+  /** True when no eviction is queued or running. */
+  get idle(): boolean {
+    return this.#queue?.idle ?? true;
+  }
+
   async whenIdle(): Promise<void> {
     await this.#queue?.whenIdle();
   }

@@ -1,0 +1,264 @@
+/**
+ * Builds every part of an emulated cluster from its topology and wires the
+ * seams between them (the composition root): store and registry, control loop,
+ * kubelets with the CNI plugin, simulated runtime and prober, kube-proxy, the
+ * dataplane, cluster DNS and the API server with every part's extension routes.
+ * `start()` brings them up in dependency order; `stop()` takes them down in
+ * reverse. Nothing here decides cluster behaviour: each part does.
+ */
+import { promises as dnsPromises } from 'node:dns';
+import { setEmulatedRoutableRanges } from '../api/index.js';
+import { PodNetworkStack } from '../cni/stack.js';
+import { DeploymentController } from '../controllers/deployment/controller.js';
+import { GarbageCollector } from '../controllers/gc/controller.js';
+import { Kubelets } from '../controllers/kubelet/kubelets.js';
+import { NamespaceController } from '../controllers/namespace/controller.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle/node-lifecycle-controller.js';
+import { ReplicaSetController } from '../controllers/replicaset/controller.js';
+import { EventRecorder } from '../controllers/runtime/events.js';
+import { ControllerManager } from '../controllers/runtime/manager.js';
+import { Scheduler } from '../controllers/scheduler/scheduler.js';
+import { serviceAllocationPlugin } from '../controllers/service/allocation.js';
+import { EndpointSliceController } from '../controllers/service/endpointslice-controller.js';
+import { EndpointsController } from '../controllers/service/endpoints-controller.js';
+import { LoadBalancerController } from '../controllers/service/loadbalancer-controller.js';
+import { Dataplane } from '../dataplane/dataplane.js';
+import { type FlowSink, NO_FLOWS } from '../dataplane/flow.js';
+import { type RunningDnsServer, startDnsServer } from '../dns/server.js';
+import { storeDnsView } from '../dns/store-view.js';
+import { hostNameservers } from '../dns/upstream.js';
+import type { ClusterDnsView } from '../dns/zone.js';
+import type { Logger } from '../log/index.js';
+import { ProxyController } from '../proxy/controller.js';
+import { ObjectStore } from '../store/object-store.js';
+import { type AdmissionPlugin, Registry } from '../store/registry.js';
+import type { Topology } from '../topology/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
+import { createAppFactory } from '../workloads/catalogue.js';
+import { LogStore } from '../workloads/logs.js';
+import { SimulatedProber } from '../workloads/prober.js';
+import { SimulatedContainerRuntime } from '../workloads/runtime.js';
+import { PodSandboxRegistry } from '../workloads/sandbox.js';
+import { serviceIP } from './bootstrap.js';
+import { corednsProfile } from './coredns-image.js';
+import { storeObjectLookup } from './lookup.js';
+
+export interface ClusterConfig {
+  readonly topology: Topology;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly flows?: FlowSink;
+  /** Extra admission plugins (the ingress class defaulting, tests). */
+  readonly admission?: readonly AdmissionPlugin[];
+  /** Kubelet delays; 0 everywhere makes pods Ready as fast as the control loop allows. */
+  readonly kubeletTiming?: { readonly imagePullMs?: number; readonly containerStartMs?: number };
+}
+
+/** The parts of a running cluster, for the emulator and for tests. */
+export class Cluster {
+  readonly topology: Topology;
+  readonly store: ObjectStore;
+  readonly registry: Registry;
+  readonly events: EventRecorder;
+  readonly network: PodNetworkStack;
+  readonly proxy: ProxyController;
+  readonly dnsView: ClusterDnsView & { close(): void };
+  readonly sandboxes = new PodSandboxRegistry();
+  readonly logs: LogStore;
+  readonly dataplane: Dataplane;
+  readonly runtime: SimulatedContainerRuntime;
+  readonly prober: SimulatedProber;
+  readonly kubelets: Kubelets;
+  readonly controllers: ControllerManager;
+  readonly upstreamDns: readonly string[];
+  #dnsServer: RunningDnsServer | undefined;
+  readonly #abort = new AbortController();
+  readonly #logger: Logger;
+
+  constructor(config: ClusterConfig) {
+    const { topology, clock, random, logger } = config;
+    const net = topology.networking;
+    this.topology = topology;
+    this.#logger = logger;
+    setEmulatedRoutableRanges([net.nodeSubnet, net.loadBalancerPool]);
+    this.store = new ObjectStore();
+    const allocation = serviceAllocationPlugin({
+      serviceSubnet: net.serviceSubnet,
+      nodePortRange: net.nodePortRange,
+      random,
+    });
+    this.registry = new Registry({
+      store: this.store,
+      clock,
+      random,
+      admission: [allocation, ...(config.admission ?? [])],
+    });
+    const child = (component: string) => logger.child({ component });
+    this.events = new EventRecorder({ registry: this.registry, clock, logger: child('events') });
+    const base = { registry: this.registry, store: this.store, clock };
+    this.network = new PodNetworkStack({
+      registry: this.registry,
+      clock,
+      logger: child('cni'),
+      networking: net,
+      events: this.events,
+    });
+    this.proxy = new ProxyController({
+      store: this.store,
+      nodes: topology.nodes.map((n) => ({ name: n.name, ips: [n.address], labels: n.labels })),
+      mode: net.proxyMode,
+      podCIDR: net.podSubnet,
+      serviceCIDRs: [net.serviceSubnet],
+      emulatedAddressRanges: [net.nodeSubnet, net.loadBalancerPool],
+      compileOptions: { ipvsScheduler: net.ipvsScheduler },
+      clock,
+      logger: child('proxy'),
+    });
+    const dnsIP = serviceIP(topology, 10);
+    this.dnsView = storeDnsView({
+      store: this.store,
+      clock,
+      clusterDomain: net.clusterDomain,
+      dnsServiceIP: dnsIP,
+    });
+    this.upstreamDns = hostNameservers();
+    const lookupExternal = (name: string) => dnsPromises.resolve4(name).catch(() => [] as string[]);
+    this.logs = new LogStore({ clock });
+    this.dataplane = new Dataplane({
+      nodes: topology.nodes.map((n) => ({ name: n.name, address: n.address })),
+      proxy: {
+        ruleSet: (n) => this.proxy.ruleSet(n),
+        state: () => this.proxy.state(),
+        onSynced: (fn) => this.proxy.onSynced(() => fn()),
+      },
+      network: this.network.model,
+      sandboxes: this.sandboxes,
+      podSubnet: net.podSubnet,
+      serviceSubnet: net.serviceSubnet,
+      dns: this.dnsView,
+      lookupExternal,
+      socks: topology.socks,
+      gatewayNode:
+        topology.nodes.find((n) => n.role === 'control-plane')?.name ?? topology.nodes[0]?.name ?? '',
+      flows: config.flows ?? NO_FLOWS,
+      clock,
+      random,
+      logger: child('dataplane'),
+      onUnbindable: (service, ips) => this.#unbindable(service, ips),
+      onListenFailures: (failures) => {
+        for (const f of failures)
+          child('dataplane').warn(
+            { listener: `${f.key.address}:${f.key.port}`, code: f.code },
+            `Cannot listen: ${f.message}`,
+          );
+      },
+    });
+    this.runtime = new SimulatedContainerRuntime({
+      clock,
+      logger: child('runtime'),
+      random,
+      sandboxes: this.sandboxes,
+      logs: this.logs,
+      podNetwork: (p) =>
+        this.dataplane.podNetwork({ namespace: p.namespace, name: p.name, ip: p.ip, node: p.nodeName }),
+      lookup: storeObjectLookup(this.store),
+      dns: { nameserver: dnsIP, clusterDomain: net.clusterDomain },
+      appFactory: createAppFactory([
+        corednsProfile({ view: this.dnsView, upstream: this.upstreamDns, lookupExternal }),
+      ]),
+    });
+    this.prober = new SimulatedProber({
+      clock,
+      runtime: this.runtime,
+      connectFromNode: (node, ip, port) => this.dataplane.connectFromNode(node, ip, port),
+    });
+    this.kubelets = new Kubelets({
+      ...base,
+      nodes: topology.nodes,
+      logger: child('kubelet'),
+      events: this.events,
+      network: this.network.plugin,
+      runtime: this.runtime,
+      prober: this.prober,
+      timing: {
+        heartbeatMs: topology.nodeLifecycle.heartbeatSeconds * 1000,
+        ...(config.kubeletTiming ?? {}),
+      },
+    });
+    const withEvents = { ...base, events: this.events };
+    this.controllers = new ControllerManager({
+      logger: child('controller-manager'),
+      controllers: [
+        new NamespaceController({ ...base, logger: child('controller/namespace') }),
+        new GarbageCollector({ ...base, logger: child('controller/garbage-collector') }),
+        new DeploymentController({ ...withEvents, logger: child('controller/deployment') }),
+        new ReplicaSetController({ ...withEvents, logger: child('controller/replicaset') }),
+        new Scheduler({ ...withEvents, random, logger: child('scheduler') }),
+        new EndpointSliceController({ ...base, logger: child('controller/endpointslice') }),
+        new EndpointsController({ ...base, logger: child('controller/endpoints') }),
+        new LoadBalancerController({
+          ...withEvents,
+          logger: child('controller/loadbalancer'),
+          pool: net.loadBalancerPool,
+        }),
+        new NodeLifecycleController({
+          ...withEvents,
+          logger: child('controller/node-lifecycle'),
+          lifecycle: topology.nodeLifecycle,
+        }),
+      ],
+    });
+  }
+
+  /** Starts every part; the API server is started by the emulator once routes are known. */
+  async start(): Promise<void> {
+    const signal = this.#abort.signal;
+    this.network.start(signal);
+    this.proxy.start(signal);
+    this.controllers.start(signal);
+    this.kubelets.start(signal);
+    await this.dataplane.start();
+    this.#dnsServer = await startDnsServer({
+      host: this.topology.dns.host,
+      port: this.topology.dns.port,
+      view: this.dnsView,
+      logger: this.#logger.child({ component: 'dns' }),
+      upstream: this.upstreamDns,
+      lookupExternal: (name) => dnsPromises.resolve4(name).catch(() => []),
+    });
+  }
+
+  /** The DNS server's bound address. */
+  get dnsAddress(): { host: string; port: number } | undefined {
+    const a = this.#dnsServer?.udp.address();
+    return a ? { host: a.address, port: a.port } : undefined;
+  }
+
+  /** Stops everything, newest first. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.kubelets.stop();
+    await this.controllers.stop();
+    this.proxy.stop();
+    await this.network.stop();
+    await this.dataplane.stop();
+    await this.#dnsServer?.close();
+    this.#dnsServer = undefined;
+    this.dnsView.close();
+  }
+
+  #unbindable(service: string, ips: readonly string[]): void {
+    const [namespace, name] = service.split('/') as [string, string];
+    const svc = this.store.get('services', namespace, name);
+    if (!svc) return;
+    this.events.record(
+      svc,
+      'Warning',
+      'ExternalIPNotBound',
+      `externalIPs ${ips.join(', ')} are not loopback addresses, so netkube cannot bind them on this machine: they answer from pods, from \`netkube curl\`, from traces and through the SOCKS gateway, not from the laptop directly`,
+      { component: 'netkube-dataplane' },
+    );
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * One running emulated cluster: the parts (`Cluster`), the API server with
+ * every part's routes, the bootstrap objects, the atomic apply of `netkube up`'s
+ * manifests, readiness, and the state directory its clients read. The CLI's
+ * `up` runs one of these in the foreground or in a detached child process.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../api/types.js';
+import { nodeExtensionRoutes } from '../controllers/kubelet/extension.js';
+import type { FlowSink } from '../dataplane/flow.js';
+import type { Logger } from '../log/index.js';
+import { proxyExtensionRoutes } from '../proxy/routes.js';
+import { ApiServer } from '../server/api-server.js';
+import { writeKubeconfig } from '../server/kubeconfig.js';
+import type { Topology } from '../topology/types.js';
+import { type Clock, realClock } from '../util/clock.js';
+import { type Random, systemRandom } from '../util/random.js';
+import { podLogsFromStore } from '../workloads/pod-logs.js';
+import { workloadRoutes } from '../workloads/routes.js';
+import { dnsObjects, ingressObjects, systemObjects } from './bootstrap.js';
+import { Cluster } from './cluster.js';
+import { clusterReadiness, type Readiness } from './readiness.js';
+import { type EmulatorStatus, emulatorRoutes } from './routes.js';
+import type { EmulatorState } from './state.js';
+
+export const NETKUBE_VERSION = '0.1.0';
+
+export interface EmulatorOptions {
+  readonly name: string;
+  readonly topology: Topology;
+  /** Where state.json and the kubeconfig go; none keeps nothing on disk (tests). */
+  readonly stateDir?: string;
+  readonly logFile?: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly flows?: FlowSink;
+  readonly kubeletTiming?: { readonly imagePullMs?: number; readonly containerStartMs?: number };
+}
+
+export interface ApplyOutcome {
+  readonly results: ReadonlyArray<{
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+    action: string;
+  }>;
+  readonly warnings: readonly string[];
+}
+
+export class Emulator {
+  readonly name: string;
+  readonly cluster: Cluster;
+  readonly server: ApiServer;
+  readonly topology: Topology;
+  readonly #options: EmulatorOptions;
+  #apiUrl = '';
+  #ingressInstalled = false;
+  #stopping: Promise<void> | undefined;
+  #shutdownRequested: () => void = () => {};
+  readonly shutdownRequested: Promise<void>;
+
+  private constructor(options: EmulatorOptions) {
+    this.#options = options;
+    this.name = options.name;
+    this.topology = options.topology;
+    const clock = options.clock ?? realClock;
+    this.cluster = new Cluster({
+      topology: options.topology,
+      clock,
+      random: options.random ?? systemRandom,
+      logger: options.logger,
+      ...(options.flows ? { flows: options.flows } : {}),
+      ...(options.kubeletTiming ? { kubeletTiming: options.kubeletTiming } : {}),
+    });
+    this.shutdownRequested = new Promise((resolve) => {
+      this.#shutdownRequested = resolve;
+    });
+    const c = this.cluster;
+    this.server = new ApiServer({
+      registry: c.registry,
+      store: c.store,
+      clock,
+      logger: options.logger.child({ component: 'apiserver' }),
+      host: options.topology.api.host,
+      port: options.topology.api.port,
+      podLogs: podLogsFromStore(c.logs, clock),
+      extensions: [
+        ...emulatorRoutes({
+          cluster: c,
+          status: () => this.status(),
+          shutdown: () => this.#shutdownRequested(),
+        }),
+        ...nodeExtensionRoutes({
+          kubelets: c.kubelets,
+          stopped: (n) => c.dataplane.stopNode(n),
+          starting: (n) => c.dataplane.startNode(n),
+        }),
+        ...c.network.routes,
+        ...proxyExtensionRoutes({ controller: c.proxy, mode: options.topology.networking.proxyMode }),
+        ...workloadRoutes(c.runtime),
+      ],
+    });
+  }
+
+  /**
+   * Creates and starts an emulator: bootstrap objects, every part, the API
+   * server, then CoreDNS. Rejects (and leaves nothing running) when an address
+   * is taken or a part fails to start.
+   */
+  static async start(options: EmulatorOptions): Promise<Emulator> {
+    const emulator = new Emulator(options);
+    try {
+      await emulator.#start();
+    } catch (err) {
+      await emulator.stop().catch(() => undefined);
+      throw err;
+    }
+    return emulator;
+  }
+
+  async #start(): Promise<void> {
+    const c = this.cluster;
+    c.store.transaction(() => {
+      for (const obj of systemObjects(this.topology)) c.registry.create(obj);
+    });
+    await c.start();
+    this.#apiUrl = (await this.server.start()).url;
+    c.store.transaction(() => {
+      for (const obj of dnsObjects(this.topology)) c.registry.create(obj);
+    });
+    if (this.topology.ingress.enabled) {
+      c.store.subscribe('ingresses.networking.k8s.io', () => this.#installIngress());
+    }
+    this.#writeState();
+  }
+
+  get apiUrl(): string {
+    return this.#apiUrl;
+  }
+
+  /**
+   * Applies manifests atomically (all or nothing), exactly as `netkube apply`.
+   * The ingress addon is installed first when they contain an Ingress, so its
+   * NodePorts are claimed before the user's Services.
+   */
+  apply(
+    objects: readonly KubeObject[],
+    sources: ReadonlyArray<{ file?: string; line?: number }> = [],
+  ): ApplyOutcome {
+    if (this.topology.ingress.enabled && objects.some((o) => o.kind === 'Ingress')) this.#installIngress();
+    return this.server.apply({ objects, sources });
+  }
+
+  /**
+   * Installs the ingress-nginx addon once: the first Ingress in the cluster
+   * brings it in (so clusters without Ingresses keep NodePorts 30080/30443 free).
+   */
+  #installIngress(): void {
+    if (this.#ingressInstalled) return;
+    this.#ingressInstalled = true;
+    const c = this.cluster;
+    setImmediate(() => {
+      try {
+        c.store.transaction(() => {
+          for (const obj of ingressObjects(this.topology)) {
+            if (
+              !c.registry.tryGet(c.registry.resourceOf(obj), obj.metadata.namespace, obj.metadata.name ?? '')
+            )
+              c.registry.create(obj);
+          }
+        });
+      } catch (err) {
+        this.#options.logger.warn({ err: String(err) }, 'Could not install the ingress addon');
+      }
+    });
+  }
+
+  /** Where the cluster stands. */
+  readiness(): Readiness {
+    return clusterReadiness(this.cluster.store);
+  }
+
+  /**
+   * Waits until the cluster has settled (nodes, pods and Deployments ready), or
+   * every pod that is not ready is stuck, or the timeout passes. Resolves with
+   * the last readiness either way.
+   */
+  async waitReady(
+    options: { timeoutMs?: number; onProgress?: (r: Readiness) => void } = {},
+  ): Promise<Readiness> {
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (;;) {
+      await this.cluster.dataplane.whenSettled();
+      const r = this.readiness();
+      options.onProgress?.(r);
+      const settled = r.waiting.length === 0 && this.cluster.controllers.controllers.every((c) => c.idle);
+      if (r.ready || (settled && r.nodes.ready === r.nodes.total) || Date.now() > deadline) return r;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  status(): EmulatorStatus {
+    const r = this.readiness();
+    const stopped = (n: string) => !this.cluster.dataplane.isNodeUp(n);
+    const nodes = this.cluster.store.list('nodes');
+    return {
+      name: this.name,
+      version: NETKUBE_VERSION,
+      apiUrl: this.#apiUrl,
+      nodes: this.topology.nodes.map((n) => {
+        const obj = nodes.find((o) => o.metadata.name === n.name) as
+          | { status?: { conditions?: Array<{ type?: string; status?: string }> } }
+          | undefined;
+        const ready = (obj?.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+        return { name: n.name, address: n.address, role: n.role, ready, stopped: stopped(n.name) };
+      }),
+      dns: this.cluster.dnsAddress,
+      socks: this.cluster.dataplane.socksAddress,
+      pods: r.pods,
+    };
+  }
+
+  /** Stops everything and removes the state file. Safe to call more than once. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.server.stop();
+      await this.cluster.stop();
+      if (this.#options.stateDir) rmSync(join(this.#options.stateDir, 'state.json'), { force: true });
+    })();
+    return this.#stopping;
+  }
+
+  #writeState(): void {
+    const dir = this.#options.stateDir;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, { clusterName: this.topology.name, server: this.#apiUrl });
+    const state: EmulatorState = {
+      name: this.name,
+      pid: process.pid,
+      apiUrl: this.#apiUrl,
+      kubeconfig,
+      logFile: this.#options.logFile ?? '',
+      dns: this.cluster.dnsAddress ?? this.topology.dns,
+      socks: this.cluster.dataplane.socksAddress ?? this.topology.socks,
+      topologyFile: this.topology.source,
+      startedAt: new Date().toISOString(),
+      nodes: this.topology.nodes.map((n) => ({ name: n.name, address: n.address, role: n.role })),
+    };
+    writeFileSync(join(dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+  }
+}
