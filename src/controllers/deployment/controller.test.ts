@@ -327,3 +327,24 @@ describe('DeploymentController: rollback, history and pause', () => {
     expect(replicaSets(fx).map((rs) => rs.spec?.replicas)).toEqual([0, 3]);
   });
 });
+
+describe('DeploymentController runner', () => {
+  it('requeues a stuck rollout and marks it ProgressDeadlineExceeded when the deadline passes', async () => {
+    const { fx, dc } = setup({ progressDeadlineSeconds: 10 });
+    dc.start(new AbortController().signal);
+    await dc.whenIdle();
+    reportPods(fx, () => 0);
+    await dc.whenIdle();
+    const progressing = () => getDeployment(fx).status?.conditions?.find((c) => c.type === 'Progressing');
+    expect(progressing()?.status).toBe('True');
+    fx.clock.step(11_000);
+    await dc.whenIdle();
+    const name = replicaSets(fx)[0]?.metadata.name;
+    expect(progressing()).toMatchObject({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message: `ReplicaSet "${name}" has timed out progressing.`,
+    });
+    await dc.stop();
+  });
+});

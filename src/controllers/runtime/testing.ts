@@ -5,13 +5,19 @@
  * Scaled up …`). Used by the controllers' unit tests and the benchmark; it
  * imports nothing from vitest.
  */
-import type { KubeObject } from '../../api/types.js';
+import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
+import { type KubeObject, splitKey } from '../../api/types.js';
 import { type Logger, silentLogger } from '../../log/index.js';
 import { ObjectStore } from '../../store/object-store.js';
 import { type AdmissionPlugin, Registry } from '../../store/registry.js';
-import { FakeClock } from '../../util/clock.js';
+import type { Unsubscribe } from '../../store/watch.js';
+import { type Clock, FakeClock, rfc3339 } from '../../util/clock.js';
 import { seededRandom } from '../../util/random.js';
+import { Controller } from './controller.js';
 import { EventRecorder } from './events.js';
+import { inform } from './informer.js';
+import type { ManagedController } from './manager.js';
+import type { PodObject } from './pods.js';
 
 export interface RecordedEvent {
   readonly type: string;
@@ -106,4 +112,84 @@ export function newFixture(options: FixtureOptions = {}): Fixture {
       return objects.map((o) => registry.create(o));
     },
   };
+}
+
+/**
+ * TEST STAND-IN for the kubelet (tests and benchmarks only, not netkube's
+ * kubelet): marks each bound pod Running and Ready at once, and removes pods
+ * being deleted gracefully as if their containers stopped immediately.
+ */
+export class TestKubelet implements ManagedController {
+  readonly name = 'test-kubelet';
+  readonly #registry: Registry;
+  readonly #clock: Clock;
+  readonly #controller: Controller<string>;
+  #unsubscribe: Unsubscribe | undefined;
+
+  constructor(config: { readonly registry: Registry; readonly clock: Clock; readonly logger: Logger }) {
+    this.#registry = config.registry;
+    this.#clock = config.clock;
+    this.#controller = new Controller<string>({
+      name: 'test-kubelet',
+      clock: config.clock,
+      logger: config.logger,
+      reconcile: (key) => this.#sync(key),
+    });
+  }
+
+  get idle(): boolean {
+    return this.#controller.idle;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.#controller.whenIdle();
+  }
+
+  start(signal: AbortSignal): void {
+    const maybe = (p: PodObject) => {
+      if (p.spec?.nodeName && (p.metadata.deletionTimestamp || p.status?.phase !== 'Running')) {
+        this.#controller.enqueue(`${p.metadata.namespace}/${p.metadata.name}`);
+      }
+    };
+    this.#unsubscribe = inform<PodObject>(this.#registry.store, 'pods', {
+      onAdd: maybe,
+      onUpdate: (_o, p) => maybe(p),
+    });
+    this.#controller.start(signal);
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    await this.#controller.stop();
+  }
+
+  #sync(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const pod = this.#registry.store.get<PodObject>('pods', namespace, name);
+    if (!pod?.spec?.nodeName) return;
+    const info = resourceForKind('Pod') as ResourceInfo;
+    if (pod.metadata.deletionTimestamp) {
+      this.#registry.delete(info, namespace, name, { gracePeriodSeconds: 0 });
+      return;
+    }
+    if (pod.status?.phase === 'Running') return;
+    const t = rfc3339(this.#clock.now());
+    const ready = ['Initialized', 'ContainersReady', 'Ready'].map((type) => ({
+      type,
+      status: 'True',
+      lastTransitionTime: t,
+    }));
+    this.#registry.update(
+      {
+        ...pod,
+        status: {
+          ...pod.status,
+          phase: 'Running',
+          startTime: t,
+          conditions: [...(pod.status?.conditions ?? []), ...ready],
+        },
+      },
+      { subresource: 'status' },
+    );
+  }
 }
