@@ -142,10 +142,20 @@ const RUNNERS: Readonly<Record<Kind, (o: Options) => Result>> = {
   plugin: runPlugin,
 };
 
+/** A fixed CPU-bound loop, so figures from differently loaded machines can be compared. */
+function calibrate(): number {
+  const c0 = cpuMs();
+  let x = 0;
+  for (let i = 0; i < 1e8; i++) x = (x + i * 7) | 0;
+  if (x === 42) console.log('');
+  return cpuMs() - c0;
+}
+
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log(`${o.pods} pods over ${o.nodes} nodes, ${o.runs} runs each\n`);
+  console.log(`calibration: a 1e8-step integer loop takes ${calibrate().toFixed(0)} ms CPU here`);
   const c0 = cpuMs();
   cookedTable();
   console.log(`one-time Go rngCooked computation: ${(cpuMs() - c0).toFixed(0)} ms CPU\n`);

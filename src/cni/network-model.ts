@@ -14,69 +14,28 @@
  * listing is derived when asked and cached until something changes.
  */
 import { type Cidr, formatCidr, formatIPv4, maskOf, parseCidr, parseIPv4, sizeOf } from '../ipam/ipv4.js';
-import { connectedSubnet, NO_ENCAPSULATION, type NodeView, type PoolMode, podMtu } from './route-rules.js';
+import {
+  type BlockState,
+  type NetworkMode,
+  type NetworkReadModelConfig,
+  type NodeNetwork,
+  type NodeState,
+  type PodAttachment,
+  podAttachment,
+} from './model-types.js';
+import { connectedSubnet, NO_ENCAPSULATION, type PoolMode } from './route-rules.js';
 import { lookupOn, routesOf } from './route-view.js';
-import type { Encapsulation, Route } from './routes.js';
-import { bridgeVethName, vethNameForWorkload } from './veth.js';
+import type { Route } from './routes.js';
 
-export type NetworkMode = 'calico' | 'host-local';
-
-/** A pod attached to the network. */
-export interface PodAttachment {
-  readonly ip: string;
-  readonly namespace: string;
-  readonly pod: string;
-  readonly node: string;
-  /** Host-side interface (`cali…` or `veth…`). */
-  readonly veth: string;
-  /** Index of the host-side interface (`eth0@if<N>` inside the pod). */
-  readonly hostIfindex: number;
-  readonly mode: NetworkMode;
-  readonly mtu: number;
-  /** How traffic to this pod's block travels between nodes (`None` for host-local). */
-  readonly encapsulation: Encapsulation;
-  /** Prefix length on eth0: 32 under Calico, the podCIDR's under host-local. */
-  readonly prefixLength: number;
-  /** The pod's default gateway: 169.254.1.1 (Calico) or the bridge's `.1`. */
-  readonly gateway: string;
-}
-
-/** What the model knows about a node. */
-export interface NodeNetwork {
-  readonly name: string;
-  readonly address: string | undefined;
-  readonly podCIDR: string | undefined;
-  readonly ipipTunnel: string | undefined;
-  readonly vxlanTunnel: string | undefined;
-}
-
-/** A node as the model keeps it (internal to cni/). */
-export interface NodeState extends NodeView {
-  address: number | undefined;
-  subnet: Cidr | undefined;
-  vxlanTunnel: string | undefined;
-  ipipTunnel: string | undefined;
-  podCidr: Cidr | undefined;
-  nextIfindex: number;
-  /** Addresses of the pods on this node. */
-  readonly pods: Set<number>;
-}
-
-/** An address range owned by a node: a Calico block, or a node's podCIDR (host-local). */
-export interface BlockState {
-  readonly cidr: Cidr;
-  readonly owner: string | undefined;
-  readonly mode: PoolMode;
-}
-
-export interface NetworkReadModelConfig {
-  readonly mode: NetworkMode;
-  /** The topology's node subnet (for the nodes' own routes). */
-  readonly nodeSubnet?: string;
-}
-
-/** Calico's fixed next hop inside every pod (answered by proxy ARP). */
-export const CALICO_POD_GATEWAY = '169.254.1.1';
+export {
+  type BlockState,
+  CALICO_POD_GATEWAY,
+  type NetworkMode,
+  type NetworkReadModelConfig,
+  type NodeNetwork,
+  type NodeState,
+  type PodAttachment,
+} from './model-types.js';
 
 const FIRST_POD_IFINDEX = 10;
 
@@ -299,26 +258,16 @@ export class NetworkReadModel {
     this.removePod(ip);
     const node = this.nodes.get(p.node);
     const block = this.blockOf(ip);
-    const hostLocal = this.mode === 'host-local';
-    const podCidr = node?.podCidr;
-    const mode = hostLocal ? NO_ENCAPSULATION : (block?.mode ?? NO_ENCAPSULATION);
-    const attachment: PodAttachment = {
-      ip: p.ip,
-      namespace: p.namespace,
-      pod: p.pod,
-      node: p.node,
-      veth: hostLocal ? bridgeVethName(p.namespace, p.pod) : vethNameForWorkload(p.namespace, p.pod),
-      hostIfindex: node ? node.nextIfindex++ : 0,
+    const attachment = podAttachment(p, {
       mode: this.mode,
-      mtu: podMtu(mode),
-      encapsulation: mode.kind,
-      prefixLength: hostLocal && podCidr ? podCidr.prefix : 32,
-      gateway: hostLocal && podCidr ? formatIPv4(podCidr.network + 1) : CALICO_POD_GATEWAY,
-    };
+      podCidr: node?.podCidr,
+      blockMode: block?.mode,
+      hostIfindex: node ? node.nextIfindex++ : 0,
+    });
     this.pods.set(ip, attachment);
     this.#byName.set(`${p.namespace}/${p.pod}`, ip);
     node?.pods.add(ip);
-    if (!hostLocal && block && block.owner !== p.node) this.borrowed.set(ip, p.node);
+    if (this.mode === 'calico' && block && block.owner !== p.node) this.borrowed.set(ip, p.node);
     this.#changed();
     return attachment;
   }
@@ -335,23 +284,18 @@ export class NetworkReadModel {
     this.#changed();
   }
 
-  /** Re-evaluates which pods inside `cidr` are borrowed (after its owner changed). */
+  /**
+   * Re-evaluates which pods inside `cidr` are borrowed (after its owner
+   * changed), probing each address: blocks have at most 4,096 (blockSize ≥ 20).
+   */
   #reclassify(cidr: Cidr): void {
     if (this.mode === 'host-local') return;
-    const size = sizeOf(cidr.prefix);
-    const probe = size <= this.pods.size * 4;
-    const visit = (ip: number, pod: PodAttachment) => {
-      const block = this.blockOf(ip);
-      if (block && block.owner !== pod.node) this.borrowed.set(ip, pod.node);
-      else this.borrowed.delete(ip);
-    };
-    if (probe) {
-      for (let i = 0; i < size; i++) {
-        const pod = this.pods.get(cidr.network + i);
-        if (pod) visit(cidr.network + i, pod);
-      }
-      return;
+    for (let i = 0; i < sizeOf(cidr.prefix); i++) {
+      const pod = this.pods.get(cidr.network + i);
+      if (!pod) continue;
+      const block = this.blockOf(cidr.network + i);
+      if (block && block.owner !== pod.node) this.borrowed.set(cidr.network + i, pod.node);
+      else this.borrowed.delete(cidr.network + i);
     }
-    for (const [ip, pod] of this.pods) if ((ip & maskOf(cidr.prefix)) >>> 0 === cidr.network) visit(ip, pod);
   }
 }

@@ -13,20 +13,14 @@ import type { Registry } from '../store/registry.js';
 import type { BlockSelection, NetworkingConfig } from '../topology/types.js';
 import type { Clock } from '../util/clock.js';
 import { type AssignSettings, type AutoAssignResult, autoAssign } from './auto-assign.js';
-import type { ReleaseRequest } from './block.js';
-import { claimBlock, releaseAffinity } from './claims.js';
-import {
-  AssignIPError,
-  BadHandleError,
-  BadSequenceNumberError,
-  NoQualifiedPoolError,
-  PoolExhaustedError,
-} from './errors.js';
-import { type Cidr, cidrContains, formatCidr, formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
+import { claimBlock } from './claims.js';
+import { AssignIPError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
+import { formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
 import { type IpamObjects, registryBackend } from './object-backends.js';
-import { type AllowedUse, affinityNode, hostAffinity, type IPPool } from './objects.js';
+import { type AllowedUse, hostAffinity, type IPPool } from './objects.js';
 import { blockForIP, choosePools, defaultPool, poolForIP } from './pools.js';
-import { IpamStore, type LoadedBlock } from './store-io.js';
+import { type ReleaseIPRequest, releaseAddresses, releaseHandle } from './release.js';
+import { IpamStore } from './store-io.js';
 
 /**
  * Where the objects live: `registry` (the emulator: API objects written through
@@ -69,12 +63,7 @@ export interface AssignIPRequest {
   readonly attrs: Readonly<Record<string, string>>;
 }
 
-/** One address to release (Calico `ReleaseOptions`). */
-export interface ReleaseIPRequest {
-  readonly ip: string;
-  readonly handle?: string;
-  readonly sequenceNumber?: number;
-}
+export type { ReleaseIPRequest } from './release.js';
 
 export class CalicoIpam {
   readonly io: IpamStore;
@@ -187,21 +176,7 @@ export class CalicoIpam {
 
   /** `releaseByHandle` for callers already inside a transaction. */
   releaseByHandleInTransaction(handleID: string): number {
-    const handle = this.io.getHandle(handleID);
-    if (!handle) return 0;
-    let released = 0;
-    for (const text of Object.keys(handle.spec.block)) {
-      const parsed = parseBlockCidr(text);
-      const loaded = parsed ? this.io.loadBlock(parsed) : undefined;
-      if (!loaded) continue;
-      const n = loaded.block.releaseByHandle(handle.spec.handleID);
-      if (n === 0) continue;
-      released += n;
-      this.#persistAfterRelease(loaded);
-      this.io.decrementHandle(handle.spec.handleID, loaded.block.cidr, n);
-    }
-    this.io.deleteHandle(handleID);
-    return released;
+    return releaseHandle(this.io, handleID);
   }
 
   /**
@@ -209,72 +184,7 @@ export class CalicoIpam {
    * allocated. A handle or sequence-number mismatch throws and releases nothing.
    */
   releaseIPs(requests: readonly ReleaseIPRequest[]): string[] {
-    return this.io.transaction(() => {
-      const unallocated: string[] = [];
-      const byBlock = new Map<string, { cidr: Cidr; reqs: ReleaseRequest[] }>();
-      const pools = this.io.pools();
-      for (const r of requests) {
-        const ip = parseIPv4(r.ip);
-        const cidr = ip === undefined ? undefined : this.#blockOf(pools, ip);
-        if (ip === undefined || !cidr) {
-          unallocated.push(r.ip);
-          continue;
-        }
-        const key = formatCidr(cidr);
-        const group = byBlock.get(key) ?? { cidr, reqs: [] };
-        group.reqs.push({ ip, handle: r.handle, sequenceNumber: r.sequenceNumber });
-        byBlock.set(key, group);
-      }
-      for (const { cidr, reqs } of byBlock.values()) {
-        const loaded = this.io.loadBlock(cidr);
-        if (!loaded) {
-          unallocated.push(...reqs.map((q) => formatIPv4(q.ip)));
-          continue;
-        }
-        const outcome = loaded.block.release(reqs);
-        if (!outcome.ok) {
-          throw outcome.reason === 'BadHandle'
-            ? new BadHandleError(outcome.error)
-            : new BadSequenceNumberError(outcome.error);
-        }
-        unallocated.push(...outcome.unallocated.map(formatIPv4));
-        if (outcome.unallocated.length === reqs.length) continue;
-        this.#persistAfterRelease(loaded);
-        for (const [handle, n] of outcome.countByHandle) this.io.decrementHandle(handle, cidr, n);
-      }
-      return unallocated;
-    });
-  }
-
-  /** The block holding `ip`: from its pool, or by a full scan when it is in no pool. */
-  #blockOf(pools: ReturnType<IpamStore['pools']>, ip: number): Cidr | undefined {
-    const pool = poolForIP(pools, ip);
-    if (pool) return blockForIP(pool, ip);
-    for (const b of this.io.blocks()) {
-      const c = parseBlockCidr(b.spec.cidr);
-      if (c && cidrContains(c, ip)) return { network: c.network, prefix: c.prefix };
-    }
-    return undefined;
-  }
-
-  /**
-   * Writes a block after a release: deleted when empty and without affinity,
-   * else updated; an empty block whose pool no longer selects its node (or is
-   * gone) loses its affinity (Calico `ensureConsistentAffinity`).
-   */
-  #persistAfterRelease(loaded: LoadedBlock): void {
-    const { block } = loaded;
-    if (block.isEmpty() && block.affinity === null) {
-      this.io.deleteBlock(block.cidr);
-      return;
-    }
-    this.io.writeBlock(loaded);
-    const node = affinityNode(block.affinity);
-    if (!block.isEmpty() || node === undefined) return;
-    const pool = poolForIP(this.io.pools(), block.cidr.network);
-    if (!pool?.nodeSelector.matches(this.io.labelsOf('nodes', node))) {
-      releaseAffinity(this.io, node, block.cidr, { requireEmpty: true });
-    }
+    return this.io.transaction(() => releaseAddresses(this.io, requests));
   }
 
   /** The addresses a handle holds, in block then ordinal order. */

@@ -11,34 +11,13 @@
  * write that persists it. Methods never throw on user data: they return the
  * outcome, with Calico's own error texts.
  */
+
+import type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+import { validateBlockSpec } from './block-validate.js';
 import { type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
-/** Who is asking, for the affinity check (Calico `AffinityConfig`). */
-export interface BlockRequester {
-  readonly host: string;
-  /** Refuse blocks affine to another host (strict affinity, affine path). */
-  readonly affinityCheck: boolean;
-}
-
-/** One address to release (Calico `ReleaseOptions`). */
-export interface ReleaseRequest {
-  readonly ip: number;
-  /** When set, the stored handle must match (`ErrorBadHandle` otherwise). */
-  readonly handle?: string | undefined;
-  /** When set, the allocation's sequence number must match (ABA guard). */
-  readonly sequenceNumber?: number | undefined;
-}
-
-export type ReleaseOutcome =
-  | {
-      readonly ok: true;
-      /** Requested addresses that were not allocated (not an error). */
-      readonly unallocated: readonly number[];
-      /** Addresses released per handle. */
-      readonly countByHandle: ReadonlyMap<string, number>;
-    }
-  | { readonly ok: false; readonly reason: 'BadHandle' | 'BadSequenceNumber'; readonly error: string };
+export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 
 function sameAttribute(a: AllocationAttribute, b: AllocationAttribute): boolean {
   if (a.handle_id !== b.handle_id) return false;
@@ -310,27 +289,6 @@ export class AllocationBlock {
    * allocated ordinals. Returns the violations; empty when consistent.
    */
   validate(): string[] {
-    const problems: string[] = [];
-    const name = formatCidr(this.cidr);
-    const free = new Set<number>();
-    for (const o of this.#unallocated) {
-      if (o < 0 || o >= this.size || !Number.isInteger(o)) problems.push(`${name}: bad free ordinal ${o}`);
-      else if (free.has(o)) problems.push(`${name}: ordinal ${o} is free twice`);
-      free.add(o);
-    }
-    const referenced = new Set<number>();
-    for (let o = 0; o < this.size; o++) {
-      const idx = this.#allocations[o];
-      const allocated = idx !== null && idx !== undefined;
-      if (allocated === free.has(o))
-        problems.push(`${name}: ordinal ${o} is ${allocated ? 'both' : 'neither'} free and allocated`);
-      if (allocated && (idx < 0 || idx >= this.#attributes.length))
-        problems.push(`${name}: ordinal ${o} has bad attribute ${idx}`);
-      if (allocated) referenced.add(idx);
-      if (allocated !== (this.#sequence[o] !== undefined))
-        problems.push(`${name}: ordinal ${o} sequence number mismatch`);
-    }
-    if (referenced.size !== this.#attributes.length) problems.push(`${name}: unreferenced attributes`);
-    return problems;
+    return validateBlockSpec(this.toSpec());
   }
 }

@@ -8,6 +8,7 @@ export {
   type AssignRequest,
   CalicoIpam,
   type CalicoIpamConfig,
+  type CalicoIpamSettings,
   type ReleaseIPRequest,
 } from './allocator.js';
 export { AllocationBlock } from './block.js';
@@ -37,6 +38,7 @@ export {
   tunnelHandle,
 } from './node-addresses.js';
 export { NodeIpamController, type NodeIpamControllerConfig } from './node-ipam-controller.js';
+export { type IpamKind, type IpamObjects, memoryBackend, registryBackend } from './object-backends.js';
 export {
   affinityNode,
   BLOCK_AFFINITIES_KEY,
