@@ -59,6 +59,10 @@ function service(i: number): Service & KubeObject {
   };
 }
 
+/**
+ * The slice of Service `i`. `generation` > 0 replaces its first endpoint by a new pod
+ * (a new IP), the usual "one endpoint changed" event of a rolling update.
+ */
 function slice(i: number, endpoints: number, generation = 0): EndpointSlice & KubeObject {
   return {
     apiVersion: 'discovery.k8s.io/v1',
@@ -71,7 +75,7 @@ function slice(i: number, endpoints: number, generation = 0): EndpointSlice & Ku
     addressType: 'IPv4',
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
     endpoints: Array.from({ length: endpoints }, (_, e) => {
-      const n = i * endpoints + e + generation;
+      const n = e === 0 && generation > 0 ? 4_000_000 + generation : i * endpoints + e;
       return {
         addresses: [`10.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`],
         nodeName: NODES[n % NODES.length] as string,

@@ -1,11 +1,11 @@
 /**
- * A string-keyed map with structural sharing: 4096 buckets of small Maps, and an
+ * A string-keyed map with structural sharing: 1024 buckets of small Maps, and an
  * update copies only the buckets it touches. A RuleSet keeps its per-service chains
  * and nftables map elements in one, so one endpoint change produces a new, immutable
  * RuleSet in microseconds instead of copying 100,000 chains.
  */
 
-const BUCKET_BITS = 12;
+const BUCKET_BITS = 10;
 const BUCKET_COUNT = 1 << BUCKET_BITS;
 
 /** Immutable bucketed map. Never mutate `buckets`; build new maps with `updateBucketMap`. */
@@ -44,6 +44,7 @@ export function updateBucketMap<V>(
   deletes: Iterable<string>,
   sets: Iterable<readonly [string, V]>,
 ): BucketMap<V> {
+  if (map.size === 0) return buildBucketMap(sets);
   const buckets = map.buckets.slice();
   const copied = new Set<number>();
   let size = map.size;
@@ -62,6 +63,23 @@ export function updateBucketMap<V>(
   }
   for (const [key, value] of sets) {
     const bucket = writable(bucketOf(key));
+    if (!bucket.has(key)) size++;
+    bucket.set(key, value);
+  }
+  return { buckets, size };
+}
+
+/** A map built from scratch (no copying: every bucket is new). */
+function buildBucketMap<V>(sets: Iterable<readonly [string, V]>): BucketMap<V> {
+  const buckets: (Map<string, V> | undefined)[] = new Array(BUCKET_COUNT).fill(undefined);
+  let size = 0;
+  for (const [key, value] of sets) {
+    const index = bucketOf(key);
+    let bucket = buckets[index];
+    if (!bucket) {
+      bucket = new Map();
+      buckets[index] = bucket;
+    }
     if (!bucket.has(key)) size++;
     bucket.set(key, value);
   }

@@ -4,7 +4,7 @@
  * from the changed service ports only — kube-proxy's `syncProxyRules` with one
  * "proxier" per emulated node. A failed compile forces a full sync and a retry.
  */
-import type { EndpointSlice, Node, Service } from '../api/types.js';
+import type { Node } from '../api/types.js';
 import type { Logger } from '../log/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Unsubscribe } from '../store/watch.js';

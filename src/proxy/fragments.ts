@@ -3,9 +3,10 @@
  * by service port key and kept in canonical order, so a sync recompiles only the
  * changed service ports and reuses every other fragment as is.
  */
-import { bucketValues, emptyBucketMap, getBucket, updateBucketMap } from './bucket-map.js';
+import { type BucketMap, bucketValues, emptyBucketMap, getBucket, updateBucketMap } from './bucket-map.js';
 import type { EndpointInfo, ProxyState, ServicePortInfo } from './model.js';
-import type { FragmentIndex } from './ruleset.js';
+import type { Chain } from './rules.js';
+import type { ChainOwner, FragmentIndex } from './ruleset.js';
 
 /** Anything a compiler produces per service port. */
 export interface KeyedFragment {
@@ -113,4 +114,29 @@ export function compileAllFragments<F extends KeyedFragment>(
 /** The fragments of an index in canonical order. */
 export function orderedFragments<F>(index: FragmentIndex<F>): readonly F[] {
   return index.ordered;
+}
+
+/** A fragment's chains keyed by name (built once per compiled fragment). */
+export function chainsByName(chains: readonly Chain[]): ReadonlyMap<string, Chain> {
+  return new Map(chains.map((c) => [c.name, c]));
+}
+
+/**
+ * The chain-name → fragment-key index after `delta`: only names that appeared or
+ * disappeared are written, so a recompile that keeps its chain names touches nothing.
+ */
+export function updateOwners<F extends KeyedFragment & ChainOwner>(
+  owners: BucketMap<string>,
+  delta: FragmentDelta<F>,
+): BucketMap<string> {
+  const before = new Map<string, string>();
+  for (const f of delta.removed) for (const name of f.chainsByName.keys()) before.set(name, f.key);
+  const sets: (readonly [string, string])[] = [];
+  for (const f of delta.added) {
+    for (const name of f.chainsByName.keys()) {
+      if (before.get(name) === f.key) before.delete(name);
+      else sets.push([name, f.key]);
+    }
+  }
+  return updateBucketMap(owners, before.keys(), sets);
 }

@@ -32,9 +32,13 @@ function sha256Base32(text: string, chars: number): string {
   return base32Prefix(hash('sha256', text, 'buffer'), chars);
 }
 
-/** Memo for names: hashing is the dominant cost of a 100,000-endpoint compile. */
+/**
+ * Memo for service-level names (one per service port and protocol). Endpoint names are
+ * cached by the compilers per immutable EndpointInfo instead: a 100,000-entry string
+ * map costs more than it saves.
+ */
 const memo = new Map<string, string>();
-const MEMO_LIMIT = 400_000;
+const MEMO_LIMIT = 100_000;
 
 function memoized(key: string, compute: () => string): string {
   const hit = memo.get(key);
@@ -87,16 +91,13 @@ export function firewallChainName(servicePortName: string, protocol: string): st
  * `servicePortName + protocol + ip:port`, so one pod behind two services gets two chains.
  */
 export function endpointChainName(servicePortName: string, protocol: string, endpoint: string): string {
-  const input = servicePortName + protocol.toLowerCase() + endpoint;
-  return memoized(`e\u0000${input}`, () => `KUBE-SEP-${sha256Base32(input, 16)}`);
+  return `KUBE-SEP-${sha256Base32(servicePortName + protocol.toLowerCase() + endpoint, 16)}`;
 }
 
 /** nftables `hashAndTruncate`: 8 base32 characters of the hash, `-`, the name (≤ 240 characters). */
 export function hashAndTruncate(name: string): string {
-  return memoized(`n\u0000${name}`, () => {
-    const full = `${sha256Base32(name, 8)}-${name}`;
-    return full.length > 240 ? `${full.slice(0, 237)}...` : full;
-  });
+  const full = `${sha256Base32(name, 8)}-${name}`;
+  return full.length > 240 ? `${full.slice(0, 237)}...` : full;
 }
 
 /**
@@ -104,7 +105,8 @@ export function hashAndTruncate(name: string): string {
  * (protocol before the port name, port name present even when empty).
  */
 export function nftServiceChainBase(namespace: string, name: string, protocol: string, port: string): string {
-  return hashAndTruncate(`${namespace}/${name}/${protocol.toLowerCase()}/${port}`);
+  const base = `${namespace}/${name}/${protocol.toLowerCase()}/${port}`;
+  return memoized(`n\u0000${base}`, () => hashAndTruncate(base));
 }
 
 /**

@@ -6,22 +6,42 @@
 
 import type { IpvsScheduler } from '../topology/types.js';
 import type { BucketMap } from './bucket-map.js';
-import { getBucket } from './bucket-map.js';
+import { bucketValues, getBucket } from './bucket-map.js';
 import type { Protocol } from './model.js';
 import type { OptionProblem, ResolvedOptions } from './options.js';
 import type { Action, Chain, Rule } from './rules.js';
 
-/** Chains of one netfilter table: top-level ones by name plus per-service ones. */
+/** Something that owns per-service chains: a service port's fragment. */
+export interface ChainOwner {
+  readonly chainsByName: ReadonlyMap<string, Chain>;
+}
+
+/**
+ * Chains of one netfilter table: top-level ones by name plus per-service ones, which
+ * live in their service port's fragment. `owners` maps a chain name to that fragment,
+ * so an endpoint change rewrites one fragment and touches `owners` only for chain
+ * names that appear or disappear.
+ */
 export interface ChainTable {
   /** Built-in (hook) chains and kube-proxy's top-level chains (`KUBE-SERVICES`, `services`…). */
   readonly base: ReadonlyMap<string, Chain>;
-  /** Per-service chains (`KUBE-SVC-…`, `service-…`), shared between RuleSets. */
-  readonly services: BucketMap<Chain>;
+  /** Per-service chain name (`KUBE-SVC-…`, `service-…`) → key of the fragment that owns it. */
+  readonly owners: BucketMap<string>;
+  /** Fragments by key. */
+  readonly fragments: BucketMap<ChainOwner>;
 }
 
 /** Looks a chain up by name. */
 export function getChain(table: ChainTable, name: string): Chain | undefined {
-  return table.base.get(name) ?? getBucket(table.services, name);
+  const top = table.base.get(name);
+  if (top) return top;
+  const owner = getBucket(table.owners, name);
+  return owner === undefined ? undefined : getBucket(table.fragments, owner)?.chainsByName.get(name);
+}
+
+/** Every per-service chain of a table, in no particular order. */
+export function* serviceChains(table: ChainTable): Generator<Chain> {
+  for (const owner of bucketValues(table.fragments)) yield* owner.chainsByName.values();
 }
 
 /** The shared chains a service adds rules to, in slot order (`IptablesFragment.shared`). */
@@ -35,7 +55,7 @@ export const SHARED_CHAINS = [
 ] as const;
 
 /** Per-service output in iptables mode: the service's own chains and its entries in shared chains. */
-export interface IptablesFragment {
+export interface IptablesFragment extends ChainOwner {
   readonly key: string;
   readonly sortKey: string;
   /** Endpoints of the service port (for kube-proxy's large-cluster threshold). */
@@ -71,7 +91,7 @@ export interface NftSetDecl {
 }
 
 /** Per-service output in nftables mode. */
-export interface NftFragment {
+export interface NftFragment extends ChainOwner {
   readonly key: string;
   readonly sortKey: string;
   readonly chains: readonly Chain[];

@@ -45,7 +45,7 @@ export class ServiceChangeTracker {
       this.#items.set(key, change);
     }
     change.current = buildServicePorts(current);
-    if (deepEqual(mapToObject(change.previous), mapToObject(change.current))) {
+    if (samePorts(change.previous, change.current)) {
       this.#items.delete(key);
       return false;
     }
@@ -80,6 +80,14 @@ export class ServiceChangeTracker {
   }
 }
 
-function mapToObject(map: Map<string, ServicePortInfo>): Record<string, ServicePortInfo> {
-  return Object.fromEntries(map);
+function samePorts(
+  a: ReadonlyMap<string, ServicePortInfo>,
+  b: ReadonlyMap<string, ServicePortInfo>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, info] of a) {
+    const other = b.get(key);
+    if (!other || !deepEqual(info, other)) return false;
+  }
+  return true;
 }

@@ -4,12 +4,13 @@
  */
 
 import { deepEqual } from '../../store/equality.js';
-import { emptyBucketMap, getBucket, updateBucketMap } from '../bucket-map.js';
+import { emptyBucketMap, getBucket } from '../bucket-map.js';
 import {
   compileAllFragments,
   type FragmentDelta,
   orderedFragments,
   updateFragmentIndex,
+  updateOwners,
 } from '../fragments.js';
 import type { ProxyState } from '../model.js';
 import type { OptionProblem, ResolvedOptions } from '../options.js';
@@ -123,19 +124,13 @@ function assemble(
   previous: IptablesRuleSet | undefined,
   total: number,
 ): IptablesRuleSet {
-  const removedChains = delta.removed.flatMap((f) => f.natChains.map((c) => c.name));
-  const addedChains = delta.added.flatMap((f) => f.natChains.map((c) => [c.name, c] as const));
-  const services = updateBucketMap(
-    previous?.tables.nat.services ?? emptyBucketMap<Chain>(),
-    removedChains,
-    addedChains,
-  );
+  const owners = updateOwners(previous?.tables.nat.owners ?? emptyBucketMap<string>(), delta);
   const base =
     previous && sharedUnchanged(delta, previous)
       ? { nat: previous.tables.nat.base, filter: previous.tables.filter.base }
       : baseTables(delta.index, ctx);
-  const nat: ChainTable = { base: base.nat, services };
-  const filter: ChainTable = { base: base.filter, services: emptyBucketMap() };
+  const nat: ChainTable = { base: base.nat, owners, fragments: delta.index.byKey };
+  const filter: ChainTable = { base: base.filter, owners: emptyBucketMap(), fragments: emptyBucketMap() };
   return {
     mode: 'iptables',
     options: ctx.options,

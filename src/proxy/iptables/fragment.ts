@@ -3,6 +3,7 @@
  * function per concern (captures, policy chains, external and firewall chains,
  * endpoint chains). This is kube-proxy's per-service loop body, split up.
  */
+import { chainsByName } from '../fragments.js';
 import type { EndpointInfo, ServicePortInfo } from '../model.js';
 import { planServicePort } from '../plan.js';
 import type { IptablesFragment } from '../ruleset.js';
@@ -44,6 +45,7 @@ export function compileIptablesFragment(
     sortKey: fragmentSortKey(svc),
     endpointCount: endpoints.length,
     natChains,
+    chainsByName: chainsByName(natChains),
     shared: entries.slots(),
   };
 }

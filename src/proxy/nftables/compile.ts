@@ -7,10 +7,10 @@ import {
   type FragmentDelta,
   orderedFragments,
   updateFragmentIndex,
+  updateOwners,
 } from '../fragments.js';
 import type { ProxyState } from '../model.js';
 import type { OptionProblem, ResolvedOptions } from '../options.js';
-import type { Chain } from '../rules.js';
 import {
   elementKey,
   type NftablesRuleSet,
@@ -28,11 +28,7 @@ function assemble(
   delta: FragmentDelta<NftFragment>,
   previous: NftablesRuleSet | undefined,
 ): NftablesRuleSet {
-  const services = updateBucketMap(
-    previous?.table.services ?? emptyBucketMap<Chain>(),
-    delta.removed.flatMap((f) => f.chains.map((c) => c.name)),
-    delta.added.flatMap((f) => f.chains.map((c) => [c.name, c] as const)),
-  );
+  const owners = updateOwners(previous?.table.owners ?? emptyBucketMap<string>(), delta);
   const baseElements = nodePortIPElements(ctx.options);
   const added = [...(previous ? [] : baseElements), ...delta.added.flatMap((f) => f.elements)];
   const removed = delta.removed.flatMap((f) => f.elements);
@@ -42,7 +38,7 @@ function assemble(
     mode: 'nftables',
     options: ctx.options,
     problems,
-    table: { base, services },
+    table: { base, owners, fragments: delta.index.byKey },
     elements,
     baseElements,
     fragments: delta.index,

@@ -39,24 +39,42 @@ export interface NftServiceNames {
   readonly firewall: string;
 }
 
-/** `service-<base>`, `local-<base>`, `external-<base>`, `firewall-<base>`. */
+const serviceNames = new WeakMap<ServicePortInfo, NftServiceNames>();
+const endpointNames = new WeakMap<
+  EndpointInfo,
+  { readonly key: string; readonly chain: string; readonly affinitySet: string }
+>();
+
+/** `service-<base>`, `local-<base>`, `external-<base>`, `firewall-<base>` (cached per immutable ServicePortInfo). */
 export function nftServiceNames(svc: ServicePortInfo): NftServiceNames {
+  const cached = serviceNames.get(svc);
+  if (cached) return cached;
   const protocol = svc.protocol.toLowerCase() as L4Protocol;
   const base = nftServiceChainBase(svc.name.namespace, svc.name.name, protocol, svc.name.port);
-  return {
+  const names = {
     protocol,
     cluster: `service-${base}`,
     local: `local-${base}`,
     external: `external-${base}`,
     firewall: `firewall-${base}`,
   };
+  serviceNames.set(svc, names);
+  return names;
 }
 
-/** `endpoint-<base>` and `affinity-<base>` of one endpoint. */
+/**
+ * `endpoint-<base>` and `affinity-<base>` of one endpoint, cached per immutable
+ * EndpointInfo (one per service port), so each name is hashed once however many nodes
+ * and syncs compile it.
+ */
 export function nftEndpointNames(
   svc: ServicePortInfo,
   ep: EndpointInfo,
 ): { chain: string; affinitySet: string } {
+  const cached = endpointNames.get(ep);
+  if (cached && cached.key === svc.key) return cached;
   const base = nftEndpointChainBase(svc.name.namespace, svc.name.name, svc.protocol, svc.name.port, ep);
-  return { chain: `endpoint-${base}`, affinitySet: `affinity-${base}` };
+  const names = { key: svc.key, chain: `endpoint-${base}`, affinitySet: `affinity-${base}` };
+  endpointNames.set(ep, names);
+  return names;
 }

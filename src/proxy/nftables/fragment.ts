@@ -3,6 +3,7 @@
  * elements in the shared sets and verdict maps (`cluster-ips`, `service-ips`,
  * `service-nodeports`, `no-endpoint-*`, `firewall-ips`).
  */
+import { chainsByName } from '../fragments.js';
 import { fragmentSortKey } from '../iptables/fragment.js';
 import type { EndpointInfo, ServicePortInfo } from '../model.js';
 import { planServicePort, type ServicePortPlan } from '../plan.js';
@@ -94,5 +95,12 @@ export function compileNftFragment(
     ...endpointChains(plan, names),
     ...firewallChain(plan, names, ctx),
   ];
-  return { key: svc.key, sortKey: fragmentSortKey(svc), chains, sets, elements: elementsOf(plan, names) };
+  return {
+    key: svc.key,
+    sortKey: fragmentSortKey(svc),
+    chains,
+    chainsByName: chainsByName(chains),
+    sets,
+    elements: elementsOf(plan, names),
+  };
 }

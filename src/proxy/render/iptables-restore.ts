@@ -8,11 +8,10 @@
  */
 
 import { assertNever } from '../../util/assert-never.js';
-import { bucketValues } from '../bucket-map.js';
 import { formatMark } from '../options.js';
 import type { Action, Chain, Match, Rule } from '../rules.js';
 import type { ChainTable, IptablesRuleSet } from '../ruleset.js';
-import { getChain } from '../ruleset.js';
+import { getChain, serviceChains } from '../ruleset.js';
 
 /** kube-proxy's `computeProbability`: `fmt.Sprintf("%0.10f", 1.0/float64(n))`. */
 export function computeProbability(n: number): string {
@@ -109,7 +108,7 @@ export function compareChainNames(a: string, b: string): number {
 /** The non-hook chains of a table, in canonical order. */
 export function kubeChains(table: ChainTable): Chain[] {
   const chains = [...table.base.values()].filter((c) => c.hook === undefined);
-  for (const c of bucketValues(table.services)) chains.push(c);
+  for (const c of serviceChains(table)) chains.push(c);
   return chains.sort((a, b) => compareChainNames(a.name, b.name));
 }
 

@@ -5,11 +5,10 @@
  * then set and map elements.
  */
 import { assertNever } from '../../util/assert-never.js';
-import { bucketValues } from '../bucket-map.js';
 import { orderedFragments } from '../fragments.js';
 import { formatMark } from '../options.js';
 import type { Action, Chain, Match, Rule } from '../rules.js';
-import type { NftablesRuleSet, NftElement, NftSetDecl } from '../ruleset.js';
+import { type NftablesRuleSet, type NftElement, type NftSetDecl, serviceChains } from '../ruleset.js';
 
 const FAMILY_TABLE = 'ip kube-proxy';
 
@@ -168,7 +167,7 @@ function elementLines(ruleSet: NftablesRuleSet): string[] {
 
 /** The whole table as `add …` lines, one per object, newline-terminated. */
 export function renderNftables(ruleSet: NftablesRuleSet): string {
-  const chains = [...ruleSet.table.base.values(), ...bucketValues(ruleSet.table.services)];
+  const chains = [...ruleSet.table.base.values(), ...serviceChains(ruleSet.table)];
   chains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const affinity = orderedFragments(ruleSet.fragments).flatMap((f) => f.sets);
   const lines = [
