@@ -32,6 +32,8 @@ export interface EmulatorOptions {
   /** Where state.json and the kubeconfig go; none keeps nothing on disk (tests). */
   readonly stateDir?: string;
   readonly logFile?: string;
+  /** The address slot the topology's defaults came from (recorded in state.json). */
+  readonly slot?: number;
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: Random;
@@ -242,6 +244,7 @@ export class Emulator {
     const state: EmulatorState = {
       name: this.name,
       pid: process.pid,
+      slot: this.#options.slot ?? 0,
       apiUrl: this.#apiUrl,
       kubeconfig,
       logFile: this.#options.logFile ?? '',

@@ -5,7 +5,7 @@
  * `apply`, …) finds its emulator here by name (`--name`, `NETKUBE_NAME`, or
  * `default`).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HostPort } from '../topology/types.js';
@@ -15,6 +15,8 @@ export const DEFAULT_EMULATOR_NAME = 'default';
 export interface EmulatorState {
   readonly name: string;
   readonly pid: number;
+  /** The address slot the emulator's default addresses came from (see topology/addresses.ts). */
+  readonly slot: number;
   /** `http://127.0.10.1:6443` */
   readonly apiUrl: string;
   readonly kubeconfig: string;
@@ -51,6 +53,24 @@ export function readState(name: string, env: NodeJS.ProcessEnv = process.env): E
   } catch {
     return undefined;
   }
+}
+
+/** States of every emulator whose process is alive (for slot choice and `netkube status`). */
+export function runningEmulators(env: NodeJS.ProcessEnv = process.env): EmulatorState[] {
+  let names: string[];
+  try {
+    names = readdirSync(netkubeHome(env));
+  } catch {
+    return [];
+  }
+  return names.map((n) => readState(n, env)).filter((s): s is EmulatorState => s !== undefined && processAlive(s.pid));
+}
+
+/** The lowest address slot no running emulator uses (0 for the first emulator on a machine). */
+export function freeSlot(env: NodeJS.ProcessEnv = process.env, max = 200): number {
+  const used = new Set(runningEmulators(env).map((s) => s.slot));
+  for (let slot = 0; slot <= max; slot++) if (!used.has(slot)) return slot;
+  return max;
 }
 
 /** True when a process with this pid exists. */

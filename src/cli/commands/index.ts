@@ -14,6 +14,7 @@ import { applyCommand } from './apply.js';
 import { curlCommand } from './curl.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
+import { downCommand } from './down.js';
 import { execCommand } from './exec.js';
 import { flowsCommand } from './flows.js';
 import { getCommand } from './get.js';
@@ -24,9 +25,14 @@ import { podCommand } from './pod.js';
 import { rolloutCommand } from './rollout.js';
 import { scaleCommand } from './scale.js';
 import { setCommand } from './set-image.js';
+import { statusCommand } from './status.js';
 import { traceCommand } from './trace.js';
+import { upCommand } from './up.js';
 
 export const COMMANDS: readonly CliCommand[] = [
+  upCommand,
+  downCommand,
+  statusCommand,
   applyCommand,
   getCommand,
   describeCommand,
