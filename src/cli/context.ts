@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { emulatorName, processAlive, readState } from '../emulator/state.js';
-import { createLogger, type Logger, type LogLevel } from '../log/index.js';
+import { createLogger, type Logger, type LogLevel, silentLogger } from '../log/index.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { UserError } from '../util/errors.js';
 import { ApiClient } from './client.js';
@@ -85,9 +85,13 @@ export class CliContext {
     this.io.stderr.write(text);
   }
 
-  /** The CLI's logger (stderr, `--log-level`, silent unless asked: kubectl's `-v`). */
+  /**
+   * The CLI's logger: silent unless `--log-level` asks (kubectl's `-v`), then
+   * on stderr. A silent logger costs nothing (no pretty-printing worker).
+   */
   logger(): Logger {
-    this.#logger ??= createLogger({ level: this.#globals.logLevel ?? 'warn', destination: 2 });
+    const level = this.#globals.logLevel;
+    this.#logger ??= level === undefined ? silentLogger() : createLogger({ level, destination: 2 });
     return this.#logger;
   }
 

@@ -58,6 +58,7 @@ const SAME_AS_KUBECTL: string[][] = [
   ['describe', 'ns', 'default'],
   ['describe', 'configmap', 'web-config'],
   ['describe', 'node', 'worker-1'],
+  ['describe', 'pod', 'coredns-5d78c9869d-abcde', '-n', 'kube-system'],
   ['describe', 'pods', 'web-7d4b9c8f5b'],
   ['describe', 'pod', 'nope'],
   ['get', 'pod', 'web-7d4b9c8f5b-4jw2p', '-o', 'yaml'],
