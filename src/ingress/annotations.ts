@@ -44,6 +44,11 @@ export interface LocationConfig {
   readonly serviceUpstream: boolean;
   readonly allowlist: readonly Cidr[] | undefined;
   readonly denylist: readonly Cidr[] | undefined;
+  /**
+   * This Ingress asks for cookie affinity: its paths set the cookie (an
+   * upstream shared with Ingresses without affinity is sticky only on these).
+   */
+  readonly sessionAffinity: boolean;
 }
 
 /** Cookie session affinity (reference §3.5). */
@@ -104,6 +109,7 @@ export const DEFAULT_LOCATION_CONFIG: LocationConfig = {
   serviceUpstream: false,
   allowlist: undefined,
   denylist: undefined,
+  sessionAffinity: false,
 };
 
 export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = {
@@ -168,6 +174,7 @@ function parseLocation(r: AnnotationReader): LocationConfig {
     serviceUpstream: r.bool('service-upstream', false),
     allowlist: cidrList(r, 'allowlist-source-range') ?? cidrList(r, 'whitelist-source-range'),
     denylist: cidrList(r, 'denylist-source-range'),
+    sessionAffinity: r.raw('affinity') === 'cookie',
   };
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The access log line of ingress-nginx's default `log-format-upstream`
+ * (internal/ingress/controller/config/config.go):
+ *
+ *   $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
+ *   "$http_referer" "$http_user_agent" $request_length $request_time
+ *   [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr
+ *   $upstream_response_length $upstream_response_time $upstream_status $req_id
+ *
+ * Empty variables print `-`; the upstream variables list every attempt,
+ * comma-separated, as nginx does after `proxy_next_upstream`. Pure.
+ */
+
+/** One attempt at an upstream. */
+export interface UpstreamAttempt {
+  readonly addr: string;
+  /** Upstream status; 502 or 504 when the attempt failed without a response. */
+  readonly status: number;
+  readonly responseLength: number;
+  readonly responseMs: number;
+}
+
+export interface AccessLogEntry {
+  readonly remoteAddr: string;
+  /** When the request started (ms since epoch). */
+  readonly startMs: number;
+  readonly method: string;
+  readonly target: string;
+  readonly httpVersion: string;
+  readonly status: number;
+  readonly bodyBytesSent: number;
+  readonly referer: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly requestLength: number;
+  readonly requestMs: number;
+  readonly upstreamName: string;
+  readonly alternativeName: string;
+  readonly attempts: readonly UpstreamAttempt[];
+  readonly requestId: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** nginx `$time_local` in UTC (the controller container's zone): `22/Nov/2026:01:20:00 +0000`. */
+export function timeLocal(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/** Seconds with millisecond precision (`0.003`). */
+export function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+function quoted(v: string | undefined): string {
+  if (v === undefined || v === '') return '"-"';
+  return `"${v.replace(/["\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase()}`)}"`;
+}
+
+function list(attempts: readonly UpstreamAttempt[], f: (a: UpstreamAttempt) => string): string {
+  return attempts.length === 0 ? '-' : attempts.map(f).join(', ');
+}
+
+/** Formats one access log line (no trailing newline). */
+export function formatAccessLog(e: AccessLogEntry): string {
+  const request = `${e.method} ${e.target} HTTP/${e.httpVersion}`;
+  return [
+    `${e.remoteAddr} - - [${timeLocal(e.startMs)}] ${quoted(request)} ${e.status} ${e.bodyBytesSent}`,
+    `${quoted(e.referer)} ${quoted(e.userAgent)} ${e.requestLength} ${seconds(e.requestMs)}`,
+    `[${e.upstreamName}] [${e.alternativeName}] ${list(e.attempts, (a) => a.addr)}`,
+    `${list(e.attempts, (a) => String(a.responseLength))} ${list(e.attempts, (a) => seconds(a.responseMs))}`,
+    `${list(e.attempts, (a) => String(a.status))} ${e.requestId}`,
+  ].join(' ');
+}

@@ -1,0 +1,122 @@
+/**
+ * One parsed HTTP request through the controller: route it with
+ * `matchRequest` on the current table, then proxy it, redirect it, or answer
+ * nginx's own page, logging it in ingress-nginx's format.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VirtualTuple } from '../../workloads/types.js';
+import { certificateServer, normaliseHost } from '../hosts.js';
+import { type MatchDecision, matchRequest } from '../match.js';
+import type { Location } from '../types.js';
+import { type ProxyEnv, proxy } from './proxy.js';
+import { RequestContext } from './request-context.js';
+
+/** nginx's `large_client_header_buffers 4 8k`: one line may not exceed 8k. */
+const MAX_LINE = 8 * 1024;
+
+/** The address nginx logs for its internal default backend (`upstream-default-backend`). */
+export const DEFAULT_BACKEND_ADDR = '127.0.0.1:8181';
+const DEFAULT_BACKEND_NAME = 'upstream-default-backend';
+
+/** 414 for a request line over 8k, 494 (shown as 400) for a header line over 8k. */
+function oversizedLine(req: IncomingMessage): number | undefined {
+  if ((req.method?.length ?? 0) + (req.url?.length ?? 0) + 10 > MAX_LINE) return 414;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if ((raw[i] as string).length + (raw[i + 1] as string).length + 2 > MAX_LINE) return 494;
+  }
+  return undefined;
+}
+
+function upstreamNameOf(loc: Location | undefined): string {
+  if (!loc) return '';
+  return loc.backend.kind === 'upstream' ? loc.backend.upstream : DEFAULT_BACKEND_NAME;
+}
+
+function decide(ctx: RequestContext, env: ProxyEnv): MatchDecision {
+  const req = ctx.req;
+  const cl = req.headers['content-length'];
+  return matchRequest(
+    env.routes.table,
+    {
+      host: req.headers.host,
+      path: req.url ?? '/',
+      scheme: ctx.scheme,
+      headers: req.headers,
+      clientIP: ctx.tuple.srcIP,
+      ...(cl === undefined ? {} : { contentLength: Number(cl) }),
+    },
+    { random: env.random },
+  );
+}
+
+function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number): void {
+  const a = d.action;
+  switch (a.kind) {
+    case 'proxy':
+      ctx.upstreamName = a.primary.name;
+      if (a.canary?.canary) ctx.alternativeName = a.upstream.name;
+      proxy(ctx, env, {
+        location: d.location as Location,
+        upstream: a.upstream,
+        target: a.target,
+        rewritten: a.rewritten,
+        host: ctx.req.headers.host ?? d.host.normalised ?? '',
+        normalisedHost: d.host.normalised ?? '',
+        port,
+      });
+      return;
+    case 'default-backend':
+      ctx.upstreamName = DEFAULT_BACKEND_NAME;
+      ctx.accessLog = d.location?.origin.kind !== 'controller';
+      ctx.attempts.push({ addr: DEFAULT_BACKEND_ADDR, status: 404, responseLength: 146, responseMs: 0 });
+      ctx.respond(404);
+      return;
+    case 'redirect':
+      if (a.reason !== 'app-root' && a.reason !== 'trailing-slash')
+        ctx.upstreamName = upstreamNameOf(d.location);
+      ctx.respond(a.status, a.location);
+      return;
+    case 'error':
+      if (a.status === 503 || a.status === 403) ctx.upstreamName = upstreamNameOf(d.location);
+      ctx.respond(a.status);
+      return;
+    default:
+      ctx.respond(500);
+  }
+}
+
+/**
+ * Handles one request that arrived on `port` (80 or 443) of the controller
+ * pod over a connection with `tuple`. Always answers (or closes) and logs.
+ */
+export function handleRequest(
+  env: ProxyEnv,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tuple: VirtualTuple,
+  scheme: 'http' | 'https',
+  port: number,
+): void {
+  const ctx = new RequestContext(req, res, tuple, scheme, env);
+  const oversized = oversizedLine(req);
+  if (oversized) {
+    ctx.respond(oversized, undefined, true);
+    return;
+  }
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+    ctx.respond(400, undefined, true);
+    return;
+  }
+  const d = decide(ctx, env);
+  const host = d.host.normalised;
+  if (scheme === 'https' && host !== undefined && certificateServer(env.routes.table, host)) {
+    ctx.extraHeaders.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+  }
+  act(ctx, env, d, port);
+}
+
+/** Whether a Host header is acceptable to nginx (for the WebSocket path, which skips `handleRequest`). */
+export function validHost(host: string | undefined): boolean {
+  return normaliseHost(host).valid;
+}

@@ -1,0 +1,173 @@
+/**
+ * Request and response heads as ingress-nginx writes them (reference §2.1,
+ * §2.2; nginx.tmpl location block and `ngx_http_proxy_create_request`).
+ *
+ * Upstream requests: the request line, then ingress-nginx's `proxy_set_header`
+ * list in template order (`Host`, `Upgrade`/`Connection` for WebSockets,
+ * `X-Request-ID`, `X-Real-IP`, `X-Forwarded-*`, `X-Scheme`,
+ * `X-Original-Forwarded-*`, `X-Forwarded-Prefix` with a rewrite), then nginx's
+ * defaults (`Content-Length`/`Transfer-Encoding`), then the client's other
+ * headers in order. Empty values are omitted, as nginx does. Hop-by-hop client
+ * headers and every header the client's `Connection` names are dropped
+ * (the reference's recommendation; nginx itself forwards the named ones).
+ *
+ * Client responses: nginx's order (`Date`, `Content-Type`, `Content-Length`,
+ * `Transfer-Encoding`, `Connection`, then the upstream's other headers), with
+ * the upstream's `Date`, `Server`, `X-Pad`, `X-Accel-*` and hop-by-hop headers
+ * hidden and no `Server` of its own (ingress-nginx clears it).
+ */
+
+import { httpDate, statusLine } from './pages.js';
+import type { ResponseHead } from './response-parser.js';
+
+/** Client headers never forwarded as sent (set by the proxy, or hop-by-hop). */
+const REPLACED = new Set([
+  'host',
+  'connection',
+  'upgrade',
+  'x-request-id',
+  'x-real-ip',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-proto',
+  'x-forwarded-scheme',
+  'x-scheme',
+  'x-original-forwarded-for',
+  'x-original-forwarded-host',
+  'proxy',
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'keep-alive',
+  'expect',
+  'proxy-connection',
+  'trailer',
+]);
+
+export interface UpstreamRequestInput {
+  readonly method: string;
+  /** The request-target to send (after rewrite). */
+  readonly target: string;
+  /** The client's headers as `[name, value, name, value…]` (Node `rawHeaders`). */
+  readonly rawHeaders: readonly string[];
+  /** `$best_http_host` (the client's Host) or `upstream-vhost`. */
+  readonly host: string;
+  /** The client's `Upgrade` header, forwarded with `Connection: upgrade`. */
+  readonly upgrade: string | undefined;
+  readonly requestId: string;
+  readonly remoteAddr: string;
+  /** `X-Forwarded-Port`: the listener port (80/443). */
+  readonly port: number;
+  readonly scheme: 'http' | 'https';
+  readonly xForwardedPrefix: string | undefined;
+  /** The body: a length, `chunked`, or none. */
+  readonly body: number | 'chunked' | undefined;
+}
+
+function connectionTokens(raw: readonly string[]): Set<string> | undefined {
+  let out: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if ((raw[i] as string).toLowerCase() !== 'connection') continue;
+    out ??= new Set();
+    for (const t of (raw[i + 1] as string).split(',')) out.add(t.trim().toLowerCase());
+  }
+  return out;
+}
+
+function firstHeader(raw: readonly string[], lower: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === lower) return raw[i + 1];
+  return undefined;
+}
+
+/** The head of the request sent to the pod, ending in the blank line. */
+export function upstreamRequestHead(r: UpstreamRequestInput): string {
+  const raw = r.rawHeaders;
+  let head = `${r.method} ${r.target} HTTP/1.1\r\nHost: ${r.host}\r\n`;
+  if (r.upgrade) head += `Upgrade: ${r.upgrade}\r\nConnection: upgrade\r\n`;
+  head += `X-Request-ID: ${r.requestId}\r\nX-Real-IP: ${r.remoteAddr}\r\nX-Forwarded-For: ${r.remoteAddr}\r\n`;
+  head += `X-Forwarded-Host: ${r.host}\r\nX-Forwarded-Port: ${r.port}\r\nX-Forwarded-Proto: ${r.scheme}\r\n`;
+  head += `X-Forwarded-Scheme: ${r.scheme}\r\nX-Scheme: ${r.scheme}\r\n`;
+  const xff = firstHeader(raw, 'x-forwarded-for');
+  if (xff) head += `X-Original-Forwarded-For: ${xff}\r\n`;
+  const xfh = firstHeader(raw, 'x-forwarded-host');
+  if (xfh) head += `X-Original-Forwarded-Host: ${xfh}\r\n`;
+  if (r.xForwardedPrefix) head += `X-Forwarded-Prefix: ${r.xForwardedPrefix}\r\n`;
+  if (typeof r.body === 'number') head += `Content-Length: ${r.body}\r\n`;
+  else if (r.body === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
+  const named = connectionTokens(raw);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (REPLACED.has(lower) || named?.has(lower)) continue;
+    if (lower === 'x-forwarded-prefix' && r.xForwardedPrefix) continue;
+    head += `${name}: ${raw[i + 1]}\r\n`;
+  }
+  return `${head}\r\n`;
+}
+
+/** Upstream response headers nginx hides or replaces. */
+const HIDDEN = new Set([
+  'date',
+  'server',
+  'x-pad',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+]);
+
+/** How the body of a client response is framed. */
+export interface ClientFraming {
+  readonly contentLength: number | undefined;
+  readonly chunked: boolean;
+  readonly keepAlive: boolean;
+}
+
+/** The head of a proxied response to the client (without the final blank line). */
+export function clientResponseHead(
+  head: ResponseHead,
+  framing: ClientFraming,
+  now: number,
+  extra: readonly (readonly [string, string])[],
+): string {
+  let out = `${statusLine(head.status)}\r\nDate: ${httpDate(now)}\r\n`;
+  let contentType: string | undefined;
+  for (const [name, value] of head.headers) if (name.toLowerCase() === 'content-type') contentType ??= value;
+  if (contentType !== undefined) out += `Content-Type: ${contentType}\r\n`;
+  if (framing.contentLength !== undefined) out += `Content-Length: ${framing.contentLength}\r\n`;
+  if (framing.chunked) out += 'Transfer-Encoding: chunked\r\n';
+  if (head.status === 101) {
+    out += 'Connection: upgrade\r\n';
+    const up = head.headers.find(([n]) => n.toLowerCase() === 'upgrade');
+    if (up) out += `Upgrade: ${up[1]}\r\n`;
+  } else {
+    out += framing.keepAlive ? 'Connection: keep-alive\r\n' : 'Connection: close\r\n';
+  }
+  for (const [name, value] of head.headers) {
+    const lower = name.toLowerCase();
+    if (HIDDEN.has(lower) || lower.startsWith('x-accel-')) continue;
+    out += `${name}: ${value}\r\n`;
+  }
+  for (const [name, value] of extra) out += `${name}: ${value}\r\n`;
+  return out.slice(0, -2);
+}
+
+/** The head of a response nginx generates itself (error pages, redirects). */
+export function generatedResponseHead(
+  status: number,
+  bodyLength: number,
+  keepAlive: boolean,
+  now: number,
+  extra: readonly (readonly [string, string])[],
+): string {
+  let out = `${statusLine(status)}\r\nDate: ${httpDate(now)}\r\n`;
+  if (bodyLength > 0) out += `Content-Type: text/html\r\nContent-Length: ${bodyLength}\r\n`;
+  else out += 'Content-Length: 0\r\n';
+  out += keepAlive ? 'Connection: keep-alive' : 'Connection: close';
+  for (const [name, value] of extra) out += `\r\n${name}: ${value}`;
+  return out;
+}

@@ -1,0 +1,221 @@
+/**
+ * The controller's HTTP server side: a never-listening `http.Server` that
+ * parses the connections the dataplane hands the pod (plain, or already
+ * decrypted by tls-front.ts), with nginx's limits and errors:
+ *
+ * - malformed requests → 400 page and close; headers over 32k in total → 400
+ *   "Request Header Or Cookie Too Large" (one line over 8k is checked per
+ *   request in handler.ts);
+ * - `client_header_timeout 60s` (slowloris: a request head that is not
+ *   complete in time closes the connection, with a 408 log line) and
+ *   `keepalive_timeout 75s` for idle connections, swept on the injected clock;
+ * - `keepalive_requests 1000`; `CONNECT` → 405.
+ *
+ * WebSocket upgrades go to websocket.ts, everything else to handler.ts.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Clock, TimerHandle } from '../../util/clock.js';
+import type { VirtualTuple } from '../../workloads/types.js';
+import { formatAccessLog } from './access-log.js';
+import { handleRequest } from './handler.js';
+import { generatedResponseHead } from './headers.js';
+import { errorPage } from './pages.js';
+import type { ProxyEnv } from './proxy.js';
+import { RequestContext } from './request-context.js';
+import { handleUpgrade } from './websocket.js';
+
+export interface FrontLimits {
+  /** nginx `client_header_timeout`. @default 60_000 */
+  readonly clientHeaderTimeoutMs: number;
+  /** nginx `keepalive_timeout` (ingress-nginx `keep-alive: 75`). @default 75_000 */
+  readonly keepAliveTimeoutMs: number;
+  /** ingress-nginx `keep-alive-requests`. @default 1000 */
+  readonly keepAliveRequests: number;
+}
+
+export const DEFAULT_FRONT_LIMITS: FrontLimits = {
+  clientHeaderTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 75_000,
+  keepAliveRequests: 1000,
+};
+
+/** How a connection reached the front: `plain-on-https` is plain HTTP sent to the HTTPS port. */
+export type FrontScheme = 'http' | 'https' | 'plain-on-https';
+
+interface Binding {
+  readonly tuple: VirtualTuple;
+  readonly scheme: FrontScheme;
+  readonly port: number;
+  /** `header`: waiting for a request head; `active`: a request runs; `idle`: kept alive. */
+  phase: 'header' | 'active' | 'idle';
+  since: number;
+  bytesAtPhase: number;
+}
+
+function bytesRead(socket: Duplex): number {
+  return (socket as Duplex & { bytesRead?: number }).bytesRead ?? 0;
+}
+
+export class HttpFront {
+  readonly #env: ProxyEnv;
+  readonly #clock: Clock;
+  readonly #limits: FrontLimits;
+  readonly #server: Server;
+  readonly #bindings = new Map<Duplex, Binding>();
+  #sweeper: TimerHandle | undefined;
+
+  constructor(env: ProxyEnv, clock: Clock, limits: FrontLimits) {
+    this.#env = env;
+    this.#clock = clock;
+    this.#limits = limits;
+    const server = createServer({ maxHeaderSize: 32 * 1024 + 8 * 1024, requireHostHeader: false });
+    server.keepAliveTimeout = 0;
+    server.headersTimeout = 0;
+    server.requestTimeout = 0;
+    server.maxRequestsPerSocket = limits.keepAliveRequests;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
+      this.#onClientError(err, socket),
+    );
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#onUpgrade(req, socket, head),
+    );
+    server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#reject(socket, 405, req));
+    this.#server = server;
+  }
+
+  /** Takes a connection: parses HTTP on it until it closes. */
+  accept(socket: Duplex, tuple: VirtualTuple, scheme: FrontScheme, port: number): void {
+    this.#bindings.set(socket, {
+      tuple,
+      scheme,
+      port,
+      phase: 'header',
+      since: this.#clock.now(),
+      bytesAtPhase: 0,
+    });
+    socket.once('close', () => this.#bindings.delete(socket));
+    this.#sweepSoon();
+    this.#server.emit('connection', socket);
+  }
+
+  /** Open connections (tests, graceful shutdown). */
+  get connections(): number {
+    return this.#bindings.size;
+  }
+
+  /** Closes idle connections now; active ones close after their response. */
+  closeIdle(): void {
+    for (const [socket, b] of this.#bindings) if (b.phase !== 'active') socket.destroy();
+  }
+
+  /** Destroys every connection. */
+  destroyAll(): void {
+    for (const socket of this.#bindings.keys()) socket.destroy();
+    this.#bindings.clear();
+    if (this.#sweeper) this.#clock.clearTimeout(this.#sweeper);
+    this.#sweeper = undefined;
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const socket = req.socket as Duplex;
+    const b = this.#bindings.get(socket);
+    if (!b) {
+      socket.destroy();
+      return;
+    }
+    b.phase = 'active';
+    res.once('finish', () => {
+      b.phase = 'idle';
+      b.since = this.#clock.now();
+      b.bytesAtPhase = bytesRead(socket);
+    });
+    if (b.scheme === 'plain-on-https') {
+      new RequestContext(req, res, b.tuple, 'http', this.#env).respond(497, undefined, true);
+      return;
+    }
+    handleRequest(this.#env, req, res, b.tuple, b.scheme, b.port);
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const b = this.#bindings.get(socket);
+    if (!b) {
+      socket.destroy();
+      return;
+    }
+    b.phase = 'active';
+    if (b.scheme === 'plain-on-https') {
+      this.#reject(socket, 497, req);
+      return;
+    }
+    handleUpgrade(this.#env, req, socket, head, { tuple: b.tuple, scheme: b.scheme, port: b.port });
+  }
+
+  #onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    this.#reject(socket, err.code === 'HPE_HEADER_OVERFLOW' ? 494 : 400, undefined);
+  }
+
+  /** Answers nginx's page on a connection without a usable request, logs it, and closes. */
+  #reject(socket: Duplex, status: number, req: IncomingMessage | undefined): void {
+    const b = this.#bindings.get(socket);
+    const page = errorPage(status) ?? '';
+    const shown = status === 494 || status === 497 ? 400 : status;
+    const head = generatedResponseHead(shown, page.length, false, this.#clock.now(), []);
+    socket.end(`${head}\r\n\r\n${page}`, 'latin1');
+    if (b) this.#logRejected(b, shown, page.length, req);
+  }
+
+  #logRejected(b: Binding, status: number, bytes: number, req: IncomingMessage | undefined): void {
+    const now = this.#clock.now();
+    const line = formatAccessLog({
+      remoteAddr: b.tuple.srcIP,
+      startMs: now,
+      method: req?.method ?? '',
+      target: req?.url ?? '',
+      httpVersion: req?.httpVersion ?? '',
+      status,
+      bodyBytesSent: bytes,
+      referer: undefined,
+      userAgent: req?.headers['user-agent'],
+      requestLength: 0,
+      requestMs: 0,
+      upstreamName: '',
+      alternativeName: '',
+      attempts: [],
+      requestId: '',
+    });
+    this.#env.log(req ? line : line.replace('"  HTTP/"', '"-"'));
+  }
+
+  #sweepSoon(): void {
+    if (this.#sweeper) return;
+    const period = Math.max(
+      100,
+      Math.min(this.#limits.clientHeaderTimeoutMs, this.#limits.keepAliveTimeoutMs) / 4,
+    );
+    this.#sweeper = this.#clock.setTimeout(() => this.#sweep(), period);
+    this.#sweeper.unref();
+  }
+
+  /** Closes connections past `client_header_timeout` or `keepalive_timeout`. */
+  #sweep(): void {
+    this.#sweeper = undefined;
+    const now = this.#clock.now();
+    for (const [socket, b] of this.#bindings) {
+      if (b.phase === 'active') continue;
+      const read = bytesRead(socket) > b.bytesAtPhase;
+      const limit =
+        b.phase === 'idle' && !read ? this.#limits.keepAliveTimeoutMs : this.#limits.clientHeaderTimeoutMs;
+      if (now - b.since < limit) continue;
+      if (read) this.#logRejected(b, 408, 0, undefined);
+      socket.destroy();
+      this.#bindings.delete(socket);
+    }
+    if (this.#bindings.size > 0) this.#sweepSoon();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * One client request inside the controller: its `$req_id`, scheme and port,
+ * the upstream attempts made for it, the bytes sent back, and the access log
+ * line written when it ends. Also writes the responses nginx generates itself
+ * (error pages, redirects) with nginx's exact heads.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Random } from '../../util/random.js';
+import type { VirtualTuple } from '../../workloads/types.js';
+import { type AccessLogEntry, formatAccessLog, type UpstreamAttempt } from './access-log.js';
+import { generatedResponseHead } from './headers.js';
+import { errorPage } from './pages.js';
+
+/** What every request needs from the controller. */
+export interface RequestEnv {
+  readonly now: () => number;
+  readonly random: Random;
+  readonly log: (line: string) => void;
+}
+
+/** Node's framing state must agree with a head written verbatim. */
+export interface Framing {
+  readonly contentLength: number | undefined;
+  readonly close: boolean;
+}
+
+interface HeadState {
+  _header: string | null;
+}
+
+/**
+ * Writes a response head exactly as given (status line and header lines
+ * without the final blank line). Node has no public way to send a head without
+ * adding its own headers, so the head it prepared is replaced before the first
+ * body write flushes it (the same technique as workloads' `writeExactHead`).
+ */
+export function writeExactHead(res: ServerResponse, status: number, head: string, framing: Framing): void {
+  const headers: Record<string, string | number> = {};
+  if (framing.contentLength !== undefined) headers['Content-Length'] = framing.contentLength;
+  if (framing.close) headers.Connection = 'close';
+  res.sendDate = false;
+  res.writeHead(status, headers);
+  (res as unknown as HeadState)._header = `${head}\r\n\r\n`;
+}
+
+/** nginx `$request_id`: 16 random bytes as 32 hex digits. */
+export function randomRequestId(random: Random): string {
+  let out = '';
+  for (let i = 0; i < 4; i++) out += random.int(0x1_0000_0000).toString(16).padStart(8, '0');
+  return out;
+}
+
+export class RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly tuple: VirtualTuple;
+  readonly scheme: 'http' | 'https';
+  readonly startMs: number;
+  /** `$req_id`: the client's X-Request-ID, else 32 random hex digits. */
+  readonly requestId: string;
+  upstreamName = '';
+  alternativeName = '';
+  readonly attempts: UpstreamAttempt[] = [];
+  bodyBytesSent = 0;
+  requestBodyBytes = 0;
+  /** Whether the access log records this request (off for the catch-all default backend). */
+  accessLog = true;
+  /** Extra response headers (HSTS, affinity cookie). */
+  readonly extraHeaders: [string, string][] = [];
+  readonly #env: RequestEnv;
+  #logged = false;
+
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    tuple: VirtualTuple,
+    scheme: 'http' | 'https',
+    env: RequestEnv,
+  ) {
+    this.req = req;
+    this.res = res;
+    this.tuple = tuple;
+    this.scheme = scheme;
+    this.#env = env;
+    this.startMs = env.now();
+    const given = req.headers['x-request-id'];
+    this.requestId = typeof given === 'string' && given !== '' ? given : randomRequestId(env.random);
+  }
+
+  get env(): RequestEnv {
+    return this.#env;
+  }
+
+  /** Answers with nginx's own page for `status` (and `Location` for redirects), then logs. */
+  respond(status: number, location?: string, forceClose = false): void {
+    const res = this.res;
+    if (res.headersSent) {
+      res.destroy();
+      this.finish(status);
+      return;
+    }
+    const page = errorPage(status, this.req.headers['user-agent']) ?? '';
+    const close = forceClose || !res.shouldKeepAlive || status === 400 || status === 413 || status === 414;
+    const extra: [string, string][] = location
+      ? [['Location', location], ...this.extraHeaders]
+      : this.extraHeaders;
+    const shown = status === 494 || status === 497 ? 400 : status;
+    const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, this.#env.now(), extra);
+    writeExactHead(res, shown, head, { contentLength: Buffer.byteLength(page), close });
+    const body = this.req.method === 'HEAD' ? '' : page;
+    this.bodyBytesSent = Buffer.byteLength(body);
+    res.end(body);
+    this.finish(shown);
+  }
+
+  /** Writes the access log line once. */
+  finish(status: number): void {
+    if (this.#logged) return;
+    this.#logged = true;
+    if (!this.accessLog) return;
+    this.#env.log(formatAccessLog(this.#entry(status)));
+  }
+
+  #entry(status: number): AccessLogEntry {
+    const req = this.req;
+    let requestLength = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 14 + this.requestBodyBytes;
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2)
+      requestLength += (raw[i] as string).length + (raw[i + 1] as string).length + 4;
+    return {
+      remoteAddr: this.tuple.srcIP,
+      startMs: this.startMs,
+      method: req.method ?? 'GET',
+      target: req.url ?? '/',
+      httpVersion: req.httpVersion,
+      status,
+      bodyBytesSent: this.bodyBytesSent,
+      referer: req.headers.referer,
+      userAgent: req.headers['user-agent'],
+      requestLength,
+      requestMs: this.#env.now() - this.startMs,
+      upstreamName: this.upstreamName,
+      alternativeName: this.alternativeName,
+      attempts: this.attempts,
+      requestId: this.requestId,
+    };
+  }
+}
