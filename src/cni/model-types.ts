@@ -4,7 +4,7 @@
  */
 import { type Cidr, formatIPv4 } from '../ipam/ipv4.js';
 import { NO_ENCAPSULATION, type NodeView, type PoolMode, podMtu } from './route-rules.js';
-import type { Encapsulation } from './routes.js';
+import type { Encapsulation, Route } from './routes.js';
 import { bridgeVethName, vethNameForWorkload } from './veth.js';
 
 export type NetworkMode = 'calico' | 'host-local';
@@ -46,6 +46,8 @@ export interface NodeState extends NodeView {
   ipipTunnel: string | undefined;
   podCidr: Cidr | undefined;
   nextIfindex: number;
+  /** The node's own routes, for `nodesVersion` (see `route-view.ts`). */
+  base?: { readonly version: number; readonly routes: readonly Route[] };
   /** Addresses of the pods on this node. */
   readonly pods: Set<number>;
 }

@@ -58,6 +58,8 @@ export class NetworkReadModel {
   readonly nodeAddresses = new Map<number, number>();
   /** Bumped by every change that can alter any node's routes. */
   version = 0;
+  /** Bumped by node changes only (addresses, subnets: what the nodes' own routes depend on). */
+  nodesVersion = 0;
   readonly #byName = new Map<string, number>();
   readonly #listings = new Map<string, { version: number; routes: readonly Route[] }>();
 
@@ -169,6 +171,7 @@ export class NetworkReadModel {
       this.nodes.set(name, node);
     }
     this.#setAddress(node, address);
+    this.nodesVersion++;
     if (this.mode === 'host-local') {
       if (node.podCidr) this.#removeRange(node.podCidr);
       if (podCidr) this.#setRange({ cidr: podCidr, owner: name, mode: NO_ENCAPSULATION });
@@ -197,6 +200,7 @@ export class NetworkReadModel {
       if (node.podCidr) this.#removeRange(node.podCidr);
     }
     this.#setAddress(node, undefined);
+    this.nodesVersion++;
     this.nodes.delete(name);
     this.#listings.delete(name);
     this.#changed();

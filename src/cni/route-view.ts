@@ -25,8 +25,12 @@ import {
 } from './route-rules.js';
 import type { Route } from './routes.js';
 
-function gateway(model: NetworkReadModel, node: NodeState): string {
-  return node.subnet ? gatewayOf(node.subnet, (ip) => model.nodeAddresses.has(ip)) : '';
+/** The node's default and connected routes, cached until a node changes. */
+function baseRoutes(model: NetworkReadModel, node: NodeState): readonly Route[] {
+  if (node.base?.version === model.nodesVersion) return node.base.routes;
+  const gateway = node.subnet ? gatewayOf(node.subnet, (ip) => model.nodeAddresses.has(ip)) : '';
+  node.base = { version: model.nodesVersion, routes: nodeBaseRoutes(node, gateway) };
+  return node.base.routes;
 }
 
 /** The route `node` has for a block (or podCIDR); undefined when none (owner unknown or unreachable). */
@@ -75,7 +79,7 @@ export function routesOf(model: NetworkReadModel, name: string): Route[] {
   for (const ip of node.pods) put(localPodRoute(model, ip));
   for (const ip of model.borrowed.keys()) put(borrowedRoute(model, node, ip));
   for (const block of model.blocks.values()) put(blockRoute(model, node, block));
-  for (const r of nodeBaseRoutes(node, gateway(model, node))) put(r);
+  for (const r of baseRoutes(model, node)) put(r);
   return [...byDst.values()].sort((a, b) => compareCidrs(a.dst, b.dst));
 }
 
@@ -100,7 +104,7 @@ export function lookupOn(model: NetworkReadModel, name: string, ip: number): Rou
     const block = model.blocks.get(((ip & maskOf(prefix)) >>> 0) * 64 + prefix);
     if (block) best = longer(best, blockRoute(model, node, block));
   }
-  for (const r of nodeBaseRoutes(node, gateway(model, node))) {
+  for (const r of baseRoutes(model, node)) {
     if (cidrContains(r.dst, ip) && (!best || r.dst.prefix > best.dst.prefix)) best = r;
   }
   return best;

@@ -37,8 +37,13 @@ export class AllocationBlock {
   readonly #allocations: (number | null)[];
   #unallocated: number[];
   #attributes: AllocationAttribute[];
-  /** Per ordinal: the block's sequence number when it was assigned (`sequenceNumberForAllocation`). */
-  readonly #sequence: (number | undefined)[];
+  /**
+   * Ordinal → the block's sequence number when it was assigned
+   * (`sequenceNumberForAllocation`). Released ordinals are set to undefined
+   * rather than deleted (deletes push V8 objects into slow dictionary mode;
+   * undefined values vanish when the object is serialised).
+   */
+  readonly #sequence: Record<string, number | undefined>;
 
   private constructor(cidr: Cidr, spec: IPAMBlockSpec) {
     this.cidr = cidr;
@@ -50,9 +55,7 @@ export class AllocationBlock {
     this.#allocations = spec.allocations.slice();
     this.#unallocated = spec.unallocated.slice();
     this.#attributes = spec.attributes.slice();
-    this.#sequence = new Array<number | undefined>(spec.allocations.length);
-    for (const k in spec.sequenceNumberForAllocation)
-      this.#sequence[Number(k)] = spec.sequenceNumberForAllocation[k];
+    this.#sequence = { ...spec.sequenceNumberForAllocation };
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
@@ -93,19 +96,9 @@ export class AllocationBlock {
       unallocated: this.#unallocated.slice(),
       attributes: this.#attributes.slice(),
       sequenceNumber: this.sequenceNumber,
-      sequenceNumberForAllocation: this.#sequenceObject(),
+      sequenceNumberForAllocation: { ...this.#sequence },
       deleted: this.deleted,
     };
-  }
-
-  /** `sequenceNumberForAllocation` as Calico stores it: ordinal (as a string key) → number. */
-  #sequenceObject(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (let o = 0; o < this.#sequence.length; o++) {
-      const v = this.#sequence[o];
-      if (v !== undefined) out[o] = v;
-    }
-    return out;
   }
 
   /** Every write of a block bumps its sequence number (the ABA guard of release). */

@@ -62,7 +62,8 @@ export interface IPAMBlockSpec {
   readonly unallocated: readonly number[];
   readonly attributes: readonly AllocationAttribute[];
   readonly sequenceNumber: number;
-  readonly sequenceNumberForAllocation: Readonly<Record<string, number>>;
+  /** Ordinal → sequence number at assignment; released ordinals are absent or undefined (dropped by JSON). */
+  readonly sequenceNumberForAllocation: Readonly<Record<string, number | undefined>>;
   readonly deleted: boolean;
 }
 
