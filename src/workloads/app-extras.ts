@@ -19,7 +19,8 @@ export interface ExecResult {
 }
 
 export interface AppExtras {
-  readonly faults: FaultInjector;
+  /** The fault injector when the pod has a fault plan for this container (undefined otherwise). */
+  readonly faults: FaultInjector | undefined;
   /** The container's filesystem, created on first call. */
   fs(): VirtualFs;
   /** The filesystem if something has created it already (apps serving files read defaults otherwise). */
@@ -30,14 +31,12 @@ export interface AppExtras {
   execHost(): ExecHost;
 }
 
-const extras = new WeakMap<AppContext, AppExtras>();
-
-/** Called by the runtime before the app factory runs. */
-export function attachExtras(ctx: AppContext, value: AppExtras): void {
-  extras.set(ctx, value);
+/** A context that carries extras (the runtime's contexts do; hand-made ones in tests may not). */
+interface WithExtras {
+  readonly extras?: AppExtras;
 }
 
 /** The extras of a context, when the workloads runtime created it. */
 export function extrasOf(ctx: AppContext): AppExtras | undefined {
-  return extras.get(ctx);
+  return (ctx as AppContext & WithExtras).extras;
 }

@@ -7,7 +7,7 @@
  */
 import type { ContainerHandle } from '../controllers/kubelet/runtime.js';
 import type { TimerHandle } from '../util/clock.js';
-import { attachExtras } from './app-extras.js';
+import type { AppExtras } from './app-extras.js';
 import type { ImageProfile } from './catalogue.js';
 import { type DnsConfig, hostsFile, type IpFormatter, resolvConf } from './exec/context.js';
 import { type ExecHost, type RunResult, runInContainer } from './exec/run.js';
@@ -22,23 +22,98 @@ import type { App, AppContext, AppFactory, AppStartFailure } from './types.js';
 type ExitReason = 'Completed' | 'Error' | 'OOMKilled';
 type ExitCallback = (exitCode: number, reason: ExitReason) => void;
 
-/** Everything a container instance needs; built by the runtime. */
+/** What every container of a runtime shares (one object, not one per container). */
+export interface ContainerServices {
+  readonly factory: AppFactory;
+  readonly logs: LogStore;
+  readonly dns: DnsConfig;
+  readonly ipFormatter: IpFormatter | undefined;
+  /** Bound for exec runs without their own timeout (ms). */
+  readonly execTimeoutMs: number;
+}
+
+/** What one container instance needs; built by the runtime. */
 export interface ContainerSetup {
   /** `namespace/pod/container`: the log key. */
   readonly key: string;
-  readonly ctx: Omit<AppContext, 'log' | 'exit'>;
   readonly profile: ImageProfile;
   readonly ref: ImageRef;
-  readonly factory: AppFactory;
   readonly sandbox: PodSandbox;
-  readonly logs: LogStore;
   readonly faultPlan: FaultPlan | undefined;
-  readonly dns: DnsConfig;
-  readonly ipFormatter: IpFormatter | undefined;
   /** Pod FQDN when `hostname` + `subdomain` are set. */
   readonly fqdn: string | undefined;
-  /** Bound for exec runs without their own timeout (ms). */
-  readonly execTimeoutMs: number;
+  readonly services: ContainerServices;
+  /** The container cannot start (its env references a missing ConfigMap…): reported as its output. */
+  readonly configError?: AppStartFailure;
+}
+
+/** The `AppContext` of one container instance (methods on the prototype: no closures per pod). */
+class ContainerContext implements AppContext {
+  readonly pod: AppContext['pod'];
+  readonly container: AppContext['container'];
+  readonly clock: AppContext['clock'];
+  readonly random: AppContext['random'];
+  readonly network: AppContext['network'];
+  readonly #owner: SimulatedContainer;
+
+  constructor(fields: Omit<AppContext, 'log' | 'exit'>, owner: SimulatedContainer) {
+    this.pod = fields.pod;
+    this.container = fields.container;
+    this.clock = fields.clock;
+    this.random = fields.random;
+    this.network = fields.network;
+    this.#owner = owner;
+  }
+
+  /** What the container offers the app beyond `AppContext` (see app-extras.ts). */
+  get extras(): AppExtras {
+    return this.#owner;
+  }
+
+  log(line: string): void {
+    this.#owner.writeLog(line);
+  }
+
+  exit(code: number): void {
+    this.#owner.processExited(code);
+  }
+}
+
+/** The container as commands see it; `fs` is created on first access (class getters: no per-run closures). */
+class ContainerExecHost implements ExecHost {
+  readonly #container: SimulatedContainer;
+  readonly pod: ExecHost['pod'];
+  readonly startedAt: number;
+
+  constructor(container: SimulatedContainer, pod: ExecHost['pod']) {
+    this.#container = container;
+    this.pod = pod;
+    this.startedAt = container.ctx.clock.now();
+  }
+
+  get tools() {
+    return this.#container.setup.profile.tools;
+  }
+
+  get fs() {
+    return this.#container.fs();
+  }
+
+  get clock() {
+    return this.#container.ctx.clock;
+  }
+
+  get network() {
+    return this.#container.ctx.network;
+  }
+
+  get dns() {
+    return this.#container.setup.services.dns;
+  }
+
+  get ipFormatter() {
+    return this.#container.setup.services.ipFormatter;
+  }
 }
 
 /** Apps that print their own bind error (nginx, httpd) implement this. */
@@ -51,52 +126,71 @@ function isStartFailure(x: App | AppStartFailure): x is AppStartFailure {
 }
 
 /** A running (or finished) simulated container. */
-export class SimulatedContainer implements ContainerHandle {
+export class SimulatedContainer implements ContainerHandle, AppExtras {
   readonly setup: ContainerSetup;
   readonly ctx: AppContext;
-  readonly faults: FaultInjector;
+  #faults: FaultInjector | undefined;
   #app: App | undefined;
   #fs: VirtualFs | undefined;
   #state: 'running' | 'terminating' | 'exited' = 'running';
   #exit: { code: number; reason: ExitReason } | undefined;
   #callback: ExitCallback | undefined;
-  #timers: TimerHandle[] = [];
+  #timers: TimerHandle[] | undefined;
 
-  constructor(setup: ContainerSetup) {
+  constructor(setup: ContainerSetup, ctx: Omit<AppContext, 'log' | 'exit'>) {
     this.setup = setup;
-    this.ctx = {
-      ...setup.ctx,
-      log: (line) => this.#log(line),
-      exit: (code) => this.#finish(code),
-    };
-    this.faults = new FaultInjector({
-      plan: setup.faultPlan,
-      clock: setup.ctx.clock,
-      random: setup.ctx.random,
+    this.ctx = new ContainerContext(ctx, this);
+    if (setup.faultPlan) this.#faults = this.#newInjector();
+  }
+
+  #newInjector(): FaultInjector {
+    return new FaultInjector({
+      plan: this.setup.faultPlan,
+      clock: this.ctx.clock,
+      random: this.ctx.random,
       onCrash: (code) => this.#crash(code),
     });
-    attachExtras(this.ctx, {
-      faults: this.faults,
-      fs: () => this.fs(),
-      fsIfCreated: () => this.#fs,
-      execHost: () => this.execHost(),
-      shell: (command) => this.exec(['/bin/sh', '-c', command]),
-    });
+  }
+
+  /** The fault injector of a pod with a fault plan for this container. */
+  get faults(): FaultInjector | undefined {
+    return this.#faults?.plan ? this.#faults : undefined;
+  }
+
+  /** `netkube pod fail-readiness`: readiness probes fail for `ms`. */
+  failReadiness(ms: number): void {
+    this.#faults ??= this.#newInjector();
+    this.#faults.failReadiness(ms);
+  }
+
+  /** Whether readiness is forced down now (fault plan schedule or fail-readiness). */
+  readinessDown(): boolean {
+    return this.#faults?.readinessDown() ?? false;
+  }
+
+  /** The filesystem if it exists already. */
+  fsIfCreated(): VirtualFs | undefined {
+    return this.#fs;
+  }
+
+  /** Runs `/bin/sh -c command` (agnhost `/shell`). */
+  shell(command: string): Promise<RunResult> {
+    return this.exec(['/bin/sh', '-c', command]);
   }
 
   /** Starts the process: runs the factory and binds its ports in the pod. */
   start(): void {
-    this.setup.logs.startInstance(this.setup.key);
-    const result = this.setup.factory(this.ctx);
+    this.setup.services.logs.startInstance(this.setup.key);
+    const result = this.setup.configError ?? this.setup.services.factory(this.ctx);
     if (isStartFailure(result)) {
       // `message` is the output without its final newline: each line becomes a log line.
-      if (result.message !== '') for (const line of result.message.split('\n')) this.#log(line);
+      if (result.message !== '') for (const line of result.message.split('\n')) this.writeLog(line);
       this.#finish(result.exitCode);
       return;
     }
     this.#app = result;
     if (this.#state === 'exited') return;
-    const binding = { container: this.setup.ctx.container.name, app: result, faults: this.faults };
+    const binding = { container: this.ctx.container.name, app: result, faults: this.faults };
     const anyPort = (result as { anyTcpPort?: boolean }).anyTcpPort === true;
     const conflict = anyPort ? undefined : this.setup.sandbox.bind(binding, result.listens);
     if (anyPort) this.setup.sandbox.bindAnyTcp(binding);
@@ -107,13 +201,12 @@ export class SimulatedContainer implements ContainerHandle {
       this.#finish(code);
       return;
     }
-    const crashMs = this.faults.crashDelayMs();
-    if (crashMs !== undefined)
-      this.#timers.push(this.ctx.clock.setTimeout(() => this.faults.crash(), crashMs));
+    const crashMs = this.#faults?.crashDelayMs();
+    if (crashMs !== undefined) this.#timer(() => this.#faults?.crash(), crashMs);
   }
 
   #genericBindFailure(port: number, protocol: string): number {
-    this.#log(`listen ${protocol.toLowerCase()} :${port}: bind: address already in use`);
+    this.writeLog(`listen ${protocol.toLowerCase()} :${port}: bind: address already in use`);
     return 1;
   }
 
@@ -135,7 +228,7 @@ export class SimulatedContainer implements ContainerHandle {
   terminate(gracePeriodMs: number): void {
     if (this.#state !== 'running') return;
     this.#state = 'terminating';
-    this.#timers.push(this.ctx.clock.setTimeout(() => this.kill(), Math.max(0, gracePeriodMs)));
+    this.#timer(() => this.kill(), Math.max(0, gracePeriodMs));
     this.#app?.terminate();
   }
 
@@ -153,30 +246,26 @@ export class SimulatedContainer implements ContainerHandle {
     const seed: Record<string, SeedFile> = {
       ...(this.setup.profile.files?.(this.setup.ref) ?? {}),
       '/etc/hosts': { content: hostsFile(pod), mtimeMs: now },
-      '/etc/resolv.conf': { content: resolvConf(pod, this.setup.dns), mtimeMs: now },
+      '/etc/resolv.conf': { content: resolvConf(pod, this.setup.services.dns), mtimeMs: now },
       '/etc/hostname': { content: `${pod.hostname}\n`, mtimeMs: now },
     };
     this.#fs = new VirtualFs(this.ctx.clock, seed);
     return this.#fs;
   }
 
-  /** The container as the safe command set sees it. */
+  #timer(fn: () => void, ms: number): void {
+    this.#timers ??= [];
+    this.#timers.push(this.ctx.clock.setTimeout(fn, ms));
+  }
+
+  /** The container as the safe command set sees it (the filesystem is created when a command touches it). */
   execHost(): ExecHost {
-    return {
-      pod: this.#execPod(),
-      tools: this.setup.profile.tools,
-      fs: this.fs(),
-      clock: this.ctx.clock,
-      network: this.ctx.network,
-      dns: this.setup.dns,
-      ipFormatter: this.setup.ipFormatter,
-      startedAt: this.ctx.clock.now(),
-    };
+    return new ContainerExecHost(this, this.#execPod());
   }
 
   /** `kubectl exec` / exec probe / agnhost `/shell`: runs `argv` with the safe command set. */
   exec(argv: readonly string[], options: { timeoutMs?: number; stdin?: string } = {}): Promise<RunResult> {
-    const timeoutMs = options.timeoutMs ?? this.setup.execTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? this.setup.services.execTimeoutMs;
     return runInContainer(this.execHost(), argv, this.ctx.container.env, {
       timeoutMs,
       maxSleepMs: timeoutMs,
@@ -196,9 +285,10 @@ export class SimulatedContainer implements ContainerHandle {
     };
   }
 
-  #log(line: string): void {
+  /** The process wrote `line` (stdout/stderr are one stream in container logs). */
+  writeLog(line: string): void {
     if (this.#state === 'exited') return;
-    for (const part of line.split('\n')) this.setup.logs.append(this.setup.key, part);
+    for (const part of line.split('\n')) this.setup.services.logs.append(this.setup.key, part);
   }
 
   #crash(code: number): void {
@@ -207,13 +297,18 @@ export class SimulatedContainer implements ContainerHandle {
     this.#finish(code);
   }
 
+  /** The process ended by itself with `code` (`AppContext.exit`). */
+  processExited(code: number): void {
+    this.#finish(code);
+  }
+
   #finish(code: number): void {
     if (this.#state === 'exited') return;
     this.#state = 'exited';
-    for (const t of this.#timers) this.ctx.clock.clearTimeout(t);
-    this.#timers = [];
-    this.setup.sandbox.release(this.setup.ctx.container.name);
-    this.setup.logs.endInstance(this.setup.key);
+    for (const t of this.#timers ?? []) this.ctx.clock.clearTimeout(t);
+    this.#timers = undefined;
+    this.setup.sandbox.release(this.ctx.container.name);
+    this.setup.services.logs.endInstance(this.setup.key);
     const exit = { code, reason: (code === 0 ? 'Completed' : 'Error') as ExitReason };
     this.#exit = exit;
     const cb = this.#callback;

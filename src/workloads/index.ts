@@ -7,11 +7,11 @@
 export type { AppExtras, ExecResult } from './app-extras.js';
 export {
   createApp,
+  createAppFactory,
   effectiveArgv,
   FALLBACK_PROFILE,
   type ImageProfile,
   profileFor,
-  createAppFactory,
 } from './catalogue.js';
 export { SimulatedContainer } from './container.js';
 export { expandReferences, type ObjectLookup, resolveContainerEnv, serviceEnv } from './env.js';

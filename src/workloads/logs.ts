@@ -24,15 +24,14 @@ export interface LogReadOptions {
 
 type Follower = (line: LogLine | undefined) => void;
 
+/** Output of one container instance; the current one links the previous one. */
 class Instance {
-  lines: LogLine[] = [];
+  /** Line texts and their write times, as parallel arrays (no object per line: cheaper at 100,000 pods). */
+  texts: string[] = [];
+  times: number[] = [];
   bytes = 0;
   ended = false;
   followers: Set<Follower> | undefined;
-}
-
-interface ContainerLogs {
-  current: Instance;
   previous: Instance | undefined;
 }
 
@@ -59,7 +58,8 @@ export interface LogStoreConfig {
 export class LogStore {
   readonly #clock: Clock;
   readonly #maxBytes: number;
-  readonly #containers = new Map<string, ContainerLogs>();
+  /** Current instance per container (`previous` hangs off it). */
+  readonly #containers = new Map<string, Instance>();
 
   constructor(config: LogStoreConfig) {
     this.#clock = config.clock;
@@ -70,43 +70,49 @@ export class LogStore {
   /** A new instance of the container starts: the current output becomes `previous`. */
   startInstance(key: string): void {
     const existing = this.#containers.get(key);
-    if (!existing) {
-      this.#containers.set(key, { current: new Instance(), previous: undefined });
-      return;
+    const next = new Instance();
+    if (existing) {
+      this.#end(existing);
+      existing.previous = undefined;
+      next.previous = existing;
     }
-    this.#end(existing.current);
-    existing.previous = existing.current;
-    existing.current = new Instance();
+    this.#containers.set(key, next);
   }
 
   /** The current instance exited: followers are told the stream is over. */
   endInstance(key: string): void {
-    const logs = this.#containers.get(key);
-    if (logs) this.#end(logs.current);
+    const current = this.#containers.get(key);
+    if (current) this.#end(current);
   }
 
   /** Appends one line (no trailing newline) to the current instance. */
   append(key: string, text: string): void {
-    let logs = this.#containers.get(key);
-    if (!logs) {
-      logs = { current: new Instance(), previous: undefined };
-      this.#containers.set(key, logs);
+    let inst = this.#containers.get(key);
+    if (!inst) {
+      inst = new Instance();
+      this.#containers.set(key, inst);
     }
-    const inst = logs.current;
-    const line = { at: this.#clock.now(), text };
-    inst.lines.push(line);
+    const at = this.#clock.now();
+    // The first line gets exact-size arrays (push() on an empty array reserves 16 slots per container).
+    if (inst.texts.length === 0) {
+      inst.texts = [text];
+      inst.times = [at];
+    } else {
+      inst.texts.push(text);
+      inst.times.push(at);
+    }
     inst.bytes += text.length + 1;
-    while (inst.bytes > this.#maxBytes && inst.lines.length > 1) {
-      const dropped = inst.lines.shift();
-      inst.bytes -= (dropped?.text.length ?? 0) + 1;
+    while (inst.bytes > this.#maxBytes && inst.texts.length > 1) {
+      inst.bytes -= (inst.texts.shift()?.length ?? 0) + 1;
+      inst.times.shift();
     }
-    for (const f of inst.followers ?? []) f(line);
+    if (inst.followers) for (const f of inst.followers) f({ at, text });
   }
 
   /** Whether the container has any instance (it started at least once). */
   has(key: string, previous = false): boolean {
-    const logs = this.#containers.get(key);
-    return previous ? logs?.previous !== undefined : logs !== undefined;
+    const current = this.#containers.get(key);
+    return previous ? current?.previous !== undefined : current !== undefined;
   }
 
   /** The selected output as text (each line ends in `\n`). */
@@ -121,8 +127,8 @@ export class LogStore {
    * they are written, until the instance ends or `signal` aborts.
    */
   async *follow(key: string, options: LogReadOptions, signal: AbortSignal): AsyncGenerator<string> {
-    const logs = this.#containers.get(key);
-    const inst = options.previous ? logs?.previous : logs?.current;
+    const current = this.#containers.get(key);
+    const inst = options.previous ? current?.previous : current;
     if (!inst) return;
     const queue: LogLine[] = [...this.#select(key, options)];
     let wake: (() => void) | undefined;
@@ -156,9 +162,9 @@ export class LogStore {
 
   /** Forgets a container (pod deleted). */
   remove(key: string): void {
-    const logs = this.#containers.get(key);
-    if (!logs) return;
-    this.#end(logs.current);
+    const current = this.#containers.get(key);
+    if (!current) return;
+    this.#end(current);
     this.#containers.delete(key);
   }
 
@@ -168,10 +174,10 @@ export class LogStore {
   }
 
   #select(key: string, options: LogReadOptions): LogLine[] {
-    const logs = this.#containers.get(key);
-    const inst = options.previous ? logs?.previous : logs?.current;
+    const current = this.#containers.get(key);
+    const inst = options.previous ? current?.previous : current;
     if (!inst) return [];
-    let lines = inst.lines;
+    let lines: LogLine[] = inst.texts.map((text, i) => ({ at: inst.times[i] ?? 0, text }));
     if (options.sinceMs !== undefined) {
       const since = options.sinceMs;
       lines = lines.filter((l) => l.at >= since);

@@ -6,7 +6,7 @@
  * container creates a fresh app, filesystem and fault state; its previous
  * output stays readable with `--previous`.
  */
-import type { Pod } from '../api/types.js';
+import type { ContainerPort, Pod } from '../api/types.js';
 import type {
   ContainerHandle,
   ContainerRuntime,
@@ -17,13 +17,13 @@ import type { Clock } from '../util/clock.js';
 import { NetkubeError } from '../util/errors.js';
 import type { Random } from '../util/random.js';
 import { createApp, profileFor } from './catalogue.js';
-import { SimulatedContainer } from './container.js';
+import { type ContainerServices, SimulatedContainer } from './container.js';
 import { expandReferences, type ObjectLookup, resolveContainerEnv } from './env.js';
 import type { DnsConfig, IpFormatter } from './exec/context.js';
 import type { RunResult } from './exec/run.js';
 import { parseFaultAnnotations } from './faults.js';
 import { startFailure } from './images/base.js';
-import { containerLogKey, type LogStore } from './logs.js';
+import type { LogStore } from './logs.js';
 import type { PodSandboxRegistry } from './sandbox.js';
 import type { AppFactory, L4Protocol, PodNetwork } from './types.js';
 
@@ -66,17 +66,37 @@ export class ContainerNotFoundError extends NetkubeError {
 }
 
 const DEFAULT_DNS: DnsConfig = { nameserver: '10.96.0.10', clusterDomain: 'cluster.local' };
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+const NO_PORTS: readonly ContainerPort[] = Object.freeze([]);
+const NO_ARGS: readonly string[] = Object.freeze([]);
+
+/** `$(VAR)` expansion of command/args; the spec's own array when nothing needs expanding. */
+function expandAll(
+  list: readonly string[] | undefined,
+  env: Readonly<Record<string, string>>,
+): readonly string[] {
+  if (!list || list.length === 0) return NO_ARGS;
+  return list.some((a) => a.includes('$')) ? list.map((a) => expandReferences(a, env)) : list;
+}
 
 /** The emulator's container runtime. */
 export class SimulatedContainerRuntime implements ContainerRuntime {
   readonly #config: SimulatedRuntimeConfig;
   readonly #dns: DnsConfig;
-  /** `namespace/pod` → container name → current instance. */
-  readonly #pods = new Map<string, Map<string, SimulatedContainer>>();
+  readonly #services: ContainerServices;
+  /** `namespace/pod` → current instance of each container (a short array: pods have few containers). */
+  readonly #pods = new Map<string, SimulatedContainer[]>();
 
   constructor(config: SimulatedRuntimeConfig) {
     this.#config = config;
     this.#dns = config.dns ?? DEFAULT_DNS;
+    this.#services = {
+      factory: config.appFactory ?? createApp,
+      logs: config.logs,
+      dns: this.#dns,
+      ipFormatter: config.ipFormatter,
+      execTimeoutMs: config.execTimeoutMs ?? 60_000,
+    };
     if (config.execTimeoutMs !== undefined && !(config.execTimeoutMs > 0))
       throw new RangeError('execTimeoutMs must be positive');
   }
@@ -85,13 +105,11 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     const { pod, container, podIP, nodeName } = request;
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
-    const sandbox = this.#config.sandboxes.ensure({
-      namespace,
-      name,
-      uid: pod.metadata?.uid ?? '',
-      ip: podIP,
-      nodeName,
-    });
+    const key = `${namespace}/${name}`;
+    const sandbox = this.#config.sandboxes.ensure(
+      { namespace, name, uid: pod.metadata?.uid ?? '', ip: podIP, nodeName },
+      key,
+    );
     const { profile, ref } = profileFor(container.image ?? '');
     const resolved = resolveContainerEnv({
       pod,
@@ -110,9 +128,20 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
         : undefined;
     const spec = pod.spec;
     const hostname = spec?.hostname ?? name;
-    const handle = new SimulatedContainer({
-      key: containerLogKey(namespace, name, container.name),
-      ctx: {
+    const handle = new SimulatedContainer(
+      {
+        key: `${key}/${container.name}`,
+        profile,
+        ref,
+        sandbox,
+        faultPlan,
+        fqdn: spec?.subdomain
+          ? `${hostname}.${spec.subdomain}.${namespace}.svc.${this.#dns.clusterDomain}`
+          : undefined,
+        services: this.#services,
+        ...('error' in resolved ? { configError: startFailure(1, `Error: ${resolved.error}`) } : {}),
+      },
+      {
         pod: {
           name,
           namespace,
@@ -120,45 +149,28 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
           ip: podIP,
           nodeName,
           hostname,
-          labels: pod.metadata?.labels ?? {},
-          annotations: pod.metadata?.annotations ?? {},
+          labels: pod.metadata?.labels ?? NONE,
+          annotations: pod.metadata?.annotations ?? NONE,
         },
         container: {
           name: container.name,
           image: container.image ?? '',
-          command: (container.command ?? []).map((c) => expandReferences(c, env)),
-          args: (container.args ?? []).map((a) => expandReferences(a, env)),
+          command: expandAll(container.command, env),
+          args: expandAll(container.args, env),
           env,
-          ports: container.ports ?? [],
+          ports: container.ports ?? NO_PORTS,
         },
         clock: this.#config.clock,
         random: this.#config.random,
         network: this.#config.podNetwork({ namespace, name, ip: podIP, nodeName }),
       },
-      profile,
-      ref,
-      factory:
-        'error' in resolved
-          ? () => startFailure(1, `Error: ${resolved.error}`)
-          : (this.#config.appFactory ?? createApp),
-      sandbox,
-      logs: this.#config.logs,
-      faultPlan,
-      dns: this.#dns,
-      ipFormatter: this.#config.ipFormatter,
-      fqdn: spec?.subdomain
-        ? `${hostname}.${spec.subdomain}.${namespace}.svc.${this.#dns.clusterDomain}`
-        : undefined,
-      execTimeoutMs: this.#config.execTimeoutMs ?? 60_000,
-    });
-    const key = `${namespace}/${name}`;
-    let containers = this.#pods.get(key);
-    if (!containers) {
-      containers = new Map();
-      this.#pods.set(key, containers);
-    }
-    containers.get(container.name)?.kill();
-    containers.set(container.name, handle);
+    );
+    const containers = this.#pods.get(key) ?? [];
+    const previous = containers.findIndex((c) => c.ctx.container.name === container.name);
+    if (previous >= 0) {
+      containers[previous]?.kill();
+      containers[previous] = handle;
+    } else this.#pods.set(key, [...containers, handle]);
     handle.start();
     return handle;
   }
@@ -167,7 +179,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
     const key = `${namespace}/${name}`;
-    for (const c of this.#pods.get(key)?.values() ?? []) c.kill();
+    for (const c of this.#pods.get(key) ?? []) c.kill();
     this.#pods.delete(key);
     this.#config.sandboxes.remove(namespace, name);
     this.#config.logs.removePrefix(`${key}/`);
@@ -177,8 +189,8 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
   container(namespace: string, pod: string, container?: string): SimulatedContainer {
     const containers = this.#pods.get(`${namespace}/${pod}`);
     if (!containers) throw new ContainerNotFoundError('pod', `pods "${pod}" not found`);
-    const name = container ?? containers.keys().next().value;
-    const c = name === undefined ? undefined : containers.get(name);
+    const c =
+      container === undefined ? containers[0] : containers.find((x) => x.ctx.container.name === container);
     if (!c)
       throw new ContainerNotFoundError('container', `container ${container} is not valid for pod ${pod}`);
     return c;
@@ -196,7 +208,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     if (!c.running) {
       throw new ContainerNotFoundError(
         'not-running',
-        `container ${c.setup.ctx.container.name} is not running in pod ${request.pod}`,
+        `container ${c.ctx.container.name} is not running in pod ${request.pod}`,
       );
     }
     return c.exec(request.command, request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs });
@@ -206,7 +218,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
   kill(namespace: string, pod: string, container?: string): void {
     const containers = this.#pods.get(`${namespace}/${pod}`);
     if (!containers) throw new ContainerNotFoundError('pod', `pods "${pod}" not found`);
-    if (container === undefined) for (const c of containers.values()) c.kill();
+    if (container === undefined) for (const c of containers) c.kill();
     else this.container(namespace, pod, container).kill();
   }
 
@@ -214,14 +226,14 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
   failReadiness(namespace: string, pod: string, seconds: number, container?: string): void {
     const containers = this.#pods.get(`${namespace}/${pod}`);
     if (!containers) throw new ContainerNotFoundError('pod', `pods "${pod}" not found`);
-    const targets =
-      container === undefined ? [...containers.values()] : [this.container(namespace, pod, container)];
-    for (const c of targets) c.faults.failReadiness(seconds * 1000);
+    const targets = container === undefined ? containers : [this.container(namespace, pod, container)];
+    for (const c of targets) c.failReadiness(seconds * 1000);
   }
 
   /** Whether readiness of a container is forced down (fault plan or fail-readiness). The prober and kubelet ask. */
   readinessForcedDown(namespace: string, pod: string, container: string): boolean {
-    return this.#pods.get(`${namespace}/${pod}`)?.get(container)?.faults.readinessDown() ?? false;
+    const c = this.#pods.get(`${namespace}/${pod}`)?.find((x) => x.ctx.container.name === container);
+    return c?.readinessDown() ?? false;
   }
 
   /** Whether something in the pod listens on `protocol/port` (probes that have no route of their own). */

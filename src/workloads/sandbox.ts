@@ -34,14 +34,11 @@ export interface SandboxPod {
 
 const REFUSED: DeliverResult = { delivered: false, code: 'ECONNREFUSED' };
 
-function portKey(protocol: L4Protocol, port: number): string {
-  return `${protocol}/${port}`;
-}
-
 /** One pod's port table. */
 export class PodSandbox {
   readonly pod: SandboxPod;
-  #ports: Map<string, PortBinding> | undefined;
+  /** Bound ports: a short list (pods bind few ports; a Map per pod costs more than it saves). */
+  #ports: Array<PortBinding & ListenSpec> | undefined;
   /** A container listening on every TCP port (the fallback app when an image's ports are unknown). */
   #anyTcp: PortBinding | undefined;
 
@@ -54,11 +51,21 @@ export class PodSandbox {
    * first port already bound (by any container of the pod), or undefined.
    */
   bind(binding: PortBinding, listens: readonly ListenSpec[]): ListenSpec | undefined {
-    this.#ports ??= new Map();
     for (const spec of listens) {
-      if (this.#ports.has(portKey(spec.protocol, spec.port))) return spec;
+      if (this.#find(spec.protocol, spec.port)) return spec;
     }
-    for (const spec of listens) this.#ports.set(portKey(spec.protocol, spec.port), binding);
+    if (listens.length === 0) return undefined;
+    // Exact-size arrays: an array grown by push() reserves 16 slots, a cost paid per pod.
+    // An explicit literal, not `{ ...binding }`: object spread followed by new keys gives each
+    // copy its own hidden class (about 200 bytes per pod).
+    const added = listens.map((spec) => ({
+      container: binding.container,
+      app: binding.app,
+      faults: binding.faults,
+      protocol: spec.protocol,
+      port: spec.port,
+    }));
+    this.#ports = this.#ports ? [...this.#ports, ...added] : added;
     return undefined;
   }
 
@@ -69,15 +76,20 @@ export class PodSandbox {
     return true;
   }
 
+  #find(protocol: L4Protocol, port: number): PortBinding | undefined {
+    for (const e of this.#ports ?? []) if (e.port === port && e.protocol === protocol) return e;
+    return undefined;
+  }
+
   /** Releases every port of `container` (its process exited). */
   release(container: string): void {
-    for (const [key, b] of this.#ports ?? []) if (b.container === container) this.#ports?.delete(key);
+    if (this.#ports) this.#ports = this.#ports.filter((e) => e.container !== container);
     if (this.#anyTcp?.container === container) this.#anyTcp = undefined;
   }
 
   /** Who answers `protocol/port`, if anyone. */
   lookup(protocol: L4Protocol, port: number): PortBinding | undefined {
-    const exact = this.#ports?.get(portKey(protocol, port));
+    const exact = this.#find(protocol, port);
     if (exact) return exact;
     return protocol === 'TCP' ? this.#anyTcp : undefined;
   }
@@ -112,11 +124,11 @@ export class PodSandbox {
 
   /** Every bound port, for `ss`-like views and traces. */
   listening(): Array<ListenSpec & { readonly container: string }> {
-    const out: Array<ListenSpec & { readonly container: string }> = [];
-    for (const [key, b] of this.#ports ?? []) {
-      const [protocol, port] = key.split('/');
-      out.push({ protocol: protocol as L4Protocol, port: Number(port), container: b.container });
-    }
+    const out = (this.#ports ?? []).map((e) => ({
+      protocol: e.protocol,
+      port: e.port,
+      container: e.container,
+    }));
     return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
   }
 }
@@ -136,9 +148,8 @@ export class PodSandboxRegistry {
     return this.#byPod.get(`${namespace}/${name}`);
   }
 
-  /** Returns the pod's sandbox, creating it on the first container start. */
-  ensure(pod: SandboxPod): PodSandbox {
-    const key = `${pod.namespace}/${pod.name}`;
+  /** Returns the pod's sandbox, creating it on the first container start. `key` is `namespace/name`. */
+  ensure(pod: SandboxPod, key = `${pod.namespace}/${pod.name}`): PodSandbox {
     const existing = this.#byPod.get(key);
     if (existing && existing.pod.uid === pod.uid && existing.pod.ip === pod.ip) return existing;
     if (existing) this.remove(pod.namespace, pod.name);

@@ -54,6 +54,51 @@ export function isShellFor(name: string, tools: ToolSet): boolean {
   return !name.endsWith('bash') || tools.shell === 'bash' || tools.bash === true;
 }
 
+/** One run's view of the host: reads go through to it, so a lazy `fs` stays lazy. */
+class RunSystem implements ExecSystem {
+  readonly #host: ExecHost;
+  readonly signal: AbortSignal;
+  readonly maxSleepMs: number;
+
+  constructor(host: ExecHost, signal: AbortSignal, maxSleepMs: number) {
+    this.#host = host;
+    this.signal = signal;
+    this.maxSleepMs = maxSleepMs;
+  }
+
+  get pod() {
+    return this.#host.pod;
+  }
+
+  get tools() {
+    return this.#host.tools;
+  }
+
+  get fs() {
+    return this.#host.fs;
+  }
+
+  get clock() {
+    return this.#host.clock;
+  }
+
+  get network() {
+    return this.#host.network;
+  }
+
+  get dns() {
+    return this.#host.dns;
+  }
+
+  get ipFormatter() {
+    return this.#host.ipFormatter;
+  }
+
+  get startedAt() {
+    return this.#host.startedAt;
+  }
+}
+
 /** Executes `argv` with environment `env` in the container described by `host`. */
 export async function runInContainer(
   host: ExecHost,
@@ -72,11 +117,7 @@ export async function runInContainer(
       }, options.timeoutMs)
     : undefined;
   timer?.unref();
-  const system: ExecSystem = {
-    ...host,
-    signal: controller.signal,
-    maxSleepMs: options.maxSleepMs ?? options.timeoutMs,
-  };
+  const system = new RunSystem(host, controller.signal, options.maxSleepMs ?? options.timeoutMs);
   let stdout = '';
   let stderr = '';
   let combined = '';

@@ -25,8 +25,14 @@ export interface VfsStat {
 export type VfsError = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'ENOTEMPTY' | 'EEXIST';
 
 interface FileEntry {
-  content: Buffer;
+  /** Seeded files keep their text until first read (most are never read). */
+  content: Buffer | string;
   mtimeMs: number;
+}
+
+function bytes(entry: FileEntry): Buffer {
+  if (typeof entry.content === 'string') entry.content = Buffer.from(entry.content);
+  return entry.content;
 }
 
 /** Directories every image has. */
@@ -79,10 +85,7 @@ export class VirtualFs {
         continue;
       }
       this.#mkdirs(parentOf(p), now);
-      this.#files.set(p, {
-        content: typeof file.content === 'string' ? Buffer.from(file.content) : file.content,
-        mtimeMs: file.mtimeMs,
-      });
+      this.#files.set(p, { content: file.content, mtimeMs: file.mtimeMs });
     }
   }
 
@@ -91,13 +94,15 @@ export class VirtualFs {
     const dir = this.#dirs.get(p);
     if (dir !== undefined) return { kind: 'dir', size: 4096, mtimeMs: dir };
     const file = this.#files.get(p);
-    return file ? { kind: 'file', size: file.content.length, mtimeMs: file.mtimeMs } : undefined;
+    return file ? { kind: 'file', size: bytes(file).length, mtimeMs: file.mtimeMs } : undefined;
   }
 
   read(path: string): Buffer | VfsError {
     const p = resolvePath(path);
     if (this.#dirs.has(p)) return 'EISDIR';
-    return this.#files.get(p)?.content ?? (this.#files.has(parentOf(p)) ? 'ENOTDIR' : 'ENOENT');
+    const file = this.#files.get(p);
+    if (file) return bytes(file);
+    return this.#files.has(parentOf(p)) ? 'ENOTDIR' : 'ENOENT';
   }
 
   /** Creates or replaces (or appends to) a file; the parent directory must exist. */
@@ -106,9 +111,9 @@ export class VirtualFs {
     if (this.#dirs.has(p)) return 'EISDIR';
     const parent = parentOf(p);
     if (!this.#dirs.has(parent)) return this.#files.has(parent) ? 'ENOTDIR' : 'ENOENT';
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const incoming = typeof data === 'string' ? Buffer.from(data) : data;
     const old = this.#files.get(p);
-    const content = append && old ? Buffer.concat([old.content, bytes]) : bytes;
+    const content = append && old ? Buffer.concat([bytes(old), incoming]) : incoming;
     this.#files.set(p, { content, mtimeMs: this.#clock.now() });
     return undefined;
   }

@@ -69,9 +69,45 @@ export class ShellApp extends SimulatedApp {
   }
 }
 
+/**
+ * `sleep N` / `sleep infinity` / `tail -f /dev/null` as the whole process: the
+ * idiom that keeps debug pods alive, run as one timer instead of a shell (it is
+ * what most idle pods of such images do, so it must cost little).
+ */
+export class SleepApp extends SimulatedApp {
+  constructor(ctx: AppContext, ms: number) {
+    super(ctx, []);
+    if (Number.isFinite(ms)) this.setTimer(() => this.exit(0), ms);
+  }
+
+  protected serve(conn: PodConnection): void {
+    conn.socket.destroy();
+  }
+
+  /** PID 1 without a handler ignores SIGTERM. */
+  protected override onTerminate(): void {}
+}
+
+/** The duration of a plain sleep command line, or undefined when argv is anything else. */
+export function plainSleepMs(argv: readonly string[]): number | undefined {
+  const [cmd = '', ...rest] = argv;
+  const name = cmd.slice(cmd.lastIndexOf('/') + 1);
+  if (name === 'tail' && rest.join(' ') === '-f /dev/null') return Number.POSITIVE_INFINITY;
+  if (name !== 'sleep' || rest.length !== 1) return undefined;
+  const arg = rest[0] ?? '';
+  if (arg === 'infinity' || arg === 'inf') return Number.POSITIVE_INFINITY;
+  const m = /^(\d+(?:\.\d*)?)([smhd]?)$/.exec(arg);
+  return m ? Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? ''] ?? 1) * 1000 : undefined;
+}
+
 /** Starts a shell-style container, or reports that it needs the workloads runtime. */
-export function createShellApp(ctx: AppContext, argv: readonly string[]): ShellApp | AppStartFailure {
+export function createShellApp(
+  ctx: AppContext,
+  argv: readonly string[],
+): ShellApp | SleepApp | AppStartFailure {
   if (!extrasOf(ctx)) return startFailure(126, 'no shell available');
+  const sleepMs = plainSleepMs(argv);
+  if (sleepMs !== undefined) return new SleepApp(ctx, sleepMs);
   return new ShellApp(ctx, argv);
 }
 

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parseGoDuration } from '../../util/duration.js';
 import { type GoFlagDef, parseGoFlags } from '../go/flag.js';
-import { clfTime, goJson, goQuote, sortedRecord } from '../go/format.js';
+import { clfTime, goJson, goLogTime, goQuote, sortedRecord } from '../go/format.js';
 import { firstValue, type GoRequest, goParseQuery, goRequestWrite, readBody } from '../http/go-request.js';
 import { type GoResponseWriter, goError } from '../http/go-response.js';
 import type { HttpHostOptions } from '../http/host.js';
@@ -57,8 +57,11 @@ export function createWhoami(ctx: AppContext, argv: readonly string[]): WhoamiAp
   const tls = parsed.values.cert !== '' && parsed.values.key !== '';
   const app = new WhoamiApp(ctx, { port, name, verbose, tls });
   if (!/^\d+$/.test(port) || Number(port) > 65535) {
-    app.logf(`Starting up on port ${port}`);
-    return startFailure(1, `${app.lastLog}\n${app.stamp()} listen tcp: address tcp/${port}: unknown port`);
+    const t = goLogTime(ctx.clock.now());
+    return startFailure(
+      1,
+      `${t} Starting up on port ${port}\n${t} listen tcp: address tcp/${port}: unknown port`,
+    );
   }
   app.logf(tls ? `Starting up with TLS on port ${port}` : `Starting up on port ${port}`);
   return app;
@@ -76,7 +79,6 @@ export class WhoamiApp extends GoHttpApp {
   readonly #options: WhoamiOptions;
   /** `/health` status, changed by POST. */
   healthStatus = 200;
-  lastLog = '';
 
   constructor(ctx: AppContext, options: WhoamiOptions) {
     super(ctx, /^\d+$/.test(options.port) ? [{ port: Number(options.port), protocol: 'TCP' }] : []);
@@ -88,14 +90,12 @@ export class WhoamiApp extends GoHttpApp {
   }
 
   override logf(text: string): void {
-    this.lastLog = `${this.stamp()} ${text}`;
-    this.ctx.log(this.lastLog);
+    super.logf(text);
   }
 
+  /** The `log` package's time prefix now. */
   stamp(): string {
-    const d = new Date(this.ctx.clock.now());
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+    return goLogTime(this.ctx.clock.now());
   }
 
   /** The `--verbose` access line (`handle()` in app.go). */
