@@ -13,7 +13,6 @@
  * Running and Ready in one status write, so the numbers measure the control
  * loop (API writes, controllers, scheduler), not the simulated containers.
  */
-import { resourceForKind } from '../src/api/resources.js';
 import type { KubeObject } from '../src/api/types.js';
 import { splitKey } from '../src/api/types.js';
 import { DeploymentController } from '../src/controllers/deployment/index.js';
@@ -173,15 +172,13 @@ function deployment(i: number, replicas: number): KubeObject {
   } as KubeObject;
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
-  const store = new ObjectStore();
-  const registry = new Registry({ store, clock: realClock, random: seededRandom(42) });
+/** The controllers under test, wired as the emulator wires them. */
+function controlLoop(registry: Registry): ControllerManager {
+  const store = registry.store;
   const logger = silentLogger();
   const events = new EventRecorder({ registry, clock: realClock, logger });
   const base = { registry, store, clock: realClock, logger };
-  registry.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  const manager = new ControllerManager({
+  return new ControllerManager({
     logger,
     controllers: [
       new DeploymentController({ ...base, events }),
@@ -192,55 +189,61 @@ async function main(): Promise<void> {
       new KubeletStandIn(registry),
     ],
   });
-  const nodeInfo = resourceForKind('Node');
-  if (!nodeInfo) throw new Error('Node resource missing');
-  manager.start();
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
+}
+
+/** Registers the nodes (create, then status, as a kubelet does) and creates the Deployments. */
+function seed(registry: Registry, opts: Options): void {
   for (let i = 0; i < opts.nodes; i++) {
-    // Written twice, as a kubelet registers its node and then posts its status.
     const spec = node(i) as KubeObject & { status?: unknown };
     const created = registry.create(spec);
     registry.update({ ...created, status: spec.status }, { subresource: 'status' });
   }
   for (let i = 0; i < opts.deployments; i++) registry.create(deployment(i, opts.replicas));
+}
+
+/** What the store holds once the loop has settled. */
+function outcome(store: ObjectStore, opts: Options) {
+  const pods = store.list<PodObject>('pods');
+  const readyPods = pods.filter((p) =>
+    p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
+  const availableDeployments = store
+    .list<KubeObject & { status?: { availableReplicas?: number } }>('deployments.apps')
+    .filter((d) => d.status?.availableReplicas === opts.replicas).length;
+  return { pods: pods.length, readyPods: readyPods.length, availableDeployments };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const store = new ObjectStore();
+  const registry = new Registry({ store, clock: realClock, random: seededRandom(42) });
+  registry.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+  const manager = controlLoop(registry);
+  manager.start();
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  seed(registry, opts);
   const tCreated = performance.now();
   await manager.settle();
   const tDone = performance.now();
   const cpu = process.cpuUsage(cpu0);
-  const pods = store.list<PodObject>('pods');
-  const ready = pods.filter((p) =>
-    p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-  );
-  const available = store
-    .list<KubeObject & { status?: { availableReplicas?: number } }>('deployments.apps')
-    .filter((d) => d.status?.availableReplicas === opts.replicas).length;
+  const result = outcome(store, opts);
   await manager.stop();
-  const reconciles = Object.fromEntries(manager.controllers.map((c) => [c.name, c.reconcileCount ?? 0]));
-  const result = {
-    nodes: opts.nodes,
-    deployments: opts.deployments,
-    replicas: opts.replicas,
-    pods: pods.length,
-    readyPods: ready.length,
-    availableDeployments: available,
-    createSeconds: Number(((tCreated - t0) / 1000).toFixed(2)),
-    totalSeconds: Number(((tDone - t0) / 1000).toFixed(2)),
-    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
-    podsPerSecond: Math.round(ready.length / ((tDone - t0) / 1000)),
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    node: process.version,
-    reconciles,
-  };
-    console.error(
-      JSON.stringify(pods[0], null, 1),
-      store
-        .list('events')
-        .slice(0, 8)
-        .map((e) => (e as { message?: string }).message),
-    );
-  console.log(JSON.stringify(result));
-  if (ready.length !== opts.deployments * opts.replicas) process.exitCode = 1;
+  const seconds = (tDone - t0) / 1000;
+  console.log(
+    JSON.stringify({
+      ...opts,
+      ...result,
+      createSeconds: Number(((tCreated - t0) / 1000).toFixed(2)),
+      totalSeconds: Number(seconds.toFixed(2)),
+      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+      podsPerSecond: Math.round(result.readyPods / seconds),
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      node: process.version,
+      reconciles: Object.fromEntries(manager.controllers.map((c) => [c.name, c.reconcileCount ?? 0])),
+    }),
+  );
+  if (result.readyPods !== opts.deployments * opts.replicas) process.exitCode = 1;
 }
 
 await main();

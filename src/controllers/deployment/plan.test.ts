@@ -40,6 +40,63 @@ function events(actions: readonly DeploymentAction[]): string[] {
   return actions.flatMap((a) => (a.kind === 'event' ? [`${a.reason} ${a.message}`] : []));
 }
 
+/** A rollout whose pods never become available, last seen progressing at NOW. */
+function stuckRollout(name: string, since: number): DeploymentSyncInput {
+  const d = newDeployment({ progressDeadlineSeconds: 10 });
+  return {
+    deployment: {
+      ...d,
+      metadata: {
+        ...d.metadata,
+        uid: 'd',
+        generation: 1,
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      },
+      status: {
+        observedGeneration: 1,
+        replicas: 3,
+        updatedReplicas: 3,
+        unavailableReplicas: 3,
+        conditions: [
+          {
+            type: 'Available',
+            status: 'False',
+            reason: 'MinimumReplicasUnavailable',
+            message: 'Deployment does not have minimum availability.',
+            lastUpdateTime: rfc3339(NOW),
+            lastTransitionTime: rfc3339(NOW),
+          },
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'ReplicaSetUpdated',
+            message: `ReplicaSet "${name}" is progressing.`,
+            lastUpdateTime: rfc3339(NOW),
+            lastTransitionTime: rfc3339(NOW),
+          },
+        ],
+      },
+    },
+    replicaSets: [
+      {
+        ...rs(
+          name,
+          3,
+          0,
+          {
+            'deployment.kubernetes.io/revision': '1',
+            'deployment.kubernetes.io/desired-replicas': '3',
+            'deployment.kubernetes.io/max-replicas': '4',
+          },
+          5,
+        ),
+        spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: d.spec?.template },
+      } as ReplicaSetObject,
+    ],
+    now: since,
+  };
+}
+
 describe('planDeploymentSync', () => {
   it('scales proportionally during a rollout (the kubernetes.io docs example: 10 → 15, maxSurge 3)', () => {
     const d = newDeployment({ replicas: 15, maxSurge: 3, maxUnavailable: 2, image: 'nginx:new' });
@@ -101,60 +158,8 @@ describe('planDeploymentSync', () => {
   });
 
   it('times out when no progress is made within progressDeadlineSeconds, and requeues until then', () => {
-    const d = newDeployment({ progressDeadlineSeconds: 10 });
     const name = 'web-x';
-    const stuck = (since: number): DeploymentSyncInput => ({
-      deployment: {
-        ...d,
-        metadata: {
-          ...d.metadata,
-          uid: 'd',
-          generation: 1,
-          annotations: { 'deployment.kubernetes.io/revision': '1' },
-        },
-        status: {
-          observedGeneration: 1,
-          replicas: 3,
-          updatedReplicas: 3,
-          unavailableReplicas: 3,
-          conditions: [
-            {
-              type: 'Available',
-              status: 'False',
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-              lastUpdateTime: rfc3339(NOW),
-              lastTransitionTime: rfc3339(NOW),
-            },
-            {
-              type: 'Progressing',
-              status: 'True',
-              reason: 'ReplicaSetUpdated',
-              message: `ReplicaSet "${name}" is progressing.`,
-              lastUpdateTime: rfc3339(NOW),
-              lastTransitionTime: rfc3339(NOW),
-            },
-          ],
-        },
-      },
-      replicaSets: [
-        {
-          ...rs(
-            name,
-            3,
-            0,
-            {
-              'deployment.kubernetes.io/revision': '1',
-              'deployment.kubernetes.io/desired-replicas': '3',
-              'deployment.kubernetes.io/max-replicas': '4',
-            },
-            5,
-          ),
-          spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: d.spec?.template },
-        } as ReplicaSetObject,
-      ],
-      now: since,
-    });
+    const stuck = (now: number) => stuckRollout(name, now);
     expect(planDeploymentSync(stuck(NOW + 4000)).actions).toEqual([{ kind: 'requeueAfter', ms: 6000 }]);
     const late = planDeploymentSync(stuck(NOW + 11_000)).actions.find(
       (a) => a.kind === 'updateDeploymentStatus',
@@ -220,72 +225,73 @@ describe('rolling update invariants (property)', () => {
   });
 });
 
-/** In-memory world for the property test: applies plans, then reports pods (unavailable ones go first). */
+interface World {
+  deployment: DeploymentObject;
+  rss: ReplicaSetObject[];
+  seq: number;
+}
+
+/** Performs a plan's writes on the in-memory world, as the runner does on the store. */
+function apply(world: World, actions: readonly DeploymentAction[]): void {
+  for (const a of actions) {
+    if (a.kind === 'createReplicaSet') {
+      world.seq++;
+      const metadata = { ...a.replicaSet.metadata, uid: `u${world.seq}`, generation: 1 };
+      metadata.creationTimestamp = rfc3339(NOW + world.seq * 1000);
+      world.rss = [...world.rss, { ...a.replicaSet, metadata }];
+    } else if (a.kind === 'updateReplicaSet') {
+      world.rss = world.rss.map((r) =>
+        r.metadata.name === a.replicaSet.metadata.name
+          ? ({
+              ...a.replicaSet,
+              metadata: { ...a.replicaSet.metadata, uid: r.metadata.uid ?? '' },
+              status: r.status,
+            } as ReplicaSetObject)
+          : r,
+      );
+    } else if (a.kind === 'deleteReplicaSet') {
+      world.rss = world.rss.filter((r) => r.metadata.name !== a.replicaSet.metadata.name);
+    } else if (a.kind === 'updateDeploymentStatus') {
+      world.deployment = { ...world.deployment, status: a.status };
+    } else if (a.kind === 'updateDeploymentAnnotations') {
+      const metadata = { ...world.deployment.metadata, annotations: { ...a.annotations } };
+      world.deployment = { ...world.deployment, metadata };
+    }
+  }
+}
+
+/** Reports pods: scaling down removes unavailable pods first; `newlyAvailable` more become available. */
+function reportAvailability(world: World, newlyAvailable: number): void {
+  world.rss = world.rss.map((r) => {
+    const spec = r.spec?.replicas ?? 0;
+    const available = Math.min(spec, (r.status?.availableReplicas ?? 0) + newlyAvailable);
+    const status = {
+      replicas: spec,
+      availableReplicas: available,
+      readyReplicas: available,
+      observedGeneration: 1,
+    };
+    return { ...r, status };
+  });
+}
+
+/** In-memory world for the property test: plans, applies, reports pods, and records totals each round. */
 function simulateFrom(
   d: DeploymentObject,
   rss: ReplicaSetObject[],
   rounds: number,
   avail: (round: number) => number,
 ) {
-  let deployment = d;
-  let list = rss;
-  let seq = 100;
+  const world: World = { deployment: d, rss, seq: 100 };
   const history: Array<{ spec: number; available: number }> = [];
   for (let round = 0; round < rounds; round++) {
-    const plan = planDeploymentSync({ deployment, replicaSets: list, now: NOW + 100_000 + round * 1000 });
-    for (const a of plan.actions) {
-      if (a.kind === 'createReplicaSet') {
-        seq++;
-        list = [
-          ...list,
-          {
-            ...a.replicaSet,
-            metadata: {
-              ...a.replicaSet.metadata,
-              uid: `u${seq}`,
-              creationTimestamp: rfc3339(NOW + seq * 1000),
-              generation: 1,
-            },
-          },
-        ];
-      } else if (a.kind === 'updateReplicaSet') {
-        list = list.map((r) =>
-          r.metadata.name === a.replicaSet.metadata.name
-            ? ({
-                ...a.replicaSet,
-                metadata: { ...a.replicaSet.metadata, uid: r.metadata.uid ?? '' },
-                status: r.status,
-              } as ReplicaSetObject)
-            : r,
-        );
-      } else if (a.kind === 'deleteReplicaSet') {
-        list = list.filter((r) => r.metadata.name !== a.replicaSet.metadata.name);
-      } else if (a.kind === 'updateDeploymentStatus') {
-        deployment = { ...deployment, status: a.status };
-      } else if (a.kind === 'updateDeploymentAnnotations') {
-        deployment = {
-          ...deployment,
-          metadata: { ...deployment.metadata, annotations: { ...a.annotations } },
-        };
-      }
-    }
-    list = list.map((r) => {
-      const spec = r.spec?.replicas ?? 0;
-      const available = Math.min(spec, (r.status?.availableReplicas ?? 0) + avail(round));
-      return {
-        ...r,
-        status: {
-          replicas: spec,
-          availableReplicas: available,
-          readyReplicas: available,
-          observedGeneration: 1,
-        },
-      };
-    });
+    const now = NOW + 100_000 + round * 1000;
+    apply(world, planDeploymentSync({ deployment: world.deployment, replicaSets: world.rss, now }).actions);
+    reportAvailability(world, avail(round));
     history.push({
-      spec: list.reduce((n, r) => n + (r.spec?.replicas ?? 0), 0),
-      available: list.reduce((n, r) => n + (r.status?.availableReplicas ?? 0), 0),
+      spec: world.rss.reduce((n, r) => n + (r.spec?.replicas ?? 0), 0),
+      available: world.rss.reduce((n, r) => n + (r.status?.availableReplicas ?? 0), 0),
     });
   }
-  return { deployment, rss: list, history };
+  return { deployment: world.deployment, rss: world.rss, history };
 }

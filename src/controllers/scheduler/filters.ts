@@ -8,7 +8,7 @@
 
 import type { NodeMatcher } from './node-affinity.js';
 import { type AffinityFilterState, filterInterPodAffinity } from './pod-affinity.js';
-import { filterTopologySpread, type SpreadFilterState } from './spread.js';
+import { filterTopologySpread, type SpreadFilterState } from './spread-filter.js';
 import { firstUntolerated, TAINT_UNSCHEDULABLE, tolerationsTolerate } from './taints.js';
 import type { FilterFailure, NodeInfo, PodInfo } from './types.js';
 

@@ -27,12 +27,8 @@ import {
   ScoreWeight,
 } from './scores.js';
 import { scratchFloat64 } from './scratch.js';
-import {
-  defaultConstraints,
-  podConstraints,
-  preFilterTopologySpread,
-  scoreTopologySpread,
-} from './spread.js';
+import { defaultConstraints, podConstraints, scoreTopologySpread } from './spread.js';
+import { preFilterTopologySpread } from './spread-filter.js';
 import { intolerablePreferNoSchedule } from './taints.js';
 import type { FilterFailure, NodeInfo, PodInfo } from './types.js';
 

@@ -7,8 +7,6 @@
  * their back-off (1 s doubling to 10 s); any pod waiting 5 minutes is retried.
  */
 import { isConflict, isNotFound } from '../../api/errors.js';
-import { type Selector, selectorFromLabelSelector, selectorFromMap, selectorOf } from '../../api/labels.js';
-import type { ReplicaSet, Service, Typed } from '../../api/types.js';
 import { splitKey } from '../../api/types.js';
 import type { Logger } from '../../log/index.js';
 import type { ObjectStore } from '../../store/object-store.js';
@@ -18,13 +16,13 @@ import type { Clock, TimerHandle } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Random } from '../../util/random.js';
 import { Controller } from '../runtime/controller.js';
-import { controllerRefOf } from '../runtime/controller-ref.js';
 import type { EventRecorder } from '../runtime/events.js';
 import type { ManagedController } from '../runtime/manager.js';
 import type { PodObject } from '../runtime/pods.js';
 import { bindPod, setPodCondition } from './binding.js';
 import { SchedulerCache } from './cache.js';
 import { watchSchedulerInputs } from './handlers.js';
+import { storeLister } from './lister.js';
 import { newPodInfo } from './pod-info.js';
 import { type ClusterLister, schedulePod } from './schedule.js';
 import type { PodInfo } from './types.js';
@@ -79,10 +77,7 @@ export class Scheduler implements ManagedController {
     if (pct < 0 || pct > 100) throw new Error('Scheduler: percentageOfNodesToScore must be within 0..100');
     this.#config = config;
     this.#schedulerName = config.schedulerName ?? 'default-scheduler';
-    this.#lister = {
-      namespaceLabels: (ns) => config.store.get('namespaces', undefined, ns)?.metadata.labels,
-      defaultSpreadSelector: (pod) => defaultSelector(config.store, pod),
-    };
+    this.#lister = storeLister(config.store);
     this.#controller = new Controller<string>({
       name: 'scheduler',
       clock: config.clock,
@@ -264,38 +259,3 @@ export class Scheduler implements ManagedController {
 }
 
 const SOURCE = { component: 'default-scheduler' } as const;
-
-type ServiceObject = Typed<Service>;
-
-/**
- * `helper.DefaultSelector`: the selectors of the Services selecting the pod and
- * of its controlling ReplicaSet, combined; undefined when there are none. A pod
- * owned by an existing ReplicaSet always has one, and spreading then counts the
- * owner's pods (`PodsWithOwnerRef`), so only its selector is returned.
- */
-function defaultSelector(store: ObjectStore, pod: PodObject): Selector | undefined {
-  const ref = controllerRefOf(pod);
-  if (ref?.kind === 'ReplicaSet') {
-    const rs = store.get<Typed<ReplicaSet>>('replicasets.apps', pod.metadata.namespace, ref.name);
-    if (rs?.spec?.selector) return compiledSelector(rs.spec.selector);
-  }
-  const reqs: Selector['requirements'][number][] = [];
-  if (store.count('services', pod.metadata.namespace) === 0) return undefined;
-  for (const svc of store.list<ServiceObject>('services', { namespace: pod.metadata.namespace })) {
-    const sel = selectorFromMap(svc.spec?.selector);
-    if (!sel.empty && svc.spec?.selector && sel.matches(pod.metadata.labels)) reqs.push(...sel.requirements);
-  }
-  return reqs.length > 0 ? selectorOf(reqs) : undefined;
-}
-
-const selectors = new WeakMap<object, Selector>();
-
-/** A ReplicaSet's selector, compiled once per stored selector object. */
-function compiledSelector(ls: NonNullable<NonNullable<Typed<ReplicaSet>['spec']>['selector']>): Selector {
-  let sel = selectors.get(ls);
-  if (!sel) {
-    sel = selectorFromLabelSelector(ls);
-    selectors.set(ls, sel);
-  }
-  return sel;
-}
