@@ -83,44 +83,53 @@ function outcome(
   return { verdict, candidates: [], masquerade: false, sourceSeen: packet.srcIP, matched, updates: [] };
 }
 
+/** The real server the kernel would pick: a persistence template first, else the scheduler. */
+function chooseRealServer(vs: IpvsVirtualServer, vsKey: string, packet: Packet, options: EvaluateOptions) {
+  const servers = vs.realServers;
+  const sticky = persistent(vs, vsKey, packet, options);
+  if (sticky !== undefined) return { index: sticky, sticky: true, cursor: undefined };
+  const counts = servers.map(
+    (rs) => options.ipvsConnections?.connections(vsKey, `${rs.ip}:${rs.port}`) ?? { active: 0, inactive: 0 },
+  );
+  const cursor = options.ipvsCursors?.cursor(vsKey);
+  const choice = schedule(vs.scheduler, {
+    servers,
+    counts,
+    cursor,
+    srcIP: packet.srcIP,
+    dstIP: packet.dstIP,
+  });
+  return { index: choice.index, sticky: false, cursor: choice.cursor };
+}
+
+function refusal(
+  vs: IpvsVirtualServer,
+  packet: Packet,
+  verdict: 'DROP' | 'REJECT',
+  why: string,
+): PacketResult {
+  const action = { kind: verdict === 'DROP' ? 'drop' : 'reject' } as const;
+  return outcome(packet, verdict, [
+    step(vs, -1, rule([comment(`${vs.service} ${why}`)], action, vs.service)),
+  ]);
+}
+
 /** ipvs-mode evaluation; see the module comment. Pure. */
 export function evaluateIpvs(ruleSet: IpvsRuleSet, packet: Packet, options: EvaluateOptions): PacketResult {
   const vsKey = virtualServerKey(packet.protocol, packet.dstIP, packet.dstPort);
   const vs = getBucket(ruleSet.servers, vsKey);
   if (!vs) return outcome(packet, 'ACCEPT', []);
-  const matches: Match[] = [{ kind: 'protocol', protocol: vs.protocol.toLowerCase() as L4Protocol }];
-  if (!sourceAllowed(ruleSet, vs, packet)) {
-    return outcome(packet, 'DROP', [
-      step(vs, -1, rule([comment(`${vs.service} loadBalancerSourceRanges`)], { kind: 'drop' }, vs.service)),
-    ]);
-  }
-  const servers = vs.realServers;
-  const counts = servers.map(
-    (rs) => options.ipvsConnections?.connections(vsKey, `${rs.ip}:${rs.port}`) ?? { active: 0, inactive: 0 },
-  );
-  const sticky = persistent(vs, vsKey, packet, options);
-  const choice =
-    sticky !== undefined
-      ? { index: sticky }
-      : schedule(vs.scheduler, {
-          servers,
-          counts,
-          cursor: options.ipvsCursors?.cursor(vsKey),
-          srcIP: packet.srcIP,
-          dstIP: packet.dstIP,
-        });
-  const rs = choice.index === undefined ? undefined : servers[choice.index];
-  if (!rs)
-    return outcome(packet, 'REJECT', [
-      step(vs, -1, rule([comment(`${vs.service} has no real servers`)], { kind: 'reject' }, vs.service)),
-    ]);
+  if (!sourceAllowed(ruleSet, vs, packet)) return refusal(vs, packet, 'DROP', 'loadBalancerSourceRanges');
+  const choice = chooseRealServer(vs, vsKey, packet, options);
+  const rs = choice.index === undefined ? undefined : vs.realServers[choice.index];
+  if (!rs) return refusal(vs, packet, 'REJECT', 'has no real servers');
   const masquerade = masqueraded(ruleSet, vs, packet, rs);
   const updates: StateUpdate[] = [];
-  if (vs.persistenceSeconds > 0)
+  if (vs.persistenceSeconds > 0) {
     updates.push({ kind: 'affinity', name: persistenceName(vsKey, rs), clientIP: packet.srcIP });
-  if (sticky === undefined && choice.cursor)
-    updates.push({ kind: 'ipvs-cursor', vsKey, cursor: choice.cursor });
-  const candidates: Candidate[] = servers
+  }
+  if (choice.cursor) updates.push({ kind: 'ipvs-cursor', vsKey, cursor: choice.cursor });
+  const candidates: Candidate[] = vs.realServers
     .filter((s) => s.weight > 0)
     .map((s) => ({
       endpoint: `${s.ip}:${s.port}`,
@@ -129,24 +138,16 @@ export function evaluateIpvs(ruleSet: IpvsRuleSet, packet: Packet, options: Eval
       probability: s === rs ? 1 : 0,
       masquerade: masqueraded(ruleSet, vs, packet, s),
     }));
-  const matched = [
-    step(
-      vs,
-      choice.index ?? -1,
-      rule(
-        [...matches, comment(sticky !== undefined ? 'persistence' : vs.scheduler)],
-        { kind: 'dnat', ip: rs.ip, port: rs.port },
-        vs.service,
-      ),
-    ),
-  ];
+  const protocol: Match = { kind: 'protocol', protocol: vs.protocol.toLowerCase() as L4Protocol };
+  const how = comment(choice.sticky ? 'persistence' : vs.scheduler);
+  const dnat = rule([protocol, how], { kind: 'dnat', ip: rs.ip, port: rs.port }, vs.service);
   return {
     verdict: 'DNAT',
     endpoint: { ip: rs.ip, port: rs.port },
     candidates,
     masquerade,
     sourceSeen: masquerade ? (ruleSet.options.nodeIPs[0] ?? packet.srcIP) : packet.srcIP,
-    matched,
+    matched: [step(vs, choice.index ?? -1, dnat)],
     updates,
   };
 }

@@ -48,12 +48,31 @@ function slice(
   });
 }
 
+function svc(
+  ns: string,
+  name: string,
+  spec: NonNullable<Service['spec']>,
+  status?: Service['status'],
+): Service {
+  return makeTestService(ns, name, (s) => {
+    s.spec = spec as never;
+    if (status) s.status = status as never;
+  });
+}
+
+/** Services kube-proxy must not program: headless, ExternalName, another proxy's. */
+function skippedServices(): Service[] {
+  return [
+    svc('default', 'headless', { clusterIP: 'None', ports: [{ port: 80, protocol: 'TCP' }] }),
+    svc('default', 'external-name', { type: 'ExternalName', externalName: 'host.netkube.internal' }),
+    makeTestService('default', 'other-proxy', (s) => {
+      s.metadata = { ...s.metadata, labels: { 'service.kubernetes.io/service-proxy-name': 'cilium' } };
+      s.spec = { clusterIP: '10.96.99.100', ports: [{ port: 80, protocol: 'TCP' }] };
+    }),
+  ];
+}
+
 function emulatorServices(): Service[] {
-  const svc = (ns: string, name: string, spec: NonNullable<Service['spec']>, status?: Service['status']) =>
-    makeTestService(ns, name, (s) => {
-      s.spec = spec as never;
-      if (status) s.status = status as never;
-    });
   return [
     svc('default', 'kubernetes', {
       clusterIP: '10.96.0.1',
@@ -110,16 +129,11 @@ function emulatorServices(): Service[] {
     }),
     svc('default', 'zonal', { clusterIP: '10.96.90.9', ports: [{ port: 80, protocol: 'TCP' }] }),
     svc('default', 'empty', { clusterIP: '10.96.99.99', ports: [{ port: 80, protocol: 'TCP' }] }),
-    svc('default', 'headless', { clusterIP: 'None', ports: [{ port: 80, protocol: 'TCP' }] }),
-    svc('default', 'external-name', { type: 'ExternalName', externalName: 'host.netkube.internal' }),
-    makeTestService('default', 'other-proxy', (s) => {
-      s.metadata = { ...s.metadata, labels: { 'service.kubernetes.io/service-proxy-name': 'cilium' } };
-      s.spec = { clusterIP: '10.96.99.100', ports: [{ port: 80, protocol: 'TCP' }] };
-    }),
+    ...skippedServices(),
   ];
 }
 
-function emulatorSlices(): EndpointSlice[] {
+function systemSlices(): EndpointSlice[] {
   return [
     slice('default', 'kubernetes', [['https', 6443, 'TCP']], [{ ip: '127.0.10.1' }]),
     slice(
@@ -135,6 +149,12 @@ function emulatorSlices(): EndpointSlice[] {
         { ip: '10.244.0.3', node: 'control-plane' },
       ],
     ),
+  ];
+}
+
+function emulatorSlices(): EndpointSlice[] {
+  return [
+    ...systemSlices(),
     slice(
       'default',
       'web',
@@ -195,6 +215,25 @@ export function fixtureClusters(): FixtureCluster[] {
       services: overallServices(),
       slices: overallEndpointSlices(),
       options: fakeProxierOptions(),
+    },
+    {
+      // Non-default kube-proxy flags: --nodeport-addresses, localhost NodePorts off,
+      // --masquerade-all, no local-traffic detector, mark bit 12, no nfacct, wrr.
+      name: 'overall-flags',
+      services: overallServices(),
+      slices: overallEndpointSlices(),
+      options: {
+        nodeName: 'test-node',
+        nodeIPs: ['192.168.0.2', '10.1.0.2'],
+        nodePortAddresses: ['192.168.0.0/24'],
+        localhostNodePorts: false,
+        masqueradeAll: true,
+        masqueradeBit: 12,
+        masqueradeFullyRandom: true,
+        nfacct: false,
+        ipvsScheduler: 'wrr',
+        serviceCIDRs: ['172.30.0.0/16'],
+      },
     },
     {
       name: 'emulator-worker-1',
