@@ -16,6 +16,7 @@ import { type OutputSpec, parseOutputSpec, renderObjects } from '../output.js';
 import { collectionPath, objectPath } from '../paths.js';
 import { asTable, listItems } from '../printers/fallback.js';
 import { groupKindOfResource } from '../printers/name.js';
+import { sortByField, sortFieldNotFound } from '../printers/sort.js';
 import { type Table, TablePrinter } from '../printers/table.js';
 import { TABLE_TABWRITER, TabWriter } from '../printers/tabwriter.js';
 import type { CliCommand } from '../registry.js';
@@ -34,6 +35,7 @@ export interface GetOptions {
   readonly labelColumns?: string[];
   readonly noHeaders?: boolean;
   readonly ignoreNotFound?: boolean;
+  readonly sortBy?: string;
 }
 
 /** One fetched thing, as kubectl's builder yields "infos": a Table (or raw objects) per request. */
@@ -46,6 +48,21 @@ interface Info {
 /** The list query kubectl sends for `-l` / `--field-selector`. */
 export function listQuery(opts: GetOptions): Record<string, string | undefined> {
   return { labelSelector: opts.selector, fieldSelector: opts.fieldSelector };
+}
+
+/**
+ * `--sort-by` on a Table (rows carry full objects: kubectl asks for
+ * `includeObject=Object`). As kubectl does, a table of several rows none of
+ * which has the field prints nothing (its printer error is dropped).
+ */
+function sortedTable(table: Table, sortBy: string | undefined): Table {
+  if (!sortBy || (table.rows?.length ?? 0) <= 1) return table;
+  try {
+    return { ...table, rows: sortByField(table.rows ?? [], sortBy, (row) => row.object) };
+  } catch (err) {
+    if (err instanceof UserError) return { ...table, rows: [] };
+    throw err;
+  }
 }
 
 /** The namespace a collection request uses: undefined for `-A`. */
@@ -64,13 +81,15 @@ async function fetchAll(ctx: CliContext, targets: readonly Target[], opts: GetOp
       names.length > 0
         ? names.map((n) => ({ path: objectPath(info, ctx.namespace, n), query: {} }))
         : [{ path: collectionPath(info, ns), query: listQuery(opts) }];
+    const include = opts.sortBy && !raw ? { includeObject: 'Object' } : {};
     for (const { path, query } of requests) {
       try {
         if (raw) {
           const body = await client.json<KubeObject & { items?: unknown[] }>('GET', path, { query });
           infos.push({ info, objects: Array.isArray(body.items) ? listItems(body) : [body] });
         } else {
-          infos.push({ info, table: asTable(await client.table(path, query), now) });
+          const table = asTable(await client.table(path, { ...query, ...include }), now);
+          infos.push({ info, table: sortedTable(table, opts.sortBy) });
         }
       } catch (err) {
         if (!(opts.ignoreNotFound && (err as { reason?: string }).reason === 'NotFound')) errors.push(err);
@@ -129,8 +148,10 @@ function printGeneric(
   infos: readonly Info[],
   spec: Exclude<OutputSpec, { kind: 'table' }>,
   single: boolean,
+  sortBy: string | undefined,
 ): void {
-  const objects = infos.flatMap((i) => i.objects ?? []);
+  const all = infos.flatMap((i) => i.objects ?? []);
+  const objects = sortBy && all.length > 1 ? sortByField(all, sortBy, (o) => o) : all;
   const value =
     single && objects.length === 1
       ? objects[0]
@@ -148,9 +169,11 @@ export async function runGet(ctx: CliContext, args: readonly string[], opts: Get
   }
   if (opts.watch || opts.watchOnly) return runWatch(ctx, targets, opts, spec);
   const { infos, errors } = await fetchAll(ctx, targets, opts, spec.kind !== 'table');
+  // kubectl cannot sort several tables (one per kind or name) and says so.
+  if (opts.sortBy && spec.kind === 'table' && infos.length > 1) throw sortFieldNotFound(opts.sortBy);
   if (spec.kind !== 'table') {
     const single = targets.length === 1 && targets[0]?.names.length === 1;
-    if (!(single && infos.length === 0)) printGeneric(ctx, infos, spec, single);
+    if (!(single && infos.length === 0)) printGeneric(ctx, infos, spec, single, opts.sortBy);
   } else {
     const written = printTables(ctx, infos, opts, spec);
     if (written === 0 && errors.length === 0 && !opts.ignoreNotFound) {
@@ -186,6 +209,7 @@ export const getCommand: CliCommand = {
       .option('-L, --label-columns <key>', 'a label key to show as a column (repeatable)', collect)
       .option('--no-headers', "don't print headers")
       .option('--ignore-not-found', 'treat "resource not found" as a successful retrieval')
+      .option('--sort-by <jsonpath>', 'sort by this field (e.g. .metadata.creationTimestamp, .lastTimestamp)')
       .action(async (type: string | undefined, names: string[], opts: GetOptions & { headers?: boolean }) => {
         if (type === undefined) {
           ctx.err(

@@ -259,6 +259,11 @@ export function executeJsonPath(
   return results.map((r) => r.map(printValue).join(' ')).join('');
 }
 
+/** The raw result lists of a parsed template (for `--sort-by`). */
+export function executeJsonPathResults(template: readonly JsonPathNode[], data: Value): Value[][] {
+  return new Evaluator(true).find(data, template);
+}
+
 /** The values of one custom column: `<none>` when nothing matches, Go-printed values joined by commas. */
 export function columnValues(template: readonly JsonPathNode[], data: Value): string {
   const results = new Evaluator(true).find(data, template);
