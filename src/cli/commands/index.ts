@@ -19,6 +19,7 @@ import { execCommand } from './exec.js';
 import { flowsCommand } from './flows.js';
 import { getCommand } from './get.js';
 import { conntrackCommand, ipamCommand, routesCommand, rulesCommand } from './inspect.js';
+import { annotateCommand, labelCommand } from './label.js';
 import { logsCommand } from './logs.js';
 import { nodeCommand } from './node.js';
 import { podCommand } from './pod.js';
@@ -39,6 +40,8 @@ export const COMMANDS: readonly CliCommand[] = [
   deleteCommand,
   scaleCommand,
   setCommand,
+  labelCommand,
+  annotateCommand,
   rolloutCommand,
   logsCommand,
   execCommand,
