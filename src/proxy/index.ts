@@ -31,6 +31,13 @@ export type {
   Verdict,
 } from './evaluate/types.js';
 export {
+  type HealthCheckResponse,
+  type HealthCheckService,
+  healthCheckNodePorts,
+  healthCheckResponse,
+  localReadyEndpoints,
+} from './health-check.js';
+export {
   type EndpointInfo,
   type Protocol,
   type ProxyState,
