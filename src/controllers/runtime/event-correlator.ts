@@ -45,8 +45,10 @@ export interface CorrelatedEvent {
 
 /** Identity of an event for correlation. */
 export interface EventIdentity {
-  /** source + involved object (+ type): the spam filter's key. */
+  /** The involved object: its uid (or kind/namespace/name when it has none). */
   readonly object: string;
+  /** The reporting source: component, host and field path. */
+  readonly source: string;
   readonly type: string;
   readonly reason: string;
   readonly message: string;
@@ -54,27 +56,35 @@ export interface EventIdentity {
 
 const COMBINED_PREFIX = '(combined from similar events): ';
 
+/**
+ * An approximate LRU in two generations: lookups promote entries to the
+ * current map; when it fills half the capacity it becomes the previous one and
+ * the oldest generation is dropped whole. No per-entry deletes or ordering
+ * work, which matters when every pod brings a new key.
+ */
 class Lru<V> {
-  readonly #max: number;
-  readonly #map = new Map<string, V>();
+  readonly #half: number;
+  #current = new Map<string, V>();
+  #previous = new Map<string, V>();
 
   constructor(max: number) {
-    this.#max = max;
+    this.#half = Math.max(1, Math.floor(max / 2));
   }
 
   get(key: string): V | undefined {
-    const v = this.#map.get(key);
-    if (v !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, v);
-    }
-    return v;
+    const v = this.#current.get(key);
+    if (v !== undefined) return v;
+    const old = this.#previous.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
   }
 
   set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as string);
+    this.#current.set(key, value);
+    if (this.#current.size >= this.#half) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+    }
   }
 }
 
@@ -87,10 +97,11 @@ interface AggregateRecord {
 
 /**
  * What the correlator remembers about one source/object pair. Most objects
- * see one or two kinds of event, so small arrays stand in for maps (this
- * runs for every event, 100,000 pods means 100,000 objects).
+ * see one source and one or two kinds of event, so small arrays stand in for
+ * maps (this runs for every event; 100,000 pods mean 100,000 objects).
  */
-interface ObjectState {
+interface SourceState {
+  readonly source: string;
   /** Spam filter token bucket. */
   tokens: number;
   last: number;
@@ -111,7 +122,8 @@ export class EventCorrelator {
   readonly #windowMs: number;
   readonly #burst: number;
   readonly #qps: number;
-  readonly #objects: Lru<ObjectState>;
+  /** Keyed by object uid: a string stored in the object, so its hash is computed once. */
+  readonly #objects: Lru<SourceState[]>;
 
   constructor(config: EventCorrelatorConfig = {}) {
     this.#maxSimilar = config.maxSimilar ?? 10;
@@ -127,11 +139,7 @@ export class EventCorrelator {
    * result with `remember`.
    */
   correlate(event: EventIdentity, now: number): CorrelatedEvent {
-    let state = this.#objects.get(event.object);
-    if (!state) {
-      state = { tokens: this.#burst, last: now, aggregates: [], stored: [] };
-      this.#objects.set(event.object, state);
-    }
+    const state = this.#state(event.object, event.source, now);
     const aggregateKey = `${event.type}\u0000${event.reason}`;
     let record = state.aggregates.find((r) => r.key === aggregateKey);
     if (!record || now - record.last > this.#windowMs) {
@@ -152,9 +160,9 @@ export class EventCorrelator {
     return { message, key, existing, allowed: this.#take(state, now) };
   }
 
-  /** Records where the event of `key` (from `correlate`) for `object` is stored. */
-  remember(object: string, key: string, ref: StoredEventRef): void {
-    const state = this.#objects.get(object);
+  /** Records where the event of `key` (from `correlate`) for `object` and `source` is stored. */
+  remember(object: string, source: string, key: string, ref: StoredEventRef): void {
+    const state = this.#objects.get(object)?.find((s) => s.source === source);
     if (!state) return;
     const i = state.stored.findIndex((s) => s.key === key);
     if (i >= 0) state.stored.splice(i, 1);
@@ -162,8 +170,22 @@ export class EventCorrelator {
     if (state.stored.length > MAX_STORED_PER_OBJECT) state.stored.shift();
   }
 
+  #state(object: string, source: string, now: number): SourceState {
+    let sources = this.#objects.get(object);
+    if (!sources) {
+      sources = [];
+      this.#objects.set(object, sources);
+    }
+    let state = sources.find((s) => s.source === source);
+    if (!state) {
+      state = { source, tokens: this.#burst, last: now, aggregates: [], stored: [] };
+      sources.push(state);
+    }
+    return state;
+  }
+
   /** Token bucket of the spam filter (`EventSourceObjectSpamFilter`). */
-  #take(state: ObjectState, now: number): boolean {
+  #take(state: SourceState, now: number): boolean {
     state.tokens = Math.min(this.#burst, state.tokens + ((now - state.last) / 1000) * this.#qps);
     state.last = now;
     if (state.tokens < 1) return false;

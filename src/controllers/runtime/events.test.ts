@@ -68,7 +68,7 @@ describe('EventRecorder', () => {
 
   it('lets a throttled source/object pair through again after the bucket refills (1 per 5 minutes)', () => {
     const c = new EventCorrelator({ spamBurst: 2 });
-    const id = (m: string) => ({ object: 'o', type: 'Normal', reason: 'R', message: m });
+    const id = (m: string) => ({ object: 'o', source: 's', type: 'Normal', reason: 'R', message: m });
     expect([
       c.correlate(id('a'), 0).allowed,
       c.correlate(id('b'), 0).allowed,

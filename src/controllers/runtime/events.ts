@@ -91,10 +91,14 @@ export class EventRecorder {
     const namespace = obj.metadata.namespace ?? 'default';
     const md = obj.metadata;
     // The uid names the object; kind/namespace/name stand in when it has none.
-    const id = md.uid ?? `${obj.kind}/${namespace}/${md.name}`;
-    const object = `${source.component}\u0000${source.host ?? ''}\u0000${id}\u0000${fieldPath ?? ''}`;
+    const object = md.uid ?? `${obj.kind}/${namespace}/${md.name}`;
+    // Usually just the component (a constant string): cheap to compare.
+    const from =
+      source.host || fieldPath
+        ? `${source.component}\u0000${source.host ?? ''}\u0000${fieldPath ?? ''}`
+        : source.component;
     const now = this.#clock.now();
-    const c = this.#correlator.correlate({ object, type, reason, message }, now);
+    const c = this.#correlator.correlate({ object, source: from, type, reason, message }, now);
     if (!c.allowed) return;
     const existing =
       c.existing &&
@@ -113,7 +117,7 @@ export class EventRecorder {
       this.#newEvent(obj, namespace, type, reason, c.message, source, fieldPath, now),
     );
     const ref = { namespace, name: created.metadata.name ?? '' };
-    this.#correlator.remember(object, c.key, ref);
+    this.#correlator.remember(object, from, c.key, ref);
     this.#created.push(ref);
     this.#evict();
   }
