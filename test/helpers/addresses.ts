@@ -10,6 +10,7 @@
 /** Test files and their slot. Add a line when a new test file needs fixed addresses. */
 export const SLOTS = {
   'test/e2e/cli.test.ts': 1,
+  'test/e2e/cli-emulator.test.ts': 2,
 } as const satisfies Record<string, number>;
 
 export interface TestNet {
