@@ -14,11 +14,10 @@
  *     && node --expose-gc dist/bench/workloads.mjs [--connections 50] [--seconds 5] [--pods 100000]
  */
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Pool } from 'undici';
 import type { Container, Pod } from '../src/api/types.js';
 import { silentLogger } from '../src/log/index.js';
 import { realClock } from '../src/util/clock.js';
@@ -44,20 +43,45 @@ function parseArgs(argv: readonly string[]): Options {
   };
 }
 
-/** Worker: drives `url` with `connections` keep-alive connections for `seconds`. */
+/**
+ * Worker: `connections` keep-alive connections, each sending the next request
+ * when the previous response is complete, for `seconds`. A raw client (no
+ * library) so the generator costs less than the server under test.
+ */
 async function loadWorker(url: string, path: string, connections: number, seconds: number): Promise<number> {
-  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const { hostname, port } = new URL(url);
   const end = Date.now() + seconds * 1000;
+  const request = Buffer.from(
+    `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n`,
+  );
   let done = 0;
-  const loop = async () => {
-    while (Date.now() < end) {
-      const res = await pool.request({ path, method: 'GET' });
-      await res.body.dump();
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, loop));
-  await pool.close();
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const socket = connect(Number(port), hostname);
+      socket.setNoDelay(true);
+      let buf: Buffer = Buffer.alloc(0);
+      socket.on('connect', () => socket.write(request));
+      socket.on('data', (chunk: Buffer) => {
+        buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+        for (;;) {
+          const head = buf.indexOf('\r\n\r\n');
+          if (head < 0) return;
+          const m = /content-length: (\d+)/i.exec(buf.subarray(0, head).toString('latin1'));
+          const total = head + 4 + Number(m?.[1] ?? 0);
+          if (buf.length < total) return;
+          buf = buf.subarray(total);
+          done++;
+          if (Date.now() >= end) {
+            socket.destroy();
+            resolve();
+            return;
+          }
+          socket.write(request);
+        }
+      });
+      socket.on('error', () => resolve());
+    });
+  await Promise.all(Array.from({ length: connections }, one));
   return done / seconds;
 }
 
@@ -126,7 +150,8 @@ async function requestRates(o: Options): Promise<void> {
     });
   });
   // (b) the same handler on its own listening http.Server.
-  const own = createHttpServer({ keepAliveTimeout: 60_000 }, (req, res) =>
+  // Same options as the shared host (no keep-alive or header timers), so only the hand-off differs.
+  const own = createHttpServer({ keepAliveTimeout: 0, requireHostHeader: false }, (req, res) =>
     app.handleRequest(req, res, {
       protocol: 'TCP',
       srcIP: '10.244.0.1',
@@ -135,12 +160,20 @@ async function requestRates(o: Options): Promise<void> {
       dstPort: 80,
     }),
   );
+  own.headersTimeout = 0;
+  own.requestTimeout = 0;
   const [handedUrl, ownUrl] = await Promise.all([listen(handed), listen(own)]);
   for (const path of ['/bench', '/']) {
-    const ownRate = await runLoad(ownUrl, path, o);
-    const handedRate = await runLoad(handedUrl, path, o);
+    // Alternate the order over two rounds and keep the best of each: the machine is shared and noisy.
+    let ownRate = 0;
+    let handedRate = 0;
+    for (let round = 0; round < 2; round++) {
+      if (round === 0) ownRate = Math.max(ownRate, await runLoad(ownUrl, path, o));
+      handedRate = Math.max(handedRate, await runLoad(handedUrl, path, o));
+      if (round === 1) ownRate = Math.max(ownRate, await runLoad(ownUrl, path, o));
+    }
     console.log(
-      `whoami GET ${path.padEnd(6)} own listening server ${ownRate.toFixed(0).padStart(7)} req/s   handed-in socket ${handedRate.toFixed(0).padStart(7)} req/s   ratio ${(handedRate / ownRate).toFixed(2)}`,
+      `whoami GET ${path.padEnd(6)} own listening server ${ownRate.toFixed(0).padStart(7)} req/s   handed-in socket ${handedRate.toFixed(0).padStart(7)} req/s   ratio ${(handedRate / ownRate).toFixed(2)} (best of 2)`,
     );
   }
   handle.kill();
@@ -218,7 +251,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    `request rate: ${o.connections} keep-alive connections, ${o.seconds} s per run, load generator (undici) in a worker thread`,
+    `request rate: ${o.connections} keep-alive connections, ${o.seconds} s per run, raw-socket load generator in a worker thread`,
   );
   await requestRates(o);
   await memory(o);

@@ -9,6 +9,7 @@ import type { ContainerHandle } from '../controllers/kubelet/runtime.js';
 import type { TimerHandle } from '../util/clock.js';
 import type { AppExtras } from './app-extras.js';
 import type { ImageProfile } from './catalogue.js';
+import { ContainerContext, ContainerExecHost } from './container-context.js';
 import { type DnsConfig, hostsFile, type IpFormatter, resolvConf } from './exec/context.js';
 import { type ExecHost, type RunResult, runInContainer } from './exec/run.js';
 import { type SeedFile, VirtualFs } from './exec/vfs.js';
@@ -45,75 +46,6 @@ export interface ContainerSetup {
   readonly services: ContainerServices;
   /** The container cannot start (its env references a missing ConfigMap…): reported as its output. */
   readonly configError?: AppStartFailure;
-}
-
-/** The `AppContext` of one container instance (methods on the prototype: no closures per pod). */
-class ContainerContext implements AppContext {
-  readonly pod: AppContext['pod'];
-  readonly container: AppContext['container'];
-  readonly clock: AppContext['clock'];
-  readonly random: AppContext['random'];
-  readonly network: AppContext['network'];
-  readonly #owner: SimulatedContainer;
-
-  constructor(fields: Omit<AppContext, 'log' | 'exit'>, owner: SimulatedContainer) {
-    this.pod = fields.pod;
-    this.container = fields.container;
-    this.clock = fields.clock;
-    this.random = fields.random;
-    this.network = fields.network;
-    this.#owner = owner;
-  }
-
-  /** What the container offers the app beyond `AppContext` (see app-extras.ts). */
-  get extras(): AppExtras {
-    return this.#owner;
-  }
-
-  log(line: string): void {
-    this.#owner.writeLog(line);
-  }
-
-  exit(code: number): void {
-    this.#owner.processExited(code);
-  }
-}
-
-/** The container as commands see it; `fs` is created on first access (class getters: no per-run closures). */
-class ContainerExecHost implements ExecHost {
-  readonly #container: SimulatedContainer;
-  readonly pod: ExecHost['pod'];
-  readonly startedAt: number;
-
-  constructor(container: SimulatedContainer, pod: ExecHost['pod']) {
-    this.#container = container;
-    this.pod = pod;
-    this.startedAt = container.ctx.clock.now();
-  }
-
-  get tools() {
-    return this.#container.setup.profile.tools;
-  }
-
-  get fs() {
-    return this.#container.fs();
-  }
-
-  get clock() {
-    return this.#container.ctx.clock;
-  }
-
-  get network() {
-    return this.#container.ctx.network;
-  }
-
-  get dns() {
-    return this.#container.setup.services.dns;
-  }
-
-  get ipFormatter() {
-    return this.#container.setup.services.ipFormatter;
-  }
 }
 
 /** Apps that print their own bind error (nginx, httpd) implement this. */

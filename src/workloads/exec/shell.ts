@@ -8,15 +8,14 @@
 import { arithmetic } from './arith.js';
 import { findCommand } from './commands/index.js';
 import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
+import { expandWord } from './shell-expand.js';
 import { parseShell } from './shell-grammar.js';
 import { shellMessages } from './shell-messages.js';
 import type { Redirect, ShellNode, Word } from './shell-parse.js';
+import { applyRedirects, type RedirectedIO, type ShellIO } from './shell-redirect.js';
 
 /** Where a run's output goes. */
-export interface ShellIO {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { ShellIO } from './shell-redirect.js';
 
 class ShellExit extends Error {
   readonly code: number;
@@ -26,9 +25,6 @@ class ShellExit extends Error {
     this.code = code;
   }
 }
-
-const DEV_OUT = new Set(['/dev/stdout', '/proc/1/fd/1', '/proc/self/fd/1', '/dev/fd/1']);
-const DEV_ERR = new Set(['/dev/stderr', '/proc/1/fd/2', '/proc/self/fd/2', '/dev/fd/2']);
 
 /** One shell process. Variables persist across `run` calls of the same instance. */
 export class Shell {
@@ -229,99 +225,23 @@ export class Shell {
     redirects: readonly Redirect[],
     io: ShellIO,
     stdin: string,
-  ): Promise<{ io: ShellIO; stdin: string; commit(): void } | string> {
-    const msg = shellMessages(this.#system.tools.shell, this.#name);
-    const sinks: Array<{ path: string; append: boolean; text: string }> = [];
-    let out: (t: string) => void = (t) => io.out(t);
-    let err: (t: string) => void = (t) => io.err(t);
-    let input = stdin;
-    for (const r of redirects) {
-      const target = (await this.#expand(r.target, false)).join('');
-      if (r.op === '>&') {
-        const to = target === '2' ? err : target === '1' ? out : undefined;
-        if (to && r.fd === 1) out = to;
-        else if (to && r.fd === 2) err = to;
-        continue;
-      }
-      if (r.op === '<') {
-        const data = target === '/dev/null' ? Buffer.alloc(0) : this.#system.fs.read(target);
-        if (typeof data === 'string') return msg.cantOpen(target);
-        input = data.toString('utf8');
-        continue;
-      }
-      let write: (t: string) => void;
-      if (target === '/dev/null') write = () => {};
-      else if (DEV_OUT.has(target)) write = (t) => io.out(t);
-      else if (DEV_ERR.has(target)) write = (t) => io.err(t);
-      else {
-        const sink = { path: target, append: r.op === '>>', text: '' };
-        const failure = this.#system.fs.write(target, '', sink.append);
-        if (failure) return msg.cantCreate(target, failure);
-        sinks.push(sink);
-        write = (t) => {
-          sink.text += t;
-        };
-      }
-      if (r.fd === 2) err = write;
-      else out = write;
-    }
-    return {
-      io: { out: (t) => out(t), err: (t) => err(t) },
-      stdin: input,
-      commit: () => {
-        for (const s of sinks) this.#system.fs.write(s.path, s.text, true);
-      },
-    };
+  ): Promise<RedirectedIO | string> {
+    const targets = await Promise.all(
+      redirects.map(async (r) => (await this.#expand(r.target, false)).join('')),
+    );
+    return applyRedirects(redirects, targets, io, stdin, {
+      fs: this.#system.fs,
+      messages: shellMessages(this.#system.tools.shell, this.#name),
+    });
   }
 
   /** Expands a word into fields (`split` false: one field, as in assignments and redirect targets). */
-  async #expand(word: Word, split = true): Promise<string[]> {
-    const fields: string[] = [];
-    let cur = '';
-    let has = false;
-    const pushSplit = (value: string) => {
-      const pieces = value.split(/[ \t\n]+/);
-      pieces.forEach((piece, i) => {
-        if (i > 0) {
-          if (has || cur !== '') fields.push(cur);
-          cur = '';
-          has = false;
-        }
-        if (piece !== '') {
-          cur += piece;
-          has = true;
-        }
-      });
-    };
-    for (const part of word) {
-      let value: string;
-      let quoted: boolean;
-      switch (part.kind) {
-        case 'lit':
-          cur += part.text;
-          has ||= part.quoted || part.text !== '';
-          continue;
-        case 'var':
-          value = this.#var(part.name);
-          if (value === '' && part.fallback) value = (await this.#expand(part.fallback, false)).join('');
-          quoted = part.quoted;
-          break;
-        case 'cmd':
-          value = await this.#substitute(part.script);
-          quoted = part.quoted;
-          break;
-        case 'arith':
-          value = String(arithmetic(part.expr, (n) => this.#var(n)));
-          quoted = true;
-          break;
-      }
-      if (quoted || !split) {
-        cur += value;
-        has = has || quoted || value !== '';
-      } else pushSplit(value);
-    }
-    if (has || cur !== '') fields.push(cur);
-    return fields;
+  #expand(word: Word, split = true): Promise<string[]> {
+    return expandWord(word, split, {
+      variable: (name) => this.#var(name),
+      substitute: (script) => this.#substitute(script),
+      arithmetic: (expr) => arithmetic(expr, (n) => this.#var(n)),
+    });
   }
 
   #var(name: string): string {

@@ -9,52 +9,11 @@ import type { ServerResponse } from 'node:http';
 import { httpDate } from '../go/format.js';
 import type { GoHeader, GoRequest } from './go-request.js';
 import { writeExactHead } from './host.js';
-import { bodyAllowedForStatus, goStatusLine, goStatusText } from './status-text.js';
+import { detectContentType } from './sniff.js';
+import { bodyAllowedForStatus, goStatusLine } from './status-text.js';
 
 /** Go's `bufferBeforeChunkingSize`. */
 const BUFFER_SIZE = 2048;
-
-const BINARY_BYTE = (b: number) =>
-  b <= 0x08 || b === 0x0b || (b >= 0x0e && b <= 0x1a) || (b >= 0x1c && b <= 0x1f);
-const HTML_SIGNATURES = [
-  '<!DOCTYPE HTML',
-  '<HTML',
-  '<HEAD',
-  '<SCRIPT',
-  '<IFRAME',
-  '<H1',
-  '<DIV',
-  '<FONT',
-  '<TABLE',
-  '<A',
-  '<STYLE',
-  '<TITLE',
-  '<B',
-  '<BODY',
-  '<BR',
-  '<P',
-  '<!--',
-];
-
-/** `http.DetectContentType` for the content simulated apps send (HTML, XML, text, binary). */
-export function detectContentType(data: Buffer): string {
-  const head = data.subarray(0, 512);
-  let i = 0;
-  while (i < head.length && [0x09, 0x0a, 0x0c, 0x0d, 0x20].includes(head[i] ?? 0)) i++;
-  const text = head.subarray(i).toString('latin1');
-  const upper = text.toUpperCase();
-  for (const sig of HTML_SIGNATURES) {
-    const next = upper.charCodeAt(sig.length);
-    if (upper.startsWith(sig) && (next === 0x20 || next === 0x3e)) return 'text/html; charset=utf-8';
-  }
-  if (text.startsWith('<?xml')) return 'text/xml; charset=utf-8';
-  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  if (head[0] === 0xfe && head[1] === 0xff) return 'text/plain; charset=utf-16be';
-  if (head[0] === 0xff && head[1] === 0xfe) return 'text/plain; charset=utf-16le';
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'text/plain; charset=utf-8';
-  for (const b of head) if (BINARY_BYTE(b)) return 'application/octet-stream';
-  return 'text/plain; charset=utf-8';
-}
 
 /**
  * One response of a simulated Go handler. Call `set`/`add`, `writeHeader`,
@@ -259,68 +218,5 @@ export function goError(w: GoResponseWriter, text: string, code: number): void {
   w.write(`${text}\n`);
 }
 
-function cleanPath(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return `/${parts.join('/')}`;
-}
-
-function htmlEscape(s: string): string {
-  return s.replace(
-    /[&'<>"]/g,
-    (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;' })[c] ?? c,
-  );
-}
-
-/** `http.Redirect(w, r, url, code)`, including Go's relative-path resolution and HTML body for GET. */
-export function goRedirect(w: GoResponseWriter, req: GoRequest, url: string, code: number): void {
-  let target = url;
-  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(target) && !target.startsWith('//')) {
-    if (target === '' || !target.startsWith('/')) {
-      const dir = req.path.slice(0, req.path.lastIndexOf('/') + 1) || '/';
-      target = dir + target;
-    }
-    const q = target.indexOf('?');
-    const query = q < 0 ? '' : target.slice(q);
-    const pathOnly = q < 0 ? target : target.slice(0, q);
-    let cleaned = cleanPath(pathOnly);
-    if (pathOnly.endsWith('/') && !cleaned.endsWith('/')) cleaned += '/';
-    target = cleaned + query;
-  }
-  const hadCT = w.header.has('Content-Type');
-  w.set(
-    'Location',
-    target.replace(/[^\x20-\x7e]/gu, (c) => encodeURIComponent(c)),
-  );
-  if (!hadCT && (req.method === 'GET' || req.method === 'HEAD'))
-    w.set('Content-Type', 'text/html; charset=utf-8');
-  w.writeHeader(code);
-  if (!hadCT && req.method === 'GET')
-    w.write(`<a href="${htmlEscape(target)}">${goStatusText(code)}</a>.\n\n`);
-}
-
-/** Go's answer to a request the server could not parse (`conn.serve` error path). */
-export function goBadRequest(kind: 'malformed' | 'header-too-large' | 'bad-transfer-encoding'): string {
-  const headers = '\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n';
-  switch (kind) {
-    case 'header-too-large':
-      return `HTTP/1.1 431 Request Header Fields Too Large${headers}431 Request Header Fields Too Large`;
-    case 'bad-transfer-encoding':
-      return `HTTP/1.1 501 Not Implemented${headers}Unsupported transfer encoding`;
-    case 'malformed':
-      return `HTTP/1.1 400 Bad Request${headers}400 Bad Request`;
-  }
-}
-
-/** Go's `ServeMux` cleans paths: `//a/../b` is answered with a 301 to `/b`. Returns the clean path or undefined. */
-export function goMuxRedirectTarget(req: GoRequest): string | undefined {
-  if (req.method === 'CONNECT') return undefined;
-  let clean = cleanPath(req.path);
-  if (req.path.endsWith('/') && clean !== '/') clean += '/';
-  if (clean === req.path) return undefined;
-  return req.rawQuery === '' ? clean : `${clean}?${req.rawQuery}`;
-}
+export { goBadRequest, goMuxRedirectTarget, goRedirect } from './go-redirect.js';
+export { detectContentType } from './sniff.js';

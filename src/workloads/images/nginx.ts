@@ -18,6 +18,7 @@ import {
 } from '../http/host.js';
 import type { AppContext, PodConnection, VirtualTuple } from '../types.js';
 import { SimulatedApp } from './base.js';
+import { escapeLog, etagOf, MIME, normaliseUri } from './nginx-files.js';
 import { nginxStartupLog, nginxStopLog } from './nginx-log.js';
 import {
   NGINX_STATUS,
@@ -30,24 +31,6 @@ import {
 
 const HOST: HttpHostOptions = { keepAliveTimeoutMs: 65_000, upgrades: false };
 const ROOT = '/usr/share/nginx/html';
-const MIME: Readonly<Record<string, string>> = {
-  html: 'text/html',
-  htm: 'text/html',
-  shtml: 'text/html',
-  css: 'text/css',
-  xml: 'text/xml',
-  txt: 'text/plain',
-  js: 'application/javascript',
-  json: 'application/json',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  svg: 'image/svg+xml',
-  ico: 'image/x-icon',
-  pdf: 'application/pdf',
-  wasm: 'application/wasm',
-};
 
 interface Reply {
   readonly status: number;
@@ -261,45 +244,4 @@ export class NginxApp extends SimulatedApp implements HttpEndpoint {
       `${goLogTime(this.ctx.clock.now())} [error] 29#29: *${this.#connections} ${message}, client: ${tuple.srcIP}, server: localhost, request: "${req.method} ${req.url} HTTP/${req.httpVersion}"${host}`,
     );
   }
-}
-
-function etagOf(file: { readonly mtimeMs: number; readonly size: number }): string {
-  return `"${Math.floor(file.mtimeMs / 1000).toString(16)}-${file.size.toString(16)}"`;
-}
-
-/** nginx's `$request`/header escaping in logs: `"` and non-printable bytes as `\xHH`. */
-function escapeLog(value: string | undefined): string {
-  if (value === undefined || value === '') return '-';
-  let out = '';
-  for (const c of value) {
-    const code = c.charCodeAt(0);
-    out +=
-      c === '"' || c === '\\' || code < 0x20 || code >= 0x7f
-        ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
-        : c;
-  }
-  return out;
-}
-
-/** Decodes and normalises a URI path as nginx does; undefined when it climbs above the root (400). */
-export function normaliseUri(raw: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    decoded = raw;
-  }
-  const parts: string[] = [];
-  for (const seg of decoded.split('/').slice(1)) {
-    if (seg === '.') continue;
-    if (seg === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-      continue;
-    }
-    if (seg === '') continue;
-    parts.push(seg);
-  }
-  const trailing = decoded.endsWith('/') || decoded.endsWith('/.') || decoded.endsWith('/..');
-  return `/${parts.join('/')}${trailing && parts.length > 0 ? '/' : ''}`;
 }
