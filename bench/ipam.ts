@@ -142,20 +142,31 @@ const RUNNERS: Readonly<Record<Kind, (o: Options) => Result>> = {
   plugin: runPlugin,
 };
 
-/** A fixed CPU-bound loop, so figures from differently loaded machines can be compared. */
-function calibrate(): number {
+/**
+ * Two fixed loops, so figures from differently loaded machines can be
+ * compared: pure integer arithmetic, and allocation with Map writes (what
+ * the allocator mostly does).
+ */
+function calibrate(): { readonly alu: number; readonly alloc: number } {
   const c0 = cpuMs();
   let x = 0;
   for (let i = 0; i < 1e8; i++) x = (x + i * 7) | 0;
-  if (x === 42) console.log('');
-  return cpuMs() - c0;
+  const c1 = cpuMs();
+  const m = new Map<string, { a: number; b: number[] }>();
+  for (let i = 0; i < 1e6; i++) m.set(`k${i % 1000}`, { a: i, b: [i, i + 1] });
+  const c2 = cpuMs();
+  if (x === 42 && m.size === 0) console.log('');
+  return { alu: c1 - c0, alloc: c2 - c1 };
 }
 
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log(`${o.pods} pods over ${o.nodes} nodes, ${o.runs} runs each\n`);
-  console.log(`calibration: a 1e8-step integer loop takes ${calibrate().toFixed(0)} ms CPU here`);
+  const cal = calibrate();
+  console.log(
+    `calibration: 1e8-step integer loop ${cal.alu.toFixed(0)} ms CPU, 1e6 object+Map.set loop ${cal.alloc.toFixed(0)} ms CPU`,
+  );
   const c0 = cpuMs();
   cookedTable();
   console.log(`one-time Go rngCooked computation: ${(cpuMs() - c0).toFixed(0)} ms CPU\n`);

@@ -239,11 +239,15 @@ export class AllocationBlock {
 
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
+    const targets: number[] = [];
+    this.#attributes.forEach((a, i) => {
+      if (a.handle_id === handleID) targets.push(i);
+    });
+    if (targets.length === 0) return 0;
     const ordinals: number[] = [];
     for (let o = 0; o < this.#allocations.length; o++) {
       const idx = this.#allocations[o];
-      if (idx !== null && idx !== undefined && this.#attributes[idx]?.handle_id === handleID)
-        ordinals.push(o);
+      if (idx !== null && idx !== undefined && targets.includes(idx)) ordinals.push(o);
     }
     this.#free(ordinals);
     return ordinals.length;

@@ -88,12 +88,15 @@ type Undo = { readonly kind: IpamKind; readonly name: string; readonly before: K
  * come from `labels`; every node exists. For benchmarks and tests.
  */
 export function memoryBackend(options: { readonly labels?: (node: string) => Labels } = {}): IpamObjects {
-  const maps = new Map<IpamKind, Map<string, KubeObject>>(
-    (Object.keys(KIND_KEYS) as IpamKind[]).map((k) => [k, new Map()]),
-  );
+  const maps: Record<IpamKind, Map<string, KubeObject>> = {
+    IPPool: new Map(),
+    BlockAffinity: new Map(),
+    IPAMBlock: new Map(),
+    IPAMHandle: new Map(),
+  };
   const byNode = new Map<string, Set<string>>();
   let undo: Undo[] | undefined;
-  const table = (kind: IpamKind) => maps.get(kind) as Map<string, KubeObject>;
+  const table = (kind: IpamKind) => maps[kind];
   function write(kind: IpamKind, name: string, after: KubeObject | undefined): void {
     const before = table(kind).get(name);
     undo?.push({ kind, name, before });

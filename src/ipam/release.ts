@@ -19,12 +19,17 @@ export interface ReleaseIPRequest {
   readonly sequenceNumber?: number;
 }
 
-/** Releases every address of a handle, then the handle. Returns how many; 0 for an unknown handle. */
+/**
+ * Releases every address of a handle, then the handle (Calico decrements the
+ * handle per block and deletes it at zero; inside one transaction only the
+ * final deletion is visible, so netkube writes just that). Returns how many
+ * addresses; 0 for an unknown handle.
+ */
 export function releaseHandle(io: IpamStore, handleID: string): number {
   const handle = io.getHandle(handleID);
   if (!handle) return 0;
   let released = 0;
-  for (const text of Object.keys(handle.spec.block)) {
+  for (const text in handle.spec.block) {
     const parsed = parseBlockCidr(text);
     const loaded = parsed ? io.loadBlock(parsed) : undefined;
     if (!loaded) continue;
@@ -32,9 +37,8 @@ export function releaseHandle(io: IpamStore, handleID: string): number {
     if (n === 0) continue;
     released += n;
     persistAfterRelease(io, loaded);
-    io.decrementHandle(handle.spec.handleID, loaded.block.cidr, n);
   }
-  io.deleteHandle(handleID);
+  io.deleteHandleObject(handle);
   return released;
 }
 

@@ -193,6 +193,11 @@ export class IpamStore {
     this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block } });
   }
 
+  /** Deletes a handle object just read (no second lookup). */
+  deleteHandleObject(handle: IPAMHandle): void {
+    this.objects.delete('IPAMHandle', handle.metadata.name ?? '');
+  }
+
   /** Deletes a handle whatever it still counts (Calico `deleteHandle`). */
   deleteHandle(handleID: string): void {
     if (this.getHandle(handleID)) this.objects.delete('IPAMHandle', handleName(handleID));
