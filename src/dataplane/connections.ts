@@ -92,14 +92,17 @@ export class ConnectionExecutor {
     );
   }
 
-  /** Handles a real TCP connection accepted on a node, VIP or externalIP listener. */
-  acceptHost(socket: Socket, key: ListenKey, entryNode: string | undefined): void {
+  /** Handles a real TCP connection accepted on a node, VIP or externalIP listener; returns its plan. */
+  acceptHost(socket: Socket, key: ListenKey, entryNode: string | undefined, hops?: boolean): PathPlan {
     const tuple: Tuple = {
       src: { ip: unmapped(socket.remoteAddress), port: socket.remotePort ?? 0 },
       dst: { ip: key.address, port: key.port },
     };
     const origin: Origin = { kind: 'host' };
-    const plan = this.plan(origin, 'TCP', tuple, entryNode ? { entryNode } : {});
+    const plan = this.plan(origin, 'TCP', tuple, {
+      ...(entryNode ? { entryNode } : {}),
+      ...(hops ? { hops } : {}),
+    });
     this.#commit(plan);
     socket.on('error', () => socket.destroy());
     const out = plan.outcome;
@@ -120,19 +123,19 @@ export class ConnectionExecutor {
           this.#end(entry, plan, origin, tuple, 'TCP', 'DROPPED', 'nothing listens on the destination port');
           socket.resetAndDestroy();
         }
-        return;
+        return plan;
       }
       case 'host':
         this.#pipeToHost(socket, out.ip, out.port, plan, origin, tuple);
-        return;
+        return plan;
       case 'refused':
         this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
         socket.resetAndDestroy();
-        return;
+        return plan;
       case 'dropped':
         this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
         this.#hold(socket);
-        return;
+        return plan;
     }
   }
 

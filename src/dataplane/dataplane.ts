@@ -26,7 +26,7 @@ import { type FlowSink, NO_FLOWS } from './flow.js';
 import { localReadyEndpoints, serveHealthCheck } from './health-check.js';
 import { type HealthCheckTarget, planListeners } from './listener-plan.js';
 import { ListenerSet, type ListenFailure, type ListenKey } from './listeners.js';
-import type { Origin, PathWorld } from './path.js';
+import type { Origin, PathPlan, PathWorld } from './path.js';
 import { SOCKS_REPLY, startSocksGateway } from './socks.js';
 import { createPathWorld, type NodeProxyState } from './world.js';
 
@@ -83,6 +83,8 @@ export class Dataplane {
   #unsubscribe: Unsubscribe | undefined;
   #socks: Server | undefined;
   #settled: Promise<unknown> = Promise.resolve();
+  /** Plans wanted back by `netkube curl --trace` from the host, by client address. */
+  #captures = new Map<string, (plan: PathPlan) => void>();
 
   constructor(config: DataplaneConfig) {
     this.#config = config;
@@ -261,12 +263,31 @@ export class Dataplane {
     return ip;
   }
 
+  /**
+   * Asks for the plan of the next connection accepted from `ip:port` (a host
+   * client that chose its local port), with hops. `cancel` if it never comes.
+   */
+  capturePlan(ip: string, port: number): { plan: Promise<PathPlan>; cancel(): void } {
+    const key = `${ip}:${port}`;
+    let cancel = () => {};
+    const plan = new Promise<PathPlan>((resolve) => {
+      this.#captures.set(key, resolve);
+      cancel = () => this.#captures.delete(key);
+    });
+    return { plan, cancel };
+  }
+
   #onConnection(key: ListenKey, socket: Socket): void {
     if (this.#healthChecks.has(key.port) && this.#byAddress.has(key.address)) {
       this.#healthServer.emit('connection', socket);
       return;
     }
-    this.executor.acceptHost(socket, key, this.#entryNode(key));
+    const capture = this.#captures.size
+      ? this.#captures.get(`${socket.remoteAddress}:${socket.remotePort}`)
+      : undefined;
+    if (capture) this.#captures.delete(`${socket.remoteAddress}:${socket.remotePort}`);
+    const plan = this.executor.acceptHost(socket, key, this.#entryNode(key), capture !== undefined);
+    if (capture) capture(plan);
   }
 
   /**

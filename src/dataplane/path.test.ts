@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Service } from '../api/types.js';
 import { AffinityTable, IpvsState } from '../proxy/affinity.js';
-import { evaluatePacket } from '../proxy/evaluate/evaluate.js';
 import { compileProxyRules } from '../proxy/compile.js';
+import { evaluatePacket } from '../proxy/evaluate/evaluate.js';
 import type { RuleSet } from '../proxy/ruleset.js';
 import { buildState, makeTestService, simpleSlice } from '../proxy/testing/fixtures.js';
 import { seededRandom } from '../util/random.js';

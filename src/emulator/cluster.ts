@@ -19,8 +19,8 @@ import { EventRecorder } from '../controllers/runtime/events.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
 import { Scheduler } from '../controllers/scheduler/scheduler.js';
 import { serviceAllocationPlugin } from '../controllers/service/allocation.js';
-import { EndpointSliceController } from '../controllers/service/endpointslice-controller.js';
 import { EndpointsController } from '../controllers/service/endpoints-controller.js';
+import { EndpointSliceController } from '../controllers/service/endpointslice-controller.js';
 import { LoadBalancerController } from '../controllers/service/loadbalancer-controller.js';
 import { Dataplane } from '../dataplane/dataplane.js';
 import { type FlowSink, NO_FLOWS } from '../dataplane/flow.js';
@@ -238,15 +238,23 @@ export class Cluster {
 
   /** Stops everything, newest first. Safe to call twice. */
   async stop(): Promise<void> {
+    const started = performance.now();
+    const timings: Record<string, number> = {};
+    const step = async (name: string, fn: () => unknown) => {
+      const t = performance.now();
+      await fn();
+      timings[name] = Math.round(performance.now() - t);
+    };
     this.#abort.abort();
-    await this.kubelets.stop();
-    await this.controllers.stop();
-    this.proxy.stop();
-    await this.network.stop();
-    await this.dataplane.stop();
-    await this.#dnsServer?.close();
+    await step('kubelets', () => this.kubelets.stop());
+    await step('controllers', () => this.controllers.stop());
+    await step('proxy', () => this.proxy.stop());
+    await step('network', () => this.network.stop());
+    await step('dataplane', () => this.dataplane.stop());
+    await step('dns', () => this.#dnsServer?.close());
     this.#dnsServer = undefined;
     this.dnsView.close();
+    this.#logger.info({ elapsedMs: Math.round(performance.now() - started), ...timings }, 'Cluster stopped');
   }
 
   #unbindable(service: string, ips: readonly string[]): void {

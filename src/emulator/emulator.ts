@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/types.js';
 import { nodeExtensionRoutes } from '../controllers/kubelet/extension.js';
+import { curlRoute } from '../dataplane/curl.js';
 import type { FlowSink } from '../dataplane/flow.js';
 import type { Logger } from '../log/index.js';
 import { proxyExtensionRoutes } from '../proxy/routes.js';
@@ -103,6 +104,13 @@ export class Emulator {
         ...c.network.routes,
         ...proxyExtensionRoutes({ controller: c.proxy, mode: options.topology.networking.proxyMode }),
         ...workloadRoutes(c.runtime),
+        curlRoute({
+          dataplane: c.dataplane,
+          pod: (namespace, name) => {
+            const a = c.network.model.pod(namespace, name);
+            return a ? { ip: a.ip, node: a.node } : undefined;
+          },
+        }),
       ],
     });
   }

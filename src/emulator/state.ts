@@ -63,7 +63,9 @@ export function runningEmulators(env: NodeJS.ProcessEnv = process.env): Emulator
   } catch {
     return [];
   }
-  return names.map((n) => readState(n, env)).filter((s): s is EmulatorState => s !== undefined && processAlive(s.pid));
+  return names
+    .map((n) => readState(n, env))
+    .filter((s): s is EmulatorState => s !== undefined && processAlive(s.pid));
 }
 
 /** The lowest address slot no running emulator uses (0 for the first emulator on a machine). */

@@ -150,7 +150,12 @@ function progressLine(r: Readiness): string {
 /** Serves until SIGINT, SIGTERM, `netkube down` or the CLI's abort signal, then stops gracefully. */
 async function waitForStop(ctx: CliContext, emulator: Emulator): Promise<void> {
   await new Promise<void>((resolve) => {
-    const done = () => resolve();
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    if (ctx.signal.aborted) return done();
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
     ctx.signal.addEventListener('abort', done, { once: true });

@@ -1,0 +1,195 @@
+/**
+ * `POST /curl`: a real HTTP request sent from inside the emulated cluster
+ * (`netkube curl [--from pod/NAME|node/NAME] [--trace] URL`). From a pod or a
+ * node it rides the virtual network (the pod's resolver, its node's kube-proxy
+ * rules); from the host it is a real request to a real listener, exactly what a
+ * curl on the laptop does. With `trace`, the hops the connection actually took
+ * come back with the response.
+ */
+import { request as httpRequest } from 'node:http';
+import { connect as netConnect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { badRequest, notFound } from '../api/errors.js';
+import type { ExtensionRoute } from '../server/extensions.js';
+import type { Dataplane } from './dataplane.js';
+import type { Hop, Origin } from './path.js';
+
+interface CurlBody {
+  readonly from?: string;
+  readonly url?: string;
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly trace?: boolean;
+  readonly namespace?: string;
+}
+
+export interface CurlResult {
+  readonly status: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: string;
+  readonly hops?: readonly Hop[];
+}
+
+function parseUrl(text: string | undefined): URL {
+  try {
+    const url = new URL(text ?? '');
+    if (url.protocol !== 'http:') throw new Error('only http');
+    return url;
+  } catch {
+    throw badRequest(`invalid url ${JSON.stringify(text)}: expected http://HOST[:PORT]/PATH`);
+  }
+}
+
+/** Sends one HTTP request over an already connected socket and collects the response. */
+function exchange(
+  socket: Duplex,
+  url: URL,
+  body: CurlBody,
+  timeoutMs: number,
+): Promise<Omit<CurlResult, 'hops'>> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        method: body.method ?? 'GET',
+        host: url.hostname,
+        port: url.port || 80,
+        path: `${url.pathname}${url.search}`,
+        headers: { 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...(body.headers ?? {}) },
+        createConnection: () => socket as Socket,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          socket.destroy();
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers as Record<string, string | string[]>,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(
+        Object.assign(new Error(`Operation timed out after ${timeoutMs} milliseconds`), {
+          code: 'ETIMEDOUT',
+        }),
+      ),
+    );
+    req.on('error', reject);
+    req.end(body.body);
+  });
+}
+
+export interface CurlRouteConfig {
+  readonly dataplane: Dataplane;
+  /** A pod's address and node by name, when it has one. */
+  readonly pod: (
+    namespace: string,
+    name: string,
+  ) => { readonly ip: string; readonly node: string } | undefined;
+}
+
+/** The `/curl` extension route. */
+export function curlRoute(config: CurlRouteConfig): ExtensionRoute {
+  return {
+    method: 'POST',
+    path: '/curl',
+    async handle(req) {
+      const body = (req.body ?? {}) as CurlBody;
+      const url = parseUrl(body.url);
+      const from = body.from ?? 'host';
+      const timeoutMs = 10_000;
+      try {
+        const result =
+          from === 'host'
+            ? await fromHost(config.dataplane, url, body, timeoutMs)
+            : await fromCluster(config, from, url, body, timeoutMs);
+        return { kind: 'json', body: body.trace ? result : { ...result, hops: undefined } };
+      } catch (err) {
+        if ((err as { code?: string }).code === undefined) throw err;
+        const e = err as NodeJS.ErrnoException;
+        throw badRequest(`curl: ${e.message}`);
+      }
+    },
+  };
+}
+
+async function fromCluster(
+  config: CurlRouteConfig,
+  from: string,
+  url: URL,
+  body: CurlBody,
+  timeoutMs: number,
+): Promise<CurlResult> {
+  const [kind, name = ''] = from.split('/') as [string, string?];
+  const dp = config.dataplane;
+  let origin: Exclude<Origin, { kind: 'host' }>;
+  if (kind === 'pod') {
+    const namespace = body.namespace ?? 'default';
+    const pod = config.pod(namespace, name);
+    if (!pod) throw notFound({ group: '', resource: 'pods' }, name);
+    origin = { kind: 'pod', namespace, name, ip: pod.ip, node: pod.node };
+  } else if (kind === 'node') {
+    const ip = dp.world.nodeAddress(name);
+    if (!ip) throw notFound({ group: '', resource: 'nodes' }, name);
+    origin = { kind: 'node', node: name, ip };
+  } else {
+    throw badRequest(`invalid from ${JSON.stringify(from)}: expected host, pod/NAME or node/NAME`);
+  }
+  const host = url.hostname;
+  const ip =
+    kind === 'pod'
+      ? (
+          await dp
+            .podNetwork({ namespace: body.namespace ?? 'default', name, ip: origin.ip, node: origin.node })
+            .resolve(host)
+        )[0]
+      : host;
+  if (!ip) throw Object.assign(new Error(`Could not resolve host: ${host}`), { code: 'ENOTFOUND' });
+  const { socket, plan } = await dp.executor.connect(
+    origin,
+    { ip, port: Number(url.port || 80) },
+    { timeoutMs, hops: true },
+  );
+  const result = await exchange(socket, url, body, timeoutMs);
+  return { ...result, hops: plan.hops };
+}
+
+/**
+ * From the laptop: a real connection to a real listener. The client's local
+ * port is chosen first so the dataplane can hand back the plan of exactly this
+ * connection when it is accepted.
+ */
+async function fromHost(dp: Dataplane, url: URL, body: CurlBody, timeoutMs: number): Promise<CurlResult> {
+  const ip = url.hostname;
+  if (dp.world.inPodSubnet(ip) || dp.world.inServiceSubnet(ip)) {
+    throw Object.assign(
+      new Error(
+        `${ip} is a cluster address the laptop cannot reach: use --from pod/NAME or node/NAME, or the SOCKS gateway`,
+      ),
+      { code: 'EHOSTUNREACH' },
+    );
+  }
+  const port = Number(url.port || 80);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const localPort = 40000 + Math.floor(Math.random() * 20000);
+    const captured = body.trace ? dp.capturePlan('127.0.0.1', localPort) : undefined;
+    try {
+      const socket = await new Promise<Socket>((resolve, reject) => {
+        const s = netConnect({ host: ip, port, localAddress: '127.0.0.1', localPort }, () => resolve(s));
+        s.once('error', reject);
+      });
+      const result = await exchange(socket, url, body, timeoutMs);
+      const plan = await captured?.plan;
+      return plan ? { ...result, hops: plan.hops } : result;
+    } catch (err) {
+      captured?.cancel();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  throw Object.assign(new Error('no free local port'), { code: 'EADDRINUSE' });
+}
