@@ -41,6 +41,8 @@ export interface MatchInput {
 export interface MatchOptions {
   /** Draws the canary weight; without it only weights 0 and total decide. */
   readonly random?: Random;
+  /** Fill `steps` and `considered` (the tracer); the proxy turns it off. @default true */
+  readonly explain?: boolean;
 }
 
 export type RedirectReason =
@@ -107,6 +109,7 @@ interface Ctx {
   readonly table: RouteTable;
   readonly input: MatchInput;
   readonly options: MatchOptions;
+  readonly explain: boolean;
   readonly steps: string[];
 }
 
@@ -117,11 +120,12 @@ function httpsRedirect(ctx: Ctx, loc: Location, host: string): RouteAction | und
   let uri = ctx.input.path;
   if (!loc.config.preserveTrailingSlash && uri.endsWith('/')) uri = uri.slice(0, -1);
   const redirectHost = (ctx.input.host ?? '').split(':')[0] ?? '';
-  ctx.steps.push(
-    forced
-      ? 'force-ssl-redirect: redirect to HTTPS (308)'
-      : `ssl-redirect: ${host} has a TLS certificate, redirect to HTTPS (308)`,
-  );
+  if (ctx.explain)
+    ctx.steps.push(
+      forced
+        ? 'force-ssl-redirect: redirect to HTTPS (308)'
+        : `ssl-redirect: ${host} has a TLS certificate, redirect to HTTPS (308)`,
+    );
   return {
     kind: 'redirect',
     status: 308,
@@ -142,16 +146,18 @@ function proxyAction(
   const alt = primary.alternative ? ctx.table.upstreams.get(primary.alternative) : undefined;
   if (alt) {
     canary = routeToCanary(primary, alt, canaryRequest(ctx.input), ctx.options.random?.float() ?? 0.999999);
-    ctx.steps.push(
-      `canary ${alt.name}: ${canary.canary ? 'taken' : 'not taken'} (${canary.by}: ${canary.detail})`,
-    );
+    if (ctx.explain)
+      ctx.steps.push(
+        `canary ${alt.name}: ${canary.canary ? 'taken' : 'not taken'} (${canary.by}: ${canary.detail})`,
+      );
     if (canary.canary) upstream = alt;
   }
   const target = loc.config.rewriteTarget;
   const rewritten =
     target !== undefined && target !== loc.path ? rewriteTarget(loc.path, target, uri, query) : undefined;
-  if (rewritten !== undefined) ctx.steps.push(`rewrite-target: ${ctx.input.path} → ${rewritten}`);
-  ctx.steps.push(`proxy to ${upstream.name} (${upstream.endpoints.length} endpoint(s))`);
+  if (rewritten !== undefined && ctx.explain)
+    ctx.steps.push(`rewrite-target: ${ctx.input.path} → ${rewritten}`);
+  if (ctx.explain) ctx.steps.push(`proxy to ${upstream.name} (${upstream.endpoints.length} endpoint(s))`);
   return {
     kind: 'proxy',
     upstream,
@@ -164,17 +170,17 @@ function proxyAction(
 
 function backendAction(ctx: Ctx, loc: Location, uri: string, query: string | undefined): RouteAction {
   if (loc.backend.kind === 'default-backend') {
-    ctx.steps.push('backend: the controller default backend (404)');
+    if (ctx.explain) ctx.steps.push('backend: the controller default backend (404)');
     return { kind: 'default-backend' };
   }
   const up = ctx.table.upstreams.get(loc.backend.upstream);
   if (!up || up.problem) {
     const reason = up?.problem ?? 'service-missing';
-    ctx.steps.push(`upstream ${loc.backend.upstream}: ${reason} → 503`);
+    if (ctx.explain) ctx.steps.push(`upstream ${loc.backend.upstream}: ${reason} → 503`);
     return { kind: 'error', status: 503, reason };
   }
   if (!clientAllowed(loc, ctx.input.clientIP)) {
-    ctx.steps.push(`client ${ctx.input.clientIP} is not allowed by the source ranges → 403`);
+    if (ctx.explain) ctx.steps.push(`client ${ctx.input.clientIP} is not allowed by the source ranges → 403`);
     return { kind: 'error', status: 403, reason: 'forbidden' };
   }
   return proxyAction(ctx, loc, up, uri, query);
@@ -189,14 +195,15 @@ function locationAction(
 ): RouteAction {
   const size = ctx.input.contentLength;
   if (size !== undefined && loc.config.proxyBodySize > 0 && size > loc.config.proxyBodySize) {
-    ctx.steps.push(`Content-Length ${size} exceeds proxy-body-size ${loc.config.proxyBodySize} → 413`);
+    if (ctx.explain)
+      ctx.steps.push(`Content-Length ${size} exceeds proxy-body-size ${loc.config.proxyBodySize} → 413`);
     return { kind: 'error', status: 413, reason: 'body-too-large' };
   }
   const redirect = loc.config.redirect;
   if (redirect) {
     const reason =
       redirect.code === 301 || redirect.code === 308 ? 'permanent-redirect' : 'temporal-redirect';
-    ctx.steps.push(`${reason}: ${redirect.code} ${redirect.url}`);
+    if (ctx.explain) ctx.steps.push(`${reason}: ${redirect.code} ${redirect.url}`);
     return { kind: 'redirect', status: redirect.code, location: redirect.url, reason };
   }
   return httpsRedirect(ctx, loc, host) ?? backendAction(ctx, loc, uri, query);
@@ -206,7 +213,7 @@ function appRoot(ctx: Ctx, server: Server, uri: string): RouteAction | undefined
   if (uri !== '/') return undefined;
   const root = server.locations.find((l) => l.config.appRoot)?.config.appRoot;
   if (!root) return undefined;
-  ctx.steps.push(`app-root: / redirects to ${root} (302)`);
+  if (ctx.explain) ctx.steps.push(`app-root: / redirects to ${root} (302)`);
   const scheme = ctx.input.scheme ?? 'http';
   return {
     kind: 'redirect',
@@ -216,70 +223,83 @@ function appRoot(ctx: Ctx, server: Server, uri: string): RouteAction | undefined
   };
 }
 
+interface Found {
+  readonly server: Server;
+  readonly via: 'exact' | 'wildcard' | 'catch-all';
+  readonly uri: string;
+}
+
+/** Builds the decision object (explicit fields: object spread is slow on this hot path). */
+function decision(
+  ctx: Ctx,
+  normalised: string | undefined,
+  found: Found | undefined,
+  location: Location | undefined,
+  considered: readonly LocationVerdict[],
+  action: RouteAction,
+): MatchDecision {
+  return {
+    host: { header: ctx.input.host, normalised },
+    server: found?.server,
+    serverVia: found?.via,
+    uri: found?.uri,
+    location,
+    considered,
+    action,
+    steps: ctx.steps,
+  };
+}
+
+function routeInServer(ctx: Ctx, host: string, found: Found, query: string | undefined): MatchDecision {
+  const { server, uri } = found;
+  const root = appRoot(ctx, server, uri);
+  if (root) return decision(ctx, host, found, undefined, [], root);
+  const sel = selectLocation(server, uri, ctx.table.mode, ctx.explain);
+  if (sel.kind === 'none') {
+    if (ctx.explain) ctx.steps.push('no location matches → the controller default backend (404)');
+    return decision(ctx, host, found, undefined, sel.verdicts, { kind: 'default-backend' });
+  }
+  if (ctx.explain) {
+    const won = sel.verdicts.find((v) => v.outcome === 'won');
+    if (won) ctx.steps.push(won.reason);
+  }
+  if (sel.kind === 'trailing-slash') {
+    const scheme = ctx.input.scheme ?? 'http';
+    const q = query === undefined ? '' : `?${query}`;
+    const location = `${scheme}://${host}${uri}/${q}`;
+    const action: RouteAction = { kind: 'redirect', status: 301, location, reason: 'trailing-slash' };
+    return decision(ctx, host, found, sel.location, sel.verdicts, action);
+  }
+  const action = locationAction(ctx, sel.location, host, uri, query);
+  return decision(ctx, host, found, sel.location, sel.verdicts, action);
+}
+
 /** Decides what the controller does with `input`, and explains it. */
 export function matchRequest(
   table: RouteTable,
   input: MatchInput,
   options: MatchOptions = {},
 ): MatchDecision {
-  const ctx: Ctx = { table, input, options, steps: [] };
+  const ctx: Ctx = { table, input, options, explain: options.explain ?? true, steps: [] };
   const h = normaliseHost(input.host);
-  const base = { host: { header: input.host, normalised: h.valid ? h.host : undefined } };
-  const fail = (status: number, reason: ErrorReason, uri?: string): MatchDecision => ({
-    ...base,
-    server: undefined,
-    serverVia: undefined,
-    uri,
-    location: undefined,
-    considered: [],
-    action: { kind: 'error', status, reason },
-    steps: ctx.steps,
-  });
   if (!h.valid) {
-    ctx.steps.push(`Host ${JSON.stringify(input.host)} is invalid → 400`);
-    return fail(400, 'invalid-host');
+    if (ctx.explain) ctx.steps.push(`Host ${JSON.stringify(input.host)} is invalid → 400`);
+    return decision(ctx, undefined, undefined, undefined, [], {
+      kind: 'error',
+      status: 400,
+      reason: 'invalid-host',
+    });
   }
   const target = parseRequestTarget(input.path);
   if (target.uri === undefined) {
-    ctx.steps.push(`path ${input.path} is not a valid absolute path → 400`);
-    return fail(400, 'invalid-path');
-  }
-  const uri = target.uri;
-  const { server, via } = selectServer(table, h.host);
-  ctx.steps.push(`host ${h.host || '(none)'} → server ${server.hostname} (${via})`);
-  const decided = (
-    location: Location | undefined,
-    considered: readonly LocationVerdict[],
-    action: RouteAction,
-  ) => ({
-    ...base,
-    server,
-    serverVia: via,
-    uri,
-    location,
-    considered,
-    action,
-    steps: ctx.steps,
-  });
-  const root = appRoot(ctx, server, uri);
-  if (root) return decided(undefined, [], root);
-  const sel = selectLocation(server, uri, table.mode);
-  if (sel.kind === 'none') {
-    ctx.steps.push('no location matches → the controller default backend (404)');
-    return decided(undefined, sel.verdicts, { kind: 'default-backend' });
-  }
-  const won = sel.verdicts.find((v) => v.outcome === 'won');
-  if (won) ctx.steps.push(won.reason);
-  if (sel.kind === 'trailing-slash') {
-    const scheme = input.scheme ?? 'http';
-    const q = target.query === undefined ? '' : `?${target.query}`;
-    const location = `${scheme}://${h.host}${uri}/${q}`;
-    return decided(sel.location, sel.verdicts, {
-      kind: 'redirect',
-      status: 301,
-      location,
-      reason: 'trailing-slash',
+    if (ctx.explain) ctx.steps.push(`path ${input.path} is not a valid absolute path → 400`);
+    return decision(ctx, h.host, undefined, undefined, [], {
+      kind: 'error',
+      status: 400,
+      reason: 'invalid-path',
     });
   }
-  return decided(sel.location, sel.verdicts, locationAction(ctx, sel.location, h.host, uri, target.query));
+  const { server, via } = selectServer(table, h.host);
+  if (ctx.explain) ctx.steps.push(`host ${h.host || '(none)'} → server ${server.hostname} (${via})`);
+  return routeInServer(ctx, h.host, { server, via, uri: target.uri }, target.query);
 }

@@ -39,6 +39,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
  * `allowlist-source-range` (nginx `deny`, then `allow` … `deny all`).
  */
 export function clientAllowed(loc: Location, clientIP: string | undefined): boolean {
+  if (!loc.config.denylist && !loc.config.allowlist) return true;
   const ip = clientIP === undefined ? undefined : parseIPv4(clientIP);
   if (ip === undefined) return true;
   if (loc.config.denylist?.some((c) => cidrContains(c, ip))) return false;

@@ -48,12 +48,16 @@ function describe(loc: Location): string {
   }
 }
 
+const NONE: readonly LocationVerdict[] = [];
+
 function verdicts(
+  explain: boolean,
   server: Server,
   uri: string,
   winner: Location | undefined,
   why: (loc: Location) => string,
-): LocationVerdict[] {
+): readonly LocationVerdict[] {
+  if (!explain) return NONE;
   return server.locations.map((location) => {
     const matched = matchesPath(location.matcher, uri);
     if (location === winner) return { location, matched, outcome: 'won', reason: why(location) };
@@ -73,9 +77,10 @@ function verdicts(
   });
 }
 
-function selectRegex(server: Server, uri: string): LocationSelection {
+function selectRegex(server: Server, uri: string, explain: boolean): LocationSelection {
   const winner = server.locations.find((l) => matchesPath(l.matcher, uri));
   const v = verdicts(
+    explain,
     server,
     uri,
     winner,
@@ -84,14 +89,14 @@ function selectRegex(server: Server, uri: string): LocationSelection {
   return winner ? { kind: 'location', location: winner, verdicts: v } : { kind: 'none', verdicts: v };
 }
 
-function selectNginx(server: Server, uri: string): LocationSelection {
-  if (server.enforceRegex) return selectRegex(server, uri);
+function selectNginx(server: Server, uri: string, explain: boolean): LocationSelection {
+  if (server.enforceRegex) return selectRegex(server, uri, explain);
   const exact = server.locations.find((l) => l.matcher.kind === 'exact' && l.matcher.path === uri);
   if (exact) {
     return {
       kind: 'location',
       location: exact,
-      verdicts: verdicts(server, uri, exact, (l) => `${describe(l)} equals the path`),
+      verdicts: verdicts(explain, server, uri, exact, (l) => `${describe(l)} equals the path`),
     };
   }
   const prefixes = server.locations.filter((l) => l.matcher.kind === 'prefix');
@@ -100,7 +105,7 @@ function selectNginx(server: Server, uri: string): LocationSelection {
     return {
       kind: 'location',
       location: equal,
-      verdicts: verdicts(server, uri, equal, (l) => `${describe(l)} equals the path`),
+      verdicts: verdicts(explain, server, uri, equal, (l) => `${describe(l)} equals the path`),
     };
   }
   // nginx's auto_redirect applies to exact and prefix locations alike (the
@@ -108,6 +113,7 @@ function selectNginx(server: Server, uri: string): LocationSelection {
   const slash = server.locations.find((l) => l.matcher.kind !== 'regex' && l.path === `${uri}/`);
   if (slash) {
     const v = verdicts(
+      explain,
       server,
       uri,
       slash,
@@ -119,13 +125,14 @@ function selectNginx(server: Server, uri: string): LocationSelection {
   for (const l of prefixes) {
     if (matchesPath(l.matcher, uri) && (!best || l.path.length > best.path.length)) best = l;
   }
-  const v = verdicts(server, uri, best, (l) => `${describe(l)} is the longest matching prefix`);
+  const v = verdicts(explain, server, uri, best, (l) => `${describe(l)} is the longest matching prefix`);
   return best ? { kind: 'location', location: best, verdicts: v } : { kind: 'none', verdicts: v };
 }
 
-function selectSpec(server: Server, uri: string): LocationSelection {
+function selectSpec(server: Server, uri: string, explain: boolean): LocationSelection {
   const winner = server.locations.find((l) => matchesPath(l.matcher, uri));
   const v = verdicts(
+    explain,
     server,
     uri,
     winner,
@@ -134,7 +141,15 @@ function selectSpec(server: Server, uri: string): LocationSelection {
   return winner ? { kind: 'location', location: winner, verdicts: v } : { kind: 'none', verdicts: v };
 }
 
-/** Chooses the location of `server` for the normalised path `uri`. */
-export function selectLocation(server: Server, uri: string, mode: MatchMode): LocationSelection {
-  return mode === 'ingress-nginx' ? selectNginx(server, uri) : selectSpec(server, uri);
+/**
+ * Chooses the location of `server` for the normalised path `uri`. With
+ * `explain` false the verdicts are left empty (the proxy's hot path).
+ */
+export function selectLocation(
+  server: Server,
+  uri: string,
+  mode: MatchMode,
+  explain = true,
+): LocationSelection {
+  return mode === 'ingress-nginx' ? selectNginx(server, uri, explain) : selectSpec(server, uri, explain);
 }

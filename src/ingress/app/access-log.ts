@@ -45,10 +45,18 @@ function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+let cachedSecond = -1;
+let cachedTime = '';
+
 /** nginx `$time_local` in UTC (the controller container's zone): `22/Nov/2026:01:20:00 +0000`. */
 export function timeLocal(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    cachedSecond = second;
+    cachedTime = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  }
+  return cachedTime;
 }
 
 /** Seconds with millisecond precision (`0.003`). */

@@ -27,8 +27,12 @@ export interface Pick {
 }
 
 export interface Balancer {
-  /** Picks an endpoint not in `exclude` (keys `address:port`), or undefined when none is left. */
-  pick(req: PickRequest, exclude: ReadonlySet<string>): Pick | undefined;
+  /**
+   * Picks an endpoint not in `exclude` (keys `address:port`), or undefined
+   * when none is left. `request` is called only by balancers that read the
+   * request (hash, affinity), so round-robin costs no allocation.
+   */
+  pick(request: () => PickRequest, exclude: ReadonlySet<string>): Pick | undefined;
   /** Reports an exchange's latency (EWMA). */
   observe(endpoint: string, ms: number, now: number): void;
 }
@@ -121,7 +125,8 @@ export function expandVariables(template: string, variable: (name: string) => st
 function chash(endpoints: readonly UpstreamEndpoint[], hashBy: string): Balancer {
   const ring = new Ring(endpoints);
   return {
-    pick(req, exclude) {
+    pick(request, exclude) {
+      const req = request();
       const e = ring.find(
         expandVariables(hashBy, (n) => req.variable(n)),
         exclude,
@@ -144,7 +149,8 @@ function sticky(upstream: Upstream, random: Random, now: () => number): Balancer
     return e && !exclude.has(endpointKey(e)) ? e : undefined;
   };
   return {
-    pick(req, exclude) {
+    pick(request, exclude) {
+      const req = request();
       const cookie = req.cookie(a.cookieName)?.split('|')[0];
       const found = cookie ? find(cookie, exclude) : undefined;
       if (found && !(a.changeOnFailure && exclude.size > 0)) return { endpoint: found };

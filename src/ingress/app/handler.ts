@@ -46,7 +46,7 @@ function decide(ctx: RequestContext, env: ProxyEnv): MatchDecision {
       clientIP: ctx.tuple.srcIP,
       ...(cl === undefined ? {} : { contentLength: Number(cl) }),
     },
-    { random: env.random },
+    { random: env.random, explain: false },
   );
 }
 

@@ -43,10 +43,15 @@ export function writeExactHead(res: ServerResponse, status: number, head: string
   (res as unknown as HeadState)._header = `${head}\r\n\r\n`;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** nginx `$request_id`: 16 random bytes as 32 hex digits. */
 export function randomRequestId(random: Random): string {
   let out = '';
-  for (let i = 0; i < 4; i++) out += random.int(0x1_0000_0000).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++) {
+    const x = random.int(0x1_0000_0000);
+    out += `${HEX[x >>> 24]}${HEX[(x >>> 16) & 255]}${HEX[(x >>> 8) & 255]}${HEX[x & 255]}`;
+  }
   return out;
 }
 

@@ -129,7 +129,7 @@ function connect(
   const { env, req } = t;
   const pick = env.routes
     .balancer(upstream)
-    .pick(pickRequest(req, location, t.tuple.srcIP, '', t.scheme), new Set());
+    .pick(() => pickRequest(req, location, t.tuple.srcIP, '', t.scheme), new Set());
   if (!pick) {
     answer(t, 502);
     return;
@@ -212,7 +212,7 @@ export function handleUpgrade(
       headers: req.headers,
       clientIP: conn.tuple.srcIP,
     },
-    { random: env.random },
+    { random: env.random, explain: false },
   );
   const a = d.action;
   if (d.location?.backend.kind === 'upstream') t.upstreamName = d.location.backend.upstream;

@@ -1,0 +1,261 @@
+/**
+ * Ingress benchmark (issue 6, "Performance"): HTTP keep-alive request rate and
+ * p99 latency, side by side in one run, of
+ *
+ * 1. `ingress`: a real loopback listener → the ingress-nginx controller app →
+ *    the pod network (in-memory) → a simulated hashicorp/http-echo pod;
+ * 2. `nginx`: nginx `proxy_pass` with an upstream keepalive pool in front of
+ *    the same pod served on a real listener;
+ * 3. `direct`: the same pod on its real listener.
+ *
+ * wrk drives each point (`--connections`, `--seconds`), `--runs` times,
+ * interleaved; the median run is reported. Needs /usr/bin/wrk and /usr/sbin/nginx.
+ *
+ *   npx rolldown bench/ingress.ts --platform node --format esm -o dist/bench/ingress.mjs \
+ *     && node dist/bench/ingress.mjs [--connections 50] [--seconds 5] [--runs 5]
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { IngressControllerApp } from '../src/ingress/app/app.js';
+import { StaticClusterView } from '../src/ingress/app/cluster-view.js';
+import { fakeCertificate } from '../src/ingress/certs.js';
+import { DEFAULT_CLASS_OPTIONS } from '../src/ingress/ingress-class.js';
+import { backendWorld, ingress, ingressClass, rule } from '../src/ingress/testing/fixtures.js';
+import { realClock } from '../src/util/clock.js';
+import { seededRandom } from '../src/util/random.js';
+import { createApp } from '../src/workloads/index.js';
+import { socketPair } from '../src/workloads/testing/socket-pair.js';
+import type { App, AppContext, PodNetwork } from '../src/workloads/types.js';
+
+const run = promisify(execFile);
+
+interface Options {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly runs: number;
+  /** Run one point only (profiling). */
+  readonly only: string | undefined;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const get = (flag: string, def: number) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : def;
+  };
+  const only = argv.indexOf('--only');
+  return {
+    connections: get('--connections', 50),
+    seconds: get('--seconds', 5),
+    runs: get('--runs', 5),
+    only: only >= 0 ? argv[only + 1] : undefined,
+  };
+}
+
+function context(name: string, ip: string, image: string, args: string[], network: PodNetwork): AppContext {
+  return {
+    pod: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      ip,
+      nodeName: 'worker-1',
+      hostname: name,
+      labels: {},
+      annotations: {},
+    },
+    container: { name: 'c', image, command: [], args, env: {}, ports: [] },
+    clock: realClock,
+    random: seededRandom(1),
+    network,
+    log: () => {},
+    exit: () => {},
+  };
+}
+
+function listen(app: App, port: number, ip: string): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer((socket) => {
+      socket.setNoDelay(true);
+      app.handleConnection({
+        socket,
+        tuple: {
+          protocol: 'TCP',
+          srcIP: '10.0.0.1',
+          srcPort: socket.remotePort ?? 0,
+          dstIP: ip,
+          dstPort: port,
+        },
+      });
+    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function portOf(s: Server): number {
+  return (s.address() as { port: number }).port;
+}
+
+async function startWorld() {
+  const ing = ingress('bench', { rules: [rule('bench.example.com', ['/', 'Prefix', 'echo'])] });
+  const world = backendWorld([ing]);
+  const pod = world.pods[0];
+  if (!pod) throw new Error('no pod');
+  const echo = createApp(
+    context(
+      'echo-0',
+      pod.ip,
+      'hashicorp/http-echo:1.0.0',
+      ['-text=hello from netkube', '-listen=:8080'],
+      {} as PodNetwork,
+    ),
+  );
+  if ('kind' in echo) throw new Error(echo.message);
+  const network: PodNetwork = {
+    connect: async (host, port) => {
+      const { client, server } = socketPair({ address: '10.244.0.50', port: 40000 }, { address: host, port });
+      echo.handleConnection({
+        socket: server,
+        tuple: { protocol: 'TCP', srcIP: '10.244.0.50', srcPort: 40000, dstIP: host, dstPort: port },
+      });
+      return client;
+    },
+    udpRequest: async () => undefined,
+    resolve: async () => [],
+  };
+  const view = new StaticClusterView({
+    ingresses: [ing],
+    ingressClasses: [ingressClass()],
+    services: world.services,
+    endpointSlices: world.endpointSlices,
+    secrets: [],
+  });
+  const controller = new IngressControllerApp(
+    context('ingress-0', '10.244.0.50', 'registry.k8s.io/ingress-nginx/controller:v1.12.1', [], network),
+    {
+      view,
+      classes: DEFAULT_CLASS_OPTIONS,
+      httpPort: 80,
+      httpsPort: 443,
+      healthzPort: 10254,
+      defaultCertificate: fakeCertificate(Date.now()),
+      version: 'v1.12.1',
+    },
+  );
+  return { direct: await listen(echo, 8080, pod.ip), ingress: await listen(controller, 80, '10.244.0.50') };
+}
+
+function startNginx(upstreamPort: number): { dir: string; port: number; stop: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'netkube-bench-nginx-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1;\nerror_log ${dir}/error.log;\npid ${dir}/nginx.pid;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/pt; fastcgi_temp_path ${dir}/ft; uwsgi_temp_path ${dir}/ut; scgi_temp_path ${dir}/st;\n  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 320; }\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }\n  }\n}\n`,
+  );
+  const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: 'ignore',
+  });
+  return {
+    dir,
+    port,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Point {
+  readonly rate: number;
+  readonly p99ms: number;
+}
+
+function ms(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return Number.NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+async function wrk(url: string, host: string, o: Options): Promise<Point> {
+  const { stdout } = await run('/usr/bin/wrk', [
+    '-t1',
+    `-c${o.connections}`,
+    `-d${o.seconds}s`,
+    '--latency',
+    '-H',
+    `Host: ${host}`,
+    url,
+  ]);
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const p99 = /\s99%\s+(\S+)/.exec(stdout)?.[1] ?? '';
+  return { rate, p99ms: ms(p99) };
+}
+
+function median(points: readonly Point[]): Point {
+  const sorted = [...points].sort((a, b) => a.rate - b.rate);
+  return sorted[Math.floor(sorted.length / 2)] as Point;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const servers = await startWorld();
+  const nginx = startNginx(portOf(servers.direct));
+  await new Promise((r) => setTimeout(r, 500));
+  const all = {
+    ingress: `http://127.0.0.1:${portOf(servers.ingress)}/`,
+    nginx: `http://127.0.0.1:${nginx.port}/`,
+    direct: `http://127.0.0.1:${portOf(servers.direct)}/`,
+  };
+  if (process.argv.includes('--serve')) {
+    // Serve until SIGINT (profiling with --cpu-prof needs a clean exit).
+    console.log(JSON.stringify(all));
+    process.on('SIGINT', () => {
+      nginx.stop();
+      process.exit(0);
+    });
+    return;
+  }
+  const urls = o.only ? ({ [o.only]: all[o.only as keyof typeof all] } as typeof all) : all;
+  const results: Record<string, Point[]> = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+  // Warm up (JIT, pools) before measuring.
+  for (let i = 0; i < 2; i++) {
+    for (const name of Object.keys(urls) as (keyof typeof urls)[])
+      await wrk(urls[name], 'bench.example.com', { ...o, seconds: 3 });
+  }
+  for (let r = 0; r < o.runs; r++) {
+    for (const name of Object.keys(urls) as (keyof typeof urls)[]) {
+      results[name]?.push(await wrk(urls[name], 'bench.example.com', o));
+    }
+  }
+  nginx.stop();
+  for (const s of Object.values(servers)) s.close();
+  console.log(
+    `machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(`wrk -t1 -c${o.connections} -d${o.seconds}s, ${o.runs} runs each (interleaved), median run:`);
+  const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<
+    string,
+    Point
+  >;
+  for (const [name, p] of Object.entries(m)) {
+    const all = (results[name] ?? []).map((x) => x.rate.toFixed(0)).join(', ');
+    console.log(
+      `  ${name.padEnd(8)} ${p.rate.toFixed(0).padStart(8)} req/s  p99 ${p.p99ms.toFixed(2)} ms   (runs: ${all})`,
+    );
+  }
+  if (m.ingress && m.nginx && m.direct) {
+    const ing = m.ingress;
+    console.log(
+      `  ingress/nginx ${(ing.rate / m.nginx.rate).toFixed(2)}×, ingress/direct ${(ing.rate / m.direct.rate).toFixed(2)}×`,
+    );
+  }
+  process.exit(0);
+}
+
+await main();
