@@ -17,6 +17,7 @@ import { NetkubeError } from '../util/errors.js';
 export const TABLE_ACCEPT =
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
+/** kubectl's three patch kinds: merge (scale, label), strategic (set image, rollout), JSON (undo). */
 export type PatchType = 'merge' | 'strategic' | 'json';
 
 const PATCH_CONTENT_TYPES: Readonly<Record<PatchType, string>> = {
@@ -25,8 +26,10 @@ const PATCH_CONTENT_TYPES: Readonly<Record<PatchType, string>> = {
   json: 'application/json-patch+json',
 };
 
+/** Query parameters; undefined values are left out. */
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
+/** What one request sends: query, JSON body (with its content type) and Accept header. */
 export interface RequestOptions {
   readonly query?: Query;
   readonly body?: unknown;
@@ -52,6 +55,7 @@ export class ConnectionRefusedError extends NetkubeError {
   }
 }
 
+/** An ApiClient's configuration (see `CliContext.client()`, which makes the only one per command). */
 export interface ApiClientConfig {
   /** `http://127.0.10.1:6443` */
   readonly baseUrl: string;

@@ -18,6 +18,7 @@ export function apiResourcesTable(namespaced?: boolean): string {
   return alignTabs(`NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n${rows.join('')}`, TABLE_TABWRITER);
 }
 
+/** `netkube api-resources`, for the registry in commands/index.ts. */
 export const apiResourcesCommand: CliCommand = {
   name: 'api-resources',
   register(program: Command, ctx: CliContext): void {

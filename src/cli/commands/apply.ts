@@ -99,6 +99,7 @@ export async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<voi
   }
 }
 
+/** `netkube apply`, for the registry in commands/index.ts. */
 export const applyCommand: CliCommand = {
   name: 'apply',
   register(program: Command, ctx: CliContext): void {

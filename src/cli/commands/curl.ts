@@ -68,6 +68,7 @@ export async function runCurl(ctx: CliContext, url: string, opts: CurlOptions): 
   if (opts.trace && res.hops !== undefined) ctx.err(toYaml({ hops: res.hops }));
 }
 
+/** `netkube curl`, for the registry in commands/index.ts. */
 export const curlCommand: CliCommand = {
   name: 'curl',
   register(program: Command, ctx: CliContext): void {

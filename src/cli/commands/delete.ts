@@ -191,6 +191,7 @@ export async function runDelete(
   }
 }
 
+/** `netkube delete`, for the registry in commands/index.ts. */
 export const deleteCommand: CliCommand = {
   name: 'delete',
   register(program: Command, ctx: CliContext): void {

@@ -86,6 +86,7 @@ export async function runDescribe(
   if (errors.length > 0) throw new AggregateCliError(errors);
 }
 
+/** `netkube describe`, for the registry in commands/index.ts. */
 export const describeCommand: CliCommand = {
   name: 'describe',
   register(program: Command, ctx: CliContext): void {

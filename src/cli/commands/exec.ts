@@ -45,6 +45,7 @@ export async function runExec(
   }
 }
 
+/** `netkube exec`, for the registry in commands/index.ts. */
 export const execCommand: CliCommand = {
   name: 'exec',
   register(program: Command, ctx: CliContext): void {

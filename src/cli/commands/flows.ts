@@ -81,6 +81,7 @@ export async function runFlows(ctx: CliContext, opts: FlowsOptions): Promise<voi
   }
 }
 
+/** `netkube flows`, for the registry in commands/index.ts. */
 export const flowsCommand: CliCommand = {
   name: 'flows',
   register(program: Command, ctx: CliContext): void {

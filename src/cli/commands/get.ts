@@ -184,6 +184,7 @@ export async function runGet(ctx: CliContext, args: readonly string[], opts: Get
   if (errors.length > 0) throw new AggregateCliError(errors);
 }
 
+/** `netkube get`, for the registry in commands/index.ts. */
 export const getCommand: CliCommand = {
   name: 'get',
   register(program: Command, ctx: CliContext): void {

@@ -66,6 +66,7 @@ export async function runConntrack(ctx: CliContext, opts: { node?: string; outpu
   printText(ctx, await ctx.client().text('GET', path, { accept: 'text/plain' }));
 }
 
+/** `netkube ipam`, for the registry in commands/index.ts. */
 export const ipamCommand: CliCommand = {
   name: 'ipam',
   register(program: Command, ctx: CliContext): void {
@@ -82,6 +83,7 @@ export const ipamCommand: CliCommand = {
   },
 };
 
+/** `netkube routes`, for the registry in commands/index.ts. */
 export const routesCommand: CliCommand = {
   name: 'routes',
   register(program: Command, ctx: CliContext): void {
@@ -95,6 +97,7 @@ export const routesCommand: CliCommand = {
   },
 };
 
+/** `netkube rules`, for the registry in commands/index.ts. */
 export const rulesCommand: CliCommand = {
   name: 'rules',
   register(program: Command, ctx: CliContext): void {
@@ -110,6 +113,7 @@ export const rulesCommand: CliCommand = {
   },
 };
 
+/** `netkube conntrack`, for the registry in commands/index.ts. */
 export const conntrackCommand: CliCommand = {
   name: 'conntrack',
   register(program: Command, ctx: CliContext): void {

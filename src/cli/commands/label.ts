@@ -174,11 +174,13 @@ function register(program: Command, ctx: CliContext, field: Field): void {
     });
 }
 
+/** `netkube label`, for the registry in commands/index.ts. */
 export const labelCommand: CliCommand = {
   name: 'label',
   register: (program, ctx) => register(program, ctx, 'labels'),
 };
 
+/** `netkube annotate`, for the registry in commands/index.ts. */
 export const annotateCommand: CliCommand = {
   name: 'annotate',
   register: (program, ctx) => register(program, ctx, 'annotations'),

@@ -150,6 +150,7 @@ export async function runLogs(ctx: CliContext, args: readonly string[], opts: Lo
   }
 }
 
+/** `netkube logs`, for the registry in commands/index.ts. */
 export const logsCommand: CliCommand = {
   name: 'logs',
   register(program: Command, ctx: CliContext): void {

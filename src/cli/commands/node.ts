@@ -17,6 +17,7 @@ export async function runNodeAction(ctx: CliContext, action: 'stop' | 'start', n
   ctx.out(`node/${res.node ?? node} ${res.state === 'stopped' ? 'stopped' : 'started'}\n`);
 }
 
+/** `netkube node`, for the registry in commands/index.ts. */
 export const nodeCommand: CliCommand = {
   name: 'node',
   register(program: Command, ctx: CliContext): void {

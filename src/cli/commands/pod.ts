@@ -34,6 +34,7 @@ export async function runFailReadiness(
   ctx.out(`pod/${name} readiness failing${opts.seconds !== undefined ? ` for ${opts.seconds}s` : ''}\n`);
 }
 
+/** `netkube pod`, for the registry in commands/index.ts. */
 export const podCommand: CliCommand = {
   name: 'pod',
   register(program: Command, ctx: CliContext): void {

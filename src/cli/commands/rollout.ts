@@ -129,6 +129,7 @@ async function runUndo(
   }
 }
 
+/** `netkube rollout`, for the registry in commands/index.ts. */
 export const rolloutCommand: CliCommand = {
   name: 'rollout',
   register(program: Command, ctx: CliContext): void {

@@ -67,6 +67,7 @@ export async function runScale(ctx: CliContext, args: readonly string[], opts: S
   if (errors.length > 0) throw new AggregateCliError(errors);
 }
 
+/** `netkube scale`, for the registry in commands/index.ts. */
 export const scaleCommand: CliCommand = {
   name: 'scale',
   register(program: Command, ctx: CliContext): void {

@@ -116,6 +116,7 @@ export async function runSetImage(ctx: CliContext, args: readonly string[]): Pro
   if (errors.length > 0) throw new AggregateCliError(errors);
 }
 
+/** `netkube set`, for the registry in commands/index.ts. */
 export const setCommand: CliCommand = {
   name: 'set',
   register(program: Command, ctx: CliContext): void {

@@ -64,6 +64,7 @@ export async function runTrace(ctx: CliContext, url: string | undefined, opts: T
   else ctx.out(toYaml(trace));
 }
 
+/** `netkube trace`, for the registry in commands/index.ts. */
 export const traceCommand: CliCommand = {
   name: 'trace',
   register(program: Command, ctx: CliContext): void {

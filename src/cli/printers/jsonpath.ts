@@ -274,5 +274,7 @@ export function columnValues(template: readonly JsonPathNode[], data: Value): st
 
 export type { JsonPathNode };
 export { parseJsonPath };
-export const isJsonPathError = (err: unknown): err is Error =>
-  err instanceof JsonPathSyntaxError || err instanceof JsonPathEvalError;
+/** True for the errors a template can raise (bad syntax, or a failed evaluation). */
+export function isJsonPathError(err: unknown): err is Error {
+  return err instanceof JsonPathSyntaxError || err instanceof JsonPathEvalError;
+}
