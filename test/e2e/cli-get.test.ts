@@ -109,6 +109,8 @@ const SAME_AS_KUBECTL: string[][] = [
   ['get', 'svc', '--sort-by=.spec.nope'],
   ['get', 'deploy,svc', '--sort-by=.metadata.name', '-o', 'name'],
   ['get', 'pods', '-A', '--sort-by=.spec.nope', '-o', 'name'],
+  ['describe', 'events'],
+  ['describe', 'ns'],
   ['get', 'events'],
   ['get', 'ev', '-A', '-o', 'wide'],
   ['get', 'deploy/web', 'svc/web', '-o', 'yaml'],
