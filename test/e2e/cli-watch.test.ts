@@ -45,6 +45,8 @@ describe('get -w streams the same rows as kubectl get -w', () => {
       [['get', 'deploy', 'web', '-w']],
       [['get', 'deployments', '-w', '-o', 'wide']],
       [['get', 'deploy', '-A', '--watch', '--output-watch-events']],
+      [['get', 'deploy', '-w', '-o', 'custom-columns=NAME:.metadata.name,READY:.status.readyReplicas']],
+      [['get', 'deploy', '-w', '-o', 'jsonpath={.metadata.name} {.status.readyReplicas}{"\\n"}']],
     ])('%s', async (argv) => {
     const controller = new AbortController();
     let ours = '';

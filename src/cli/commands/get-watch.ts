@@ -11,6 +11,7 @@ import type { WireWatchEvent } from '../client.js';
 import type { CliContext } from '../context.js';
 import { type OutputSpec, renderObjects } from '../output.js';
 import { collectionPath, objectPath } from '../paths.js';
+import { customColumnsText } from '../printers/custom-columns.js';
 import { asTable, listItems } from '../printers/fallback.js';
 import { sortKeys } from '../printers/json.js';
 import { isTable, type Table, TablePrinter } from '../printers/table.js';
@@ -22,6 +23,14 @@ type Emit = (obj: unknown, eventType: string) => void;
 
 function objectEmitter(ctx: CliContext, spec: Exclude<OutputSpec, { kind: 'table' }>, events: boolean): Emit {
   let count = 0;
+  if (spec.kind === 'custom-columns') {
+    // One aligned writer for the whole watch, as kubectl's: widths only grow.
+    const w = new TabWriter((t) => ctx.out(t), TABLE_TABWRITER);
+    return (obj) => {
+      w.write(customColumnsText(spec.columns, [obj], { noHeaders: spec.noHeaders || count++ > 0 }));
+      w.flush();
+    };
+  }
   return (obj, eventType) => {
     if (events && spec.kind === 'json') {
       // metav1.WatchEvent marshals `type` before `object`; the object's keys are sorted.

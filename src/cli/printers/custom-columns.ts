@@ -60,8 +60,8 @@ export function parseCustomColumnsFile(text: string): CustomColumn[] {
   }));
 }
 
-/** The table for these objects (headers unless `noHeaders`). */
-export function renderCustomColumns(
+/** The rows (and headers unless `noHeaders`) as tab-separated lines, for a TabWriter. */
+export function customColumnsText(
   columns: readonly CustomColumn[],
   objects: readonly unknown[],
   options: { noHeaders?: boolean } = {},
@@ -70,5 +70,14 @@ export function renderCustomColumns(
   for (const obj of objects) {
     text += `${columns.map((c) => escapeTerminal(columnValues(c.template, obj))).join('\t')}\n`;
   }
-  return alignTabs(text, TABLE_TABWRITER);
+  return text;
+}
+
+/** The table for these objects (headers unless `noHeaders`), aligned. */
+export function renderCustomColumns(
+  columns: readonly CustomColumn[],
+  objects: readonly unknown[],
+  options: { noHeaders?: boolean } = {},
+): string {
+  return alignTabs(customColumnsText(columns, objects, options), TABLE_TABWRITER);
 }
