@@ -3,6 +3,11 @@
  * matcher the proxy and the tracer share, and the controller's L7 proxy app.
  */
 
+export {
+  defaultIngressClassAdmission,
+  ingressNginxValidationAdmission,
+  invalidPathErrors,
+} from './admission.js';
 export { ANNOTATION_PREFIX } from './annotation-values.js';
 export {
   type AffinityConfig,
@@ -14,6 +19,19 @@ export {
   parseAnnotations,
   type UpstreamPolicy,
 } from './annotations.js';
+export { type ControllerOptions, IngressControllerApp } from './app/app.js';
+export {
+  type IngressClusterView,
+  StaticClusterView,
+  snapshotFromView,
+  storeClusterView,
+} from './app/cluster-view.js';
+export { DEFAULT_FRONT_LIMITS, type FrontLimits } from './app/http-front.js';
+export {
+  type IngressControllerDeps,
+  ingressControllerProfile,
+  parseControllerFlags,
+} from './app/profile.js';
 export { backendKey, type CanaryVerdict, routeToCanary } from './canary.js';
 export {
   FAKE_CERTIFICATE_CN,
@@ -25,6 +43,7 @@ export {
 export { type CompileOptions, compileIngress, type IngressSnapshot } from './compile.js';
 export { type Diagnostic, type DiagnosticKind, eventFor } from './diagnostics.js';
 export { dumpRouteTable } from './dump.js';
+export { type IngressRoutesConfig, ingressExtensionRoutes, parseSelfSignedRequest } from './extension.js';
 export { certificateServer, normaliseHost, selectServer, wildcardKey } from './hosts.js';
 export {
   type ClassDecision,
@@ -48,6 +67,7 @@ export {
 } from './match.js';
 export { clientAllowed, type HeaderBag, headerOf, parseCookies } from './request-info.js';
 export { type LocationVerdict, selectLocation } from './select-location.js';
+export { IngressStatusController, type IngressStatusControllerConfig } from './status-controller.js';
 export type { SecretObject } from './tls-config.js';
 export type * from './types.js';
 export { refKey } from './types.js';
