@@ -105,13 +105,27 @@ export function createApp(ctx: AppContext): App | AppStartFailure {
  * reads Services, the ingress controller reads Ingresses) and gives each
  * emulator's runtime its own factory, so clusters in one process never mix.
  */
-export function createAppFactory(extra: readonly ImageProfile[]): (ctx: AppContext) => App | AppStartFailure {
-  if (extra.length === 0) return createApp;
-  return (ctx) => {
-    const ref = parseImageRef(ctx.container.image);
+export function createAppFactory(extra: readonly ImageProfile[]): ProfiledAppFactory {
+  const factory = (ctx: AppContext) => startProfile(ctx, resolveProfile(ctx.container.image, extra));
+  return Object.assign(factory, { profiles: extra });
+}
+
+/** An `AppFactory` that also says which extra profiles it knows (the runtime uses them for tools, env, files). */
+export type ProfiledAppFactory = ((ctx: AppContext) => App | AppStartFailure) & {
+  readonly profiles: readonly ImageProfile[];
+};
+
+/** The profile for `image`, looking at `extra` profiles before the catalogue. */
+export function resolveProfile(
+  image: string,
+  extra: readonly ImageProfile[] = [],
+): { readonly profile: ImageProfile; readonly ref: ImageRef } {
+  if (extra.length > 0) {
+    const ref = parseImageRef(image);
     const own = extra.find((p) => p.matches(ref));
-    return own ? startProfile(ctx, { profile: own, ref }) : createApp(ctx);
-  };
+    if (own) return { profile: own, ref };
+  }
+  return profileFor(image);
 }
 
 function startProfile(

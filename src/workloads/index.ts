@@ -11,7 +11,9 @@ export {
   effectiveArgv,
   FALLBACK_PROFILE,
   type ImageProfile,
+  type ProfiledAppFactory,
   profileFor,
+  resolveProfile,
 } from './catalogue.js';
 export { SimulatedContainer } from './container.js';
 export { expandReferences, type ObjectLookup, resolveContainerEnv, serviceEnv } from './env.js';
@@ -19,6 +21,7 @@ export { CALICO_POD_IP_FORMATTER } from './exec/commands/ip.js';
 export type { DnsConfig, ExecPod, IpFormatter } from './exec/context.js';
 export { type ExecHost, type RunResult, runInContainer } from './exec/run.js';
 export type { ToolSet } from './exec/toolset.js';
+export { NO_TOOLS } from './exec/toolset.js';
 export { FaultInjector } from './fault-injector.js';
 export {
   FAULT_ANNOTATION_PREFIX,
@@ -27,6 +30,7 @@ export {
   readinessForcedDown,
 } from './faults.js';
 export { type ImageRef, parseImageRef } from './image-ref.js';
+export { SimulatedApp, startFailure } from './images/base.js';
 export { containerLogKey, type LogLine, type LogReadOptions, LogStore, type LogStoreConfig } from './logs.js';
 export { podLogsFromStore } from './pod-logs.js';
 export { probePort, SimulatedProber, type SimulatedProberConfig } from './prober.js';

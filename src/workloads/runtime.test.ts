@@ -218,3 +218,50 @@ describe('extension routes', () => {
     expect(started.exits).toEqual([['c', 137, 'Error']]);
   });
 });
+
+describe('extra image profiles (composition root)', () => {
+  it('an app factory with extra profiles also decides tools and files', async () => {
+    const { createAppFactory } = await import('./catalogue.js');
+    const { NO_TOOLS } = await import('./exec/toolset.js');
+    const { PauseApp } = await import('./images/shell-app.js');
+    const { LogStore } = await import('./logs.js');
+    const { PodSandboxRegistry } = await import('./sandbox.js');
+    const { SimulatedContainerRuntime } = await import('./runtime.js');
+    const { FakeClock } = await import('../util/clock.js');
+    const { silentLogger } = await import('../log/index.js');
+    const { seededRandom } = await import('../util/random.js');
+    const { UNREACHABLE_NETWORK } = await import('./testing/fake-context.js');
+    const clock = new FakeClock();
+    const runtime = new SimulatedContainerRuntime({
+      clock,
+      logger: silentLogger(),
+      random: seededRandom(1),
+      sandboxes: new PodSandboxRegistry(),
+      logs: new LogStore({ clock }),
+      podNetwork: () => UNREACHABLE_NETWORK,
+      appFactory: createAppFactory([
+        {
+          family: 'custom',
+          matches: (ref) => ref.repository === 'example/custom',
+          entrypoint: ['/custom'],
+          cmd: [],
+          env: () => ({ CUSTOM: '1' }),
+          tools: NO_TOOLS,
+          programs: ['/custom'],
+          start: (ctx) => new PauseApp(ctx),
+        },
+      ]),
+    });
+    const c = { name: 'c', image: 'example/custom:1' };
+    runtime.start({
+      pod: { metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [c] } },
+      container: c,
+      podIP: '10.1.1.1',
+      nodeName: 'n',
+      restartCount: 0,
+    });
+    expect(runtime.container('ns', 'p').ctx.container.env.CUSTOM).toBe('1');
+    const r = await runtime.exec({ namespace: 'ns', pod: 'p', command: ['sh'] });
+    expect(r.exitCode).toBe(126);
+  });
+});

@@ -16,7 +16,7 @@ import type { Logger } from '../log/index.js';
 import type { Clock } from '../util/clock.js';
 import { NetkubeError } from '../util/errors.js';
 import type { Random } from '../util/random.js';
-import { createApp, profileFor } from './catalogue.js';
+import { createApp, type ProfiledAppFactory, resolveProfile } from './catalogue.js';
 import { type ContainerServices, SimulatedContainer } from './container.js';
 import { expandReferences, type ObjectLookup, resolveContainerEnv } from './env.js';
 import type { DnsConfig, IpFormatter } from './exec/context.js';
@@ -110,7 +110,8 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
       { namespace, name, uid: pod.metadata?.uid ?? '', ip: podIP, nodeName },
       key,
     );
-    const { profile, ref } = profileFor(container.image ?? '');
+    const extra = (this.#services.factory as Partial<ProfiledAppFactory>).profiles;
+    const { profile, ref } = resolveProfile(container.image ?? '', extra);
     const resolved = resolveContainerEnv({
       pod,
       container,

@@ -271,3 +271,21 @@ describe('agnhost serve-hostname, porter, http-echo, liveness', () => {
     expect(raw.split('\r\n\r\n')[1]).toBe('error: 11.5');
   });
 });
+
+describe('agnhost netexec /upload', () => {
+  it('stores a multipart file under /uploads in the container filesystem', async () => {
+    const c = netexec();
+    const body =
+      '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--XX--\r\n';
+    const res = await c.request(
+      '10.244.1.5',
+      8080,
+      `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XX\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(res.status).toBe(201);
+    const name = JSON.parse(res.body.toString()).output as string;
+    expect(name).toMatch(/^\/uploads\/upload\d+$/);
+    const cat = await c.runtime.exec({ namespace: 'default', pod: 'netexec-0', command: ['cat', name] });
+    expect(cat.stdout).toBe('hello');
+  });
+});

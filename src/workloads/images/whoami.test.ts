@@ -150,3 +150,29 @@ describe('traefik/whoami', () => {
     expect(text).toContain('Connection: close\r\n');
   });
 });
+
+describe('whoami /echo WebSocket', () => {
+  it('upgrades and echoes messages, printing the bytes as whoami does', async () => {
+    const { WebSocket } = await import('ws');
+    const { app, logs } = start();
+    const { client, server } = socketPair();
+    app.handleConnection({ socket: server, tuple: clientTuple(80) });
+    const ws = new WebSocket('ws://10.244.1.5/echo', { createConnection: () => client as never });
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.on('open', () => ws.send('hi'));
+      ws.on('message', (data: Buffer) => resolve(data.toString()));
+      ws.on('error', reject);
+    });
+    ws.terminate();
+    expect(reply).toBe('hi');
+    expect(logs).toContain('Received b:104,105,');
+  });
+
+  it('answers gorilla’s handshake error to a plain GET /echo', async () => {
+    const { app } = start();
+    const raw = normaliseDate(await exchange(app, 'GET /echo HTTP/1.1\r\nHost: h\r\n\r\n'));
+    expect(raw).toBe(
+      'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nSec-Websocket-Version: 13\r\nX-Content-Type-Options: nosniff\r\nDate: <date>\r\nContent-Length: 12\r\n\r\nBad Request\n',
+    );
+  });
+});
