@@ -5,34 +5,16 @@ import { SchedulerCache } from './cache.js';
 import { newPodInfo } from './pod-info.js';
 import { integerValue, milliCPU, podRequests } from './resources.js';
 import { numFeasibleNodesToFind, type ScheduleResult, schedulePod } from './schedule.js';
-import { CONTROL_PLANE_TAINT, defaultCluster, newNode, newPod } from './testing.js';
+import {
+  CONTROL_PLANE_TAINT,
+  cacheOf,
+  defaultCluster,
+  message,
+  newNode,
+  newPod,
+  schedule,
+} from './testing.js';
 import type { NodeObject } from './types.js';
-
-function cacheOf(nodes: NodeObject[], pods: Array<[PodObject, string]> = []): SchedulerCache {
-  const cache = new SchedulerCache();
-  for (const n of nodes) cache.upsertNode(n);
-  pods.forEach(([p, node], i) => {
-    cache.addPod(newPodInfo({ ...p, metadata: { ...p.metadata, uid: p.metadata.uid ?? `uid-${i}` } }), node);
-  });
-  return cache;
-}
-
-const lister = { namespaceLabels: () => undefined, defaultSpreadSelector: () => undefined };
-
-function schedule(pod: PodObject, cache: SchedulerCache, startIndex = 0): ScheduleResult {
-  return schedulePod({
-    pod: newPodInfo(pod),
-    cache,
-    lister,
-    random: seededRandom(1),
-    percentageOfNodesToScore: 0,
-    startIndex,
-  });
-}
-
-function message(r: ScheduleResult): string {
-  return r.kind === 'scheduled' ? `scheduled on ${r.nodeName}` : r.message;
-}
 
 describe('quantities and pod requests', () => {
   it.each<[string, number, number]>([

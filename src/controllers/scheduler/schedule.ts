@@ -73,23 +73,28 @@ export function numFeasibleNodesToFind(percentage: number, numAllNodes: number):
   return Math.max(n, 100);
 }
 
+const feasibleScratch: NodeInfo[] = [];
+
 /** Schedules one pod against the cache. */
 export function schedulePod(input: ScheduleInput): ScheduleResult {
   const nodes = input.cache.nodeList();
   if (nodes.length === 0) return { kind: 'noNodes', message: NO_NODES_AVAILABLE };
   const state = preFilter(input);
   const toFind = numFeasibleNodesToFind(input.percentageOfNodesToScore, nodes.length);
-  const feasible: NodeInfo[] = [];
+  // Reused across decisions (schedulePod is never re-entered); only its first `count` entries are live.
+  const feasible = feasibleScratch;
+  let count = 0;
   const failures: FilterFailure[] = [];
   const start = input.startIndex % nodes.length;
   let processed = 0;
-  for (let i = 0; i < nodes.length && feasible.length < toFind; i++) {
+  for (let i = 0; i < nodes.length && count < toFind; i++) {
     const node = nodes[(start + i) % nodes.length] as NodeInfo;
     processed++;
     const failure = runFilters(state, node);
     if (failure) failures.push(failure);
-    else feasible.push(node);
+    else feasible[count++] = node;
   }
+  feasible.length = count;
   const nextStartIndex = (start + processed) % nodes.length;
   if (feasible.length === 0) {
     return {
@@ -134,6 +139,7 @@ function prioritize(input: ScheduleInput, state: CycleState, feasible: readonly 
   const taints = scratchFloat64('taints', n);
   const preferred = state.nodeMatcher.hasPreferred ? scratchFloat64('preferred', n) : undefined;
   const balanced = !isBestEffort(pod);
+  let anyTaints = false;
   for (let i = 0; i < n; i++) {
     const node = feasible[i] as NodeInfo;
     let t = ScoreWeight.nodeResourcesFit * leastAllocatedScore(pod, node);
@@ -141,10 +147,13 @@ function prioritize(input: ScheduleInput, state: CycleState, feasible: readonly 
     totals[i] = t;
     if (node.preferNoScheduleTaints.length > 0) {
       taints[i] = intolerablePreferNoSchedule(node.preferNoScheduleTaints, pod.tolerations);
+      anyTaints = true;
     }
     if (preferred) preferred[i] = state.nodeMatcher.preferredScore(node);
   }
-  addWeighted(totals, defaultNormalize(taints, true), ScoreWeight.taintToleration);
+  // Without PreferNoSchedule taints every node scores 100 here: the same for
+  // all, so adding it changes no choice and the pass is skipped.
+  if (anyTaints) addWeighted(totals, defaultNormalize(taints, true), ScoreWeight.taintToleration);
   if (preferred) addWeighted(totals, defaultNormalize(preferred, false), ScoreWeight.nodeAffinity);
   const own = (pod.pod.spec?.topologySpreadConstraints ?? []).length > 0;
   const constraints = own

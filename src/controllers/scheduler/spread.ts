@@ -111,17 +111,7 @@ export function scoreTopologySpread(
     : allConstraints;
   if (constraints.length === 0) return undefined;
   const n = feasible.length;
-  const ignored = scratchInt32('spreadIgnored', n, 0);
-  let ignoredCount = 0;
-  if (!systemDefaulted) {
-    for (let i = 0; i < n; i++) {
-      const labels = (feasible[i] as NodeInfo).labels;
-      if (!constraints.every((c) => labels[c.topologyKey] !== undefined)) {
-        ignored[i] = 1;
-        ignoredCount++;
-      }
-    }
-  }
+  const { ignored, ignoredCount } = ignoredNodes(constraints, feasible, systemDefaulted);
   const valueCounts = domainCounts(pod, constraints, feasible, ignored, cache, matcher, !systemDefaulted);
   const weights = constraints.map((c, k) =>
     Math.log((c.topologyKey === LABEL_HOSTNAME ? n - ignoredCount : (valueCounts[k]?.size ?? 0)) + 2),
@@ -130,13 +120,60 @@ export function scoreTopologySpread(
     c.topologyKey === LABEL_HOSTNAME ? hostnameCounts(c, feasible, cache, pod, `spreadHost${k}`) : undefined,
   );
   const raw = scratchFloat64('spread', n);
-  for (let i = 0; i < n; i++) {
-    if (ignored[i]) continue;
-    const node = feasible[i] as NodeInfo;
+  const scoring: RawScoring = { constraints, feasible, ignored, valueCounts, weights, hostCounts };
+  if (constraints.length === 1 && hostCounts[0]) hostOnlyScores(raw, scoring, hostCounts[0]);
+  else rawScores(raw, scoring);
+  return normalize(raw, ignored);
+}
+
+interface RawScoring {
+  readonly constraints: readonly SpreadConstraint[];
+  readonly feasible: readonly NodeInfo[];
+  readonly ignored: Int32Array;
+  readonly valueCounts: readonly (Map<string, number> | undefined)[];
+  readonly weights: readonly number[];
+  readonly hostCounts: readonly (Float64Array | undefined)[];
+}
+
+/** With user constraints, nodes missing any constraint's key are not scored. */
+function ignoredNodes(
+  constraints: readonly SpreadConstraint[],
+  feasible: readonly NodeInfo[],
+  systemDefaulted: boolean,
+): { ignored: Int32Array; ignoredCount: number } {
+  const ignored = scratchInt32('spreadIgnored', feasible.length, 0);
+  let ignoredCount = 0;
+  if (systemDefaulted) return { ignored, ignoredCount };
+  for (let i = 0; i < feasible.length; i++) {
+    const labels = (feasible[i] as NodeInfo).labels;
+    if (!constraints.every((c) => labels[c.topologyKey] !== undefined)) {
+      ignored[i] = 1;
+      ignoredCount++;
+    }
+  }
+  return { ignored, ignoredCount };
+}
+
+/** The common case — default spreading on nodes without zones — kept tight. */
+function hostOnlyScores(raw: Float64Array, s: RawScoring, host: Float64Array): void {
+  const w = s.weights[0] as number;
+  const base = (s.constraints[0] as SpreadConstraint).maxSkew - 1;
+  for (let i = 0; i < raw.length; i++) {
+    if (!s.ignored[i] && (s.feasible[i] as NodeInfo).hostname !== undefined) {
+      raw[i] = Math.round((host[i] as number) * w + base);
+    }
+  }
+}
+
+/** Σ count × weight + maxSkew − 1 over the constraints whose key the node has. */
+function rawScores(raw: Float64Array, s: RawScoring): void {
+  for (let i = 0; i < raw.length; i++) {
+    if (s.ignored[i]) continue;
+    const node = s.feasible[i] as NodeInfo;
     let score = 0;
-    for (let k = 0; k < constraints.length; k++) {
-      const c = constraints[k] as SpreadConstraint;
-      const host = hostCounts[k];
+    for (let k = 0; k < s.constraints.length; k++) {
+      const c = s.constraints[k] as SpreadConstraint;
+      const host = s.hostCounts[k];
       let cnt: number;
       if (host) {
         if (node.hostname === undefined) continue;
@@ -144,13 +181,12 @@ export function scoreTopologySpread(
       } else {
         const v = node.labels[c.topologyKey];
         if (v === undefined) continue;
-        cnt = valueCounts[k]?.get(v) ?? 0;
+        cnt = s.valueCounts[k]?.get(v) ?? 0;
       }
-      score += cnt * (weights[k] as number) + (c.maxSkew - 1);
+      score += cnt * (s.weights[k] as number) + (c.maxSkew - 1);
     }
     raw[i] = Math.round(score);
   }
-  return normalize(raw, ignored);
 }
 
 /**

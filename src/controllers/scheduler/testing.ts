@@ -4,7 +4,11 @@
  */
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import type { PodSpec } from '../../api/types.js';
+import { seededRandom } from '../../util/random.js';
 import type { PodObject } from '../runtime/pods.js';
+import { SchedulerCache } from './cache.js';
+import { newPodInfo } from './pod-info.js';
+import { type ScheduleResult, schedulePod } from './schedule.js';
 import type { NodeObject } from './types.js';
 
 export interface NodeOptions {
@@ -69,4 +73,34 @@ export function newPod(
       ...o.spec,
     },
   };
+}
+
+/** A cache holding `nodes` and the given pods bound to their nodes. */
+export function cacheOf(nodes: NodeObject[], pods: Array<[PodObject, string]> = []): SchedulerCache {
+  const cache = new SchedulerCache();
+  for (const n of nodes) cache.upsertNode(n);
+  pods.forEach(([p, node], i) => {
+    cache.addPod(newPodInfo({ ...p, metadata: { ...p.metadata, uid: p.metadata.uid ?? `uid-${i}` } }), node);
+  });
+  return cache;
+}
+
+/** A lister with no namespaces labels and no default spreading selector. */
+const lister = { namespaceLabels: () => undefined, defaultSpreadSelector: () => undefined };
+
+/** One decision with the adaptive node percentage and a fixed seed. */
+export function schedule(pod: PodObject, cache: SchedulerCache, startIndex = 0): ScheduleResult {
+  return schedulePod({
+    pod: newPodInfo(pod),
+    cache,
+    lister,
+    random: seededRandom(1),
+    percentageOfNodesToScore: 0,
+    startIndex,
+  });
+}
+
+/** `scheduled on <node>` or the FailedScheduling text. */
+export function message(r: ScheduleResult): string {
+  return r.kind === 'scheduled' ? `scheduled on ${r.nodeName}` : r.message;
 }
