@@ -187,7 +187,9 @@ export class SimulatedContainer implements ContainerHandle, AppExtras {
 
   #timer(fn: () => void, ms: number): void {
     this.#timers ??= [];
-    this.#timers.push(this.ctx.clock.setTimeout(fn, ms));
+    const handle = this.ctx.clock.setTimeout(fn, ms);
+    handle.unref();
+    this.#timers.push(handle);
   }
 
   /** The container as the safe command set sees it (the filesystem is created when a command touches it). */

@@ -14,7 +14,7 @@ import { canonicalHeaderKey, formValues, type GoRequest, readBody } from '../htt
 import { type GoResponseWriter, goRedirect } from '../http/go-response.js';
 import { ProcessExited } from '../http/go-serve.js';
 import type { AppContext, AppStartFailure, ListenSpec, VirtualTuple } from '../types.js';
-import { parseSubcommand } from './agnhost.js';
+import { parseSubcommand } from './agnhost-cli.js';
 import { netexecDial, netexecShell, netexecUpload } from './agnhost-netexec-handlers.js';
 import { GoHttpApp } from './go-http-app.js';
 

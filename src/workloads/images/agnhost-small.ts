@@ -10,7 +10,7 @@ import { firstValue, type GoRequest, goParseQuery } from '../http/go-request.js'
 import { type GoResponseWriter, goError, goRedirect } from '../http/go-response.js';
 import { tupleOf } from '../http/host.js';
 import type { AppContext, AppStartFailure, ListenSpec, PodConnection, VirtualTuple } from '../types.js';
-import { parseSubcommand } from './agnhost.js';
+import { parseSubcommand } from './agnhost-cli.js';
 import { SimulatedApp, startFailure } from './base.js';
 import { GoHttpApp } from './go-http-app.js';
 

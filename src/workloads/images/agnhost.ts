@@ -7,7 +7,6 @@
  */
 import type { ImageProfile } from '../catalogue.js';
 import { AGNHOST_TOOLS } from '../exec/toolset.js';
-import { type PflagDef, parsePflags, pflagUsages } from '../go/pflag.js';
 import type { App, AppContext, AppStartFailure } from '../types.js';
 import { createNetexec } from './agnhost-netexec.js';
 import {
@@ -98,24 +97,6 @@ function unknownCommand(name: string): string {
   );
   const hint = close.length > 0 ? `\n\nDid you mean this?\n${close.map((n) => `\t${n}\n`).join('')}` : '';
   return `Error: unknown command "${name}" for "app"${hint}\n`;
-}
-
-/** A subcommand's flags, parsed as cobra does; a failure is `cli.Run`'s `Error:` line and exit 1. */
-export function parseSubcommand(
-  name: string,
-  long: string,
-  flags: readonly PflagDef[],
-  argv: readonly string[],
-): { values: Readonly<Record<string, string | number | boolean>> } | AppStartFailure {
-  const parsed = parsePflags(flags, argv);
-  if (!parsed.ok) return startFailure(1, `Error: ${parsed.error}`);
-  if (parsed.help) {
-    const usage = `${long}\n\nUsage:\n  app ${name} [flags]\n\nFlags:\n${pflagUsages([...flags, { name: 'help', shorthand: 'h', kind: 'bool', usage: `help for ${name}`, defaultValue: 'false' }])}`;
-    return startFailure(0, usage);
-  }
-  if (parsed.args.length > 0)
-    return startFailure(1, `Error: accepts at most 0 arg(s), received ${parsed.args.length}`);
-  return { values: parsed.values };
 }
 
 /** Starts agnhost with argv `[/agnhost, subcommand, …flags]`. */
