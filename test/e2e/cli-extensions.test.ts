@@ -196,11 +196,28 @@ describe('logs print what kubectl logs prints', () => {
     ['logs', 'web-7d4b9c8f5b-4jw2p', '-c', 'nope'],
     ['logs', 'nope'],
     ['logs', 'web-7d4b9c8f5b-4jw2p', 'nginx', '-c', 'nginx'],
+    ['logs', '-l', 'k8s-app=kube-dns', '-n', 'kube-system', '--prefix'],
+    ['logs', '-l', 'k8s-app=kube-dns', '-n', 'kube-system', '--tail=3'],
+    ['logs', '-l', 'app=none'],
+    ['logs', 'web-7d4b9c8f5b-4jw2p', '--prefix'],
   ])('%s %s %s', async (...argv) => {
     const [ours, theirs] = await Promise.all([h.netkube(argv), h.kubectl(argv)]);
     expect(ours.stdout).toBe(theirs?.stdout);
     expect(ours.stderr).toBe(theirs?.stderr);
     expect(ours.code).toBe(theirs?.code);
+  });
+});
+
+describe('logs -l', () => {
+  it('reads the last 10 lines of every matching pod', async () => {
+    const r = await h.netkube(['logs', '-l', 'app=web', '--prefix']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      '[pod/web-7d4b9c8f5b-4jw2p/nginx] GET / 200',
+      '[pod/web-7d4b9c8f5b-4jw2p/nginx] web-7d4b9c8f5b-4jw2p/nginx tail=10',
+      '[pod/web-7d4b9c8f5b-x8k2d/nginx] GET / 200',
+      '[pod/web-7d4b9c8f5b-x8k2d/nginx] web-7d4b9c8f5b-x8k2d/nginx tail=10',
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ import { parseGoDuration } from '../../util/duration.js';
 import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { selectorString } from '../describe/writer.js';
-import { parseInteger } from '../flags.js';
+import { checkSelector, parseInteger } from '../flags.js';
 import { collectionPath, objectPath } from '../paths.js';
 import type { CliCommand } from '../registry.js';
 import { parseTargets } from '../targets.js';
@@ -27,6 +27,9 @@ interface LogsOptions {
   readonly timestamps?: boolean;
   readonly since?: string;
   readonly limitBytes?: number;
+  readonly selector?: string;
+  readonly prefix?: boolean;
+  readonly maxLogRequests?: number;
 }
 
 const POD = () => resourceForKind('Pod') as ResourceInfo;
@@ -117,7 +120,12 @@ async function resolvePod(ctx: CliContext, arg: string): Promise<Pod> {
 /** Runs `logs`. */
 export async function runLogs(ctx: CliContext, args: readonly string[], opts: LogsOptions): Promise<void> {
   const [podArg, inlineContainer] = args;
-  if (!podArg || args.length > 2) {
+  if (podArg && opts.selector) {
+    throw new UserError(
+      "only a selector (-l) or a POD name is allowed\nSee 'netkube logs -h' for help and examples",
+    );
+  }
+  if ((!podArg && !opts.selector) || args.length > 2) {
     throw new UserError(
       "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command",
     );
@@ -128,13 +136,11 @@ export async function runLogs(ctx: CliContext, args: readonly string[], opts: Lo
     throw new UserError('--limit-bytes must be greater than 0');
   if (opts.tail !== undefined && opts.tail < -1)
     throw new UserError('--tail must be greater than or equal to -1');
+  checkSelector(opts.selector);
   const sinceMs = opts.since ? parseGoDuration(opts.since) : undefined;
   if (opts.since && (sinceMs === undefined || sinceMs <= 0))
     throw new UserError('--since must be greater than 0');
-  const pod = await resolvePod(ctx, podArg);
-  const container = chooseContainer(pod, inlineContainer ?? opts.container, (t) => ctx.err(t));
   const query = {
-    container,
     follow: opts.follow ? 'true' : undefined,
     tailLines: opts.tail !== undefined && opts.tail >= 0 ? opts.tail : undefined,
     previous: opts.previous ? 'true' : undefined,
@@ -142,12 +148,52 @@ export async function runLogs(ctx: CliContext, args: readonly string[], opts: Lo
     sinceSeconds: sinceMs !== undefined ? Math.ceil(sinceMs / 1000) : undefined,
     limitBytes: opts.limitBytes,
   };
-  const path = objectPath(POD(), pod.metadata?.namespace ?? ctx.namespace, pod.metadata?.name ?? '', 'log');
-  for await (const chunk of ctx
-    .client()
-    .chunks(path, query, { accept: 'application/json, */*', signal: ctx.signal })) {
-    ctx.out(chunk);
+  const pods = podArg ? [await resolvePod(ctx, podArg)] : await podsBySelector(ctx, opts.selector ?? '');
+  if (pods.length === 0) {
+    ctx.err(`No resources found in ${ctx.namespace} namespace.\n`);
+    return;
   }
+  // kubectl shows the last 10 lines of each pod a selector finds, unless told otherwise.
+  if (!podArg && opts.tail === undefined) query.tailLines = 10;
+  const streams = pods.map((pod) => {
+    const container = chooseContainer(pod, inlineContainer ?? opts.container, (t) => ctx.err(t));
+    return { pod, container };
+  });
+  const max = opts.maxLogRequests ?? 5;
+  if (opts.follow && streams.length > 1 && streams.length > max) {
+    throw new UserError(
+      `you are attempting to follow ${streams.length} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`,
+    );
+  }
+  const read = (s: (typeof streams)[number]) =>
+    streamLogs(ctx, s.pod, { ...query, container: s.container }, opts.prefix);
+  if (opts.follow && streams.length > 1) await Promise.all(streams.map(read));
+  else for (const s of streams) await read(s);
+}
+
+async function podsBySelector(ctx: CliContext, selector: string): Promise<Pod[]> {
+  const body = await ctx.client().json<{ items?: Pod[] }>('GET', collectionPath(POD(), ctx.namespace), {
+    query: { labelSelector: selector },
+  });
+  return body.items ?? [];
+}
+
+/** Copies one container's log to stdout, each line prefixed with `[pod/NAME/CONTAINER] ` when asked. */
+async function streamLogs(
+  ctx: CliContext,
+  pod: Pod,
+  query: Record<string, string | number | undefined>,
+  prefix: boolean | undefined,
+): Promise<void> {
+  const path = objectPath(POD(), pod.metadata?.namespace ?? ctx.namespace, pod.metadata?.name ?? '', 'log');
+  const client = ctx.client();
+  const options = { accept: 'application/json, */*', signal: ctx.signal };
+  if (!prefix) {
+    for await (const chunk of client.chunks(path, query, options)) ctx.out(chunk);
+    return;
+  }
+  const tag = `[pod/${pod.metadata?.name ?? ''}/${query.container}] `;
+  for await (const line of client.lines(path, query, options)) ctx.out(`${tag}${line}\n`);
 }
 
 /** `netkube logs`, for the registry in commands/index.ts. */
@@ -157,7 +203,7 @@ export const logsCommand: CliCommand = {
     program
       .command('logs')
       .description("Print the logs for a container in a pod (the simulated app's access log)")
-      .argument('<pod>', 'POD or TYPE/NAME (deploy/web, rs/web-abc)')
+      .argument('[pod]', 'POD or TYPE/NAME (deploy/web, rs/web-abc); or -l SELECTOR')
       .argument('[container]', 'the container (same as -c)')
       .option('-c, --container <name>', 'print the logs of this container')
       .option('-f, --follow', 'stream the logs')
@@ -166,8 +212,15 @@ export const logsCommand: CliCommand = {
       .option('--timestamps', 'include timestamps on each line')
       .option('--since <duration>', 'only logs newer than a relative duration like 5s, 2m, or 3h')
       .option('--limit-bytes <n>', 'maximum bytes of logs to return', parseInteger)
-      .action(async (pod: string, container: string | undefined, opts: LogsOptions) => {
-        await runLogs(ctx, container === undefined ? [pod] : [pod, container], opts);
+      .option('-l, --selector <selector>', 'the pods to read (the last 10 lines of each, unless --tail)')
+      .option('--prefix', 'prefix each line with its source: [pod/NAME/CONTAINER]')
+      .option('--max-log-requests <n>', 'how many pods -f -l may follow at once (default 5)', parseInteger)
+      .action(async (pod: string | undefined, container: string | undefined, opts: LogsOptions) => {
+        await runLogs(
+          ctx,
+          [pod, container].filter((a): a is string => a !== undefined),
+          opts,
+        );
       });
   },
 };
