@@ -145,7 +145,7 @@ describe('safe in-pod command set', () => {
     {
       name: 'ip route',
       argv: ['ip', 'route'],
-      out: 'default via 169.254.1.1 dev eth0 \n169.254.1.1 dev eth0 scope link \n',
+      out: 'default via 169.254.1.1 dev eth0\n169.254.1.1 dev eth0 scope link\n',
       err: '',
       code: 0,
       tools: AGNHOST_TOOLS,

@@ -121,9 +121,15 @@ describe('in-pod network commands', () => {
     });
   });
 
-  it('ip addr shows the pod address as Calico programs it', async () => {
+  it('ip addr / ip route show the pod as Calico attaches it (CNI renderers)', async () => {
     const { exec } = cluster();
     const r = await exec('client', ['ip', 'a']);
+    expect(r.stdout).toContain(
+      '3: eth0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1480 qdisc noqueue state UP group default qlen 1000\n',
+    );
     expect(r.stdout).toContain('    inet 10.244.1.2/32 scope global eth0\n');
+    expect((await exec('client', ['ip', 'route'])).stdout).toBe(
+      'default via 169.254.1.1 dev eth0\n169.254.1.1 dev eth0 scope link\n',
+    );
   });
 });

@@ -1,38 +1,33 @@
 /**
- * `ip addr` / `ip route` inside a pod. The CNI part supplies the pure
- * formatters (`IpFormatter`) that match its routes; without one, a Calico-style
- * pod view is printed: `eth0` with the pod IP as /32 and a default route via
- * 169.254.1.1, as Calico programs pods.
+ * `ip addr` / `ip route` inside a pod, printed by the CNI part's pure
+ * renderers (src/cni/pod-view.ts) over the pod's attachment. The composition
+ * root injects an `IpFormatter` that reads the real network model; without
+ * one, a pod attached the Calico way (eth0 /32, default via 169.254.1.1, IPIP
+ * with MTU 1480) is shown.
  */
-import { createHash } from 'node:crypto';
+import { renderPodIpAddr, renderPodIpRoute, vethNameForWorkload } from '../../../cni/index.js';
 import type { CommandImpl, ExecPod, IpFormatter } from '../context.js';
 
-function mac(pod: ExecPod): string {
-  const h = createHash('sha1').update(`${pod.namespace}/${pod.name}/${pod.ip}`).digest();
-  const bytes = [...h.subarray(0, 6)];
-  bytes[0] = ((bytes[0] ?? 0) & 0xfe) | 0x02;
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+function calicoAttachment(pod: ExecPod) {
+  return {
+    ip: pod.ip,
+    namespace: pod.namespace,
+    pod: pod.name,
+    node: pod.nodeName,
+    veth: vethNameForWorkload(pod.namespace, pod.name),
+    hostIfindex: 4,
+    mode: 'calico' as const,
+    mtu: 1480,
+    encapsulation: 'IPIP' as const,
+    prefixLength: 32,
+    gateway: '169.254.1.1',
+  };
 }
 
-/** The default pod view (Calico: /32 on eth0, gateway 169.254.1.1). */
+/** The default pod view when no formatter is injected (Calico, IPIP). */
 export const CALICO_POD_IP_FORMATTER: IpFormatter = {
-  addr(pod) {
-    return (
-      '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n' +
-      '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n' +
-      '    inet 127.0.0.1/8 scope host lo\n' +
-      '       valid_lft forever preferred_lft forever\n' +
-      '    inet6 ::1/128 scope host \n' +
-      '       valid_lft forever preferred_lft forever\n' +
-      '3: eth0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UP group default qlen 1000\n' +
-      `    link/ether ${mac(pod)} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n` +
-      `    inet ${pod.ip}/32 scope global eth0\n` +
-      '       valid_lft forever preferred_lft forever\n'
-    );
-  },
-  route() {
-    return 'default via 169.254.1.1 dev eth0 \n169.254.1.1 dev eth0 scope link \n';
-  },
+  addr: (pod) => renderPodIpAddr(calicoAttachment(pod)),
+  route: (pod) => renderPodIpRoute(calicoAttachment(pod)),
 };
 
 export const ip: CommandImpl = (c) => {
