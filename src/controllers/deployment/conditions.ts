@@ -57,6 +57,7 @@ export function newCondition(
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 
+/** The condition of `type` in a status, if present. */
 export function getCondition(
   status: DeploymentStatus | undefined,
   type: string,
@@ -78,6 +79,7 @@ export function setCondition(status: MutableStatus, condition: DeploymentConditi
   status.conditions = [...(status.conditions ?? []).filter((x) => x.type !== c.type), c];
 }
 
+/** `RemoveDeploymentCondition`: drops the condition of `type`. */
 export function removeCondition(status: MutableStatus, type: string): void {
   if (!status.conditions) return;
   status.conditions = status.conditions.filter((c) => c.type !== type);

@@ -36,6 +36,7 @@ import type { DeploymentAction } from './plan-state.js';
 import { equalIgnoreHash } from './template.js';
 import { type DeploymentObject, hasProgressDeadline, isRecreate, type ReplicaSetObject } from './util.js';
 
+/** What `new DeploymentController(config)` needs; `store` must be `registry.store`. */
 export interface DeploymentControllerConfig {
   readonly registry: Registry;
   /** The Registry's store (read side). */
@@ -47,6 +48,11 @@ export interface DeploymentControllerConfig {
 
 const SOURCE = { component: 'deployment-controller' } as const;
 
+/**
+ * The deployment controller (`deployment-controller` in events). Start it with
+ * `start(signal)` (or through a ControllerManager); `reconcile(key)` runs one
+ * sync for tests.
+ */
 export class DeploymentController implements ManagedController {
   readonly name = 'deployment';
   readonly #registry: Registry;

@@ -37,6 +37,7 @@ export type DeploymentAction =
   /** Emitted when the deadline is less than a second away: sync again soon. */
   | { readonly kind: 'requeueSoon' };
 
+/** Mutable state threaded through one plan; created by `newSyncState`. */
 export interface SyncState {
   /** The Deployment as changed by the plan so far. */
   d: DeploymentObject;
@@ -46,6 +47,7 @@ export interface SyncState {
   readonly actions: DeploymentAction[];
 }
 
+/** A fresh plan state for `d` at `now`. */
 export function newSyncState(d: DeploymentObject, now: number): SyncState {
   return { d, written: d, now, actions: [] };
 }
@@ -81,6 +83,7 @@ export function flushDeployment(state: SyncState): void {
   state.written = state.d;
 }
 
+/** Plans an Event on the Deployment. */
 export function recordEvent(
   state: SyncState,
   type: 'Normal' | 'Warning',

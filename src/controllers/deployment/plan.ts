@@ -21,6 +21,7 @@ import { rolloutRolling } from './rolling.js';
 import { isScalingEvent, syncScaling } from './scale.js';
 import { type DeploymentObject, isRecreate, type ReplicaSetObject } from './util.js';
 
+/** Everything one sync decides from. */
 export interface DeploymentSyncInput {
   /** The Deployment as stored. */
   readonly deployment: DeploymentObject;
@@ -32,6 +33,7 @@ export interface DeploymentSyncInput {
   readonly now: number;
 }
 
+/** What a sync decided. */
 export interface DeploymentPlan {
   /** Writes, events and requeues, in the order the runner must perform them. */
   readonly actions: readonly DeploymentAction[];

@@ -6,6 +6,7 @@
 import type { Fixture } from '../runtime/testing.js';
 import type { DeploymentObject, ReplicaSetObject } from './util.js';
 
+/** Fields `newDeployment` lets a test vary. */
 export interface DeploymentOptions {
   readonly name?: string;
   readonly replicas?: number;

@@ -11,7 +11,9 @@
  */
 import type { Deployment, ReplicaSet, Typed } from '../../api/types.js';
 
+/** A stored Deployment. */
 export type DeploymentObject = Typed<Deployment>;
+/** A stored ReplicaSet. */
 export type ReplicaSetObject = Typed<ReplicaSet>;
 
 /** `math.MaxInt32`: a progressDeadlineSeconds of this value means "no deadline". */
@@ -27,18 +29,22 @@ export function rsReplicas(rs: ReplicaSetObject | undefined): number {
   return rs ? (rs.spec?.replicas ?? 1) : 0;
 }
 
+/** Strategy RollingUpdate (the default). */
 export function isRollingUpdate(d: DeploymentObject): boolean {
   return (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 }
 
+/** Strategy Recreate. */
 export function isRecreate(d: DeploymentObject): boolean {
   return d.spec?.strategy?.type === 'Recreate';
 }
 
+/** `spec.minReadySeconds`, default 0. */
 export function minReadySeconds(d: DeploymentObject): number {
   return d.spec?.minReadySeconds ?? 0;
 }
 
+/** `spec.revisionHistoryLimit`, default 10. */
 export function revisionHistoryLimit(d: DeploymentObject): number {
   return d.spec?.revisionHistoryLimit ?? 10;
 }
@@ -173,9 +179,13 @@ export function maxRevision(rss: readonly ReplicaSetObject[]): number {
   return max;
 }
 
+/** The revision of a ReplicaSet, and of its Deployment (what `rollout history` lists). */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** Earlier revisions of a revived ReplicaSet, comma-separated. */
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
+/** The Deployment replicas a ReplicaSet was last sized for. */
 export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+/** The Deployment replicas + maxSurge a ReplicaSet was last sized for. */
 export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 
 /** An int32 annotation value, or undefined when absent or malformed. */

@@ -21,6 +21,7 @@ import { Controller } from '../runtime/controller.js';
 import type { ManagedController } from '../runtime/manager.js';
 import { classifyOwners, decide, type OwnerLookup } from './plan.js';
 
+/** What `new GarbageCollector(config)` needs; `store` must be `registry.store`. */
 export interface GarbageCollectorConfig {
   readonly registry: Registry;
   /** The Registry's store (read side). */
@@ -34,6 +35,7 @@ function itemKey(resource: string, obj: KubeObject): string {
   return `${resource}\u0000${obj.metadata.namespace ?? ''}\u0000${obj.metadata.name ?? ''}`;
 }
 
+/** The garbage collector (background cascading deletion). Start it with `start(signal)`. */
 export class GarbageCollector implements ManagedController {
   readonly name = 'garbage-collector';
   readonly #registry: Registry;

@@ -15,12 +15,14 @@ export type OwnerLookup = (
   name: string,
 ) => KubeObject | undefined;
 
+/** A dependent's owner references by state. */
 export interface OwnerClassification {
   readonly solid: readonly OwnerReference[];
   readonly dangling: readonly OwnerReference[];
   readonly waiting: readonly OwnerReference[];
 }
 
+/** What the collector does with one dependent. */
 export type GcDecision =
   /** Emitted when a solid owner remains and no reference is dead. */
   | { readonly kind: 'keep' }

@@ -28,6 +28,7 @@ import {
 
 type NamespaceObject = Typed<Namespace>;
 
+/** What `new NamespaceController(config)` needs; `store` must be `registry.store`. */
 export interface NamespaceControllerConfig {
   readonly registry: Registry;
   /** The Registry's store (read side). */
@@ -36,6 +37,7 @@ export interface NamespaceControllerConfig {
   readonly logger: Logger;
 }
 
+/** The namespace controller. Start it with `start(signal)`; `reconcile(name)` runs one pass. */
 export class NamespaceController implements ManagedController {
   readonly name = 'namespace';
   readonly #registry: Registry;

@@ -36,6 +36,7 @@ import {
   statusNeedsUpdate,
 } from './plan.js';
 
+/** What `new ReplicaSetController(config)` needs; `store` must be `registry.store`. */
 export interface ReplicaSetControllerConfig {
   readonly registry: Registry;
   /** The Registry's store (read side). */
@@ -47,6 +48,7 @@ export interface ReplicaSetControllerConfig {
 
 const SOURCE = { component: 'replicaset-controller' } as const;
 
+/** The replicaset controller (`replicaset-controller` in events). Start it with `start(signal)`; `reconcile(key)` runs one sync. */
 export class ReplicaSetController implements ManagedController {
   readonly name = 'replicaset';
   readonly #registry: Registry;

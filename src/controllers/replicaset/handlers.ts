@@ -18,6 +18,7 @@ import type { ReplicaSetObject } from './plan.js';
 /** Store key of ReplicaSets. */
 export const REPLICASETS = 'replicasets.apps';
 
+/** How the handlers queue ReplicaSet keys. */
 export interface ReplicaSetEnqueue {
   /** Syncs a ReplicaSet now. */
   readonly now: (key: string) => void;

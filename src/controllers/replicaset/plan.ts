@@ -10,11 +10,13 @@ import { rfc3339 } from '../../util/clock.js';
 import { isPodAvailable, isPodReady, type PodObject } from '../runtime/pods.js';
 import { podsToDelete } from './ranking.js';
 
+/** A stored ReplicaSet. */
 export type ReplicaSetObject = Typed<ReplicaSet>;
 
 /** Most pods created or deleted in one sync (`BurstReplicas`). */
 export const BURST_REPLICAS = 500;
 
+/** What one ReplicaSet sync does to pods. */
 export interface ReplicaSetPlan {
   /** Pods to create now. */
   readonly create: number;

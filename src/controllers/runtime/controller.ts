@@ -11,6 +11,7 @@ import { WorkQueue } from '../../store/workqueue.js';
 import type { Clock } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
 
+/** What `new Controller(config)` needs. */
 export interface ControllerConfig<K = string> {
   /** Used in logs: `controller/replicaset`. */
   readonly name: string;
@@ -29,6 +30,10 @@ export interface ControllerConfig<K = string> {
   readonly maxRetries?: number;
 }
 
+/**
+ * A keyed work queue drained by `reconcile`. `start` begins draining (between
+ * I/O turns, in slices), `stop` shuts the queue and waits for in-flight work.
+ */
 export class Controller<K = string> {
   readonly queue: WorkQueue<K>;
   readonly name: string;

@@ -32,6 +32,7 @@ export interface StoredEventRef {
   readonly name: string;
 }
 
+/** What to do with one event. */
 export interface CorrelatedEvent {
   /** The message to record (prefixed when aggregated). */
   readonly message: string;

@@ -18,8 +18,10 @@ import { errorMessage } from '../../util/errors.js';
 import { EventCorrelator, type EventCorrelatorConfig, type StoredEventRef } from './event-correlator.js';
 import { timestamp } from './time.js';
 
+/** Event type, as kubectl shows it in the TYPE column. */
 export type EventType = 'Normal' | 'Warning';
 
+/** Who reports an event (`source` and `reportingComponent`). */
 export interface EventSource {
   /** `kubelet`, `default-scheduler`, `deployment-controller`… */
   readonly component: string;
@@ -27,6 +29,7 @@ export interface EventSource {
   readonly host?: string;
 }
 
+/** What `new EventRecorder(config)` needs. */
 export interface EventRecorderConfig {
   readonly registry: Registry;
   readonly clock: Clock;

@@ -23,6 +23,7 @@ export interface InformerHandlers<T extends KubeObject = KubeObject> {
   readonly onDelete?: (obj: T) => void;
 }
 
+/** Options of `inform`. */
 export interface InformOptions {
   /** Deliver `onAdd` for every object already stored before subscribing. @default true */
   readonly replay?: boolean;

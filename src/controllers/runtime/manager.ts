@@ -22,11 +22,13 @@ export interface ManagedController {
   readonly reconcileCount?: number;
 }
 
+/** The controllers to run, in start order. */
 export interface ControllerManagerConfig {
   readonly controllers: readonly ManagedController[];
   readonly logger: Logger;
 }
 
+/** Runs a set of controllers: `start(signal)`, `settle()`, `stop()`. */
 export class ControllerManager {
   readonly #controllers: readonly ManagedController[];
   readonly #logger: Logger;

@@ -19,6 +19,7 @@ import { inform } from './informer.js';
 import type { ManagedController } from './manager.js';
 import type { PodObject } from './pods.js';
 
+/** One Event occurrence as a test sees it. */
 export interface RecordedEvent {
   readonly type: string;
   readonly reason: string;
@@ -27,6 +28,7 @@ export interface RecordedEvent {
   readonly object: string;
 }
 
+/** A seeded control plane for one test. */
 export interface Fixture {
   readonly clock: FakeClock;
   readonly store: ObjectStore;
@@ -44,6 +46,7 @@ export interface Fixture {
   seed<T extends KubeObject>(...objects: T[]): T[];
 }
 
+/** Options of `newFixture`. */
 export interface FixtureOptions {
   /** Namespaces to create. @default ['default'] */
   readonly namespaces?: readonly string[];

@@ -18,6 +18,7 @@ import {
   type PodInfo,
 } from './types.js';
 
+/** Nodes and assigned pods as the scheduler counts them; updated by the Scheduler's handlers only. */
 export class SchedulerCache {
   readonly #nodes = new Map<string, NodeInfo>();
   readonly #podNode = new Map<string, string>();

@@ -21,6 +21,7 @@ export interface CycleState {
   readonly spread: SpreadFilterState | undefined;
 }
 
+/** Filter failure reasons, as FailedScheduling events print them. */
 export const ErrReason = {
   unschedulable: 'node(s) were unschedulable',
   nodeAffinity: "node(s) didn't match Pod's node affinity/selector",

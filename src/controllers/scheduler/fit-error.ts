@@ -13,7 +13,9 @@
  */
 import type { FilterFailure } from './types.js';
 
+/** Preemption diagnostics for a node whose failure preemption cannot fix. */
 export const PREEMPTION_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
+/** Preemption diagnostics for a full node with no lower-priority pods to evict. */
 export const NO_PREEMPTION_VICTIMS = 'No preemption victims found for incoming pod';
 
 /** Message when the cluster has no nodes at all (`ErrNoNodesAvailable`). */

@@ -13,6 +13,7 @@ import type { PodObject } from '../runtime/pods.js';
 import type { SchedulerCache } from './cache.js';
 import type { NodeObject, PodInfo } from './types.js';
 
+/** How the handlers reach into the Scheduler's queue. */
 export interface SchedulerHooks {
   /** Queues an unassigned pod (`namespace/name`). */
   readonly enqueue: (key: string) => void;

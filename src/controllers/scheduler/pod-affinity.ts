@@ -11,6 +11,7 @@ import type { AffinityTerm, FilterFailure, NodeInfo, PodInfo, WeightedAffinityTe
 /** Namespace labels by namespace name (for namespaceSelector terms). */
 export type NamespaceLabels = (namespace: string) => Readonly<Record<string, string>> | undefined;
 
+/** PreFilter result: counts per `topologyKey\0value` pair. */
 export interface AffinityFilterState {
   readonly pod: PodInfo;
   readonly existingAntiAffinityCounts: ReadonlyMap<string, number>;
@@ -18,6 +19,7 @@ export interface AffinityFilterState {
   readonly antiAffinityCounts: ReadonlyMap<string, number>;
 }
 
+/** InterPodAffinity failure reasons. */
 export const AffinityReason = {
   affinity: "node(s) didn't match pod affinity rules",
   antiAffinity: "node(s) didn't match pod anti-affinity rules",

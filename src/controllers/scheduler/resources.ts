@@ -13,8 +13,9 @@ export interface Requests {
   readonly memory: number;
 }
 
-/** Requests assumed for a container that states none, for scoring only (`DefaultMilliCPURequest`, `DefaultMemoryRequest`). */
+/** CPU assumed for a container that requests none, for scoring only (`DefaultMilliCPURequest`). */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
+/** Memory assumed for a container that requests none, for scoring only (`DefaultMemoryRequest`). */
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
 const SUFFIX: Readonly<Record<string, number>> = {

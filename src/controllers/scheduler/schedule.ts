@@ -39,6 +39,7 @@ export interface ClusterLister {
   defaultSpreadSelector(pod: PodObject): Selector | undefined;
 }
 
+/** One scheduling decision's inputs. */
 export interface ScheduleInput {
   readonly pod: PodInfo;
   readonly cache: SchedulerCache;
@@ -50,6 +51,7 @@ export interface ScheduleInput {
   readonly startIndex: number;
 }
 
+/** The outcome of one decision. */
 export type ScheduleResult =
   /** Emitted when a node was chosen. */
   | {

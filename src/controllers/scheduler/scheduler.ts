@@ -27,6 +27,7 @@ import { newPodInfo } from './pod-info.js';
 import { type ClusterLister, schedulePod } from './schedule.js';
 import type { PodInfo } from './types.js';
 
+/** What `new Scheduler(config)` needs; `store` must be `registry.store`. */
 export interface SchedulerConfig {
   readonly registry: Registry;
   /** The Registry's store (read side). */
@@ -49,6 +50,7 @@ export interface SchedulerConfig {
 const UNSCHEDULABLE_FLUSH_MS = 30_000;
 const MAX_IN_UNSCHEDULABLE_MS = 5 * 60_000;
 
+/** The `default-scheduler`. Start it with `start(signal)`; `scheduleOne(key)` runs one decision. */
 export class Scheduler implements ManagedController {
   readonly name = 'scheduler';
   /** The node/pod cache; read-only for callers. */

@@ -16,6 +16,7 @@ function included(c: SpreadConstraint, node: NodeInfo, pod: PodInfo, matcher: No
   return true;
 }
 
+/** PreFilter result for the DoNotSchedule constraints. */
 export interface SpreadFilterState {
   readonly pod: PodInfo;
   readonly constraints: readonly SpreadConstraint[];

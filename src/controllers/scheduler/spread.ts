@@ -21,6 +21,7 @@ import {
   type PodInfo,
 } from './types.js';
 
+/** A spreading constraint as the plugin evaluates it. */
 export interface SpreadConstraint {
   readonly maxSkew: number;
   readonly topologyKey: string;
@@ -32,6 +33,7 @@ export interface SpreadConstraint {
   readonly ownerUid: string | undefined;
 }
 
+/** PodTopologySpread failure reasons. */
 export const SpreadReason = {
   skew: "node(s) didn't match pod topology spread constraints",
   missingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",

@@ -8,8 +8,11 @@ import type { Taint } from 'kubernetes-types/core/v1.js';
 import type { Toleration } from '../../api/types.js';
 import type { NodeObject } from './types.js';
 
+/** Taint of a node whose Ready condition is False. */
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+/** Taint of a node whose Ready condition is Unknown. */
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** Taint of a cordoned node (`spec.unschedulable`). */
 export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 /** `Toleration.ToleratesTaint`. */
@@ -27,6 +30,7 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
   }
 }
 
+/** Whether any toleration tolerates the taint. */
 export function tolerationsTolerate(tolerations: readonly Toleration[], taint: Taint): boolean {
   return tolerations.some((t) => toleratesTaint(t, taint));
 }

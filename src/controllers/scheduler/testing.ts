@@ -11,6 +11,7 @@ import { newPodInfo } from './pod-info.js';
 import { type ScheduleResult, schedulePod } from './schedule.js';
 import type { NodeObject } from './types.js';
 
+/** Fields `newNode` lets a test vary. */
 export interface NodeOptions {
   readonly cpu?: string;
   readonly memory?: string;

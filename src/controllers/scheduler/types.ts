@@ -10,12 +10,16 @@ import type { Node, Toleration, Typed } from '../../api/types.js';
 import type { PodObject } from '../runtime/pods.js';
 import type { Requests } from './resources.js';
 
+/** A stored Node. */
 export type NodeObject = Typed<Node>;
 
+/** The highest score a plugin gives a node (`framework.MaxNodeScore`). */
 export const MAX_NODE_SCORE = 100;
-/** The well-known labels the default topology constraints use. */
+/** The node's hostname label (the default per-node topology). */
 export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+/** The node's zone label (the default zone topology). */
 export const LABEL_ZONE = 'topology.kubernetes.io/zone';
+/** The node's region label (nodes are listed zone by zone within regions). */
 export const LABEL_REGION = 'topology.kubernetes.io/region';
 
 /** A parsed `PodAffinityTerm` (`framework.AffinityTerm`). */
@@ -27,6 +31,7 @@ export interface AffinityTerm {
   readonly topologyKey: string;
 }
 
+/** A preferred term with its weight. */
 export interface WeightedAffinityTerm extends AffinityTerm {
   readonly weight: number;
 }
