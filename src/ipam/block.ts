@@ -19,8 +19,18 @@ import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 
+/**
+ * Handle IDs share long prefixes (`k8s-pod-network.` + a container ID) and
+ * differ at the end, so the last character rejects most mismatches at once;
+ * every scan of a block's attributes compares handles.
+ */
+function sameHandle(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.charCodeAt(a.length - 1) === b.charCodeAt(b.length - 1) && a === b;
+}
+
 function sameAttribute(a: AllocationAttribute, b: AllocationAttribute): boolean {
-  if (a.handle_id !== b.handle_id) return false;
+  if (!sameHandle(a.handle_id, b.handle_id)) return false;
   const ka = Object.keys(a.secondary ?? {});
   const kb = Object.keys(b.secondary ?? {});
   if (ka.length !== kb.length) return false;
@@ -241,7 +251,7 @@ export class AllocationBlock {
   releaseByHandle(handleID: string): number {
     const targets: number[] = [];
     this.#attributes.forEach((a, i) => {
-      if (a.handle_id === handleID) targets.push(i);
+      if (sameHandle(a.handle_id, handleID)) targets.push(i);
     });
     if (targets.length === 0) return 0;
     const ordinals: number[] = [];
