@@ -129,3 +129,4 @@ export {
   isValidPortName,
   isValidPortNum,
 } from './validation/strings.js';
+export { setDefaultTolerationSeconds } from './kinds/pod.js';

@@ -7,7 +7,7 @@
  * reverse. Nothing here decides cluster behaviour: each part does.
  */
 import { promises as dnsPromises } from 'node:dns';
-import { setEmulatedRoutableRanges } from '../api/index.js';
+import { setDefaultTolerationSeconds, setEmulatedRoutableRanges } from '../api/index.js';
 import { PodNetworkStack } from '../cni/stack.js';
 import { DeploymentController } from '../controllers/deployment/controller.js';
 import { GarbageCollector } from '../controllers/gc/controller.js';
@@ -83,6 +83,7 @@ export class Cluster {
     this.topology = topology;
     this.#logger = logger;
     setEmulatedRoutableRanges([net.nodeSubnet, net.loadBalancerPool]);
+    setDefaultTolerationSeconds(topology.nodeLifecycle.podEvictionTimeoutSeconds);
     this.store = new ObjectStore();
     const allocation = serviceAllocationPlugin({
       serviceSubnet: net.serviceSubnet,

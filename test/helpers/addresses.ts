@@ -13,6 +13,17 @@ export const SLOTS = {
   'test/e2e/cli-emulator.test.ts': 2,
 } as const satisfies Record<string, number>;
 
+/**
+ * Test files that start whole emulators, and the topology address slot each
+ * uses (`NETKUBE_SLOT`, or `loadTopology({ slot })`): slot s owns 127.s.10.0/24
+ * (nodes), 127.s.20.0/24 (LoadBalancer IPs), 127.0.0.1:(10053+s) (DNS) and
+ * 127.0.0.1:(1080+s) (SOCKS) — see src/topology/addresses.ts. Slots 100–199
+ * are for tests; 0 is a developer's own `netkube up`.
+ */
+export const EMULATOR_SLOTS = {
+  'test/e2e/core-flow.test.ts': 100,
+} as const satisfies Record<string, number>;
+
 export interface TestNet {
   /** `127.200.N.` — append the host octet. */
   readonly prefix: string;

@@ -75,12 +75,24 @@ function milli(value: unknown): bigint {
   return q ? (q.n * 1000n) / 10n ** BigInt(q.scale) : 0n;
 }
 
-const TOLERATION_SECONDS = 300;
+/**
+ * `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds`
+ * of kube-apiserver (300 by default). Process-wide configuration, like an API
+ * server flag: the emulator sets it from the topology's
+ * `nodeLifecycle.podEvictionTimeoutSeconds` at start.
+ */
+let tolerationSeconds = 300;
+
+/** Sets the default toleration of the not-ready/unreachable taints (the DefaultTolerationSeconds flags). */
+export function setDefaultTolerationSeconds(seconds: number): void {
+  tolerationSeconds = seconds;
+}
 
 /**
  * The DefaultTolerationSeconds admission plugin: pods tolerate the
- * `not-ready` and `unreachable` NoExecute taints for 300 s unless they say
- * otherwise, which is how long a dead node's pods survive before eviction.
+ * `not-ready` and `unreachable` NoExecute taints for 300 s (the flag's value)
+ * unless they say otherwise, which is how long a dead node's pods survive
+ * before eviction.
  */
 function addDefaultTolerations(spec: JsonObject): void {
   const tolerations = recs(spec.tolerations);
@@ -89,7 +101,7 @@ function addDefaultTolerations(spec: JsonObject): void {
   const added: JsonObject[] = [];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
     if (!tolerates(key)) {
-      added.push({ effect: 'NoExecute', key, operator: 'Exists', tolerationSeconds: TOLERATION_SECONDS });
+      added.push({ effect: 'NoExecute', key, operator: 'Exists', tolerationSeconds });
     }
   }
   if (added.length) spec.tolerations = [...arr(spec.tolerations), ...added];

@@ -62,6 +62,19 @@ export async function loadUpManifests(ctx: CliContext, paths: readonly string[])
   return loadObjects(ctx, paths.length ? paths : [demoManifestPath()]);
 }
 
+/**
+ * The address slot: `NETKUBE_SLOT` when set (tests and scripts that must not
+ * collide), else the lowest slot no running emulator uses.
+ */
+function chooseSlot(env: NodeJS.ProcessEnv): number {
+  const forced = env.NETKUBE_SLOT;
+  if (forced === undefined || forced === '') return freeSlot(env);
+  const slot = Number(forced);
+  if (!Number.isInteger(slot) || slot < 0 || slot > 255)
+    throw new UserError(`NETKUBE_SLOT must be a whole number from 0 to 255, got ${JSON.stringify(forced)}`);
+  return slot;
+}
+
 function listenError(err: unknown): UserError | undefined {
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
   if (e.code === 'EADDRINUSE')
@@ -90,7 +103,7 @@ export async function runUp(
   const started = performance.now();
   ensureNameFree(ctx);
   const name = ctx.emulatorName;
-  const slot = freeSlot(ctx.io.env);
+  const slot = chooseSlot(ctx.io.env);
   const topology = loadUpTopology(ctx, options.topology, slot);
   const objects = await loadUpManifests(ctx, options.paths);
   const dir = stateDir(name, ctx.io.env);
