@@ -18,14 +18,25 @@ const MAX_LINE = 8 * 1024;
 export const DEFAULT_BACKEND_ADDR = '127.0.0.1:8181';
 const DEFAULT_BACKEND_NAME = 'upstream-default-backend';
 
-/** 414 for a request line over 8k, 494 (shown as 400) for a header line over 8k. */
+/** nginx's 4 buffers of 8k for the whole request head. */
+const MAX_HEAD = 4 * MAX_LINE;
+
+/**
+ * 414 for a request line over 8k; 494 (shown as 400 "Request Header Or Cookie
+ * Too Large") for a header line over 8k or a head over 32k. Node's own limit
+ * counts only names and values, so nginx's is checked here on the raw sizes.
+ */
 function oversizedLine(req: IncomingMessage): number | undefined {
-  if ((req.method?.length ?? 0) + (req.url?.length ?? 0) + 10 > MAX_LINE) return 414;
+  const line = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 11;
+  if (line > MAX_LINE) return 414;
   const raw = req.rawHeaders;
+  let total = line;
   for (let i = 0; i < raw.length; i += 2) {
-    if ((raw[i] as string).length + (raw[i + 1] as string).length + 2 > MAX_LINE) return 494;
+    const size = (raw[i] as string).length + (raw[i + 1] as string).length + 4;
+    if (size > MAX_LINE) return 494;
+    total += size;
   }
-  return undefined;
+  return total > MAX_HEAD ? 494 : undefined;
 }
 
 function upstreamNameOf(loc: Location | undefined): string {

@@ -74,6 +74,8 @@ export class HttpFront {
     server.headersTimeout = 0;
     server.requestTimeout = 0;
     server.maxRequestsPerSocket = limits.keepAliveRequests;
+    // Keep every header: nginx's head-size limit is checked on all of them (handler.ts).
+    server.maxHeadersCount = 0;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
       this.#onClientError(err, socket),

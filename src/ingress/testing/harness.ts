@@ -76,6 +76,8 @@ export class IngressHarness {
   readonly app: IngressControllerApp;
   readonly view: StaticClusterView;
   readonly logs: string[];
+  /** Exit codes the app reported (`ctx.exit`). */
+  readonly exits: number[];
   readonly pods: Map<string, EchoApp>;
   readonly #servers: Server[];
   readonly #sockets = new Set<Socket>();
@@ -83,16 +85,18 @@ export class IngressHarness {
   httpsPort = 0;
   healthPort = 0;
 
-  private constructor(
-    app: IngressControllerApp,
-    view: StaticClusterView,
-    logs: string[],
-    pods: Map<string, EchoApp>,
-  ) {
-    this.app = app;
-    this.view = view;
-    this.logs = logs;
-    this.pods = pods;
+  private constructor(parts: {
+    readonly app: IngressControllerApp;
+    readonly view: StaticClusterView;
+    readonly logs: string[];
+    readonly pods: Map<string, EchoApp>;
+    readonly exits: number[];
+  }) {
+    this.app = parts.app;
+    this.view = parts.view;
+    this.logs = parts.logs;
+    this.pods = parts.pods;
+    this.exits = parts.exits;
     this.#servers = [];
   }
 
@@ -105,13 +109,10 @@ export class IngressHarness {
       );
     }
     const logs: string[] = [];
+    const exits: number[] = [];
     const clock = options.clock ?? realClock;
-    const ctx = controllerContext(
-      clock,
-      echoNetwork(pods, new Set(options.blackholes ?? [])),
-      logs,
-      options.seed ?? 1,
-    );
+    const network = echoNetwork(pods, new Set(options.blackholes ?? []));
+    const ctx = controllerContext(clock, network, logs, options.seed ?? 1, exits);
     const view = new StaticClusterView(options.snapshot);
     const app = new IngressControllerApp(ctx, {
       view,
@@ -123,7 +124,7 @@ export class IngressHarness {
       ...(options.limits ? { limits: options.limits } : {}),
       version: 'v1.12.1',
     });
-    const h = new IngressHarness(app, view, logs, pods);
+    const h = new IngressHarness({ app, view, logs, pods, exits });
     await h.#listen();
     return h;
   }
@@ -171,7 +172,13 @@ export class IngressHarness {
   }
 }
 
-function controllerContext(clock: Clock, network: PodNetwork, logs: string[], seed: number): AppContext {
+function controllerContext(
+  clock: Clock,
+  network: PodNetwork,
+  logs: string[],
+  seed: number,
+  exits: number[],
+): AppContext {
   return {
     pod: {
       name: 'ingress-nginx-controller-7c9d8-abcde',
@@ -195,7 +202,7 @@ function controllerContext(clock: Clock, network: PodNetwork, logs: string[], se
     random: seededRandom(seed),
     network,
     log: (line) => logs.push(line),
-    exit: () => {},
+    exit: (code) => exits.push(code),
   };
 }
 

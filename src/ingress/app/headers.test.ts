@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { nginx } from '../testing/cases-annotations.js';
+import { backendWorld, ingress, ingressClass, rule } from '../testing/fixtures.js';
+import { IngressHarness } from '../testing/harness.js';
+import { send } from '../testing/http-target.js';
+import { rawConnect, rawExchange } from '../testing/raw-client.js';
+import { CASE_CLIENT_IP } from '../testing/run-cases.js';
+
+let h: IngressHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function start(ingresses: ReturnType<typeof ingress>[]): Promise<IngressHarness> {
+  const w = backendWorld(ingresses);
+  h = await IngressHarness.start({
+    snapshot: {
+      ingresses,
+      ingressClasses: [ingressClass()],
+      services: w.services,
+      endpointSlices: w.endpointSlices,
+      secrets: [],
+    },
+    pods: w.pods,
+  });
+  return h;
+}
+
+const WEB = () => ingress('web', { rules: [rule('shop.example.com', ['/', 'Prefix', 'web'])] });
+
+describe('request headers towards the pod (reference §2.1)', () => {
+  it('sets Host verbatim, X-Real-IP, X-Forwarded-* and a 32-hex X-Request-ID from the connection', async () => {
+    const h = await start([WEB()]);
+    const res = await send(h, {
+      host: 'shop.example.com:30080',
+      path: '/cart',
+      headers: { 'user-agent': 'curl/8.5.0' },
+    });
+    expect(res.echo?.headers).toMatchObject({
+      host: 'shop.example.com:30080',
+      'x-real-ip': CASE_CLIENT_IP,
+      'x-forwarded-for': CASE_CLIENT_IP,
+      'x-forwarded-host': 'shop.example.com:30080',
+      'x-forwarded-port': '80',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-scheme': 'http',
+      'x-scheme': 'http',
+      'user-agent': 'curl/8.5.0',
+    });
+    expect(res.echo?.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(res.echo?.headerOrder.slice(0, 10)).toEqual([
+      'Host',
+      'X-Request-ID',
+      'X-Real-IP',
+      'X-Forwarded-For',
+      'X-Forwarded-Host',
+      'X-Forwarded-Port',
+      'X-Forwarded-Proto',
+      'X-Forwarded-Scheme',
+      'X-Scheme',
+      'user-agent',
+    ]);
+  });
+
+  it('replaces client X-Forwarded-* and keeps the originals as X-Original-Forwarded-* (e2e forwarded_headers)', async () => {
+    const h = await start([WEB()]);
+    const res = await send(h, {
+      host: 'shop.example.com',
+      path: '/',
+      headers: {
+        'x-forwarded-for': '1.2.3.4',
+        'x-forwarded-host': 'myhost',
+        'x-forwarded-proto': 'myproto',
+        'x-forwarded-port': '1234',
+        'x-request-id': 'abc-123',
+      },
+    });
+    const hd = res.echo?.headers ?? {};
+    expect(hd).toMatchObject({
+      'x-forwarded-for': CASE_CLIENT_IP,
+      'x-forwarded-host': 'shop.example.com',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-port': '80',
+      'x-original-forwarded-for': '1.2.3.4',
+      'x-original-forwarded-host': 'myhost',
+      'x-request-id': 'abc-123',
+    });
+  });
+
+  it('drops hop-by-hop headers, Proxy, and every header the client Connection names', async () => {
+    const h = await start([WEB()]);
+    const raw = await rawExchange(
+      h.httpPort,
+      'GET / HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close, X-Secret\r\nX-Secret: s\r\nKeep-Alive: 5\r\nTE: trailers\r\nProxy: http://evil\r\nX-Kept: k\r\n\r\n',
+    );
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { headers: Record<string, string> };
+    expect(body.headers['x-kept']).toBe('k');
+    for (const gone of ['x-secret', 'keep-alive', 'te', 'proxy', 'connection'])
+      expect(body.headers[gone], gone).toBeUndefined();
+  });
+
+  it('upstream-vhost replaces Host; x-forwarded-prefix is sent with a rewrite', async () => {
+    const h = await start([
+      ingress(
+        'rw',
+        { rules: [rule('shop.example.com', ['/app(/|$)(.*)', 'ImplementationSpecific', 'web'])] },
+        {
+          annotations: nginx({
+            'rewrite-target': '/$2',
+            'upstream-vhost': 'internal.svc',
+            'x-forwarded-prefix': '/app',
+          }),
+        },
+      ),
+    ]);
+    const res = await send(h, { host: 'shop.example.com', path: '/app/x?y=1' });
+    expect(res.echo?.path).toBe('/x?y=1');
+    expect(res.echo?.headers.host).toBe('internal.svc');
+    expect(res.echo?.headers['x-forwarded-prefix']).toBe('/app');
+  });
+
+  it('streams request bodies with their Content-Length, and chunked bodies chunked', async () => {
+    const h = await start([WEB()]);
+    const res = await send(h, {
+      host: 'shop.example.com',
+      path: '/upload',
+      method: 'POST',
+      body: 'hello=world',
+    });
+    expect(res.echo).toMatchObject({ method: 'POST', body: 'hello=world' });
+    expect(res.echo?.headers['content-length']).toBe('11');
+    const raw = await rawExchange(
+      h.httpPort,
+      'POST /c HTTP/1.1\r\nHost: shop.example.com\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n',
+    );
+    const echoed = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as {
+      body: string;
+      headers: Record<string, string>;
+    };
+    expect(echoed.body).toBe('hello world');
+    expect(echoed.headers['transfer-encoding']).toBe('chunked');
+  });
+});
+
+describe('response heads as nginx writes them (reference §2.2)', () => {
+  it('hides the pod Server and Date, adds its own Date and no Server, keeps the rest in order', async () => {
+    const h = await start([WEB()]);
+    const raw = await rawExchange(
+      h.httpPort,
+      'GET / HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close\r\n\r\n',
+    );
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n');
+    expect(head[0]).toBe('HTTP/1.1 200 OK');
+    expect(head.map((l) => l.split(':')[0])).toEqual([
+      'HTTP/1.1 200 OK',
+      'Date',
+      'Content-Type',
+      'Content-Length',
+      'Connection',
+      'X-Pod',
+    ]);
+    expect(head).toContain('Connection: close');
+    expect(raw).not.toMatch(/^Server:/m);
+  });
+
+  it('re-chunks a chunked pod response for HTTP/1.1 clients and closes for HTTP/1.0 ones', async () => {
+    const h = await start([WEB()]);
+    const v11 = await rawExchange(
+      h.httpPort,
+      'GET /chunked HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close\r\n\r\n',
+    );
+    expect(v11).toMatch(/^Transfer-Encoding: chunked$/m);
+    expect(v11.endsWith('0\r\n\r\n')).toBe(true);
+    const v10 = await rawExchange(h.httpPort, 'GET /eof HTTP/1.0\r\nHost: shop.example.com\r\n\r\n');
+    expect(v10).toMatch(/^Connection: close$/m);
+    expect(v10).not.toMatch(/Transfer-Encoding/);
+    expect(v10).toContain('"pod":"web-0"');
+  });
+
+  it('keeps client connections alive and reuses upstream keepalive connections', async () => {
+    const h = await start([WEB()]);
+    const conn = await rawConnect(h.httpPort);
+    conn.socket.write('GET /a HTTP/1.1\r\nHost: shop.example.com\r\n\r\n');
+    await conn.waitFor('"path":"/a"');
+    conn.socket.write('GET /b HTTP/1.1\r\nHost: shop.example.com\r\n\r\n');
+    await conn.waitFor('"path":"/b"');
+    expect(conn.received().match(/HTTP\/1\.1 200 OK\r\n/g)).toHaveLength(2);
+    expect(conn.closed()).toBe(false);
+    conn.socket.destroy();
+    const pod = h.pods.get('10.244.10.2:8080');
+    expect(pod?.received.map((r) => r.path)).toEqual(['/a', '/b']);
+    expect(new Set(pod?.received.map((r) => r.remote)).size).toBe(1);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { type ResponseHead, ResponseParser } from './response-parser.js';
+
+interface Outcome {
+  head?: ResponseHead;
+  body: string;
+  ended: boolean;
+  leftover: string;
+  error?: string;
+}
+
+function parse(chunks: readonly string[], noBody = false, end = false): Outcome {
+  const out: Outcome = { body: '', ended: false, leftover: '' };
+  const p = new ResponseParser({
+    onHead: (h) => {
+      out.head = h;
+    },
+    onBody: (c) => {
+      out.body += c.toString('latin1');
+    },
+    onEnd: (l) => {
+      out.ended = true;
+      out.leftover = l.toString('latin1');
+    },
+    onError: (m) => {
+      out.error = m;
+    },
+  });
+  p.expect(noBody);
+  for (const c of chunks) p.feed(Buffer.from(c, 'latin1'));
+  if (end) p.end();
+  return out;
+}
+
+describe('ResponseParser', () => {
+  it('reads a Content-Length body split across chunks', () => {
+    const o = parse(['HTTP/1.1 200 OK\r\nContent-Le', 'ngth: 5\r\nX-A: b\r\n\r\nhe', 'llo']);
+    expect(o.head).toMatchObject({
+      status: 200,
+      reason: 'OK',
+      contentLength: 5,
+      chunked: false,
+      close: false,
+    });
+    expect(o.head?.headers).toEqual([
+      ['Content-Length', '5'],
+      ['X-A', 'b'],
+    ]);
+    expect(o).toMatchObject({ body: 'hello', ended: true, leftover: '' });
+  });
+
+  it('decodes chunked bodies with extensions and trailers', () => {
+    const o = parse([
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhel',
+      'lo\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n',
+    ]);
+    expect(o).toMatchObject({ body: 'hello world', ended: true });
+  });
+
+  it('reads a close-delimited body until the connection ends', () => {
+    const o = parse(['HTTP/1.0 200 OK\r\n\r\nabc', 'def'], false, true);
+    expect(o.head).toMatchObject({ httpVersion: '1.0', close: true });
+    expect(o).toMatchObject({ body: 'abcdef', ended: true });
+  });
+
+  it.each([
+    { name: 'HEAD', chunks: ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n'], noBody: true },
+    { name: '204', chunks: ['HTTP/1.1 204 No Content\r\n\r\n'], noBody: false },
+    { name: '304', chunks: ['HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n'], noBody: false },
+  ])('$name responses have no body', ({ chunks, noBody }) => {
+    expect(parse(chunks, noBody)).toMatchObject({ body: '', ended: true });
+  });
+
+  it('skips 100 Continue and keeps 101 leftovers for the upgraded stream', () => {
+    expect(parse(['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']).body).toBe(
+      'ok',
+    );
+    const up = parse(['HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x02hi']);
+    expect(up).toMatchObject({ ended: true, leftover: '\x81\x02hi' });
+  });
+
+  it.each([
+    {
+      name: 'not HTTP',
+      chunks: ['SSH-2.0-OpenSSH\r\n\r\n'],
+      error: 'upstream sent no valid HTTP/1.0 header',
+    },
+    {
+      name: 'bad header',
+      chunks: ['HTTP/1.1 200 OK\r\nbroken\r\n\r\n'],
+      error: 'upstream sent invalid header',
+    },
+    {
+      name: 'two lengths',
+      chunks: ['HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'],
+      error: 'upstream sent invalid "Content-Length" header',
+    },
+    {
+      name: 'bad chunk',
+      chunks: ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+      error: 'upstream sent invalid chunked response',
+    },
+    {
+      name: 'huge head',
+      chunks: [`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`],
+      error: 'upstream sent too big header',
+    },
+  ])('reports $name', ({ chunks, error }) => {
+    expect(parse(chunks).error).toBe(error);
+  });
+
+  it('reports a body cut short', () => {
+    expect(parse(['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'], false, true).error).toBe(
+      'upstream prematurely closed connection while reading upstream',
+    );
+  });
+});
