@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointSlice, Service } from '../api/types.js';
+import type { EndpointSlice, NetworkPolicySpec, Service } from '../api/types.js';
+import { evaluateEgress, evaluateIngress, policySnapshot } from '../cni/policy/index.js';
+import { testNamespace, testPod, testPolicy } from '../cni/policy/testing.js';
 import { AffinityTable, IpvsState } from '../proxy/affinity.js';
 import { compileProxyRules } from '../proxy/compile.js';
 import { evaluatePacket } from '../proxy/evaluate/evaluate.js';
@@ -238,5 +240,211 @@ describe('planPath', () => {
     );
     expect(without.hops).toEqual([]);
     expect(without.seen).toEqual(withHops.seen);
+  });
+});
+
+// NetworkPolicy in the path: the world's `policy` is the real evaluator over the
+// pods above (labelled app=<name>, named port http on the web pods).
+
+const POLICY_PODS = PODS.map((p) =>
+  testPod(`${p.namespace}/${p.name}`, {
+    ip: p.ip,
+    node: p.node,
+    labels: { app: p.name },
+    ports: p.listens.length > 0 ? { http: 8080 } : {},
+  }),
+);
+
+function withPolicies(w: PathWorld, policies: Record<string, NetworkPolicySpec>): PathWorld {
+  const view = policySnapshot({
+    pods: POLICY_PODS,
+    namespaces: [testNamespace('default')],
+    nodes: Object.entries(NODES).map(([name, address]) => ({ name, address })),
+    policies: Object.entries(policies).map(([ref, spec]) => testPolicy(ref, spec)),
+  });
+  return {
+    ...w,
+    policy: (direction, c) => (direction === 'Ingress' ? evaluateIngress(view, c) : evaluateEgress(view, c)),
+  };
+}
+
+function hopList(p: PathPlan): string[] {
+  return p.hops.map((h) => `${h.component}:${h.action}@${h.node}`);
+}
+
+function nodeOrigin(node: NodeName): Origin {
+  return { kind: 'node', node, ip: NODES[node] };
+}
+
+const WEB_A: Origin = {
+  kind: 'pod',
+  namespace: 'default',
+  name: 'web-a',
+  ip: '10.244.1.5',
+  node: 'worker-1',
+};
+const DENY_EGRESS_CLIENT: NetworkPolicySpec = {
+  podSelector: { matchLabels: { app: 'client' } },
+  policyTypes: ['Egress'],
+};
+const DENY_INGRESS_ALL: NetworkPolicySpec = { podSelector: {}, policyTypes: ['Ingress'] };
+const WEB_PODS = { matchExpressions: [{ key: 'app', operator: 'In', values: ['web-a', 'web-b'] }] };
+
+/** Plans with 24 successive seeds: kube-proxy picks endpoints at random, and the tests need both. */
+function planSeeds(
+  w: PathWorld,
+  origin: Origin,
+  dst: string,
+  options: { entryNode?: string } = {},
+): PathPlan[] {
+  return Array.from({ length: 24 }, (_, i) => plan(w, origin, dst, { ...options, seed: i + 1 }));
+}
+
+describe('planPath with NetworkPolicy', () => {
+  it.each([
+    '10.244.1.5:8080',
+    '10.244.2.7:8080',
+    '10.244.2.7:9999',
+    '10.96.0.50:80',
+    '10.96.0.60:80',
+    '192.168.65.254:9000',
+  ])('no policy selects anything: %s plans exactly as without policy', (dst) => {
+    const withPolicy = plan(withPolicies(world(), {}), CLIENT, dst, { seed: 3 });
+    const without = plan(world(), CLIENT, dst, { seed: 3 });
+    expect(outcome(withPolicy)).toBe(outcome(without));
+    expect(hopList(withPolicy)).toEqual(hopList(without));
+  });
+
+  it('egress denial drops on the source node after the DNAT, before routing, with the endpoint in the reason', () => {
+    const p = plan(
+      withPolicies(world(), { 'default/deny-egress': DENY_EGRESS_CLIENT }),
+      CLIENT,
+      '10.96.0.50:80',
+    );
+    expect(p.outcome.kind).toBe('dropped');
+    expect(hopList(p)).toEqual([
+      'pod:Forwarded@worker-1',
+      'kube-proxy:Translated@worker-1',
+      'policy:Dropped@worker-1',
+    ]);
+    expect(p.hops[2]?.summary).toBe(
+      `Egress: denied by default: pod default/client is selected by NetworkPolicy default/deny-egress (Egress) and no rule allows TCP 8080 to ${p.seen.dst.ip}`,
+    );
+    expect(p.hops[2]?.policy?.reason.kind).toBe('default-deny');
+    expect(p.outcome.kind === 'dropped' && p.outcome.reason).toMatch(
+      /^egress denied by default: pod default\/client/,
+    );
+  });
+
+  it('egress rules see the endpoint pod and its target port, not the ClusterIP', () => {
+    const w = withPolicies(world(), {
+      'default/client-to-web-b': {
+        podSelector: { matchLabels: { app: 'client' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: { app: 'web-b' } } }], ports: [{ port: 8080 }] }],
+      },
+    });
+    const plans = planSeeds(w, CLIENT, '10.96.0.50:80');
+    const toB = plans.filter((p) => p.seen.dst.ip === '10.244.2.7');
+    const toA = plans.filter((p) => p.seen.dst.ip === '10.244.1.5');
+    expect(toB.length).toBeGreaterThan(0);
+    expect(toA.length).toBeGreaterThan(0);
+    for (const p of toB) {
+      expect(outcome(p)).toBe('pod web-b sees 10.244.1.9');
+      expect(p.hops.find((h) => h.component === 'policy')?.summary).toBe(
+        'Egress: allowed by NetworkPolicy default/client-to-web-b spec.egress[0]: to[0] podSelector app=web-b, ports[0] TCP 8080',
+      );
+    }
+    for (const p of toA) expect(p.outcome.kind).toBe('dropped');
+  });
+
+  it('ingress denial drops on the destination node after the veth route, even where nothing listens', () => {
+    const w = withPolicies(world(), { 'default/deny': DENY_INGRESS_ALL });
+    const p = plan(w, CLIENT, '10.244.2.7:8080');
+    expect(hopList(p)).toEqual([
+      'pod:Forwarded@worker-1',
+      'routing:Forwarded@worker-1',
+      'tunnel:Forwarded@worker-1',
+      'routing:Forwarded@worker-2',
+      'policy:Dropped@worker-2',
+    ]);
+    expect(p.hops[4]?.summary).toBe(
+      'Ingress: denied by default: pod default/web-b is selected by NetworkPolicy default/deny (Ingress) and no rule allows 10.244.1.9 → TCP 8080',
+    );
+    expect(outcome(plan(w, CLIENT, '10.244.2.7:9999'))).toBe('dropped');
+  });
+
+  it('an allowing rule is a Forwarded policy hop before delivery', () => {
+    const w = withPolicies(world(), {
+      'default/web-from-client': {
+        podSelector: WEB_PODS,
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 'http' }] }],
+      },
+    });
+    const p = plan(w, CLIENT, '10.244.1.5:8080');
+    expect(outcome(p)).toBe('pod web-a sees 10.244.1.9');
+    expect(hopList(p)).toEqual([
+      'pod:Forwarded@worker-1',
+      'routing:Forwarded@worker-1',
+      'policy:Forwarded@worker-1',
+      'pod:Delivered@worker-1',
+    ]);
+    expect(p.hops[2]?.summary).toBe(
+      'Ingress: allowed by NetworkPolicy default/web-from-client spec.ingress[0]: from[0] podSelector app=client, ports[0] TCP http',
+    );
+  });
+
+  it("the pod's own node gets in (kubelet probes); another node does not", () => {
+    const w = withPolicies(world(), { 'default/deny': DENY_INGRESS_ALL });
+    const local = plan(w, nodeOrigin('worker-2'), '10.244.2.7:8080');
+    expect(outcome(local)).toBe('pod web-b sees 127.0.10.3');
+    expect(local.hops.find((h) => h.component === 'policy')?.policy?.reason).toEqual({
+      kind: 'local-node',
+      node: 'worker-2',
+    });
+    expect(outcome(plan(w, nodeOrigin('worker-1'), '10.244.2.7:8080'))).toBe('dropped');
+  });
+
+  it('a pod reaching its own address is never policed', () => {
+    const w = withPolicies(world(), {
+      'default/deny': { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    const p = plan(w, WEB_A, '10.244.1.5:8080');
+    expect(outcome(p)).toBe('pod web-a sees 10.244.1.5');
+    expect(p.hops.some((h) => h.component === 'policy')).toBe(false);
+  });
+
+  it('NodePort with masquerade: ingress sees the client on the DNAT node, the node address across nodes', () => {
+    const w = withPolicies(world(), {
+      'default/laptop-only': {
+        podSelector: WEB_PODS,
+        ingress: [{ from: [{ ipBlock: { cidr: '127.0.0.1/32' } }] }],
+      },
+    });
+    const plans = planSeeds(w, { kind: 'host' }, '127.0.10.2:30080');
+    const local = plans.filter((p) => p.seen.dst.ip === '10.244.1.5');
+    const remote = plans.filter((p) => p.seen.dst.ip === '10.244.2.7');
+    expect(local.length).toBeGreaterThan(0);
+    expect(remote.length).toBeGreaterThan(0);
+    for (const p of local) {
+      expect(outcome(p)).toBe('pod web-a sees 127.0.10.2');
+      expect(p.hops.find((h) => h.component === 'policy')?.policy?.connection.srcIP).toBe('127.0.0.1');
+    }
+    for (const p of remote) {
+      expect(p.outcome.kind).toBe('dropped');
+      expect(p.hops.find((h) => h.component === 'policy')?.policy?.connection.srcIP).toBe('127.0.10.2');
+    }
+  });
+
+  it('decides the same without building hops', () => {
+    const w = withPolicies(world(), { 'default/deny': DENY_INGRESS_ALL });
+    const tuple = { src: { ip: '10.244.1.9', port: 41001 }, dst: { ip: '10.244.2.7', port: 8080 } };
+    const p = planPath(
+      w,
+      { origin: CLIENT, protocol: 'TCP', tuple },
+      { random: seededRandom(1), allocatePort: () => 50000, hops: false },
+    );
+    expect(p.hops).toEqual([]);
+    expect(p.outcome.kind).toBe('dropped');
   });
 });

@@ -6,10 +6,22 @@
  * network namespace — returning the outcome, the tuple the receiver sees, and
  * every hop with the addresses before and after it.
  *
+ * NetworkPolicy, when the world has it (`PathWorld.policy`), is checked where
+ * Calico checks it: the source pod's egress on its node after kube-proxy's
+ * DNAT and before routing, the destination pod's ingress on its node before
+ * delivery (calico.md §2.3, §2.5, §4.1.8); a denial is a `policy` hop and a
+ * `dropped` outcome.
+ *
  * Pure: the cluster is read through `PathWorld`; randomness, affinity memory,
  * time and ephemeral ports are injected; state changes (affinity, ipvs cursors)
  * come back in `updates` for the executor to commit.
  */
+import {
+  explainPolicy,
+  type PolicyConnection,
+  type PolicyDirection,
+  type PolicyVerdict,
+} from '../cni/policy/index.js';
 import type {
   AffinityView,
   Candidate,
@@ -77,6 +89,8 @@ export interface Hop {
   readonly candidates?: readonly Candidate[];
   /** The route line that matched (`10.244.2.0/26 via 127.0.10.3 dev tunl0 proto bird onlink`). */
   readonly route?: string;
+  /** The NetworkPolicy verdict of a `policy` hop: the allowing rule, or the policies of a default deny. */
+  readonly policy?: PolicyVerdict;
 }
 
 /** Who opens the connection. */
@@ -152,6 +166,13 @@ export interface PathWorld {
   inServiceSubnet(ip: string): boolean;
   /** The virtual address standing for the laptop (`host.netkube.internal`). */
   readonly hostGatewayIP: string;
+  /**
+   * NetworkPolicy (cni/policy): whether `direction` lets the connection
+   * through at its pod end; `connection` is the first packet as Calico's
+   * policy sees it there. Optional: a world without it enforces no policy,
+   * exactly as before NetworkPolicy support.
+   */
+  policy?(direction: PolicyDirection, connection: PolicyConnection): PolicyVerdict;
 }
 
 type EvaluateFn = (
@@ -235,6 +256,8 @@ interface Walk {
   serviceAddress: AddrPort | undefined;
   candidates: readonly Candidate[];
   updates: StateUpdate[];
+  /** The source before kube-proxy's masquerade (what policy on the DNAT node sees, see `ingressSource`). */
+  unmasqueraded: AddrPort | undefined;
 }
 
 /** Plans a new connection. Never throws on cluster state; unreachable ends are outcomes. */
@@ -249,6 +272,7 @@ export function planPath(world: PathWorld, request: PathRequest, options: PathOp
     serviceAddress: undefined,
     candidates: [],
     updates: [],
+    unmasqueraded: undefined,
   };
   const outcome = planFrom(world, request, options, walk);
   return {
@@ -332,6 +356,13 @@ function fromNode(
     const verdictOutcome = applyVerdict(world, node, result, options, walk);
     if (verdictOutcome) return verdictOutcome;
   }
+  // The source pod's egress policy, on its own node: after kube-proxy's DNAT (nat PREROUTING runs
+  // before Calico's filter chains, so policy sees the endpoint pod and its target port) and before
+  // routing. Its own address, not a masquerade (SNAT happens later, in POSTROUTING).
+  if (depth === 0 && request.origin.kind === 'pod') {
+    const denied = enforcePolicy(world, 'Egress', request.protocol, walk, node, request.tuple.src);
+    if (denied) return denied;
+  }
   return route(world, request, options, walk, node, depth);
 }
 
@@ -387,6 +418,7 @@ function applyVerdict(
       walk.masquerade = result.masquerade;
       walk.proxyNode = node;
       walk.serviceAddress = before.dst;
+      walk.unmasqueraded = result.masquerade ? before.src : undefined;
       walk.candidates = result.candidates;
       walk.updates.push(...result.updates);
       const snat = result.masquerade ? `, SNAT to ${fmt(src)} (masquerade)` : ', source kept';
@@ -570,6 +602,10 @@ function deliver(
       route: r?.text ?? '',
       before: walk.tuple,
     }));
+    // The destination pod's ingress policy, on its node, before the packet reaches the pod: a
+    // denied packet is dropped even when nothing listens (timeout, not refused).
+    const denied = enforcePolicy(world, 'Ingress', protocol, walk, pod.node, ingressSource(walk, pod));
+    if (denied) return denied;
   }
   if (!world.podListening(pod.ip, protocol, dst.port)) {
     hop(walk, () => ({
@@ -588,4 +624,66 @@ function deliver(
     after: walk.tuple,
   }));
   return { kind: 'pod', pod };
+}
+
+/**
+ * The source the destination pod's ingress policy sees. kube-proxy marks for
+ * masquerade in nat PREROUTING but rewrites the source only in POSTROUTING,
+ * after Calico's filter chains: when the DNAT happened on the pod's own node,
+ * policy sees the client's address; when it happened on another node, the
+ * packet arrives already masqueraded to that node's address.
+ */
+function ingressSource(walk: Walk, pod: PathPod): AddrPort {
+  return walk.masquerade && walk.proxyNode === pod.node && walk.unmasqueraded
+    ? walk.unmasqueraded
+    : walk.tuple.src;
+}
+
+/**
+ * Asks the world's NetworkPolicy, when it has one, whether `direction` lets
+ * the connection through on `node` (source `src`, destination as the walk now
+ * has it). Records a `policy` hop only when a policy selects the pod end, so
+ * clusters without policies trace exactly as before. A denial is `dropped`:
+ * Calico's default tier ends in Deny, which Felix renders as DROP (calico.md
+ * §4.2), so the client times out rather than being refused.
+ */
+function enforcePolicy(
+  world: PathWorld,
+  direction: PolicyDirection,
+  protocol: L4Protocol,
+  walk: Walk,
+  node: string,
+  src: AddrPort,
+): PathOutcome | undefined {
+  if (!world.policy) return undefined;
+  const dst = walk.tuple.dst;
+  const verdict = world.policy(direction, {
+    protocol,
+    srcIP: src.ip,
+    srcPort: src.port,
+    dstIP: dst.ip,
+    dstPort: dst.port,
+  });
+  if (verdict.allowed) {
+    if (verdict.selectedBy.length > 0)
+      hop(walk, () => ({
+        component: 'policy',
+        action: 'Forwarded',
+        node,
+        summary: `${direction}: ${explainPolicy(verdict)}`,
+        before: walk.tuple,
+        policy: verdict,
+      }));
+    return undefined;
+  }
+  const reason = explainPolicy(verdict);
+  hop(walk, () => ({
+    component: 'policy',
+    action: 'Dropped',
+    node,
+    summary: `${direction}: ${reason}`,
+    before: walk.tuple,
+    policy: verdict,
+  }));
+  return { kind: 'dropped', reason: `${direction.toLowerCase()} ${reason}` };
 }

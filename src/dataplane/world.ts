@@ -2,13 +2,16 @@
  * The live `PathWorld`: the path planner's view of the running cluster, built
  * from the topology's nodes, kube-proxy's RuleSets, the CNI read model and the
  * pod sandboxes. The tracer builds its own world over the same sources.
+ * Given the store, it also enforces NetworkPolicy (cni/policy).
  */
 import type { NetworkReadModel } from '../cni/network-model.js';
+import { evaluateEgress, evaluateIngress, PolicyIndex } from '../cni/policy/index.js';
 import { renderRoute } from '../cni/routes.js';
 import { HOST_GATEWAY_IP } from '../dns/zone.js';
 import type { AffinityTable, IpvsState } from '../proxy/affinity.js';
 import { evaluatePacket } from '../proxy/evaluate/evaluate.js';
 import type { RuleSet } from '../proxy/ruleset.js';
+import type { ObjectStore } from '../store/object-store.js';
 import { type Cidr, cidrContainsText, parseCidr } from '../util/ipv4.js';
 import type { PodSandboxRegistry } from '../workloads/sandbox.js';
 import type { PathRoute, PathWorld } from './path.js';
@@ -27,6 +30,13 @@ export interface PathWorldConfig {
    * ipvs counters/cursors are per node, as on real nodes.
    */
   readonly nodeState: (node: string) => NodeProxyState;
+  /**
+   * The cluster's objects, for NetworkPolicy: with it the world follows
+   * NetworkPolicies, Pods, Namespaces and Nodes (a `PolicyIndex` subscribed
+   * for the store's lifetime) and the planner enforces them; without it no
+   * policy is enforced (the behaviour before NetworkPolicy support).
+   */
+  readonly store?: ObjectStore;
 }
 
 /** Per-node state the rules read (and the executor updates). */
@@ -46,6 +56,7 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
   const addressOf = new Map(config.nodes.map((n) => [n.name, n.address]));
   const pods = cidr(config.podSubnet);
   const services = cidr(config.serviceSubnet);
+  const policies = config.store ? policyIndex(config.store, config.network) : undefined;
   return {
     nodeByAddress: (ip) => byAddress.get(ip),
     nodeAddress: (node) => addressOf.get(node),
@@ -90,5 +101,30 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
     inPodSubnet: (ip) => cidrContainsText(pods, ip),
     inServiceSubnet: (ip) => cidrContainsText(services, ip),
     hostGatewayIP: HOST_GATEWAY_IP,
+    ...(policies
+      ? {
+          policy: (direction, connection) =>
+            direction === 'Ingress'
+              ? evaluateIngress(policies, connection)
+              : evaluateEgress(policies, connection),
+        }
+      : {}),
   };
+}
+
+/**
+ * A started policy index over the store. Addresses are resolved through the
+ * CNI read model, the same table the planner delivers by, so policy and
+ * delivery always agree on which pod holds an address.
+ */
+function policyIndex(store: ObjectStore, network: NetworkReadModel): PolicyIndex {
+  const index = new PolicyIndex({
+    store,
+    locate: (ip) => {
+      const a = network.podByIP(ip);
+      return a ? { namespace: a.namespace, name: a.pod } : undefined;
+    },
+  });
+  index.start();
+  return index;
 }
