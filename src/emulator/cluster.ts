@@ -42,7 +42,7 @@ import { SimulatedContainerRuntime } from '../workloads/runtime.js';
 import { PodSandboxRegistry } from '../workloads/sandbox.js';
 import { serviceIP } from './bootstrap.js';
 import { corednsProfile } from './coredns-image.js';
-import { storeObjectLookup } from './lookup.js';
+import { podIpFormatter, storeObjectLookup } from './lookup.js';
 
 export interface ClusterConfig {
   readonly topology: Topology;
@@ -166,6 +166,7 @@ export class Cluster {
         this.dataplane.podNetwork({ namespace: p.namespace, name: p.name, ip: p.ip, node: p.nodeName }),
       lookup: storeObjectLookup(this.store),
       dns: { nameserver: dnsIP, clusterDomain: net.clusterDomain },
+      ipFormatter: podIpFormatter(this.network.model),
       appFactory: createAppFactory([
         corednsProfile({ view: this.dnsView, upstream: this.upstreamDns, lookupExternal }),
       ]),

@@ -7,6 +7,7 @@ function setup() {
   const liveness = container('c', 'registry.k8s.io/e2e-test-images/agnhost:2.40', {
     args: ['liveness'],
     ports: [{ name: 'http', containerPort: 8080 }],
+    readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
   });
   const started = c.startPod({ name: 'liveness-http', ip: '10.244.1.5', containers: [liveness] });
   const probe = (p: Probe, kind: 'liveness' | 'readiness' = 'liveness') =>

@@ -198,7 +198,24 @@ describe('extension routes', () => {
     const started = c.startPod({
       name: 'w',
       ip: '10.244.1.5',
+      containers: [
+        container('c', 'registry.k8s.io/e2e-test-images/agnhost:2.39', {
+          args: ['netexec'],
+          readinessProbe: { httpGet: { path: '/readyz', port: 8080 } },
+        }),
+      ],
+    });
+    c.startPod({
+      name: 'unprobed',
+      ip: '10.244.1.6',
       containers: [container('c', 'registry.k8s.io/e2e-test-images/agnhost:2.39', { args: ['netexec'] })],
+    });
+    await expect(
+      Promise.resolve().then(() => call(c, 'fail-readiness', 'unprobed', {})),
+    ).rejects.toMatchObject({
+      httpCode: 400,
+      message:
+        'container c of pod unprobed has no readinessProbe: its readiness is not probed, so there is nothing to fail (add a readinessProbe, or use `netkube pod kill`)',
     });
     expect(await call(c, 'exec', 'w', { command: ['sh', '-c', 'echo hi; nope'] })).toEqual({
       kind: 'json',

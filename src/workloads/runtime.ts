@@ -57,7 +57,7 @@ export interface SimulatedRuntimeConfig {
 
 /** A pod or container the runtime does not run; `reason` says which. */
 export class ContainerNotFoundError extends NetkubeError {
-  readonly reason: 'pod' | 'container' | 'not-running';
+  readonly reason: 'pod' | 'container' | 'not-running' | 'no-readiness-probe';
 
   constructor(reason: ContainerNotFoundError['reason'], message: string) {
     super('ERR_CONTAINER_NOT_FOUND', message);
@@ -82,6 +82,8 @@ function expandAll(
 /** The emulator's container runtime. */
 export class SimulatedContainerRuntime implements ContainerRuntime {
   readonly #config: SimulatedRuntimeConfig;
+  /** `namespace/pod/container` of containers started with a readinessProbe. */
+  readonly #probedReadiness = new Set<string>();
   readonly #dns: DnsConfig;
   readonly #services: ContainerServices;
   /** `namespace/pod` → current instance of each container (a short array: pods have few containers). */
@@ -106,6 +108,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
     const key = `${namespace}/${name}`;
+    if (container.readinessProbe) this.#probedReadiness.add(`${key}/${container.name}`);
     const sandbox = this.#config.sandboxes.ensure(
       { namespace, name, uid: pod.metadata?.uid ?? '', ip: podIP, nodeName },
       key,
@@ -180,7 +183,10 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
     const key = `${namespace}/${name}`;
-    for (const c of this.#pods.get(key) ?? []) c.kill();
+    for (const c of this.#pods.get(key) ?? []) {
+      this.#probedReadiness.delete(`${key}/${c.ctx.container.name}`);
+      c.kill();
+    }
     this.#pods.delete(key);
     this.#config.sandboxes.remove(namespace, name);
     this.#config.logs.removePrefix(`${key}/`);
@@ -223,12 +229,27 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     else this.container(namespace, pod, container).kill();
   }
 
-  /** `netkube pod fail-readiness`: readiness of the container(s) fails for `seconds`. */
+  /**
+   * `netkube pod fail-readiness`: the readiness probe of the container(s) fails
+   * for `seconds`. Only containers with a readinessProbe have a readiness to
+   * fail (the kubelet counts the others ready while they run, as on a real
+   * node); asking for one without throws a 'no-readiness-probe' error.
+   */
   failReadiness(namespace: string, pod: string, seconds: number, container?: string): void {
     const containers = this.#pods.get(`${namespace}/${pod}`);
     if (!containers) throw new ContainerNotFoundError('pod', `pods "${pod}" not found`);
     const targets = container === undefined ? containers : [this.container(namespace, pod, container)];
-    for (const c of targets) c.failReadiness(seconds * 1000);
+    const probed = targets.filter((c) =>
+      this.#probedReadiness.has(`${namespace}/${pod}/${c.ctx.container.name}`),
+    );
+    if (probed.length === 0) {
+      const names = targets.map((c) => c.ctx.container.name).join(', ');
+      throw new ContainerNotFoundError(
+        'no-readiness-probe',
+        `container ${names} of pod ${pod} has no readinessProbe: its readiness is not probed, so there is nothing to fail (add a readinessProbe, or use \`netkube pod kill\`)`,
+      );
+    }
+    for (const c of probed) c.failReadiness(seconds * 1000);
   }
 
   /** Whether readiness of a container is forced down (fault plan or fail-readiness). The prober and kubelet ask. */
