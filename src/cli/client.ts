@@ -1,13 +1,13 @@
 /**
  * The HTTP client every `netkube` command uses to reach its emulator's API
- * server (undici, one keep-alive pool per invocation). It speaks the
+ * server (node:http, one keep-alive agent per invocation: it loads with Node
+ * itself, which keeps short commands fast). It speaks the
  * Kubernetes wire protocol as kubectl does: JSON bodies, the `as=Table` Accept
  * header for human-readable gets, NDJSON watch streams, the three patch types,
  * and `Status` bodies turned into `StatusError`s. `Warning: 299` headers are
  * handed to `onWarning` (kubectl prints them as `Warning: <text>`).
  */
-import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type IncomingMessage, request } from 'node:http';
 import { StatusError, type StatusReason } from '../api/errors.js';
 import type { Status } from '../api/types.js';
 import type { Logger } from '../log/index.js';
@@ -115,17 +115,13 @@ export class ApiClient {
   constructor(config: ApiClientConfig) {
     const url = new URL(config.baseUrl);
     this.baseUrl = url.origin;
-    this.#agent = new Agent({ keepAliveTimeout: 1000, bodyTimeout: 0, headersTimeout: 0 });
+    this.#agent = new Agent({ keepAlive: true, maxSockets: 8 });
     this.#logger = config.logger;
     this.#onWarning = config.onWarning;
   }
 
   /** Sends a request and returns the parsed JSON body of a 2xx answer; throws StatusError otherwise. */
-  async json<T = unknown>(
-    method: Dispatcher.HttpMethod,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<T> {
+  async json<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const text = await this.text(method, path, { accept: 'application/json', ...options });
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
@@ -145,9 +141,9 @@ export class ApiClient {
   }
 
   /** Sends a request and returns the body as text (extension routes that answer text/plain). */
-  async text(method: Dispatcher.HttpMethod, path: string, options: RequestOptions = {}): Promise<string> {
+  async text(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<string> {
     const res = await this.#send(method, path, options);
-    return res.body.text();
+    return readText(res);
   }
 
   /**
@@ -193,8 +189,7 @@ export class ApiClient {
     query: Query,
     options: { accept?: string; signal?: AbortSignal | undefined } = {},
   ) {
-    const res = await this.#send('GET', path, { query, ...options });
-    const body = res.body as unknown as Readable;
+    const body = await this.#send('GET', path, { query, ...options });
     body.setEncoding('utf8');
     try {
       for await (const chunk of body) yield chunk as string;
@@ -207,7 +202,7 @@ export class ApiClient {
 
   /** Closes idle connections; pending streams are destroyed. */
   async close(): Promise<void> {
-    await this.#agent.destroy();
+    this.#agent.destroy();
   }
 
   #url(path: string, query: Query | undefined): string {
@@ -218,7 +213,7 @@ export class ApiClient {
     return url.toString();
   }
 
-  async #send(method: Dispatcher.HttpMethod, path: string, options: RequestOptions) {
+  async #send(method: HttpMethod, path: string, options: RequestOptions): Promise<IncomingMessage> {
     const url = this.#url(path, options.query);
     const headers: Record<string, string> = {
       accept: options.accept ?? 'application/json',
@@ -228,16 +223,19 @@ export class ApiClient {
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
     }
     this.#logger?.debug({ method, url }, 'request');
-    let res: Dispatcher.ResponseData;
+    let res: IncomingMessage;
     try {
-      res = await request(url, {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        dispatcher: this.#agent,
-        ...(options.signal ? { signal: options.signal } : {}),
+      res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = request(
+          url,
+          { method, headers, agent: this.#agent, ...(options.signal ? { signal: options.signal } : {}) },
+          resolve,
+        );
+        req.on('error', reject);
+        req.end(body);
       });
     } catch (err) {
       if (isRefused(err)) throw new ConnectionRefusedError(new URL(this.baseUrl).host, { cause: err });
@@ -245,7 +243,8 @@ export class ApiClient {
     }
     this.#logger?.debug({ method, url, status: res.statusCode }, 'response');
     this.#warnings(res.headers.warning);
-    if (res.statusCode >= 400) throw statusErrorFrom(res.statusCode, await res.body.text());
+    const status = res.statusCode ?? 0;
+    if (status >= 400) throw statusErrorFrom(status, await readText(res));
     return res;
   }
 
@@ -253,6 +252,17 @@ export class ApiClient {
     if (!header || !this.#onWarning) return;
     for (const h of Array.isArray(header) ? header : [header]) this.#onWarning(parseWarning(h));
   }
+}
+
+/** The HTTP methods the client sends. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Reads a whole response body as UTF-8 text. */
+async function readText(res: IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of res) text += chunk as string;
+  return text;
 }
 
 function isRefused(err: unknown): boolean {

@@ -22,6 +22,7 @@ export const SLOTS = {
  */
 export const EMULATOR_SLOTS = {
   'test/e2e/core-flow.test.ts': 100,
+  'test/e2e/network-policy.test.ts': 120,
 } as const satisfies Record<string, number>;
 
 export interface TestNet {
