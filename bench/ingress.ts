@@ -171,6 +171,8 @@ function startNginx(upstreamPort: number): { dir: string; port: number; stop: ()
 interface Point {
   readonly rate: number;
   readonly p99ms: number;
+  /** CPU time of this Node process per request (µs): the controller and the pod for `ingress`, the pod alone otherwise. */
+  readonly cpuUs: number;
 }
 
 function ms(text: string): number {
@@ -181,6 +183,7 @@ function ms(text: string): number {
 }
 
 async function wrk(url: string, host: string, o: Options): Promise<Point> {
+  const before = process.cpuUsage();
   const { stdout } = await run('/usr/bin/wrk', [
     '-t1',
     `-c${o.connections}`,
@@ -190,9 +193,11 @@ async function wrk(url: string, host: string, o: Options): Promise<Point> {
     `Host: ${host}`,
     url,
   ]);
+  const cpu = process.cpuUsage(before);
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? Number.NaN);
   const p99 = /\s99%\s+(\S+)/.exec(stdout)?.[1] ?? '';
-  return { rate, p99ms: ms(p99) };
+  return { rate, p99ms: ms(p99), cpuUs: (cpu.user + cpu.system) / requests };
 }
 
 function median(points: readonly Point[]): Point {
@@ -246,7 +251,7 @@ async function main(): Promise<void> {
   for (const [name, p] of Object.entries(m)) {
     const all = (results[name] ?? []).map((x) => x.rate.toFixed(0)).join(', ');
     console.log(
-      `  ${name.padEnd(8)} ${p.rate.toFixed(0).padStart(8)} req/s  p99 ${p.p99ms.toFixed(2)} ms   (runs: ${all})`,
+      `  ${name.padEnd(8)} ${p.rate.toFixed(0).padStart(8)} req/s  p99 ${p.p99ms.toFixed(2)} ms  node CPU ${p.cpuUs.toFixed(0)} µs/req   (runs: ${all})`,
     );
   }
   if (m.ingress && m.nginx && m.direct) {

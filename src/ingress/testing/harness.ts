@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { type Clock, realClock } from '../../util/clock.js';
 import { seededRandom } from '../../util/random.js';
 import { socketPair } from '../../workloads/testing/socket-pair.js';
-import type { AppContext, PodNetwork } from '../../workloads/types.js';
+import type { App, AppContext, PodNetwork } from '../../workloads/types.js';
 import { IngressControllerApp } from '../app/app.js';
 import { StaticClusterView } from '../app/cluster-view.js';
 import type { FrontLimits } from '../app/http-front.js';
@@ -28,8 +28,8 @@ function errno(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-/** The pod network of the controller: echo pods by `ip:port`; `blackholes` never answer a connect. */
-export function echoNetwork(pods: Map<string, EchoApp>, blackholes: ReadonlySet<string>): PodNetwork {
+/** The pod network of the controller: pod apps by `ip:port`; `blackholes` never answer a connect. */
+export function echoNetwork(pods: ReadonlyMap<string, App>, blackholes: ReadonlySet<string>): PodNetwork {
   let port = 40000;
   return {
     async connect(host, p) {
@@ -60,6 +60,8 @@ export interface HarnessOptions {
   readonly defaultCertificate?: Promise<PemPair>;
   /** Pod IPs whose connects never complete (connect timeouts). */
   readonly blackholes?: readonly string[];
+  /** Other pod apps by `ip:port` (real simulated images), besides the echo pods of `pods`. */
+  readonly apps?: ReadonlyMap<string, App>;
   /** @default 1 */
   readonly seed?: number;
 }
@@ -111,7 +113,8 @@ export class IngressHarness {
     const logs: string[] = [];
     const exits: number[] = [];
     const clock = options.clock ?? realClock;
-    const network = echoNetwork(pods, new Set(options.blackholes ?? []));
+    const all = new Map<string, App>([...pods, ...(options.apps ?? [])]);
+    const network = echoNetwork(all, new Set(options.blackholes ?? []));
     const ctx = controllerContext(clock, network, logs, options.seed ?? 1, exits);
     const view = new StaticClusterView(options.snapshot);
     const app = new IngressControllerApp(ctx, {
