@@ -26,13 +26,14 @@ import {
   inform,
   type ManagedController,
   type PodObject,
+  timestamp,
 } from '../src/controllers/runtime/index.js';
 import { Scheduler } from '../src/controllers/scheduler/index.js';
 import { silentLogger } from '../src/log/index.js';
 import { ObjectStore } from '../src/store/object-store.js';
 import { Registry } from '../src/store/registry.js';
 import type { Unsubscribe } from '../src/store/watch.js';
-import { realClock, rfc3339 } from '../src/util/clock.js';
+import { realClock } from '../src/util/clock.js';
 import { seededRandom } from '../src/util/random.js';
 
 interface Options {
@@ -109,7 +110,7 @@ class KubeletStandIn implements ManagedController {
     const { namespace, name } = splitKey(key);
     const pod = this.#registry.store.get<PodObject>('pods', namespace, name);
     if (!pod?.spec?.nodeName || pod.status?.phase === 'Running') return;
-    const now = rfc3339(Date.now());
+    const now = timestamp(Date.now());
     const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
     const n = this.#ip++;
     this.#registry.update(

@@ -8,6 +8,7 @@
  * Reconciles are synchronous: nothing else writes between reading the store
  * and writing the plan, so writes carry no resourceVersion precondition.
  */
+
 import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
@@ -29,6 +30,7 @@ import {
 import type { EventRecorder } from '../runtime/events.js';
 import type { ManagedController } from '../runtime/manager.js';
 import type { PodObject } from '../runtime/pods.js';
+import { compiledSelector } from '../runtime/selectors.js';
 import { type MutableStatus, newCondition, Reason, setCondition } from './conditions.js';
 import { DEPLOYMENTS, REPLICASETS, watchDeploymentInputs } from './handlers.js';
 import { planDeploymentSync } from './plan.js';
@@ -138,7 +140,7 @@ export class DeploymentController implements ManagedController {
       ORPHAN_INDEX,
       d.metadata.namespace ?? '',
     );
-    const selector = selectorFromLabelSelector(d.spec?.selector);
+    const selector = compiledSelector(d.spec?.selector);
     const plan = planClaims(d, selector, [...owned, ...orphans]);
     return applyClaims(this.#registry, d, plan);
   }

@@ -6,6 +6,7 @@
  * Recreate, the Deployment of a deleted pod (it may now create the new
  * ReplicaSet).
  */
+
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { type OwnerReference, objectKey } from '../../api/types.js';
 import { deepEqual } from '../../store/equality.js';
@@ -14,6 +15,7 @@ import type { Unsubscribe } from '../../store/watch.js';
 import { controllerRefOf } from '../runtime/controller-ref.js';
 import { inform } from '../runtime/informer.js';
 import type { PodObject } from '../runtime/pods.js';
+import { compiledSelector } from '../runtime/selectors.js';
 import { type DeploymentObject, isRecreate, type ReplicaSetObject } from './util.js';
 
 /** Store key of Deployments. */
@@ -88,7 +90,7 @@ function resolveDeployment(
 /** `getDeploymentsForReplicaSet`: Deployments of the namespace whose non-empty selector matches. */
 function deploymentsMatching(store: ObjectStore, rs: ReplicaSetObject): DeploymentObject[] {
   return store.list<DeploymentObject>(DEPLOYMENTS, { namespace: rs.metadata.namespace }).filter((d) => {
-    const selector = selectorFromLabelSelector(d.spec?.selector);
+    const selector = compiledSelector(d.spec?.selector);
     return !selector.empty && selector.matches(rs.metadata.labels);
   });
 }

@@ -6,6 +6,7 @@
  * the status. Events: SuccessfulCreate, FailedCreate, SuccessfulDelete,
  * FailedDelete, as `replicaset-controller`.
  */
+
 import { isNotFound, StatusError } from '../../api/errors.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
@@ -28,6 +29,7 @@ import {
 import type { EventRecorder } from '../runtime/events.js';
 import type { ManagedController } from '../runtime/manager.js';
 import { isPodActive, type PodObject } from '../runtime/pods.js';
+import { compiledSelector } from '../runtime/selectors.js';
 import { REPLICASETS, watchReplicaSetInputs } from './handlers.js';
 import {
   calculateReplicaSetStatus,
@@ -144,11 +146,7 @@ export class ReplicaSetController implements ManagedController {
     const owned = this.#registry.dependents<PodObject>(this.#podInfo, rs.metadata.uid ?? '');
     const orphans = this.#store.byIndex<PodObject>('pods', ORPHAN_INDEX, rs.metadata.namespace ?? '');
     const candidates = [...owned, ...orphans].filter(isPodActive);
-    return applyClaims(
-      this.#registry,
-      rs,
-      planClaims(rs, selectorFromLabelSelector(rs.spec?.selector), candidates),
-    );
+    return applyClaims(this.#registry, rs, planClaims(rs, compiledSelector(rs.spec?.selector), candidates));
   }
 
   #manageReplicas(rs: ReplicaSetObject, pods: readonly PodObject[], now: number): Error | undefined {
@@ -216,7 +214,7 @@ export class ReplicaSetController implements ManagedController {
     const seen = new Set<string>();
     for (const sibling of this.#registry.dependents<ReplicaSetObject>(this.#rsInfo, ref.uid)) {
       if (controllerRefOf(sibling)?.uid !== ref.uid) continue;
-      const selector = selectorFromLabelSelector(sibling.spec?.selector);
+      const selector = compiledSelector(sibling.spec?.selector);
       const pods =
         sibling === rs || sibling.metadata.uid === rs.metadata.uid
           ? own

@@ -5,6 +5,7 @@
  * selector matches it (so one can adopt it); and, when a pod turns ready under
  * minReadySeconds, the ReplicaSet again once the pod can count as available.
  */
+
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { type OwnerReference, objectKey } from '../../api/types.js';
 import { deepEqual } from '../../store/equality.js';
@@ -13,6 +14,7 @@ import type { Unsubscribe } from '../../store/watch.js';
 import { controllerRefOf } from '../runtime/controller-ref.js';
 import { inform } from '../runtime/informer.js';
 import { isPodReady, type PodObject } from '../runtime/pods.js';
+import { compiledSelector } from '../runtime/selectors.js';
 import type { ReplicaSetObject } from './plan.js';
 
 /** Store key of ReplicaSets. */
@@ -92,7 +94,7 @@ function resolveReplicaSet(
 /** `getPodReplicaSets`: ReplicaSets of the pod's namespace whose non-empty selector matches it. */
 function replicaSetsMatching(store: ObjectStore, pod: PodObject): ReplicaSetObject[] {
   return store.list<ReplicaSetObject>(REPLICASETS, { namespace: pod.metadata.namespace }).filter((rs) => {
-    const selector = selectorFromLabelSelector(rs.spec?.selector);
+    const selector = compiledSelector(rs.spec?.selector);
     return !selector.empty && selector.matches(pod.metadata.labels);
   });
 }

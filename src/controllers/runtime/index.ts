@@ -19,3 +19,5 @@ export {
   podReadyCondition,
   podReadyTime,
 } from './pods.js';
+export { compiledSelector } from './selectors.js';
+export { timestamp } from './time.js';

@@ -44,9 +44,12 @@ export class SchedulerCache {
     return this.#nodes.get(name);
   }
 
-  /** The node an assigned pod (`namespace/name`) is counted on. */
-  nodeOfPod(key: string): string | undefined {
-    return this.#podNode.get(key);
+  /**
+   * The node an assigned pod is counted on, by pod uid (a string stored in the
+   * pod, so lookups need no key building).
+   */
+  nodeOfPod(uid: string): string | undefined {
+    return this.#podNode.get(uid);
   }
 
   /** One more than the largest NodeInfo id handed out (size of id-indexed scratch arrays). */
@@ -109,25 +112,25 @@ export class SchedulerCache {
 
   /** Counts an assigned pod on its node (moving it if it was counted elsewhere). */
   addPod(pod: PodInfo, nodeName: string): void {
-    this.removePod(pod.key);
+    this.removePod(pod.uid);
     const info = this.#infoFor(nodeName);
-    info.pods.set(pod.key, pod);
-    this.#podNode.set(pod.key, nodeName);
+    info.pods.set(pod.uid, pod);
+    this.#podNode.set(pod.uid, nodeName);
     account(info, pod, 1);
     this.#countOwner(info, pod, 1);
     if (pod.hasAffinity) this.podsWithAffinity.add(pod);
     if (pod.requiredAntiAffinity.length > 0) this.podsWithRequiredAntiAffinity.add(pod);
   }
 
-  /** Stops counting a pod. */
-  removePod(key: string): void {
-    const nodeName = this.#podNode.get(key);
+  /** Stops counting a pod (by uid). */
+  removePod(uid: string): void {
+    const nodeName = this.#podNode.get(uid);
     if (nodeName === undefined) return;
-    this.#podNode.delete(key);
+    this.#podNode.delete(uid);
     const info = this.#nodes.get(nodeName);
-    const pod = info?.pods.get(key);
+    const pod = info?.pods.get(uid);
     if (!info || !pod) return;
-    info.pods.delete(key);
+    info.pods.delete(uid);
     account(info, pod, -1);
     this.#countOwner(info, pod, -1);
     this.podsWithAffinity.delete(pod);

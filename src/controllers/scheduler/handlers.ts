@@ -81,40 +81,41 @@ export function watchSchedulerInputs(
     },
     onUpdate: (old, pod) => onPodUpdate(old, pod, cache, hooks),
     onDelete: (pod) => {
-      const key = keyOf(pod);
-      if (cache.nodeOfPod(key) !== undefined) {
-        cache.removePod(key);
+      const uid = pod.metadata.uid ?? '';
+      if (cache.nodeOfPod(uid) !== undefined) {
+        cache.removePod(uid);
         hooks.moveAllToActiveOrBackoff();
       }
-      hooks.forget(key);
+      if (!pod.spec?.nodeName) hooks.forget(keyOf(pod));
     },
   });
   return [nodes, pods];
 }
 
 function onPodUpdate(old: PodObject, pod: PodObject, cache: SchedulerCache, hooks: SchedulerHooks): void {
-  const key = keyOf(pod);
   const nodeName = pod.spec?.nodeName;
+  const uid = pod.metadata.uid ?? '';
   if (nodeName) {
     if (isTerminal(pod)) {
-      if (cache.nodeOfPod(key) !== undefined) {
-        cache.removePod(key);
+      if (cache.nodeOfPod(uid) !== undefined) {
+        cache.removePod(uid);
         hooks.moveAllToActiveOrBackoff();
       }
       return;
     }
     const labelsChanged = !deepEqual(old.metadata.labels, pod.metadata.labels);
     if (
-      cache.nodeOfPod(key) !== nodeName ||
+      cache.nodeOfPod(uid) !== nodeName ||
       labelsChanged ||
       old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp
     ) {
       cache.addPod(hooks.podInfo(pod), nodeName);
     }
-    if (!old.spec?.nodeName) hooks.forget(key);
+    if (!old.spec?.nodeName) hooks.forget(keyOf(pod));
     else if (labelsChanged) hooks.moveAllToActiveOrBackoff();
     return;
   }
+  const key = keyOf(pod);
   if (!needsScheduling(pod, hooks)) {
     hooks.forget(key);
     return;

@@ -3,11 +3,12 @@
  * namespace labels for namespaceSelector terms, and the default spreading
  * selector of a pod (`helper.DefaultSelector`).
  */
-import { type Selector, selectorFromLabelSelector, selectorFromMap, selectorOf } from '../../api/labels.js';
+import { type Selector, selectorFromMap, selectorOf } from '../../api/labels.js';
 import type { ReplicaSet, Service, Typed } from '../../api/types.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import { controllerRefOf } from '../runtime/controller-ref.js';
 import type { PodObject } from '../runtime/pods.js';
+import { compiledSelector } from '../runtime/selectors.js';
 import type { ClusterLister } from './schedule.js';
 
 /** A ClusterLister reading the store. */
@@ -39,16 +40,4 @@ function defaultSelector(store: ObjectStore, pod: PodObject): Selector | undefin
     if (!sel.empty && svc.spec?.selector && sel.matches(pod.metadata.labels)) reqs.push(...sel.requirements);
   }
   return reqs.length > 0 ? selectorOf(reqs) : undefined;
-}
-
-const selectors = new WeakMap<object, Selector>();
-
-/** A ReplicaSet's selector, compiled once per stored selector object. */
-function compiledSelector(ls: NonNullable<NonNullable<Typed<ReplicaSet>['spec']>['selector']>): Selector {
-  let sel = selectors.get(ls);
-  if (!sel) {
-    sel = selectorFromLabelSelector(ls);
-    selectors.set(ls, sel);
-  }
-  return sel;
 }

@@ -51,7 +51,7 @@ export function preFilterInterPodAffinity(
   const existingAntiAffinityCounts = new Map<string, number>();
   const ownNsLabels = nsLabels(pod.namespace);
   for (const existing of cache.podsWithRequiredAntiAffinity) {
-    const node = cache.node(cache.nodeOfPod(existing.key) ?? '');
+    const node = cache.node(cache.nodeOfPod(existing.uid) ?? '');
     if (!node?.node) continue;
     for (const t of existing.requiredAntiAffinity) {
       if (termMatches(t, pod, ownNsLabels)) bump(existingAntiAffinityCounts, node, t.topologyKey, 1);
@@ -176,7 +176,7 @@ export function preScoreInterPodAffinity(
     for (const node of cache.nodeList()) for (const existing of node.pods.values()) visit(existing, node);
   } else {
     for (const existing of cache.podsWithAffinity) {
-      const node = cache.node(cache.nodeOfPod(existing.key) ?? '');
+      const node = cache.node(cache.nodeOfPod(existing.uid) ?? '');
       if (node?.node) visit(existing, node);
     }
   }

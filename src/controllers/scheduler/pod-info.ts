@@ -2,9 +2,11 @@
  * Builds the scheduler's `PodInfo` of a pod (`framework.NewPodInfo`): its
  * requests, host ports, first owner, and parsed affinity terms.
  */
+
 import type { PodAffinityTerm, WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { PodObject } from '../runtime/pods.js';
+import { compiledSelector } from '../runtime/selectors.js';
 import { podRequests } from './resources.js';
 import type { AffinityTerm, HostPort, PodInfo, WeightedAffinityTerm } from './types.js';
 
@@ -71,8 +73,8 @@ function affinityTerm(podNamespace: string, t: PodAffinityTerm): AffinityTerm {
   const own = (t.namespaces ?? []).length === 0 && !t.namespaceSelector;
   return {
     namespaces: new Set(own ? [podNamespace] : (t.namespaces ?? [])),
-    namespaceSelector: t.namespaceSelector ? selectorFromLabelSelector(t.namespaceSelector) : undefined,
-    selector: selectorFromLabelSelector(t.labelSelector),
+    namespaceSelector: t.namespaceSelector ? compiledSelector(t.namespaceSelector) : undefined,
+    selector: compiledSelector(t.labelSelector),
     topologyKey: t.topologyKey,
   };
 }

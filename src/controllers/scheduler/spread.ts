@@ -6,8 +6,10 @@
  * same owner (upstream counts `PodsWithOwnerRef`) or, for an unowned pod, of
  * the Services selecting it.
  */
+
 import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import { type Selector, selectorFromLabelSelector, selectorOf } from '../../api/labels.js';
+import { compiledSelector } from '../runtime/selectors.js';
 import type { SchedulerCache } from './cache.js';
 import type { NodeMatcher } from './node-affinity.js';
 import { scratchFloat64, scratchInt32 } from './scratch.js';
@@ -44,7 +46,7 @@ export function podConstraints(pod: PodInfo, when: 'DoNotSchedule' | 'ScheduleAn
   const out: SpreadConstraint[] = [];
   for (const c of (pod.pod.spec?.topologySpreadConstraints ?? []) as TopologySpreadConstraint[]) {
     if (c.whenUnsatisfiable !== when) continue;
-    let selector = selectorFromLabelSelector(c.labelSelector);
+    let selector = compiledSelector(c.labelSelector);
     const extra = (c.matchLabelKeys ?? [])
       .filter((k) => pod.labels[k] !== undefined)
       .map((k) => ({ key: k, operator: 'In' as const, values: [pod.labels[k] as string] }));
