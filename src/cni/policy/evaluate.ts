@@ -144,20 +144,25 @@ function samePod(a: PolicyPod | undefined, b: PolicyPod): boolean {
   return a !== undefined && a.namespace === b.namespace && a.name === b.name;
 }
 
-/** Decides one direction for the pod at the policed end (`self`), against the other end. */
+/**
+ * Decides one direction for the pod at the policed end (`self`), against the
+ * other end's address. The other end is looked up only once `self` is known to
+ * be isolated: most connections of most clusters stop at "not isolated".
+ */
 function decide(
   view: PolicyView,
   conn: PolicyConnection,
   direction: PolicyDirection,
   self: PolicyPod | undefined,
-  other: Peer & { readonly text: string },
+  otherIP: string,
 ): PolicyVerdict {
   if (!self) return verdict(direction, conn, { kind: 'not-a-pod' }, undefined, []);
   const selecting = selectingPolicies(view, self, direction);
   if (selecting.length === 0) return verdict(direction, conn, { kind: 'not-isolated' }, self, []);
+  const other: Peer = { ip: parseIPv4(otherIP), pod: view.podByIP(otherIP) };
   if (samePod(other.pod, self) || conn.srcIP === conn.dstIP)
     return verdict(direction, conn, { kind: 'self' }, self, selecting);
-  if (direction === 'Ingress' && self.node !== undefined && view.nodeByIP(other.text) === self.node)
+  if (direction === 'Ingress' && self.node !== undefined && view.nodeByIP(otherIP) === self.node)
     return verdict(direction, conn, { kind: 'local-node', node: self.node }, self, selecting);
   const destination = direction === 'Ingress' ? self : other.pod;
   for (const policy of selecting) {
@@ -182,9 +187,7 @@ function decide(
  * destination must already be the post-DNAT endpoint (calico.md §4.1.8).
  */
 export function evaluateEgress(view: PolicyView, conn: PolicyConnection): PolicyVerdict {
-  const self = view.podByIP(conn.srcIP);
-  const other = { ip: parseIPv4(conn.dstIP), pod: view.podByIP(conn.dstIP), text: conn.dstIP };
-  return decide(view, conn, 'Egress', self, other);
+  return decide(view, conn, 'Egress', view.podByIP(conn.srcIP), conn.dstIP);
 }
 
 /**
@@ -192,9 +195,7 @@ export function evaluateEgress(view: PolicyView, conn: PolicyConnection): Policy
  * source is the address the destination node receives (see `path.ts`).
  */
 export function evaluateIngress(view: PolicyView, conn: PolicyConnection): PolicyVerdict {
-  const self = view.podByIP(conn.dstIP);
-  const other = { ip: parseIPv4(conn.srcIP), pod: view.podByIP(conn.srcIP), text: conn.srcIP };
-  return decide(view, conn, 'Ingress', self, other);
+  return decide(view, conn, 'Ingress', view.podByIP(conn.dstIP), conn.srcIP);
 }
 
 /** Both directions; the connection is allowed only when both ends allow it (calico.md §4.1.3). */
