@@ -42,9 +42,24 @@ export interface ExampleWorld {
 
 const UNUSED_NETWORK = {} as PodNetwork;
 
-function podContext(name: string, ip: string, c: Container, clock: Clock, labels: Record<string, string>): AppContext {
+function podContext(
+  name: string,
+  ip: string,
+  c: Container,
+  clock: Clock,
+  labels: Record<string, string>,
+): AppContext {
   return {
-    pod: { name, namespace: 'default', uid: `uid-${name}`, ip, nodeName: 'worker-1', hostname: name, labels, annotations: {} },
+    pod: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      ip,
+      nodeName: 'worker-1',
+      hostname: name,
+      labels,
+      annotations: {},
+    },
     container: {
       name: c.name,
       image: c.image ?? '',
@@ -92,9 +107,17 @@ function endpointSlice(svc: Service & KubeObject, pods: readonly ExamplePod[]): 
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: `${svc.metadata.name}-x1y2z`, namespace: 'default', labels: { 'kubernetes.io/service-name': svc.metadata.name ?? '' } },
+    metadata: {
+      name: `${svc.metadata.name}-x1y2z`,
+      namespace: 'default',
+      labels: { 'kubernetes.io/service-name': svc.metadata.name ?? '' },
+    },
     addressType: 'IPv4',
-    endpoints: selected.map((p) => ({ addresses: [p.ip], conditions: { ready: true }, targetRef: { kind: 'Pod', namespace: 'default', name: p.name } })),
+    endpoints: selected.map((p) => ({
+      addresses: [p.ip],
+      conditions: { ready: true },
+      targetRef: { kind: 'Pod', namespace: 'default', name: p.name },
+    })),
     ports: (svc.spec?.ports ?? []).map((p) => ({
       name: p.name ?? '',
       port: first ? targetPort(p, first.container) : p.port,
@@ -106,7 +129,12 @@ function endpointSlice(svc: Service & KubeObject, pods: readonly ExamplePod[]): 
 function stamp<T extends KubeObject>(obj: T, i: number): T {
   return {
     ...obj,
-    metadata: { ...obj.metadata, namespace: obj.metadata.namespace ?? 'default', uid: `uid-${i}`, creationTimestamp: new Date(T0 + i * 1000).toISOString() },
+    metadata: {
+      ...obj.metadata,
+      namespace: obj.metadata.namespace ?? 'default',
+      uid: `uid-${i}`,
+      creationTimestamp: new Date(T0 + i * 1000).toISOString(),
+    },
   };
 }
 
@@ -116,9 +144,13 @@ export async function exampleWorld(dir: string, clock: Clock): Promise<ExampleWo
   const objects = manifests.map((m, i) => stamp(m.object, i));
   const of = <T>(kind: string) => objects.filter((o) => o.kind === kind) as unknown as T[];
   const pods = startPods(of<Deployment & KubeObject>('Deployment'), clock);
-  const services = of<ServiceObject>('Service').map((s, i) => ({ ...s, spec: { ...s.spec, clusterIP: `10.96.0.${100 + i}` } }));
+  const services = of<ServiceObject>('Service').map((s, i) => ({
+    ...s,
+    spec: { ...s.spec, clusterIP: `10.96.0.${100 + i}` },
+  }));
   const apps = new Map<string, App>();
-  for (const p of pods) for (const port of p.container.ports ?? []) apps.set(`${p.ip}:${port.containerPort}`, p.app);
+  for (const p of pods)
+    for (const port of p.container.ports ?? []) apps.set(`${p.ip}:${port.containerPort}`, p.app);
   const classes = of<IngressClass & KubeObject>('IngressClass');
   return {
     snapshot: {

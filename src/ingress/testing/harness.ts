@@ -28,14 +28,20 @@ function errno(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-/** The pod network of the controller: pod apps by `ip:port`; `blackholes` never answer a connect. */
-export function echoNetwork(pods: ReadonlyMap<string, App>, blackholes: ReadonlySet<string>): PodNetwork {
+/**
+ * The pod network of the controller: pod apps by `ip:port`, looked up at each
+ * connect (pods added later are reachable); `blackholes` never answer a connect.
+ */
+export function echoNetwork(
+  pods: (key: string) => App | undefined,
+  blackholes: ReadonlySet<string>,
+): PodNetwork {
   let port = 40000;
   return {
     async connect(host, p) {
       const key = `${host}:${p}`;
       if (blackholes.has(host)) return new Promise<Duplex>(() => {});
-      const app = pods.get(key);
+      const app = pods(key);
       if (!app) throw errno('ECONNREFUSED', `connect ECONNREFUSED ${key}`);
       port = port >= 60000 ? 40000 : port + 1;
       const { client, server } = socketPair({ address: CONTROLLER_POD_IP, port }, { address: host, port: p });
@@ -113,8 +119,8 @@ export class IngressHarness {
     const logs: string[] = [];
     const exits: number[] = [];
     const clock = options.clock ?? realClock;
-    const all = new Map<string, App>([...pods, ...(options.apps ?? [])]);
-    const network = echoNetwork(all, new Set(options.blackholes ?? []));
+    const apps = options.apps;
+    const network = echoNetwork((key) => pods.get(key) ?? apps?.get(key), new Set(options.blackholes ?? []));
     const ctx = controllerContext(clock, network, logs, options.seed ?? 1, exits);
     const view = new StaticClusterView(options.snapshot);
     const app = new IngressControllerApp(ctx, {
