@@ -11,8 +11,9 @@
  * wrk drives each point (`--connections`, `--seconds`), `--runs` times,
  * interleaved; the median run is reported. Needs /usr/bin/wrk and /usr/sbin/nginx.
  *
- *   npx rolldown bench/ingress.ts --platform node --format esm -o dist/bench/ingress.mjs \
- *     && node dist/bench/ingress.mjs [--connections 50] [--seconds 5] [--runs 5]
+ *   npm run bench -- ingress [--connections 50] [--seconds 5] [--runs 5] [--only ingress|nginx|direct]
+ *
+ * `--serve` starts the three targets and prints their URLs instead (profiling).
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
