@@ -14,6 +14,7 @@ import type { Logger } from '../log/index.js';
 import { AffinityTable, IpvsState } from '../proxy/affinity.js';
 import type { ProxyState, ServicePortInfo } from '../proxy/model.js';
 import type { RuleSet } from '../proxy/ruleset.js';
+import type { ObjectStore } from '../store/object-store.js';
 import type { Unsubscribe } from '../store/watch.js';
 import type { HostPort } from '../topology/types.js';
 import type { Clock } from '../util/clock.js';
@@ -57,6 +58,8 @@ export interface DataplaneConfig {
   /** The node the SOCKS gateway's connections come from. @default the first node */
   readonly gatewayNode?: string;
   readonly flows?: FlowSink;
+  /** The object store: when given, NetworkPolicies are enforced (src/cni/policy). */
+  readonly store?: ObjectStore;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
@@ -99,6 +102,7 @@ export class Dataplane {
       serviceSubnet: config.serviceSubnet,
       downNodes: this.#down,
       nodeState,
+      ...(config.store ? { store: config.store } : {}),
     });
     this.executor = new ConnectionExecutor({
       world: this.world,

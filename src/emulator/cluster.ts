@@ -24,10 +24,12 @@ import { EndpointSliceController } from '../controllers/service/endpointslice-co
 import { LoadBalancerController } from '../controllers/service/loadbalancer-controller.js';
 import { Dataplane } from '../dataplane/dataplane.js';
 import { type FlowSink, NO_FLOWS } from '../dataplane/flow.js';
+import type { ListenFailure } from '../dataplane/listeners.js';
 import { type RunningDnsServer, startDnsServer } from '../dns/server.js';
 import { storeDnsView } from '../dns/store-view.js';
 import { hostNameservers } from '../dns/upstream.js';
 import type { ClusterDnsView } from '../dns/zone.js';
+import { ipPoolAdmission } from '../ipam/admission.js';
 import type { Logger } from '../log/index.js';
 import { ProxyController } from '../proxy/controller.js';
 import { ObjectStore } from '../store/object-store.js';
@@ -42,6 +44,7 @@ import { SimulatedContainerRuntime } from '../workloads/runtime.js';
 import { PodSandboxRegistry } from '../workloads/sandbox.js';
 import { serviceIP } from './bootstrap.js';
 import { corednsProfile } from './coredns-image.js';
+import { emfileMessage, readFdLimits } from './fd-limit.js';
 import { podIpFormatter, storeObjectLookup } from './lookup.js';
 
 export interface ClusterConfig {
@@ -94,7 +97,11 @@ export class Cluster {
       store: this.store,
       clock,
       random,
-      admission: [allocation, ...(config.admission ?? [])],
+      admission: [
+        allocation,
+        ipPoolAdmission({ serviceSubnet: net.serviceSubnet }),
+        ...(config.admission ?? []),
+      ],
     });
     const child = (component: string) => logger.child({ component });
     this.events = new EventRecorder({ registry: this.registry, clock, logger: child('events') });
@@ -144,6 +151,7 @@ export class Cluster {
       gatewayNode:
         topology.nodes.find((n) => n.role === 'control-plane')?.name ?? topology.nodes[0]?.name ?? '',
       flows: config.flows ?? NO_FLOWS,
+      store: this.store,
       clock,
       random,
       logger: child('dataplane'),
@@ -257,6 +265,20 @@ export class Cluster {
     this.#dnsServer = undefined;
     this.dnsView.close();
     this.#logger.info({ elapsedMs: Math.round(performance.now() - started), ...timings }, 'Cluster stopped');
+  }
+
+  /** Listeners that could not be bound are logged; running out of descriptors gets the limit and the fix. */
+  #listenFailures(failures: readonly ListenFailure[]): void {
+    const log = this.#logger.child({ component: 'dataplane' });
+    const limits = failures.some((f) => f.code === 'EMFILE' || f.code === 'ENFILE')
+      ? readFdLimits()
+      : undefined;
+    for (const f of failures) {
+      const address = `${f.key.address}:${f.key.port}`;
+      if (f.code === 'EMFILE' || f.code === 'ENFILE')
+        log.error({ listener: address }, emfileMessage(address, limits));
+      else log.warn({ listener: address, code: f.code }, `Cannot listen: ${f.message}`);
+    }
   }
 
   #unbindable(service: string, ips: readonly string[]): void {

@@ -230,6 +230,9 @@ export class Emulator {
       dns: this.cluster.dnsAddress,
       socks: this.cluster.dataplane.socksAddress,
       pods: r.pods,
+      listenFailures: this.cluster.dataplane
+        .listenFailures()
+        .map((f) => `${f.key.address}:${f.key.port}: ${f.code}`),
     };
   }
 

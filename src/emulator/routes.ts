@@ -22,6 +22,8 @@ export interface EmulatorStatus {
   readonly dns: { readonly host: string; readonly port: number } | undefined;
   readonly socks: { readonly host: string; readonly port: number } | undefined;
   readonly pods: { readonly ready: number; readonly total: number };
+  /** Listeners Services ask for that could not be bound (`127.0.10.2:30080: EADDRINUSE`). */
+  readonly listenFailures: readonly string[];
 }
 
 export interface EmulatorRoutesConfig {

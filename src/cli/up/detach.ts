@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { raisedLimitCommand, readFdLimits } from '../../emulator/fd-limit.js';
 import { stateDir } from '../../emulator/state.js';
 import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
@@ -58,7 +59,14 @@ export async function runDetached(
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [binPath(), ...argv, '--detached-child'], {
+    // The emulator needs a descriptor per listener: start it with the soft limit raised to the hard one.
+    const limits = readFdLimits();
+    const argvFull = [process.execPath, binPath(), ...argv, '--detached-child'];
+    const launch =
+      limits && limits.soft < limits.hard
+        ? raisedLimitCommand(argvFull)
+        : { command: argvFull[0] as string, args: argvFull.slice(1) };
+    child = spawn(launch.command, launch.args, {
       cwd: ctx.io.cwd,
       env: ctx.io.env,
       detached: true,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject, Service } from '../../api/types.js';
 import { Emulator } from '../../emulator/emulator.js';
+import { fdLimitProblem, plannedListeners, readFdLimits } from '../../emulator/fd-limit.js';
 import type { Readiness } from '../../emulator/readiness.js';
 import { freeSlot, processAlive, readState, stateDir } from '../../emulator/state.js';
 import { createLogger, type Logger } from '../../log/index.js';
@@ -62,6 +63,13 @@ export async function loadUpManifests(ctx: CliContext, paths: readonly string[])
   return loadObjects(ctx, paths.length ? paths : [demoManifestPath()]);
 }
 
+/** Fails before anything starts when the listeners the manifests ask for cannot fit the open-files limit. */
+function checkFdLimit(topology: Topology, objects: ReadonlyArray<{ kind: string; spec?: unknown }>): void {
+  const ingress = topology.ingress.enabled && objects.some((o) => o.kind === 'Ingress');
+  const problem = fdLimitProblem(readFdLimits(), plannedListeners(topology.nodes.length, objects, ingress));
+  if (problem) throw new UserError(problem);
+}
+
 /**
  * The address slot: `NETKUBE_SLOT` when set (tests and scripts that must not
  * collide), else the lowest slot no running emulator uses.
@@ -106,6 +114,10 @@ export async function runUp(
   const slot = chooseSlot(ctx.io.env);
   const topology = loadUpTopology(ctx, options.topology, slot);
   const objects = await loadUpManifests(ctx, options.paths);
+  checkFdLimit(
+    topology,
+    objects.map((o) => o.object),
+  );
   const dir = stateDir(name, ctx.io.env);
   const log =
     logger ?? createLogger({ level: ctx.globals.logLevel ?? 'warn', pretty: process.stderr.isTTY === true });
