@@ -6,11 +6,11 @@
  * Why a canonical form: `kubectl rollout undo` sends the old ReplicaSet's
  * template back with `creationTimestamp: null` and `resources: {}` that the
  * original manifest did not have. Upstream compares typed Go structs, where an
- * absent field equals its zero value; netkube compares JSON, so it drops null,
- * empty strings, empty objects and empty arrays before comparing and hashing.
- * (`src/api` will export `canonicalPodTemplate`; this module switches to it
- * once it lands.)
+ * absent field equals its zero value; netkube compares the API's canonical
+ * form (`canonicalPodTemplate`: defaulted, empty values and the hash label
+ * dropped, keys sorted).
  */
+import { canonicalPodTemplate } from '../../api/index.js';
 import type { PodTemplateSpec } from '../../api/types.js';
 import { NAME_SUFFIX_ALPHABET } from '../../util/names.js';
 
@@ -18,32 +18,21 @@ import { NAME_SUFFIX_ALPHABET } from '../../util/names.js';
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
 /**
- * The canonical form of a pod template: keys sorted, empty values dropped, the
- * `pod-template-hash` label removed. Two templates are the same rollout target
- * exactly when their canonical forms are equal.
+ * The canonical form of a pod template as JSON text. Two templates are the same
+ * rollout target exactly when their canonical forms are equal.
  */
 export function canonicalTemplate(template: PodTemplateSpec | undefined): string {
   if (!template) return '{}';
   // Stored objects are immutable, so a template's canonical form never changes.
   let text = canonicalCache.get(template);
   if (text === undefined) {
-    text = computeCanonical(template);
+    text = JSON.stringify(canonicalPodTemplate(template));
     canonicalCache.set(template, text);
   }
   return text;
 }
 
 const canonicalCache = new WeakMap<PodTemplateSpec, string>();
-
-function computeCanonical(template: PodTemplateSpec): string {
-  const labels = template?.metadata?.labels;
-  let t: unknown = template;
-  if (labels && POD_TEMPLATE_HASH_LABEL in labels) {
-    const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...rest } = labels;
-    t = { ...template, metadata: { ...template.metadata, labels: rest } };
-  }
-  return JSON.stringify(canonical(t) ?? {});
-}
 
 /** Whether two templates are equal ignoring the hash label (`EqualIgnoreHash`). */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
@@ -81,23 +70,4 @@ function safeEncode(s: string): string {
   for (let i = 0; i < s.length; i++)
     out += NAME_SUFFIX_ALPHABET[s.charCodeAt(i) % NAME_SUFFIX_ALPHABET.length];
   return out;
-}
-
-function canonical(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) return value.map((v) => (isPlainObject(v) ? (canonical(v) ?? {}) : v));
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const v = canonical(value[key]);
-    if (v === undefined || v === '') continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    if (isPlainObject(v) && Object.keys(v).length === 0) continue;
-    out[key] = v;
-  }
-  return Object.keys(out).length === 0 ? undefined : out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
