@@ -281,19 +281,6 @@ export class Cluster {
     }
   }
 
-  /** Listeners that could not be bound are logged; running out of descriptors gets the limit and the fix. */
-  #listenFailures(failures: readonly ListenFailure[]): void {
-    const log = this.#logger.child({ component: 'dataplane' });
-    const exhausted = failures.some((f) => f.code === 'EMFILE' || f.code === 'ENFILE');
-    const limits = exhausted ? readFdLimits() : undefined;
-    for (const f of failures) {
-      const address = `${f.key.address}:${f.key.port}`;
-      if (f.code === 'EMFILE' || f.code === 'ENFILE')
-        log.error({ listener: address }, emfileMessage(address, limits));
-      else log.warn({ listener: address, code: f.code }, `Cannot listen: ${f.message}`);
-    }
-  }
-
   #unbindable(service: string, ips: readonly string[]): void {
     const [namespace, name] = service.split('/') as [string, string];
     const svc = this.store.get('services', namespace, name);
