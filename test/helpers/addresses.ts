@@ -23,6 +23,8 @@ export const SLOTS = {
 export const EMULATOR_SLOTS = {
   'test/e2e/core-flow.test.ts': 100,
   'test/e2e/network-policy.test.ts': 120,
+  'test/e2e/packet-cases.test.ts': 110,
+  'test/e2e/packet-cases-examples.test.ts': 111,
 } as const satisfies Record<string, number>;
 
 export interface TestNet {

@@ -1,0 +1,159 @@
+/**
+ * `--via ingress`: the request goes to the ingress controller's NodePort,
+ * kube-proxy hands it to the controller pod, the controller decides with
+ * `matchRequest` — the same pure matcher its L7 proxy calls for every
+ * request — and proxies to a pod endpoint of the upstream over the pod
+ * network, which the path planner follows again from the controller pod.
+ */
+import { planPath } from '../dataplane/path.js';
+import type { MatchDecision, RouteTable, UpstreamEndpoint } from '../ingress/index.js';
+import { matchRequest } from '../ingress/index.js';
+import { traceHops } from './explain.js';
+import type { TraceHop, TraceIngress, TraceOutcome, TraceRequest, TraceSource } from './model.js';
+import { TRACE_API_VERSION } from './model.js';
+import type { SourceSpec, TargetSpec } from './specs.js';
+import type { TraceDeps } from './trace.js';
+import { assembleTrace, originOf, resultOf, traceRandoms } from './trace.js';
+
+/** The ingress controller as a trace sees it. */
+export interface IngressView {
+  /** The controller's compiled route table (what its nginx.conf would say); undefined when not installed. */
+  table(): RouteTable | undefined;
+  /** The controller's Service, whose `http` NodePort requests enter by. */
+  readonly service: { readonly namespace: string; readonly name: string };
+}
+
+function requestOf(target: TargetSpec): { host: string; path: string; port: number } {
+  if (target.kind === 'url') return { host: target.host, path: target.path || '/', port: target.port };
+  if (target.kind === 'name') return { host: target.host, path: '/', port: target.port };
+  return { host: target.ip, path: '/', port: target.port };
+}
+
+function ingressOf(decision: MatchDecision, host: string, path: string): TraceIngress {
+  const a = decision.action;
+  const loc = decision.location;
+  const origin = loc?.origin;
+  const ingress =
+    origin && origin.kind !== 'controller' ? `${origin.ingress.namespace}/${origin.ingress.name}` : undefined;
+  return {
+    host,
+    path,
+    server: decision.server?.hostname ?? '_',
+    ...(loc ? { location: loc.path } : {}),
+    ...(ingress ? { ingress } : {}),
+    action: a.kind,
+    ...(a.kind === 'redirect' || a.kind === 'error' ? { status: a.status } : {}),
+    ...(a.kind === 'default-backend' ? { status: 404 } : {}),
+    ...(a.kind === 'proxy' ? { upstream: a.upstream.name, target: a.target } : {}),
+    steps: decision.steps,
+  };
+}
+
+function problem(message: string): TraceOutcome {
+  return { ok: false, problem: { reason: 'BadRequest', message, suggestions: [] } };
+}
+
+/** Traces an HTTP request through the ingress controller to its backend pod. */
+export function traceViaIngress(
+  deps: TraceDeps,
+  input: { request: TraceRequest; source: SourceSpec; target: TargetSpec; seed: number },
+): TraceOutcome {
+  const view = deps.ingress;
+  const table = view?.table();
+  if (!view || !table) return problem('the ingress controller is not installed: apply an Ingress first');
+  const svc = deps.catalog.service(view.service.namespace, view.service.name);
+  const nodePort = svc?.ports.find((p) => p.name === 'http')?.nodePort;
+  const entryNode = deps.catalog.nodeNames()[0];
+  const entryIP = entryNode ? deps.catalog.node(entryNode)?.address : undefined;
+  if (!nodePort || !entryIP) return problem('the ingress controller has no http NodePort yet');
+  const { seed } = input;
+  const protocol = 'TCP';
+  const randoms = traceRandoms(seed);
+  const source: TraceSource = { ...input.source, port: randoms.port() };
+  const req = requestOf(input.target);
+  const destination = { input: input.target.input, ip: entryIP, port: nodePort, host: req.host };
+  const options = {
+    random: randoms.choice,
+    now: deps.now,
+    allocatePort: randoms.port,
+    hops: true,
+    explore: true,
+  };
+  const tuple = { src: { ip: source.ip, port: source.port }, dst: { ip: entryIP, port: nodePort } };
+  const leg1 = planPath(deps.world, { origin: originOf(source), protocol, tuple }, options);
+  const first = traceHops(deps.world, leg1);
+  const controller = leg1.outcome;
+  if (controller.kind !== 'pod')
+    return {
+      ok: true,
+      trace: assembleTrace({ deps, seed, protocol, source, destination, plan: leg1, before: [] }),
+    };
+  const hostHeader = req.port === 80 ? req.host : `${req.host}:${req.port}`;
+  const decision = matchRequest(
+    table,
+    { host: hostHeader, path: req.path, clientIP: leg1.seen.src.ip },
+    { random: randoms.choice },
+  );
+  const ingress = ingressOf(decision, req.host, req.path);
+  const action = decision.action;
+  const pod = controller.pod;
+  const ingressHop = (endpoints: readonly UpstreamEndpoint[], chosen?: UpstreamEndpoint): TraceHop => ({
+    step: first.length + 1,
+    component: 'ingress',
+    action: action.kind === 'proxy' ? 'Forwarded' : 'Delivered',
+    observationPoint: 'TO_PROXY',
+    node: pod.node,
+    summary:
+      action.kind === 'proxy'
+        ? `${pod.namespace}/${pod.name}: ${hostHeader}${req.path} → upstream ${action.upstream.name}${chosen ? ` → ${chosen.address}:${chosen.port}` : ''}`
+        : `${pod.namespace}/${pod.name}: ${hostHeader}${req.path} → ${ingress.status ?? ''} (${action.kind === 'error' ? action.reason : action.kind})`,
+    notes: decision.steps,
+    ...(endpoints.length
+      ? {
+          candidates: endpoints.map((e) => ({
+            endpoint: `${e.address}:${e.port}`,
+            probability: 1 / endpoints.length,
+            masquerade: false,
+            chosen: e === chosen,
+            ...(e.pod
+              ? { pod: { namespace: e.pod.namespace, name: e.pod.name, node: e.nodeName ?? '' } }
+              : {}),
+          })),
+        }
+      : {}),
+  });
+  if (action.kind !== 'proxy' || action.upstream.endpoints.length === 0) {
+    const hops = [...first, ingressHop([])];
+    const trace = assembleTrace({ deps, seed, protocol, source, destination, plan: leg1, before: [] });
+    return { ok: true, trace: { ...trace, ingress, hops } };
+  }
+  const endpoints = action.upstream.endpoints;
+  const chosen = endpoints[randoms.ports.int(endpoints.length)] as UpstreamEndpoint;
+  const from = { kind: 'pod' as const, namespace: pod.namespace, name: pod.name, ip: pod.ip, node: pod.node };
+  const leg2Tuple = {
+    src: { ip: pod.ip, port: randoms.port() },
+    dst: { ip: chosen.address, port: chosen.port },
+  };
+  const leg2 = planPath(deps.world, { origin: from, protocol, tuple: leg2Tuple }, options);
+  const before = [...first, ingressHop(endpoints, chosen)];
+  const trace = assembleTrace({ deps, seed, protocol, source, destination, plan: leg2, before });
+  const result = resultOf(leg2);
+  return {
+    ok: true,
+    trace: {
+      ...trace,
+      apiVersion: TRACE_API_VERSION,
+      ingress,
+      service: {
+        namespace: action.upstream.service.namespace,
+        name: action.upstream.service.name,
+        port: String(action.upstream.service.port),
+        type:
+          deps.catalog.service(action.upstream.service.namespace, action.upstream.service.name)?.type ??
+          'ClusterIP',
+      },
+      result,
+      candidates: before[before.length - 1]?.candidates ?? [],
+    },
+  };
+}

@@ -1,0 +1,466 @@
+/**
+ * The shared table of packet cases: one row per question users ask ("which
+ * pod does my NodePort request reach, and what source address does it see?"),
+ * each with the answer real Kubernetes gives. packet-cases.test.ts runs every
+ * row twice — through the tracer (pure, nothing sent) and through real
+ * connections on a running emulator — and both must give this answer.
+ *
+ * Pods are named and pinned to nodes so answers are stable:
+ *   worker-1: client-1 (also the only endpoint of `self`), web-1
+ *   worker-2: client-2, web-2, local-1 (the only endpoint of the eTP/iTP Local Services)
+ * Every pod runs traefik/whoami, which answers with its hostname and the
+ * address it saw (`RemoteAddr`).
+ */
+
+/** Node ports and addresses the fixture fixes (the slot's LoadBalancer pool is 127.<slot>.20.0/24). */
+export const PORTS = { web: 30180, local: 30181, sticky: 30182, empty: 30183 } as const;
+
+/** An externalIP in the slot's LoadBalancer pool (bindable, so the laptop can reach it). */
+export function externalIP(slot: number): string {
+  return `127.${slot}.20.250`;
+}
+
+/** The seed manifests' unbindable externalIP: reachable from pods and nodes, never from the laptop. */
+export const UNBINDABLE_EXTERNAL_IP = '192.168.56.103';
+
+function pod(name: string, node: string, labels: Record<string, string>): string {
+  const lines = Object.entries(labels).map(([k, v]) => `    ${k}: ${v}`);
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels:
+${lines.join('\n')}
+spec:
+  nodeName: ${node}
+  containers:
+  - name: whoami
+    image: traefik/whoami:v1.10
+    ports:
+    - containerPort: 80
+`;
+}
+
+function service(name: string, spec: string): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+${spec}`;
+}
+
+const HTTP = `  ports:
+  - name: http
+    port: 80
+    targetPort: 80
+`;
+
+/** The fixture: pods, one Service per behaviour, an Ingress. */
+export function fixtureManifests(slot: number): string {
+  return [
+    pod('client-1', 'worker-1', { role: 'client', hairpin: 'yes' }),
+    pod('client-2', 'worker-2', { role: 'client' }),
+    pod('web-1', 'worker-1', { app: 'web' }),
+    pod('web-2', 'worker-2', { app: 'web' }),
+    pod('local-1', 'worker-2', { app: 'local' }),
+    service('web', `  selector:\n    app: web\n${HTTP}`),
+    service(
+      'web-np',
+      `  type: NodePort\n  selector:\n    app: web\n  ports:\n  - name: http\n    port: 80\n    nodePort: ${PORTS.web}\n`,
+    ),
+    service(
+      'local-np',
+      `  type: NodePort\n  externalTrafficPolicy: Local\n  selector:\n    app: local\n  ports:\n  - name: http\n    port: 80\n    nodePort: ${PORTS.local}\n`,
+    ),
+    service(
+      'sticky-np',
+      `  type: NodePort\n  sessionAffinity: ClientIP\n  selector:\n    app: web\n  ports:\n  - name: http\n    port: 80\n    nodePort: ${PORTS.sticky}\n`,
+    ),
+    service(
+      'empty-np',
+      `  type: NodePort\n  selector:\n    app: nothing\n  ports:\n  - name: http\n    port: 80\n    nodePort: ${PORTS.empty}\n`,
+    ),
+    service('web-lb', `  type: LoadBalancer\n  selector:\n    app: web\n${HTTP}`),
+    service(
+      'local-lb',
+      `  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector:\n    app: local\n${HTTP}`,
+    ),
+    service('web-ext', `  selector:\n    app: web\n  externalIPs:\n  - ${externalIP(slot)}\n${HTTP}`),
+    service(
+      'web-unbound',
+      `  selector:\n    app: web\n  externalIPs:\n  - ${UNBINDABLE_EXTERNAL_IP}\n  ports:\n  - port: 8001\n    targetPort: 80\n`,
+    ),
+    service('headless', `  clusterIP: None\n  selector:\n    app: web\n${HTTP}`),
+    service('ext-web', '  type: ExternalName\n  externalName: web.default.svc.cluster.local\n'),
+    service('ext-host', '  type: ExternalName\n  externalName: host.netkube.internal\n'),
+    service('empty', `  selector:\n    app: nothing\n${HTTP}`),
+    service('sticky', `  sessionAffinity: ClientIP\n  selector:\n    app: web\n${HTTP}`),
+    service('itp-local', `  internalTrafficPolicy: Local\n  selector:\n    app: local\n${HTTP}`),
+    service('self', `  selector:\n    hairpin: "yes"\n${HTTP}`),
+    // Selectorless: its EndpointSlice is written by the test, with a terminating endpoint.
+    service('term', HTTP),
+    `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /web
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port:
+              number: 80
+`,
+  ].join('---\n');
+}
+
+/** What the receiver must see as the source address. */
+export type Seen =
+  /** The sender's own address. */
+  | 'client'
+  /** A node's address (after masquerade). */
+  | `node:${string}`
+  /** Some node's address: a load balancer may enter by any node. */
+  | 'any-node'
+  /** A pod's address (the ingress controller's, proxying). */
+  | `pod:${string}`
+  /** The pod itself over its loopback. */
+  | 'loopback'
+  /** A real socket on the laptop: the server sees the dataplane's own host address. */
+  | 'laptop';
+
+export type Want =
+  /** Pods (by name) that may answer, or `laptop` for the host server. */
+  | {
+      readonly endpoints: readonly string[];
+      readonly seen: Seen;
+      /** Session affinity: one of `endpoints`, the same for every connection. */
+      readonly sticky?: true;
+      /** One of `endpoints`, always the same one (DNS gives the same first address every time). */
+      readonly one?: true;
+    }
+  | { readonly verdict: 'Rejected' | 'Dropped' | 'Unresolved' };
+
+/** Values only known once the cluster runs. */
+export interface CaseContext {
+  readonly slot: number;
+  readonly lbIP: (service: string) => string;
+  readonly laptopPort: number;
+}
+
+export interface PacketCase {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string | ((ctx: CaseContext) => string);
+  readonly via?: 'ingress';
+  readonly want: Want;
+  /**
+   * Set while netkube (tracer and dataplane alike) differs from Kubernetes on
+   * this row: the row then must fail its Kubernetes check (so fixing the cause
+   * flags the row), while tracer and dataplane must still agree.
+   */
+  readonly knownIssue?: string;
+}
+
+const WEB = ['web-1', 'web-2'] as const;
+const webFrom = (seen: Seen): Want => ({ endpoints: WEB, seen });
+
+/** Every row. Names read as the question they answer. */
+export const PACKET_CASES: readonly PacketCase[] = [
+  // ClusterIP, from a pod.
+  {
+    name: 'pod to ClusterIP reaches every endpoint, source kept',
+    from: 'pod/client-1',
+    to: 'svc/web:80',
+    want: webFrom('client'),
+  },
+  {
+    name: 'pod to ClusterIP by port name',
+    from: 'pod/client-1',
+    to: 'svc/web:http',
+    want: webFrom('client'),
+  },
+  {
+    name: 'pod to a short Service name (first search suffix)',
+    from: 'pod/client-1',
+    to: 'web:80',
+    want: webFrom('client'),
+  },
+  {
+    name: 'pod to name.namespace (second search suffix)',
+    from: 'pod/client-1',
+    to: 'web.default:80',
+    want: webFrom('client'),
+  },
+  {
+    name: 'pod to the FQDN',
+    from: 'pod/client-1',
+    to: 'web.default.svc.cluster.local:80',
+    want: webFrom('client'),
+  },
+  {
+    name: 'pod to the absolute FQDN (trailing dot)',
+    from: 'pod/client-1',
+    to: 'web.default.svc.cluster.local.:80',
+    want: webFrom('client'),
+  },
+  {
+    name: 'pod on another node to ClusterIP',
+    from: 'pod/client-2',
+    to: 'svc/web:80',
+    want: webFrom('client'),
+  },
+  {
+    name: 'pod to a Service without endpoints is rejected',
+    from: 'pod/client-1',
+    to: 'svc/empty:80',
+    want: { verdict: 'Rejected' },
+  },
+  {
+    name: 'pod to a name that does not exist: NXDOMAIN',
+    from: 'pod/client-1',
+    to: 'nope:80',
+    want: { verdict: 'Unresolved' },
+  },
+  // Pod to pod.
+  {
+    name: 'pod to pod on the same node',
+    from: 'pod/client-1',
+    to: 'pod/web-1:80',
+    want: { endpoints: ['web-1'], seen: 'client' },
+  },
+  {
+    name: 'pod to pod on another node (IPIP)',
+    from: 'pod/client-1',
+    to: 'pod/web-2:80',
+    want: { endpoints: ['web-2'], seen: 'client' },
+  },
+  {
+    name: 'pod to its own IP',
+    from: 'pod/client-1',
+    to: 'pod/client-1:80',
+    want: { endpoints: ['client-1'], seen: 'client' },
+  },
+  {
+    name: 'pod to localhost stays in its network namespace',
+    from: 'pod/client-1',
+    to: 'localhost:80',
+    want: { endpoints: ['client-1'], seen: 'loopback' },
+  },
+  {
+    name: 'pod to a port nothing listens on is refused',
+    from: 'pod/client-1',
+    to: 'pod/web-2:81',
+    want: { verdict: 'Rejected' },
+  },
+  // Hairpin, affinity, traffic policies, terminating endpoints.
+  {
+    name: 'pod to its own Service hairpins and is masqueraded',
+    from: 'pod/client-1',
+    to: 'svc/self:80',
+    want: { endpoints: ['client-1'], seen: 'node:worker-1' },
+  },
+  {
+    name: 'session affinity sticks to one endpoint',
+    from: 'pod/client-1',
+    to: 'svc/sticky:80',
+    want: { endpoints: WEB, seen: 'client', sticky: true },
+  },
+  {
+    name: 'internalTrafficPolicy Local without a local endpoint drops',
+    from: 'pod/client-1',
+    to: 'svc/itp-local:80',
+    want: { verdict: 'Dropped' },
+  },
+  {
+    name: 'internalTrafficPolicy Local with a local endpoint',
+    from: 'pod/client-2',
+    to: 'svc/itp-local:80',
+    want: { endpoints: ['local-1'], seen: 'client' },
+  },
+  {
+    name: 'terminating endpoint is used when no endpoint is ready',
+    from: 'pod/client-1',
+    to: 'svc/term:80',
+    want: { endpoints: ['web-2'], seen: 'client' },
+  },
+  // Headless and ExternalName.
+  {
+    name: 'headless Service: DNS gives a pod, no kube-proxy',
+    from: 'pod/client-1',
+    to: 'headless:80',
+    want: { endpoints: WEB, seen: 'client', one: true },
+  },
+  {
+    name: 'ExternalName to another Service (CNAME)',
+    from: 'pod/client-1',
+    to: 'ext-web:80',
+    want: webFrom('client'),
+  },
+  {
+    name: 'ExternalName to host.netkube.internal reaches the laptop',
+    from: 'pod/client-1',
+    to: (c) => `ext-host:${c.laptopPort}`,
+    want: { endpoints: ['laptop'], seen: 'laptop' },
+  },
+  // Pods to node ports, load balancers and external IPs.
+  {
+    name: "pod to another node's NodePort is masqueraded by that node",
+    from: 'pod/client-1',
+    to: `node/worker-2:${PORTS.web}`,
+    want: webFrom('node:worker-2'),
+  },
+  {
+    name: "pod to its own node's eTP Local NodePort short-circuits to any endpoint",
+    from: 'pod/client-1',
+    to: `node/worker-1:${PORTS.local}`,
+    want: { endpoints: ['local-1'], seen: 'client' },
+  },
+  {
+    name: "pod to another node's eTP Local NodePort keeps the pod address",
+    from: 'pod/client-1',
+    to: `node/worker-2:${PORTS.local}`,
+    want: { endpoints: ['local-1'], seen: 'client' },
+  },
+  {
+    name: 'pod to a LoadBalancer IP is masqueraded (eTP Cluster)',
+    from: 'pod/client-1',
+    to: (c) => `${c.lbIP('web-lb')}:80`,
+    want: webFrom('node:worker-1'),
+    knownIssue:
+      "planPath treats every 127/8 address a node does not own as the pod's own loopback, LoadBalancer IPs included",
+  },
+  {
+    name: 'pod to an eTP Local LoadBalancer IP short-circuits',
+    from: 'pod/client-1',
+    to: (c) => `${c.lbIP('local-lb')}:80`,
+    want: { endpoints: ['local-1'], seen: 'client' },
+    knownIssue:
+      "planPath treats every 127/8 address a node does not own as the pod's own loopback, LoadBalancer IPs included",
+  },
+  {
+    name: 'pod to an externalIP the laptop cannot bind',
+    from: 'pod/client-1',
+    to: `${UNBINDABLE_EXTERNAL_IP}:8001`,
+    want: webFrom('node:worker-1'),
+  },
+  // From a node's host network.
+  {
+    name: 'node to ClusterIP is masqueraded (not from a pod)',
+    from: 'node/worker-1',
+    to: 'svc/web:80',
+    want: webFrom('node:worker-1'),
+  },
+  {
+    name: 'node to a pod keeps the node address',
+    from: 'node/worker-1',
+    to: 'pod/web-2:80',
+    want: { endpoints: ['web-2'], seen: 'node:worker-1' },
+  },
+  {
+    name: 'node to its own eTP Local NodePort without local endpoint (LOCAL traffic)',
+    from: 'node/worker-1',
+    to: `node/worker-1:${PORTS.local}`,
+    want: { endpoints: ['local-1'], seen: 'node:worker-1' },
+  },
+  {
+    name: 'node to its own eTP Local NodePort with a local endpoint',
+    from: 'node/worker-2',
+    to: `node/worker-2:${PORTS.local}`,
+    want: { endpoints: ['local-1'], seen: 'node:worker-2' },
+  },
+  {
+    name: 'node to a Service without endpoints is rejected',
+    from: 'node/worker-1',
+    to: 'svc/empty:80',
+    want: { verdict: 'Rejected' },
+  },
+  {
+    name: 'node to an unbindable externalIP',
+    from: 'node/worker-2',
+    to: `${UNBINDABLE_EXTERNAL_IP}:8001`,
+    want: webFrom('node:worker-2'),
+  },
+  // From the laptop.
+  {
+    name: 'host to NodePort on worker-1: eTP Cluster masquerades to worker-1',
+    from: 'host',
+    to: `node/worker-1:${PORTS.web}`,
+    want: webFrom('node:worker-1'),
+  },
+  {
+    name: 'host to NodePort on worker-2',
+    from: 'host',
+    to: `node/worker-2:${PORTS.web}`,
+    want: webFrom('node:worker-2'),
+  },
+  {
+    name: 'host to NodePort on a node without endpoints (control-plane)',
+    from: 'host',
+    to: `node/control-plane:${PORTS.web}`,
+    want: webFrom('node:control-plane'),
+  },
+  {
+    name: 'host to eTP Local NodePort on the node with the endpoint keeps the client address',
+    from: 'host',
+    to: `node/worker-2:${PORTS.local}`,
+    want: { endpoints: ['local-1'], seen: 'client' },
+  },
+  {
+    name: 'host to eTP Local NodePort on a node without endpoints drops',
+    from: 'host',
+    to: `node/worker-1:${PORTS.local}`,
+    want: { verdict: 'Dropped' },
+  },
+  {
+    name: 'host to NodePort of a Service without endpoints is rejected',
+    from: 'host',
+    to: `node/worker-1:${PORTS.empty}`,
+    want: { verdict: 'Rejected' },
+  },
+  {
+    name: 'host to NodePort with session affinity sticks',
+    from: 'host',
+    to: `node/worker-1:${PORTS.sticky}`,
+    want: { endpoints: WEB, seen: 'node:worker-1', sticky: true },
+  },
+  {
+    name: 'host to a LoadBalancer IP (eTP Cluster): any node, masqueraded',
+    from: 'host',
+    to: (c) => `${c.lbIP('web-lb')}:80`,
+    want: webFrom('any-node'),
+  },
+  {
+    name: 'host to an eTP Local LoadBalancer IP keeps the client address',
+    from: 'host',
+    to: (c) => `${c.lbIP('local-lb')}:80`,
+    want: { endpoints: ['local-1'], seen: 'client' },
+  },
+  {
+    name: 'host to an externalIP',
+    from: 'host',
+    to: (c) => `${externalIP(c.slot)}:80`,
+    want: webFrom('any-node'),
+  },
+  {
+    name: 'host to a ClusterIP: the laptop cannot reach it',
+    from: 'host',
+    to: 'svc/web:80',
+    want: { verdict: 'Dropped' },
+  },
+  // Ingress.
+  {
+    name: "ingress: host and path route to the Service's pods, seen from the controller",
+    from: 'host',
+    to: 'http://shop.example.com/web',
+    via: 'ingress',
+    want: { endpoints: WEB, seen: 'pod:ingress-nginx-controller' },
+  },
+];
