@@ -85,6 +85,29 @@ describe('ObjectStore', () => {
     expect(store.byIndex('configmaps', 'app', 'web')).toHaveLength(0);
   });
 
+  it('a transaction failing inside a watch handler drops only its own events', () => {
+    const store = new ObjectStore();
+    const seen: string[] = [];
+    store.subscribe('configmaps', (e) => {
+      seen.push(`first:${e.object.metadata.name}`);
+      if (e.object.metadata.name === 'a') {
+        expect(() =>
+          store.transaction(() => {
+            store.create('configmaps', cm('from-handler'));
+            throw new Error('rejected');
+          }),
+        ).toThrow('rejected');
+      }
+    });
+    store.subscribe('configmaps', (e) => seen.push(`second:${e.object.metadata.name}`));
+    store.transaction(() => {
+      store.create('configmaps', cm('a'));
+      store.create('configmaps', cm('b'));
+    });
+    expect(seen).toEqual(['first:a', 'second:a', 'first:b', 'second:b']);
+    expect(store.get('configmaps', 'default', 'from-handler')).toBeUndefined();
+  });
+
   it('dispatches a committed transaction after it completes, in order', () => {
     const store = new ObjectStore();
     const events: string[] = [];

@@ -237,6 +237,9 @@ export class ObjectStore {
   transaction<R>(fn: () => R): R {
     if (this.#undo) return fn();
     const rvBefore = this.#rv;
+    // Events queued before this transaction (a handler may open one while earlier
+    // events are still being dispatched) belong to others: only this batch's go.
+    const pendingBefore = this.#pending.length;
     this.#undo = [];
     this.#depth++;
     let result: R;
@@ -251,7 +254,7 @@ export class ObjectStore {
         this.#write(u.resource, t, u.key, t.objects.get(u.key), u.before, true);
       }
       this.#rv = rvBefore;
-      this.#pending = [];
+      this.#pending.length = pendingBefore;
       this.#depth--;
       throw err;
     }
