@@ -29,6 +29,13 @@ import { type RunningDnsServer, startDnsServer } from '../dns/server.js';
 import { storeDnsView } from '../dns/store-view.js';
 import { hostNameservers } from '../dns/upstream.js';
 import type { ClusterDnsView } from '../dns/zone.js';
+import {
+  defaultIngressClassAdmission,
+  IngressStatusController,
+  ingressControllerProfile,
+  ingressNginxValidationAdmission,
+  storeClusterView,
+} from '../ingress/index.js';
 import { ipPoolAdmission } from '../ipam/admission.js';
 import type { Logger } from '../log/index.js';
 import { ProxyController } from '../proxy/controller.js';
@@ -100,6 +107,8 @@ export class Cluster {
       admission: [
         allocation,
         ipPoolAdmission({ serviceSubnet: net.serviceSubnet }),
+        defaultIngressClassAdmission(),
+        ingressNginxValidationAdmission(),
         ...(config.admission ?? []),
       ],
     });
@@ -177,6 +186,7 @@ export class Cluster {
       ipFormatter: podIpFormatter(this.network.model),
       appFactory: createAppFactory([
         corednsProfile({ view: this.dnsView, upstream: this.upstreamDns, lookupExternal }),
+        ingressControllerProfile({ view: storeClusterView(this.store) }),
       ]),
     });
     this.prober = new SimulatedProber({
@@ -208,6 +218,7 @@ export class Cluster {
         new Scheduler({ ...withEvents, random, logger: child('scheduler') }),
         new EndpointSliceController({ ...base, logger: child('controller/endpointslice') }),
         new EndpointsController({ ...base, logger: child('controller/endpoints') }),
+        new IngressStatusController({ ...withEvents, logger: child('controller/ingress-status') }),
         new LoadBalancerController({
           ...withEvents,
           logger: child('controller/loadbalancer'),

@@ -10,6 +10,7 @@ import type { KubeObject } from '../api/types.js';
 import { nodeExtensionRoutes } from '../controllers/kubelet/extension.js';
 import { curlRoute } from '../dataplane/curl.js';
 import type { FlowSink } from '../dataplane/flow.js';
+import { ingressExtensionRoutes } from '../ingress/index.js';
 import type { Logger } from '../log/index.js';
 import { proxyExtensionRoutes } from '../proxy/routes.js';
 import { ApiServer } from '../server/api-server.js';
@@ -104,6 +105,7 @@ export class Emulator {
         ...c.network.routes,
         ...proxyExtensionRoutes({ controller: c.proxy, mode: options.topology.networking.proxyMode }),
         ...workloadRoutes(c.runtime),
+        ...ingressExtensionRoutes({ registry: c.registry, store: c.store, clock }),
         curlRoute({
           dataplane: c.dataplane,
           pod: (namespace, name) => {
