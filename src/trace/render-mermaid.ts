@@ -17,8 +17,7 @@ interface Participant {
 /** Text a message or note may carry: no statement separators, comments or entity openers. */
 export function mermaidText(text: string): string {
   return text
-    .replace(/#/g, '#35;')
-    .replace(/;/g, '#59;')
+    .replace(/[#;]/g, (c) => (c === '#' ? '#35;' : '#59;'))
     .replace(/%%/g, '% %')
     .replace(/[\r\n]+/g, ' ')
     .trim();

@@ -1,11 +1,14 @@
 /**
- * `netkube flows [-f] [--pod P] [--service S] [--verdict V] [--limit N]
- * [-o json|compact]`: the emulator's flow log (`GET /flows`, JSON lines whose
- * fields follow Hubble's flow JSON). `-o json` prints the records as they
- * come; the default compact form is one line per flow, in the spirit of
- * `hubble observe`.
+ * `netkube flows [-f] [--pod P] [--service S] [--verdict V] [--namespace-filter N]
+ * [--node N] [--protocol P] [--port N] [--last N] [-o json|compact]`: the
+ * emulator's flow log (`GET /flows`, JSON lines whose fields follow Hubble's
+ * flow JSON). `-o json` prints the records as they come; the default compact
+ * form is one line per flow, as `hubble observe -o compact` prints them
+ * (`compactFlow` in trace/). Filters work as Hubble's: one per dimension,
+ * repeated values OR'd, dimensions AND'd.
  */
 import type { Command } from 'commander';
+import { compactFlow } from '../../trace/flow-compact.js';
 import { UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { parseInteger } from '../flags.js';
@@ -14,40 +17,36 @@ import type { CliCommand } from '../registry.js';
 
 interface FlowsOptions {
   readonly follow?: boolean;
-  readonly pod?: string;
-  readonly service?: string;
-  readonly verdict?: string;
+  readonly pod?: string[];
+  readonly service?: string[];
+  readonly verdict?: string[];
+  readonly namespaceFilter?: string[];
+  readonly node?: string[];
+  readonly protocol?: string[];
+  readonly port?: string[];
   readonly limit?: number;
+  readonly last?: number;
   readonly output?: string;
 }
 
-type Json = Record<string, unknown>;
-
-function get(obj: unknown, ...path: string[]): unknown {
-  let cur = obj;
-  for (const key of path) cur = (cur as Json | undefined)?.[key];
-  return cur;
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
-function endpoint(flow: Json, side: 'source' | 'destination'): string {
-  const pod = get(flow, side, 'pod_name');
-  const ns = get(flow, side, 'namespace');
-  const ip = get(flow, 'IP', side) ?? get(flow, side, 'ip');
-  const l4 = (get(flow, 'l4', 'TCP') ?? get(flow, 'l4', 'UDP')) as Json | undefined;
-  const port = l4?.[`${side}_port`];
-  const who = pod ? `${ns ? `${ns}/` : ''}${pod}` : String(ip ?? '?');
-  return port !== undefined ? `${who}:${port}` : who;
-}
-
-/** One flow record as a compact line: `<time>: <src> -> <dst> <verdict> (<summary>)`. */
-export function compactFlow(flow: Json): string {
-  const time = String(flow.time ?? '');
-  const verdict = String(flow.verdict ?? '');
-  const http = get(flow, 'l7', 'http') as Json | undefined;
-  const summary = http
-    ? `${http.method ?? ''} ${http.url ?? ''}${http.code !== undefined ? ` ${http.code}` : ''}`.trim()
-    : String(flow.Summary ?? flow.summary ?? '');
-  return `${time}: ${endpoint(flow, 'source')} -> ${endpoint(flow, 'destination')} ${verdict}${summary ? ` (${summary})` : ''}\n`;
+/** The query of `GET /flows` for the command line (repeated filters joined with commas). */
+export function flowsQuery(opts: FlowsOptions): Record<string, string | number | undefined> {
+  const join = (v: string[] | undefined) => (v?.length ? v.join(',') : undefined);
+  return {
+    watch: opts.follow ? '1' : undefined,
+    pod: join(opts.pod),
+    service: join(opts.service),
+    verdict: join(opts.verdict?.map((v) => v.toUpperCase())),
+    namespace: join(opts.namespaceFilter),
+    node: join(opts.node),
+    protocol: join(opts.protocol),
+    port: join(opts.port),
+    limit: opts.last ?? opts.limit,
+  };
 }
 
 /** Runs `flows`. */
@@ -58,26 +57,22 @@ export async function runFlows(ctx: CliContext, opts: FlowsOptions): Promise<voi
       `unable to match a printer suitable for the output format "${output}", allowed formats are: json,compact`,
     );
   }
-  const query = {
-    watch: opts.follow ? '1' : undefined,
-    pod: opts.pod,
-    service: opts.service,
-    verdict: opts.verdict,
-    limit: opts.limit,
-  };
-  for await (const line of ctx.client().lines(extensionPath('/flows'), query, { signal: ctx.signal })) {
+  const timeZone = ctx.io.env.TZ || undefined;
+  for await (const line of ctx
+    .client()
+    .lines(extensionPath('/flows'), flowsQuery(opts), { signal: ctx.signal })) {
     if (output === 'json') {
       ctx.out(`${line}\n`);
       continue;
     }
-    let flow: Json;
+    let flow: Record<string, unknown>;
     try {
-      flow = JSON.parse(line) as Json;
+      flow = JSON.parse(line) as Record<string, unknown>;
     } catch {
       ctx.out(`${line}\n`);
       continue;
     }
-    ctx.out(compactFlow(flow));
+    ctx.out(compactFlow(flow, timeZone ? { timeZone } : {}));
   }
 }
 
@@ -89,10 +84,19 @@ export const flowsCommand: CliCommand = {
       .command('flows')
       .description('List (or follow) the flows the dataplane and ingress carried')
       .option('-f, --follow', 'keep streaming new flows')
-      .option('--pod <name>', 'only flows from or to this pod')
-      .option('--service <name>', 'only flows through this Service')
-      .option('--verdict <verdict>', 'FORWARDED, DROPPED, REJECTED, …')
-      .option('--limit <n>', 'at most this many of the most recent flows', parseInteger)
+      .option('--pod <[namespace/]name>', 'flows from or to this pod (name prefix); repeatable', collect)
+      .option('--service <[namespace/]name>', 'flows through this Service; repeatable', collect)
+      .option('--verdict <verdict>', 'FORWARDED, DROPPED or ERROR; repeatable', collect)
+      .option(
+        '--namespace-filter <namespace>',
+        'flows from or to pods in this namespace; repeatable',
+        collect,
+      )
+      .option('--node <name>', 'flows translated on or crossing this node; repeatable', collect)
+      .option('--protocol <protocol>', 'TCP or UDP; repeatable', collect)
+      .option('--port <port>', 'a source, destination or Service port; repeatable', collect)
+      .option('--last <n>', 'the most recent n flows (default 20; with -f, 0)', parseInteger)
+      .option('--limit <n>', 'same as --last', parseInteger)
       .option('-o, --output <format>', 'compact (default) or json')
       .action(async (opts: FlowsOptions) => {
         await runFlows(ctx, opts);

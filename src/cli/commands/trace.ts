@@ -9,7 +9,6 @@ import type { CliContext } from '../context.js';
 import { parseInteger } from '../flags.js';
 import { extensionPath } from '../paths.js';
 import { toJson } from '../printers/json.js';
-import { toYaml } from '../printers/yaml.js';
 import type { CliCommand } from '../registry.js';
 
 interface TraceOptions {
@@ -39,29 +38,29 @@ export function traceRequest(url: string | undefined, opts: TraceOptions): Recor
 }
 
 /**
- * Runs `trace`. `-o json` prints the server's trace as JSON; text and mermaid
- * print the renderings the tracer includes (`text`, `mermaid`), falling back
- * to the trace as YAML.
+ * Runs `trace`. The server renders: `-o json` prints the trace as JSON (the
+ * schema in docs/tracing.md), text and mermaid print the tracer's own
+ * renderings (`output` in the request body).
  */
 export async function runTrace(ctx: CliContext, url: string | undefined, opts: TraceOptions): Promise<void> {
   const output = opts.output ?? 'text';
   if (!['text', 'json', 'mermaid'].includes(output)) {
     throw new UserError(
-      `unable to match a printer suitable for the output format "${output}", allowed formats are: json,mermaid`,
+      `unable to match a printer suitable for the output format "${output}", allowed formats are: json,mermaid,text`,
     );
   }
-  const trace = await ctx.client().json<Record<string, unknown>>('POST', extensionPath('/trace'), {
-    body: traceRequest(url, opts),
-  });
+  const body = {
+    ...traceRequest(url, opts),
+    ...(ctx.explicitNamespace ? { namespace: ctx.namespace } : {}),
+    output,
+  };
   if (output === 'json') {
+    const trace = await ctx.client().json<Record<string, unknown>>('POST', extensionPath('/trace'), { body });
     ctx.out(toJson(trace));
     return;
   }
-  const rendered = typeof trace === 'string' ? trace : trace?.[output];
-  if (typeof rendered === 'string') ctx.out(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  else if (output === 'mermaid')
-    throw new UserError('the tracer returned no mermaid rendering of this trace');
-  else ctx.out(toYaml(trace));
+  const rendered = await ctx.client().text('POST', extensionPath('/trace'), { body });
+  ctx.out(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
 }
 
 /** `netkube trace`, for the registry in commands/index.ts. */
