@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The netkube command. The TypeScript sources are compiled to dist/ by `npm install`
-// (the `prepare` script) or `npm run build`.
+// The netkube command. `npm install` (the `prepare` script) or `npm run build`
+// bundles the TypeScript sources into dist/bundle/.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/main.js', import.meta.url);
 if (!existsSync(entry)) {
   console.error('netkube is not built yet: run `npm install` (or `npm run build`) in the netkube directory');
   process.exit(1);

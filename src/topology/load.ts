@@ -3,10 +3,12 @@
  * a resolved, validated `Topology`, or one `TopologyError` naming the file
  * and every bad field, so that nothing starts on a topology that is wrong.
  */
+
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { isValidPortNum } from '../api/index.js';
 import { NetkubeError } from '../util/errors.js';
+import { packagePath } from '../util/package-root.js';
 import { API_PORT, formatHostPort, isLoopback, MAX_SLOT, parseHostPort, slotDefaults } from './addresses.js';
 import { checkFields, type TopologyProblem } from './fields.js';
 import { type ResolveContext, resolveNetworking, section } from './networking.js';
@@ -35,11 +37,9 @@ export class TopologyError extends NetkubeError {
   }
 }
 
-const DEFAULT_TOPOLOGY = new URL('../../topologies/default.yaml', import.meta.url);
-
 /** The text of `topologies/default.yaml`, the cluster `netkube up` starts when given no topology. */
 export function defaultTopologyText(): string {
-  return readFileSync(DEFAULT_TOPOLOGY, 'utf8');
+  return readFileSync(packagePath('topologies', 'default.yaml'), 'utf8');
 }
 
 export interface LoadTopologyOptions {

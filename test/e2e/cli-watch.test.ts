@@ -121,7 +121,7 @@ describe('get -w of an empty collection', () => {
 });
 
 describe('the installed command', () => {
-  const built = existsSync(join(import.meta.dirname, '../../dist/cli/main.js'));
+  const built = existsSync(join(import.meta.dirname, '../../dist/bundle/main.js'));
   it.skipIf(!built)("runs as a process, exits promptly with kubectl's codes", async () => {
     const ok = await h.spawnNetkube(['get', 'deploy']);
     expect(ok).toEqual({

@@ -7,10 +7,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { raisedLimitCommand, readFdLimits } from '../../emulator/fd-limit.js';
 import { stateDir } from '../../emulator/state.js';
 import { UserError } from '../../util/errors.js';
+import { packagePath } from '../../util/package-root.js';
 import type { CliContext } from '../context.js';
 import type { UpReporter } from './run.js';
 
@@ -32,7 +32,7 @@ export function ipcReporter(send: (m: UpMessage) => void): UpReporter {
 }
 
 function binPath(): string {
-  return fileURLToPath(new URL('../../../bin/netkube.js', import.meta.url));
+  return packagePath('bin', 'netkube.js');
 }
 
 function lastLines(file: string, n: number): string {
