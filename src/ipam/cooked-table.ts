@@ -7,12 +7,15 @@
  * the recurrence is linear: x[N] is a combination of the 607 starting words
  * whose coefficients are those of z^N mod (z^607 − z^334 − 1). Square-and-
  * multiply gives z^N in 43 polynomial squarings; 607 more shifts give the
- * whole window of words the state vector holds after N steps. That takes about
- * a tenth of a second, once per process, on the first calico-mode block claim.
+ * whole window of words the state vector holds after N steps. That takes
+ * about a third of a second, so the result is stored (`cooked-table-data.ts`)
+ * and a test recomputes it.
  *
  * 64-bit words are two 32-bit halves; products are accumulated exactly in
  * doubles (16-bit limbs) and reduced mod 2^64 at the end.
  */
+
+import { COOKED_TABLE_BASE64 } from './cooked-table-data.js';
 
 /** Length of the generator's state (Go `rngLen`). */
 export const LAG_LONG = 607;
@@ -143,7 +146,8 @@ function initialSequence(): Words {
   return seq;
 }
 
-function computeCooked(): Words {
+/** Computes the table from scratch (about a third of a second); see `cooked-table-data.ts`. */
+export function computeCookedTable(): Words {
   const seq = initialSequence();
   let poly = words(LAG_LONG);
   poly.lo[0] = 1;
@@ -170,10 +174,35 @@ function computeCooked(): Words {
   return table;
 }
 
+/** The table as base64 of 607 big-endian 64-bit words, the form `cooked-table-data.ts` stores. */
+export function encodeCookedTable(table: Words): string {
+  const bytes = Buffer.alloc(LAG_LONG * 8);
+  for (let i = 0; i < LAG_LONG; i++) {
+    bytes.writeUInt32BE(table.hi[i] as number, i * 8);
+    bytes.writeUInt32BE(table.lo[i] as number, i * 8 + 4);
+  }
+  return bytes.toString('base64');
+}
+
+function decodeCookedTable(base64: string): Words {
+  const bytes = Buffer.from(base64, 'base64');
+  const table = words(LAG_LONG);
+  for (let i = 0; i < LAG_LONG; i++) {
+    table.hi[i] = bytes.readUInt32BE(i * 8);
+    table.lo[i] = bytes.readUInt32BE(i * 8 + 4);
+  }
+  return table;
+}
+
 let cooked: Words | undefined;
 
-/** Go's `rngCooked`, computed on first use and kept for the life of the process. */
+/**
+ * Go's `rngCooked`, kept for the life of the process. It is read from the
+ * output of `computeCookedTable` stored in `cooked-table-data.ts` (a test
+ * recomputes and compares it), because computing it on every start cost a
+ * third of a second of the emulator's one-second start.
+ */
 export function cookedTable(): Words {
-  cooked ??= computeCooked();
+  cooked ??= decodeCookedTable(COOKED_TABLE_BASE64);
   return cooked;
 }

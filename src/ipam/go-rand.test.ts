@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cookedTable } from './cooked-table.js';
+import { computeCookedTable, cookedTable, encodeCookedTable } from './cooked-table.js';
+import { COOKED_TABLE_BASE64 } from './cooked-table-data.js';
 import { fnv1_32, GoRandSource, goBigRand } from './go-rand.js';
 
 describe('fnv1_32', () => {
@@ -24,6 +25,10 @@ describe('cookedTable', () => {
     expect(word(0)).toBe(5041579894721019882n);
     expect(word(1)).toBe(4646389086726545243n);
     expect(word(606)).toBe(4152330101494654406n);
+  });
+
+  it('is stored exactly as the jump-ahead computes it', () => {
+    expect(COOKED_TABLE_BASE64).toBe(encodeCookedTable(computeCookedTable()));
   });
 });
 

@@ -10,8 +10,8 @@
  *   words, mask the top word to the limit's bit length, retry until below it).
  *
  * Go seeds every source by xoring with `rngCooked`, "the state of the generator
- * after 7.8e12 iterations" of a fixed start. Rather than embedding that table,
- * `cooked-table.ts` recomputes it once, lazily, with a polynomial jump-ahead of
+ * after 7.8e12 iterations" of a fixed start. Rather than copying that table,
+ * `cooked-table.ts` recomputes it with a polynomial jump-ahead of
  * the recurrence; the test vectors of the reference confirm the result.
  *
  * 64-bit words are kept as two unsigned 32-bit halves (`hi`, `lo`) in
