@@ -10,7 +10,7 @@
  */
 import { generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import type { KubeObject, Secret } from '../api/types.js';
 
 /** A PEM certificate and its PEM (PKCS#8) private key. */
@@ -34,17 +34,19 @@ export const FAKE_CERTIFICATE_CN = 'Kubernetes Ingress Controller Fake Certifica
 const generateRsa = promisify(generateKeyPair);
 
 /** node-forge's `pki.getTBSCertificate`, which its type definitions omit. */
-function tbsOf(cert: forge.pki.Certificate): forge.asn1.Asn1 {
-  const pki = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+function tbsOf(pki_: typeof forge.pki, cert: forge.pki.Certificate): forge.asn1.Asn1 {
+  const pki = pki_ as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
   return pki.getTBSCertificate(cert);
 }
 
 /**
  * Creates a self-signed RSA-2048 server certificate. Key generation runs on
  * libuv's thread pool and the signature is native, so the event loop is not
- * blocked (node-forge only assembles the DER).
+ * blocked (node-forge only assembles the DER; it is loaded on first use, so
+ * it costs nothing at start).
  */
 export async function selfSignedCertificate(options: CertificateOptions): Promise<PemPair> {
+  const { default: forge } = await import('node-forge');
   const { privateKey, publicKey } = await generateRsa('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -71,7 +73,7 @@ export async function selfSignedCertificate(options: CertificateOptions): Promis
   const oid = forge.pki.oids.sha256WithRSAEncryption as string;
   cert.siginfo.algorithmOid = oid;
   cert.signatureOid = oid;
-  const tbs = Buffer.from(forge.asn1.toDer(tbsOf(cert)).getBytes(), 'binary');
+  const tbs = Buffer.from(forge.asn1.toDer(tbsOf(forge.pki, cert)).getBytes(), 'binary');
   cert.signature = sign('sha256', tbs, privateKey).toString('binary');
   return { cert: forge.pki.certificateToPem(cert), key: privateKey };
 }

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { httpDate } from '../go/format.js';
 import { firstValue, type GoRequest, goParseQuery } from '../http/go-request.js';
 import { type GoResponseWriter, goError } from '../http/go-response.js';
@@ -141,7 +141,8 @@ export function whoamiEchoWithoutUpgrade(app: WhoamiApp, w: GoResponseWriter, r:
   app.print(`${app.stamp()} ${err.log}`);
 }
 
-let wss: WebSocketServer | undefined;
+/** Loaded on the first WebSocket, so `ws` costs nothing at start. */
+let wss: Promise<WebSocketServer> | undefined;
 
 /** An `Upgrade:` request to whoami: WebSocket echo on `/echo`, any other path served as a plain request. */
 export function acceptWhoamiUpgrade(
@@ -162,14 +163,21 @@ export function acceptWhoamiUpgrade(
     app.handleRequest(req, res, tuple);
     return;
   }
-  wss ??= new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
-  wss.handleUpgrade(req, socket, head, (client) => {
-    client.on('message', (data: Buffer, isBinary: boolean) => {
-      app.print(`Received b:${[...data].map((b) => `${b},`).join('')}`);
-      client.send(data, { binary: isBinary });
-    });
-    client.on('error', () => client.terminate());
-  });
+  wss ??= import('ws').then(
+    ({ WebSocketServer }) =>
+      new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false }),
+  );
+  wss.then(
+    (server) =>
+      server.handleUpgrade(req, socket, head, (client) => {
+        client.on('message', (data: Buffer, isBinary: boolean) => {
+          app.print(`Received b:${[...data].map((b) => `${b},`).join('')}`);
+          client.send(data, { binary: isBinary });
+        });
+        client.on('error', () => client.terminate());
+      }),
+    () => socket.destroy(),
+  );
 }
 
 /** `Sec-WebSocket-Accept` for a key (RFC 6455), exported for tests. */
