@@ -7,9 +7,9 @@ import { UserError } from '../../util/errors.js';
 import { CRASH_LOOP_BACKOFF } from './backoff.js';
 
 export interface KubeletTiming {
-  /** Pulling an image the node does not have. @default 300 */
+  /** Pulling an image the node does not have. @default 50 */
   readonly imagePullMs: number;
-  /** Re-checking an image the node has, under `imagePullPolicy: Always`. @default 100 */
+  /** Re-checking an image the node has, under `imagePullPolicy: Always`. @default 20 */
   readonly imageRepullMs: number;
   /** Between `Created` and the container running. @default 10 */
   readonly containerStartMs: number;
@@ -30,8 +30,8 @@ export interface KubeletTiming {
 }
 
 export const DEFAULT_KUBELET_TIMING: KubeletTiming = {
-  imagePullMs: 300,
-  imageRepullMs: 100,
+  imagePullMs: 50,
+  imageRepullMs: 20,
   containerStartMs: 10,
   sandboxRetryMs: 10_000,
   backoffInitialMs: CRASH_LOOP_BACKOFF.initialMs,
