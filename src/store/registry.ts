@@ -16,19 +16,19 @@ import type { Selector } from '../api/labels.js';
 import {
   apiVersionOf,
   type ResourceInfo,
-  resourceForKind,
   resourceForKey,
+  resourceForKind,
   resourceKeyOf,
 } from '../api/resources.js';
 import { strategyFor } from '../api/strategy.js';
 import type { KubeObject, ObjectMeta } from '../api/types.js';
 import type { Clock } from '../util/clock.js';
 import { rfc3339 } from '../util/clock.js';
-import { newUid, randomSuffix } from '../util/names.js';
 import type { Mutable } from '../util/mutable.js';
+import { newUid, randomSuffix } from '../util/names.js';
 import type { Random } from '../util/random.js';
-import type { ObjectStore } from './object-store.js';
 import { deepEqual } from './equality.js';
+import type { ObjectStore } from './object-store.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -179,13 +179,19 @@ export class Registry {
     if (strategy.defaultObject) obj = strategy.defaultObject(obj);
     if (strategy.prepareForCreate) obj = strategy.prepareForCreate(obj);
     const now = rfc3339(this.#clock.now());
-    const metadata: Mutable<ObjectMeta> = { ...obj.metadata, uid: newUid(), creationTimestamp: now };
-    delete metadata.resourceVersion;
-    delete metadata.deletionTimestamp;
-    delete metadata.deletionGracePeriodSeconds;
-    delete metadata.managedFields;
-    if (info.tracksGeneration) metadata.generation = 1;
-    else delete metadata.generation;
+    // Rest destructuring, not `delete`: deleting a property turns the stored
+    // object into a slow dictionary-mode object for the rest of its life.
+    const {
+      resourceVersion: _rv,
+      deletionTimestamp: _dt,
+      deletionGracePeriodSeconds: _dg,
+      managedFields: _mf,
+      generation: _g,
+      ...kept
+    } = obj.metadata;
+    const metadata: Mutable<ObjectMeta> = info.tracksGeneration
+      ? { ...kept, uid: newUid(), creationTimestamp: now, generation: 1 }
+      : { ...kept, uid: newUid(), creationTimestamp: now };
     obj = { ...obj, apiVersion: apiVersionOf(info), kind: info.kind, metadata };
     const ctx = this.#ctx(info, 'CREATE', options.dryRun ?? false, undefined);
     obj = this.#admit(obj, undefined, ctx);
@@ -225,12 +231,7 @@ export class Registry {
       obj = info.hasStatus
         ? ({ ...normalised, status: (old as KubeObject & { status?: unknown }).status } as KubeObject)
         : normalised;
-      const metadata: Mutable<ObjectMeta> = { ...obj.metadata };
-      for (const f of SERVER_METADATA) {
-        if (old.metadata[f] === undefined) delete metadata[f];
-        else (metadata as Record<string, unknown>)[f] = old.metadata[f];
-      }
-      metadata.resourceVersion = old.metadata.resourceVersion as string;
+      const metadata = withServerMetadata(obj.metadata, old.metadata);
       obj = { ...obj, apiVersion: old.apiVersion, kind: old.kind, metadata };
       if (strategy.defaultObject) obj = strategy.defaultObject(obj);
       if (strategy.prepareForUpdate) obj = strategy.prepareForUpdate(obj, old);
@@ -251,9 +252,12 @@ export class Registry {
     }
     if (deepEqual(obj, old)) return old as T;
     if (options.dryRun) return obj as T;
+    // A write that leaves a deleted object without finalizers removes it; a
+    // namespace goes only when the namespace controller finalizes it.
     if (
       obj.metadata.deletionTimestamp &&
       (obj.metadata.finalizers ?? []).length === 0 &&
+      info.kind !== 'Namespace' &&
       !isGracefulPod(info, obj)
     ) {
       return this.store.delete<T>(resource, obj.metadata.namespace, name);
@@ -360,13 +364,13 @@ export class Registry {
   }
 
   #normaliseScope(info: ResourceInfo, obj: KubeObject): KubeObject {
-    const metadata = { ...(obj.metadata ?? {}) };
+    const metadata = obj.metadata ?? {};
     if (info.namespaced) {
-      if (!metadata.namespace) metadata.namespace = 'default';
-    } else {
-      delete metadata.namespace;
+      return metadata.namespace ? obj : { ...obj, metadata: { ...metadata, namespace: 'default' } };
     }
-    return { ...obj, metadata };
+    if (!('namespace' in metadata)) return obj.metadata ? obj : { ...obj, metadata };
+    const { namespace: _ns, ...rest } = metadata;
+    return { ...obj, metadata: rest };
   }
 
   #checkNamespaceWritable(namespace: string): void {
@@ -426,6 +430,29 @@ export class Registry {
       }
     }
   }
+}
+
+/**
+ * `metadata` with the fields only the server sets taken from `old`, and old's
+ * resourceVersion; built by destructuring (no `delete`, see `create`).
+ */
+function withServerMetadata(metadata: ObjectMeta, old: ObjectMeta): ObjectMeta {
+  const {
+    uid: _u,
+    creationTimestamp: _c,
+    deletionTimestamp: _dt,
+    deletionGracePeriodSeconds: _dg,
+    generation: _g,
+    resourceVersion: _rv,
+    ...rest
+  } = metadata;
+  const out: Mutable<ObjectMeta> = rest;
+  for (const f of SERVER_METADATA) {
+    const v = old[f];
+    if (v !== undefined) (out as Record<string, unknown>)[f] = v;
+  }
+  out.resourceVersion = old.resourceVersion as string;
+  return out;
 }
 
 function isGracefulPod(info: ResourceInfo, obj: KubeObject): boolean {

@@ -88,8 +88,16 @@ export class FakeClock implements Clock {
 
 /** RFC 3339 timestamp in whole seconds, as the API server writes them. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastText;
 }
+// Every write of a busy second stamps the same text: format it once.
+let lastSecond = Number.NaN;
+let lastText = '';
 
 /** RFC 3339 with microseconds, as in `MicroTime` fields (events, leases). */
 export function rfc3339Micro(ms: number): string {

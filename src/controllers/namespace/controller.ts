@@ -152,12 +152,7 @@ export class NamespaceController implements ManagedController {
     return { remaining, finalizers, errors };
   }
 
-  /**
-   * Written to the store directly: `Registry.update` removes any object that has
-   * a deletionTimestamp and no `metadata.finalizers`, and a Terminating
-   * namespace is held by `spec.finalizers` instead, so a status write through
-   * the Registry would delete it before its content is gone.
-   */
+  /** The namespace's deletion conditions, through the status subresource. */
   #writeConditions(ns: NamespaceObject, totals: ContentTotals): void {
     const conditions = mergeConditions(ns.status?.conditions, deletionConditions(totals), this.#clock.now());
     if (
@@ -166,6 +161,6 @@ export class NamespaceController implements ManagedController {
     ) {
       return;
     }
-    this.#store.update('namespaces', { ...ns, status: { ...ns.status, conditions } });
+    this.#registry.update({ ...ns, status: { ...ns.status, conditions } }, { subresource: 'status' });
   }
 }

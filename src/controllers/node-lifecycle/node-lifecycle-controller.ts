@@ -8,7 +8,7 @@
  * deletions. When the node is back the taints go. `spec.unschedulable` (cordon)
  * maps to the `node.kubernetes.io/unschedulable:NoSchedule` taint.
  */
-import type { ManagedController } from '../runtime/manager.js';
+
 import { resourceForKind } from '../../api/resources.js';
 import type { Logger } from '../../log/index.js';
 import type { ObjectStore } from '../../store/object-store.js';
@@ -19,6 +19,7 @@ import type { Clock, TimerHandle } from '../../util/clock.js';
 import { errorMessage, UserError } from '../../util/errors.js';
 import { Controller } from '../runtime/controller.js';
 import type { EventRecorder } from '../runtime/events.js';
+import type { ManagedController } from '../runtime/manager.js';
 import { NodeHealthMonitor, type StoredNode, withTaints } from './monitor.js';
 import { TaintEvictionController } from './taint-eviction.js';
 import { desiredNoScheduleTaints, managedNoScheduleTaints, swapTaints, taintSetDiff } from './taints.js';
