@@ -72,7 +72,7 @@ function resultLine(t: Trace): string {
 export function renderTraceText(t: Trace): string {
   const out: string[] = [];
   const dst = t.destination;
-  const named = dst.ip ? `${dst.input} (${addr(dst)})` : dst.input;
+  const named = !dst.ip || dst.input === addr(dst) ? dst.input : `${dst.input} (${addr(dst)})`;
   out.push(`Trace:   ${sourceText(t.source)} → ${named} ${t.protocol}`);
   if (t.service)
     out.push(`Service: ${t.service.namespace}/${t.service.name}:${t.service.port} (${t.service.type})`);

@@ -1,0 +1,303 @@
+/**
+ * Runs an example README's console blocks against a real emulator and
+ * compares what each command prints with what the README shows.
+ *
+ * A README's ```console blocks hold `$ command` lines, each followed by the
+ * output it prints. Commands: `netkube up -d DIR` (an emulator with the
+ * directory's manifests, the default topology, in this test's address slot),
+ * `netkube …` (the CLI, in-process), `curl [-s] [-H 'Host: h'] URL`, and
+ * `netkube down`.
+ *
+ * Normalisation (applied to both sides; see examples/README.md): the address
+ * slot (127.S.10.N and 127.S.20.N read as slot 0's 127.0.10.N and
+ * 127.0.20.N), pod-name suffixes, pod IPs and ClusterIPs, ports from the
+ * ephemeral range, ages, veth and KUBE-SEP names (they hash pod names and
+ * IPs), `rollout status` progress lines (their number follows timing), and
+ * runs of spaces (table column widths follow name lengths).
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { parseAllDocuments } from 'yaml';
+import { StatusError } from '../../src/api/errors.js';
+import type { KubeObject } from '../../src/api/types.js';
+import { main } from '../../src/cli/main.js';
+import { Emulator } from '../../src/emulator/emulator.js';
+import { silentLogger } from '../../src/log/index.js';
+import type { ExtensionRoute } from '../../src/server/extensions.js';
+import { defaultTopologyText, loadTopology } from '../../src/topology/index.js';
+import { FlowLog, flowRoutes, liveTraceDeps, traceRoutes } from '../../src/trace/index.js';
+import { realClock } from '../../src/util/clock.js';
+import { seededRandom } from '../../src/util/random.js';
+
+export interface Step {
+  readonly command: string;
+  readonly expected: string;
+  /** 1-based line of the command in the README. */
+  readonly line: number;
+}
+
+/** The `$ command` lines of a README's console blocks and the output shown under each. */
+export function readmeSteps(text: string): Step[] {
+  const steps: Step[] = [];
+  const lines = text.split('\n');
+  let inBlock = false;
+  let current: { command: string; out: string[]; line: number } | undefined;
+  const flush = () => {
+    if (current)
+      steps.push({ command: current.command, expected: current.out.join('\n'), line: current.line });
+    current = undefined;
+  };
+  lines.forEach((line, i) => {
+    if (/^```console\s*$/.test(line)) inBlock = true;
+    else if (inBlock && /^```\s*$/.test(line)) {
+      flush();
+      inBlock = false;
+    } else if (inBlock && line.startsWith('$ ')) {
+      flush();
+      current = { command: line.slice(2), out: [], line: i + 1 };
+    } else if (inBlock) current?.out.push(line);
+  });
+  return steps;
+}
+
+/** Rewrites the README's outputs with `outputs` (one per step, in order): `-u` for examples. */
+export function rewriteReadme(text: string, outputs: readonly string[]): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let inBlock = false;
+  let k = -1;
+  let skipping = false;
+  for (const line of lines) {
+    if (/^```console\s*$/.test(line)) inBlock = true;
+    else if (inBlock && /^```\s*$/.test(line)) {
+      inBlock = false;
+      skipping = false;
+    } else if (inBlock && line.startsWith('$ ')) {
+      k++;
+      out.push(line);
+      const o = (outputs[k] ?? '').replace(/\n$/, '');
+      if (o !== '') out.push(...o.split('\n'));
+      skipping = true;
+      continue;
+    } else if (skipping) continue;
+    out.push(line);
+  }
+  return withMermaidBlocks(out.join('\n'));
+}
+
+/** Fills each ```mermaid block that follows a console block ending in `-o mermaid` with that output. */
+function withMermaidBlocks(text: string): string {
+  return text.replace(
+    /(```console\n(?:.*\n)*?\$ [^\n]*-o mermaid\n((?:(?!```).*\n)*?)```\n\n```mermaid\n)(?:(?!```).*\n)*?```/g,
+    (_all, head: string, diagram: string) => `${head}${diagram}\`\`\``,
+  );
+}
+
+/** The normalisation both sides get before comparing. */
+export function normalise(text: string, slot: number): string {
+  return text
+    .replace(/^Waiting for deployment .*\n/gm, '')
+    .replace(new RegExp(`127\\.${slot}\\.(10|20)\\.`, 'g'), '127.0.$1.')
+    .replace(/\b(10\.244)\.\d+\.\d+/g, '$1.X.Y')
+    .replace(/\b10\.(9[6-9]|10\d|11[01])\.\d+\.\d+/g, '10.96.X.Y')
+    .replace(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '-HASH-ID')
+    .replace(/\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '$1-ID')
+    .replace(/:(3[3-9]\d{3}|[4-6]\d{4})\b/g, ':PORT')
+    .replace(/\bcali[0-9a-f]{11}\b/g, 'caliVETH')
+    .replace(/\bKUBE-SEP-[A-Z2-7]{16}\b/g, 'KUBE-SEP-HASH')
+    .replace(/\b\d+(?:\.\d+)?(s|m|h|d)(\d+(s|m))?\b/g, 'AGE')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ +$/gm, '')
+    .trim();
+}
+
+/** Serves the trace routes in front of an emulator whose API server does not yet register them. */
+async function startFront(apiUrl: string, routes: readonly ExtensionRoute[]): Promise<Server> {
+  const prefix = '/apis/netkube.dev/v1alpha1';
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://front');
+    const route = routes.find((r) => r.method === req.method && `${prefix}${r.path}` === url.pathname);
+    if (!route) {
+      const up = httpRequest(`${apiUrl}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      try {
+        const result = await route.handle(
+          {
+            params: {},
+            query: url.searchParams,
+            body: text ? JSON.parse(text) : undefined,
+            raw: req,
+            signal: abort.signal,
+          },
+          res,
+        );
+        if (result.kind === 'json')
+          res
+            .writeHead(result.status ?? 200, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify(result.body));
+        else if (result.kind === 'text')
+          res.writeHead(result.status ?? 200, { 'Content-Type': 'text/plain' }).end(result.body);
+      } catch (err) {
+        const status =
+          err instanceof StatusError ? err.toStatus() : { kind: 'Status', code: 500, message: String(err) };
+        res.writeHead(status.code ?? 500, { 'Content-Type': 'application/json' }).end(JSON.stringify(status));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** One example run: an emulator (once `up` ran) and a NETKUBE_HOME for the CLI. */
+export class ExampleRun {
+  readonly #home: string;
+  readonly #slot: number;
+  readonly #repo: string;
+  #emulator: Emulator | undefined;
+  #front: Server | undefined;
+
+  constructor(options: { home: string; slot: number; repo: string }) {
+    this.#home = options.home;
+    this.#slot = options.slot;
+    this.#repo = options.repo;
+  }
+
+  /** Runs one README command and returns what it prints. */
+  async run(command: string): Promise<string> {
+    const argv = words(command);
+    if (argv[0] === 'netkube' && argv[1] === 'up')
+      return this.#up(argv.filter((a) => !a.startsWith('-')).slice(2));
+    if (argv[0] === 'netkube' && argv[1] === 'down') return this.stop();
+    if (argv[0] === 'netkube') return this.#netkube(argv.slice(1).map((a) => this.#slotted(a)));
+    if (argv[0] === 'curl') return this.#curl(argv.slice(1));
+    throw new Error(`The example harness does not run "${command}"`);
+  }
+
+  async #up(dirs: readonly string[]): Promise<string> {
+    const topology = loadTopology({ text: defaultTopologyText(), slot: this.#slot });
+    const flows = new FlowLog();
+    const emulator = await Emulator.start({
+      name: 'default',
+      topology,
+      stateDir: join(this.#home, 'default'),
+      slot: this.#slot,
+      logger: silentLogger(),
+      // Seeded, so names, addresses and choices repeat from run to run.
+      random: seededRandom(1),
+      flows,
+    });
+    this.#emulator = emulator;
+    const objects: KubeObject[] = [];
+    for (const dir of dirs) {
+      const abs = join(this.#repo, dir);
+      const files = statSync(abs).isDirectory()
+        ? readdirSync(abs)
+            .filter((x) => /\.ya?ml$/.test(x))
+            .sort()
+            .map((f) => join(abs, f))
+        : [abs];
+      for (const f of files)
+        for (const d of parseAllDocuments(readFileSync(f, 'utf8'))) {
+          const obj = d.toJS() as KubeObject | null;
+          if (obj) objects.push(obj);
+        }
+    }
+    emulator.apply(objects);
+    await emulator.waitReady({ timeoutMs: 30_000 });
+    const c = emulator.cluster;
+    const deps = liveTraceDeps({
+      world: c.dataplane.world,
+      store: c.store,
+      nodes: topology.nodes.map((n) => ({ name: n.name, address: n.address })),
+      dns: { view: c.dnsView, lookupExternal: async () => [] },
+      clock: realClock,
+      proxyState: () => c.proxy.state(),
+      ingressService: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
+    });
+    this.#front = await startFront(emulator.apiUrl, [
+      ...traceRoutes({ deps }),
+      ...flowRoutes({ log: flows }),
+    ]);
+    const statePath = join(this.#home, 'default', 'state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+    const port = (this.#front.address() as AddressInfo).port;
+    writeFileSync(statePath, JSON.stringify({ ...state, apiUrl: `http://127.0.0.1:${port}` }));
+    return '';
+  }
+
+  async #netkube(argv: readonly string[]): Promise<string> {
+    let out = '';
+    const code = await main([...argv], {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (out += s) },
+      stdin: new PassThrough(),
+      env: { NETKUBE_HOME: this.#home, TZ: 'UTC' },
+      cwd: this.#repo,
+    });
+    return code === 0 ? out : `${out}(exit ${code})\n`;
+  }
+
+  async #curl(argv: readonly string[]): Promise<string> {
+    const headers: Record<string, string> = {};
+    let url = '';
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i] as string;
+      if (a === '-H') {
+        const [k, ...v] = (argv[++i] ?? '').split(':');
+        headers[k?.trim() ?? ''] = v.join(':').trim();
+      } else if (!a.startsWith('-')) url = a;
+    }
+    const target = new URL(this.#slotted(url));
+    // What curl sends: its User-Agent and Accept, and nothing else unless asked.
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        target,
+        { headers: { Host: target.host, 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** A README address of slot 0 as this run's slot has it. */
+  #slotted(text: string): string {
+    return text.replace(/127\.0\.(10|20)\./g, `127.${this.#slot}.$1.`);
+  }
+
+  /** Stops the emulator (README `netkube down`, or the test's cleanup). */
+  async stop(): Promise<string> {
+    await this.#emulator?.stop();
+    this.#emulator = undefined;
+    await new Promise((r) => (this.#front ? this.#front.close(r) : r(undefined)));
+    this.#front = undefined;
+    return '';
+  }
+}
+
+/** Splits a command line into words, honouring single and double quotes. */
+export function words(command: string): string[] {
+  const out: string[] = [];
+  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
+  for (let m = re.exec(command); m; m = re.exec(command)) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return out;
+}
