@@ -9,6 +9,7 @@ export {
   type CatalogNode,
   type CatalogPod,
   type CatalogService,
+  catalogService,
   storeCatalog,
   type TraceCatalog,
 } from './catalog.js';
