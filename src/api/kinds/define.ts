@@ -2,15 +2,20 @@
  * The frame every kind module fills: defaulting and preparation mutate a
  * private deep copy (store objects are frozen and shared), validation returns
  * field errors. `defineKind` turns that into the registry's `KindStrategy`:
- * it clones, normalises `null`s as Go's decoder would, rejects mistyped fields
- * before semantic checks (which could otherwise misread them), runs the
- * metadata update rules on every update, and drops duplicate errors.
+ * it clones, runs the metadata update rules on every update, and drops
+ * duplicate errors.
+ *
+ * Decoding is not the strategy's job, as upstream's codec is not the
+ * registry's: `null`s, mistyped values and unknown fields are dealt with where
+ * JSON or YAML comes in (the server's request decoding and PATCH, the atomic
+ * apply, the manifest loader, all through `unknown-fields.ts`). In-process
+ * writers (controllers, the kubelet) build typed objects, like upstream's
+ * typed clients, and do not pay for a schema walk on every write.
  */
 import { type FieldError, formatFieldError } from '../field-errors.js';
 import { deepClone } from '../json.js';
 import { registerStrategy } from '../strategy.js';
 import type { KubeObject } from '../types.js';
-import { checkFieldTypes, normalizeNulls } from '../unknown-fields.js';
 import { validateObjectMetaUpdate } from '../validation/meta.js';
 import type { JsonObject } from '../validation/values.js';
 
@@ -50,20 +55,24 @@ function asKube(obj: JsonObject): KubeObject {
 
 /** Builds the strategy functions of a kind without registering them (for tests and client-side checks). */
 export function strategyOf(def: KindDefinition) {
+  // The defaulted copies not yet handed on: preparation, which always follows
+  // defaulting in the registry, may work on them in place instead of copying again.
+  const fresh = new WeakSet<object>();
+  const privateCopy = (obj: KubeObject): JsonObject => {
+    if (!fresh.delete(obj)) return copyOf(obj);
+    return obj as unknown as JsonObject;
+  };
   const withDefaults = (obj: KubeObject): KubeObject => {
-    const copy = normalizeNulls(copyOf(obj));
+    const copy = copyOf(obj);
     def.defaults?.(copy);
+    fresh.add(copy);
     return asKube(copy);
   };
   const validateCreate = (obj: KubeObject): FieldError[] => {
-    const typeErrs = checkFieldTypes(obj);
-    if (typeErrs.length) return typeErrs;
     const next = obj as unknown as JsonObject;
     return dedupe([...def.validate(next), ...(def.validateCreateOnly?.(next) ?? [])]);
   };
   const validateUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => {
-    const typeErrs = checkFieldTypes(obj);
-    if (typeErrs.length) return typeErrs;
     const next = obj as unknown as JsonObject;
     const prev = old as unknown as JsonObject;
     return dedupe([
@@ -76,13 +85,13 @@ export function strategyOf(def: KindDefinition) {
     defaultObject: withDefaults,
     prepareForCreate: (obj: KubeObject): KubeObject => {
       if (!def.prepareForCreate) return obj;
-      const copy = copyOf(obj);
+      const copy = privateCopy(obj);
       def.prepareForCreate(copy);
       return asKube(copy);
     },
     prepareForUpdate: (obj: KubeObject, old: KubeObject): KubeObject => {
       if (!def.prepareForUpdate) return obj;
-      const copy = copyOf(obj);
+      const copy = privateCopy(obj);
       def.prepareForUpdate(copy, old as unknown as JsonObject);
       return asKube(copy);
     },
