@@ -55,6 +55,7 @@ export {
   POD_TEMPLATE_HASH_LABEL,
   podQOSClass,
 } from './kinds/index.js';
+export { setDefaultTolerationSeconds } from './kinds/pod.js';
 export {
   everything,
   formatLabels,
@@ -129,4 +130,3 @@ export {
   isValidPortName,
   isValidPortNum,
 } from './validation/strings.js';
-export { setDefaultTolerationSeconds } from './kinds/pod.js';

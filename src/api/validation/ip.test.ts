@@ -19,6 +19,8 @@ describe('validateNonSpecialIP', () => {
     setEmulatedRoutableRanges(['127.0.10.0/24', '127.0.20.0/24']);
     expect(validateNonSpecialIP('ip', '127.0.10.2')).toEqual([]);
     expect(validateNonSpecialIP('ip', '127.0.20.1')).toEqual([]);
-    expect(validateNonSpecialIP('ip', '127.0.0.1').map((e) => e.detail)).toEqual(['may not be in the loopback range (127.0.0.0/8, ::1/128)']);
+    expect(validateNonSpecialIP('ip', '127.0.0.1').map((e) => e.detail)).toEqual([
+      'may not be in the loopback range (127.0.0.0/8, ::1/128)',
+    ]);
   });
 });

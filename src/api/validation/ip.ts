@@ -138,7 +138,8 @@ export function validateNonSpecialIP(field: string, value: string): FieldError[]
   const errs: FieldError[] = [];
   const lower = value.toLowerCase();
   const unspecified = v4 === 0 || (v4 === undefined && /^[0:]+$/.test(lower));
-  const loopback = v4 !== undefined ? v4 >>> 24 === 127 && !isEmulatedRoutable(v4) : /^[0:]*:0*1$/.test(lower);
+  const loopback =
+    v4 !== undefined ? v4 >>> 24 === 127 && !isEmulatedRoutable(v4) : /^[0:]*:0*1$/.test(lower);
   const linkLocal = v4 !== undefined ? v4 >>> 16 === 0xa9fe : /^fe[89ab]/.test(lower);
   const linkLocalMulticast = v4 !== undefined ? v4 >>> 8 === 0xe00000 : lower.startsWith('ff02:');
   if (unspecified) errs.push(fieldError.invalid(field, value, `may not be unspecified (${value})`));
