@@ -165,13 +165,7 @@ export class Cluster {
       random,
       logger: child('dataplane'),
       onUnbindable: (service, ips) => this.#unbindable(service, ips),
-      onListenFailures: (failures) => {
-        for (const f of failures)
-          child('dataplane').warn(
-            { listener: `${f.key.address}:${f.key.port}`, code: f.code },
-            `Cannot listen: ${f.message}`,
-          );
-      },
+      onListenFailures: (failures) => this.#listenFailures(failures),
     });
     this.runtime = new SimulatedContainerRuntime({
       clock,

@@ -4,7 +4,7 @@
  * manifests, readiness, and the state directory its clients read. The CLI's
  * `up` runs one of these in the foreground or in a detached child process.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/types.js';
 import { nodeExtensionRoutes } from '../controllers/kubelet/extension.js';
@@ -14,7 +14,7 @@ import { ingressExtensionRoutes } from '../ingress/index.js';
 import type { Logger } from '../log/index.js';
 import { proxyExtensionRoutes } from '../proxy/routes.js';
 import { ApiServer } from '../server/api-server.js';
-import { writeKubeconfig } from '../server/kubeconfig.js';
+import { kubeconfigYaml } from '../server/kubeconfig.js';
 import type { Topology } from '../topology/types.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { type Random, systemRandom } from '../util/random.js';
@@ -253,7 +253,12 @@ export class Emulator {
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
     const kubeconfig = join(dir, 'kubeconfig');
-    writeKubeconfig(kubeconfig, { clusterName: this.topology.name, server: this.#apiUrl });
+    // Written before `up -d` reports ready, so kubectl can use it at once.
+    const tmp = `${kubeconfig}.${process.pid}.tmp`;
+    writeFileSync(tmp, kubeconfigYaml({ clusterName: this.topology.name, server: this.#apiUrl }), {
+      mode: 0o600,
+    });
+    renameSync(tmp, kubeconfig);
     const state: EmulatorState = {
       name: this.name,
       pid: process.pid,

@@ -4,7 +4,6 @@
  * looping, unschedulable, failing to start) are reported as stuck, so
  * `netkube up -d` stops waiting for them and says why.
  */
-import { selectorFromLabelSelector } from '../api/labels.js';
 import type { Deployment, KubeObject, Node, Pod } from '../api/types.js';
 import type { ObjectStore } from '../store/object-store.js';
 

@@ -89,7 +89,12 @@ export class ApiServer {
    * emulator applies `netkube up`'s manifests this way). Throws the same Status
    * error as the route when any object is rejected; nothing is applied then.
    */
-  apply(request: { objects: readonly unknown[]; sources?: readonly Source[]; defaultNamespace?: string; dryRun?: boolean }): {
+  apply(request: {
+    objects: readonly unknown[];
+    sources?: readonly Source[];
+    defaultNamespace?: string;
+    dryRun?: boolean;
+  }): {
     results: ApplyResult[];
     warnings: string[];
   } {

@@ -115,7 +115,10 @@ export class ObjectStore {
     for (const [key, obj] of t.objects) {
       for (const v of fn(obj)) {
         let set = values.get(v);
-        if (!set) values.set(v, (set = new Set()));
+        if (!set) {
+          set = new Set();
+          values.set(v, set);
+        }
         set.add(key);
       }
     }
@@ -328,12 +331,18 @@ export class ObjectStore {
       t.objects.set(key, after);
       const ns = after.metadata.namespace ?? '';
       let set = t.byNamespace.get(ns);
-      if (!set) t.byNamespace.set(ns, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        t.byNamespace.set(ns, set);
+      }
       set.add(key);
       for (const idx of t.indexes.values()) {
         for (const v of idx.fn(after)) {
           let s = idx.values.get(v);
-          if (!s) idx.values.set(v, (s = new Set()));
+          if (!s) {
+            s = new Set();
+            idx.values.set(v, s);
+          }
           s.add(key);
         }
       }

@@ -10,7 +10,6 @@
  */
 
 import { isAlreadyExists, isNotFound } from '../../api/errors.js';
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import { type ResourceInfo, resourceForKind } from '../../api/resources.js';
 import { splitKey } from '../../api/types.js';
 import type { Logger } from '../../log/index.js';

@@ -7,7 +7,6 @@
  * ReplicaSet).
  */
 
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import { type OwnerReference, objectKey } from '../../api/types.js';
 import { deepEqual } from '../../store/equality.js';
 import type { ObjectStore } from '../../store/object-store.js';

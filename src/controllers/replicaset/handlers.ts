@@ -6,7 +6,6 @@
  * minReadySeconds, the ReplicaSet again once the pod can count as available.
  */
 
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import { type OwnerReference, objectKey } from '../../api/types.js';
 import { deepEqual } from '../../store/equality.js';
 import type { ObjectStore } from '../../store/object-store.js';

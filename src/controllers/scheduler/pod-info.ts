@@ -4,7 +4,6 @@
  */
 
 import type { PodAffinityTerm, WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { PodObject } from '../runtime/pods.js';
 import { compiledSelector } from '../runtime/selectors.js';
 import { podRequests } from './resources.js';

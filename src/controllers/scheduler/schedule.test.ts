@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../util/random.js';
 import type { PodObject } from '../runtime/pods.js';
-import { SchedulerCache } from './cache.js';
-import { newPodInfo } from './pod-info.js';
 import { integerValue, milliCPU, podRequests } from './resources.js';
-import { numFeasibleNodesToFind, type ScheduleResult, schedulePod } from './schedule.js';
+import { numFeasibleNodesToFind } from './schedule.js';
 import {
   CONTROL_PLANE_TAINT,
   cacheOf,

@@ -8,20 +8,12 @@
  */
 
 import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
-import { type Selector, selectorFromLabelSelector, selectorOf } from '../../api/labels.js';
+import { type Selector, selectorOf } from '../../api/labels.js';
 import { compiledSelector } from '../runtime/selectors.js';
 import type { SchedulerCache } from './cache.js';
 import type { NodeMatcher } from './node-affinity.js';
 import { scratchFloat64, scratchInt32 } from './scratch.js';
-import { firstUntolerated } from './taints.js';
-import {
-  type FilterFailure,
-  LABEL_HOSTNAME,
-  LABEL_ZONE,
-  MAX_NODE_SCORE,
-  type NodeInfo,
-  type PodInfo,
-} from './types.js';
+import { LABEL_HOSTNAME, LABEL_ZONE, MAX_NODE_SCORE, type NodeInfo, type PodInfo } from './types.js';
 
 /** A spreading constraint as the plugin evaluates it. */
 export interface SpreadConstraint {

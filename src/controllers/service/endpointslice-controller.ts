@@ -116,7 +116,7 @@ export class EndpointSliceController implements ManagedController {
       .filter((s) => s.metadata.labels?.[MANAGED_BY_LABEL] === SLICE_CONTROLLER_NAME);
     const info = resourceForKind('EndpointSlice');
     if (!info) return;
-    if (!service || !service.spec?.selector || service.spec.type === 'ExternalName') {
+    if (!service?.spec?.selector || service.spec.type === 'ExternalName') {
       // Without a selector the slices are the user's (or the mirroring controller's).
       for (const s of existing) registry.delete(info, namespace, s.metadata.name ?? '');
       return;

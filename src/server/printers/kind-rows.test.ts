@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type KubeObject, RESOURCES } from '../../api/index.js';
+import type { KubeObject } from '../../api/index.js';
 import { printRow } from './index.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -14,7 +14,7 @@ function obj(kind: string, rest: Record<string, unknown>, meta: Record<string, u
   } as KubeObject;
 }
 
-const running = { running: { startedAt: ago(100) } };
+const _running = { running: { startedAt: ago(100) } };
 
 interface Case {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type KubeObject, RESOURCES } from '../../api/index.js';
+import type { KubeObject } from '../../api/index.js';
 import { printRow } from './index.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
