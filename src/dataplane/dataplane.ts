@@ -295,26 +295,33 @@ export class Dataplane {
   }
 
   /**
-   * The node that receives a connection: the owner of a node address; for a
-   * LoadBalancer VIP or externalIP, the node an emulated load balancer picks —
-   * round-robin over the nodes that are up, and for externalTrafficPolicy
-   * Local only those whose health check passes (local ready endpoints).
+   * The nodes a connection to `key` may enter by: the owner of a node address;
+   * for a LoadBalancer VIP or externalIP, the nodes an emulated load balancer
+   * spreads over — those that are up, and for externalTrafficPolicy Local only
+   * those whose health check passes (local ready endpoints), unless none does.
+   * Empty for an address that is neither (nothing on the laptop answers it).
+   * The tracer reads the same list.
    */
-  #entryNode(key: ListenKey): string | undefined {
+  entryCandidates(key: ListenKey): string[] {
     const owner = this.#byAddress.get(key.address);
-    if (owner) return owner;
+    if (owner) return [owner];
     const svc = this.#vips.get(`${key.protocol}/${key.address}:${key.port}`);
-    let nodes = this.#config.nodes.map((n) => n.name).filter((n) => !this.#down.has(n));
-    if (svc?.externalPolicyLocal) {
-      const local = new Set(
-        (this.#config.proxy.state().endpoints.get(svc.key) ?? [])
-          .filter((e) => e.ready && e.nodeName)
-          .map((e) => e.nodeName as string),
-      );
-      const healthy = nodes.filter((n) => local.has(n));
-      if (healthy.length) nodes = healthy;
-    }
-    if (nodes.length === 0) return undefined;
+    if (!svc) return [];
+    const nodes = this.#config.nodes.map((n) => n.name).filter((n) => !this.#down.has(n));
+    if (!svc.externalPolicyLocal) return nodes;
+    const local = new Set(
+      (this.#config.proxy.state().endpoints.get(svc.key) ?? [])
+        .filter((e) => e.ready && e.nodeName)
+        .map((e) => e.nodeName as string),
+    );
+    const healthy = nodes.filter((n) => local.has(n));
+    return healthy.length ? healthy : nodes;
+  }
+
+  /** The node that receives a connection: round-robin over `entryCandidates`. */
+  #entryNode(key: ListenKey): string | undefined {
+    const nodes = this.entryCandidates(key);
+    if (nodes.length <= 1) return nodes[0];
     const id = `${key.address}:${key.port}`;
     const i = this.#rr.get(id) ?? 0;
     this.#rr.set(id, i + 1);

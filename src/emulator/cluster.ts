@@ -75,6 +75,8 @@ export class Cluster {
   readonly network: PodNetworkStack;
   readonly proxy: ProxyController;
   readonly dnsView: ClusterDnsView & { close(): void };
+  /** Resolves names outside the cluster zone with the host's resolver. */
+  readonly lookupExternal: (name: string) => Promise<string[]>;
   readonly sandboxes = new PodSandboxRegistry();
   readonly logs: LogStore;
   readonly dataplane: Dataplane;
@@ -142,6 +144,7 @@ export class Cluster {
     });
     this.upstreamDns = hostNameservers();
     const lookupExternal = (name: string) => dnsPromises.resolve4(name).catch(() => [] as string[]);
+    this.lookupExternal = lookupExternal;
     this.logs = new LogStore({ clock });
     this.dataplane = new Dataplane({
       nodes: topology.nodes.map((n) => ({ name: n.name, address: n.address })),

@@ -9,18 +9,24 @@ import { join } from 'node:path';
 import type { KubeObject } from '../api/types.js';
 import { nodeExtensionRoutes } from '../controllers/kubelet/extension.js';
 import { curlRoute } from '../dataplane/curl.js';
-import type { FlowSink } from '../dataplane/flow.js';
 import { ingressExtensionRoutes } from '../ingress/index.js';
 import type { Logger } from '../log/index.js';
 import { proxyExtensionRoutes } from '../proxy/routes.js';
 import { ApiServer } from '../server/api-server.js';
 import { kubeconfigYaml } from '../server/kubeconfig.js';
 import type { Topology } from '../topology/types.js';
+import { FlowLog, flowRoutes, liveTraceDeps, traceRoutes } from '../trace/index.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { type Random, systemRandom } from '../util/random.js';
 import { podLogsFromStore } from '../workloads/pod-logs.js';
 import { workloadRoutes } from '../workloads/routes.js';
-import { dnsObjects, ingressObjects, systemObjects } from './bootstrap.js';
+import {
+  dnsObjects,
+  INGRESS_CONTROLLER_NAME,
+  INGRESS_NAMESPACE,
+  ingressObjects,
+  systemObjects,
+} from './bootstrap.js';
 import { Cluster } from './cluster.js';
 import { clusterReadiness, type Readiness } from './readiness.js';
 import { type EmulatorStatus, emulatorRoutes } from './routes.js';
@@ -39,7 +45,8 @@ export interface EmulatorOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: Random;
-  readonly flows?: FlowSink;
+  /** Where the dataplane records flows (`netkube flows`). @default a new bounded FlowLog */
+  readonly flows?: FlowLog;
   readonly kubeletTiming?: { readonly imagePullMs?: number; readonly containerStartMs?: number };
 }
 
@@ -59,6 +66,8 @@ export class Emulator {
   readonly cluster: Cluster;
   readonly server: ApiServer;
   readonly topology: Topology;
+  /** Every connection's flow record, newest kept (`GET /flows`). */
+  readonly flows: FlowLog;
   readonly #options: EmulatorOptions;
   #apiUrl = '';
   #ingressInstalled = false;
@@ -71,12 +80,13 @@ export class Emulator {
     this.name = options.name;
     this.topology = options.topology;
     const clock = options.clock ?? realClock;
+    this.flows = options.flows ?? new FlowLog();
     this.cluster = new Cluster({
       topology: options.topology,
       clock,
       random: options.random ?? systemRandom,
       logger: options.logger,
-      ...(options.flows ? { flows: options.flows } : {}),
+      flows: this.flows,
       ...(options.kubeletTiming ? { kubeletTiming: options.kubeletTiming } : {}),
     });
     this.shutdownRequested = new Promise((resolve) => {
@@ -106,6 +116,21 @@ export class Emulator {
         ...proxyExtensionRoutes({ controller: c.proxy, mode: options.topology.networking.proxyMode }),
         ...workloadRoutes(c.runtime),
         ...ingressExtensionRoutes({ registry: c.registry, store: c.store, clock }),
+        ...traceRoutes({
+          deps: liveTraceDeps({
+            world: c.dataplane.world,
+            store: c.store,
+            nodes: options.topology.nodes.map((n) => ({ name: n.name, address: n.address })),
+            dns: { view: c.dnsView, lookupExternal: c.lookupExternal },
+            clock,
+            entryNodes: (key) => c.dataplane.entryCandidates(key),
+            ...(options.topology.ingress.enabled
+              ? { ingressService: { namespace: INGRESS_NAMESPACE, name: INGRESS_CONTROLLER_NAME } }
+              : {}),
+          }),
+          ...(options.random ? { random: options.random } : {}),
+        }),
+        ...flowRoutes({ log: this.flows }),
         curlRoute({
           dataplane: c.dataplane,
           pod: (namespace, name) => {

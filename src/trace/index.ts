@@ -18,7 +18,7 @@ export { compactFlow, stampMilli } from './flow-compact.js';
 export { FLOW_FILTER_KEYS, type FlowFilter, matchesFlow, parseFlowFilter } from './flow-filter.js';
 export { estimateFlowBytes, type FlowListener, FlowLog, type FlowLogConfig } from './flow-log.js';
 export type { IngressView } from './ingress-step.js';
-export { type LiveTraceConfig, liveTraceDeps, loadBalancerEntryNodes } from './live.js';
+export { type LiveTraceConfig, liveTraceDeps } from './live.js';
 export type * from './model.js';
 export { TRACE_API_VERSION } from './model.js';
 export { checkMermaidSubset, mermaidText, renderTraceMermaid } from './render-mermaid.js';

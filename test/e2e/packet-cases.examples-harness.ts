@@ -15,21 +15,16 @@
  * IPs), `rollout status` progress lines (their number follows timing), and
  * runs of spaces (table column widths follow name lengths).
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
-import { StatusError } from '../../src/api/errors.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { main } from '../../src/cli/main.js';
 import { Emulator } from '../../src/emulator/emulator.js';
 import { silentLogger } from '../../src/log/index.js';
-import type { ExtensionRoute } from '../../src/server/extensions.js';
 import { defaultTopologyText, loadTopology } from '../../src/topology/index.js';
-import { FlowLog, flowRoutes, liveTraceDeps, traceRoutes } from '../../src/trace/index.js';
-import { realClock } from '../../src/util/clock.js';
 import { seededRandom } from '../../src/util/random.js';
 
 export interface Step {
@@ -114,62 +109,12 @@ export function normalise(text: string, slot: number): string {
     .trim();
 }
 
-/** Serves the trace routes in front of an emulator whose API server does not yet register them. */
-async function startFront(apiUrl: string, routes: readonly ExtensionRoute[]): Promise<Server> {
-  const prefix = '/apis/netkube.dev/v1alpha1';
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://front');
-    const route = routes.find((r) => r.method === req.method && `${prefix}${r.path}` === url.pathname);
-    if (!route) {
-      const up = httpRequest(`${apiUrl}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const abort = new AbortController();
-      res.on('close', () => abort.abort());
-      try {
-        const result = await route.handle(
-          {
-            params: {},
-            query: url.searchParams,
-            body: text ? JSON.parse(text) : undefined,
-            raw: req,
-            signal: abort.signal,
-          },
-          res,
-        );
-        if (result.kind === 'json')
-          res
-            .writeHead(result.status ?? 200, { 'Content-Type': 'application/json' })
-            .end(JSON.stringify(result.body));
-        else if (result.kind === 'text')
-          res.writeHead(result.status ?? 200, { 'Content-Type': 'text/plain' }).end(result.body);
-      } catch (err) {
-        const status =
-          err instanceof StatusError ? err.toStatus() : { kind: 'Status', code: 500, message: String(err) };
-        res.writeHead(status.code ?? 500, { 'Content-Type': 'application/json' }).end(JSON.stringify(status));
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
 /** One example run: an emulator (once `up` ran) and a NETKUBE_HOME for the CLI. */
 export class ExampleRun {
   readonly #home: string;
   readonly #slot: number;
   readonly #repo: string;
   #emulator: Emulator | undefined;
-  #front: Server | undefined;
 
   constructor(options: { home: string; slot: number; repo: string }) {
     this.#home = options.home;
@@ -190,7 +135,6 @@ export class ExampleRun {
 
   async #up(dirs: readonly string[]): Promise<string> {
     const topology = loadTopology({ text: defaultTopologyText(), slot: this.#slot });
-    const flows = new FlowLog();
     const emulator = await Emulator.start({
       name: 'default',
       topology,
@@ -199,7 +143,6 @@ export class ExampleRun {
       logger: silentLogger(),
       // Seeded, so names, addresses and choices repeat from run to run.
       random: seededRandom(1),
-      flows,
     });
     this.#emulator = emulator;
     const objects: KubeObject[] = [];
@@ -219,24 +162,6 @@ export class ExampleRun {
     }
     emulator.apply(objects);
     await emulator.waitReady({ timeoutMs: 30_000 });
-    const c = emulator.cluster;
-    const deps = liveTraceDeps({
-      world: c.dataplane.world,
-      store: c.store,
-      nodes: topology.nodes.map((n) => ({ name: n.name, address: n.address })),
-      dns: { view: c.dnsView, lookupExternal: async () => [] },
-      clock: realClock,
-      proxyState: () => c.proxy.state(),
-      ingressService: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
-    });
-    this.#front = await startFront(emulator.apiUrl, [
-      ...traceRoutes({ deps }),
-      ...flowRoutes({ log: flows }),
-    ]);
-    const statePath = join(this.#home, 'default', 'state.json');
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
-    const port = (this.#front.address() as AddressInfo).port;
-    writeFileSync(statePath, JSON.stringify({ ...state, apiUrl: `http://127.0.0.1:${port}` }));
     return '';
   }
 
@@ -288,8 +213,6 @@ export class ExampleRun {
   async stop(): Promise<string> {
     await this.#emulator?.stop();
     this.#emulator = undefined;
-    await new Promise((r) => (this.#front ? this.#front.close(r) : r(undefined)));
-    this.#front = undefined;
     return '';
   }
 }

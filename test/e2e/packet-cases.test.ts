@@ -264,7 +264,7 @@ beforeAll(async () => {
     nodes: topology.nodes.map((n) => ({ name: n.name, address: n.address })),
     dns: { view: c.dnsView, lookupExternal: async () => [] },
     clock: realClock,
-    proxyState: () => c.proxy.state(),
+    entryNodes: (key) => c.dataplane.entryCandidates(key),
     ingressService: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
   });
   phase('started');
