@@ -5,8 +5,15 @@
  * node. An externalIP outside 127.0.0.0/8 (the seed manifests use
  * 192.168.56.103) cannot be bound on a laptop: it is reported, and still works
  * from pods, traces and the SOCKS gateway because those never need a socket.
+ *
+ * A Service port with no usable endpoint at all (none ready, and none serving
+ * while terminating) gets no NodePort, VIP or externalIP socket: kube-proxy
+ * REJECTs such traffic with an ICMP port unreachable, which a laptop client
+ * sees as "connection refused" — exactly what an address with nothing bound
+ * answers. (An accepted socket could only be reset.) The listener comes back
+ * with the first endpoint.
  */
-import type { ProxyState } from '../proxy/model.js';
+import type { ProxyState, ServicePortInfo } from '../proxy/model.js';
 import type { ListenKey } from './listeners.js';
 
 export interface HealthCheckTarget {
@@ -28,6 +35,13 @@ function isLoopback(ip: string): boolean {
   return /^127\.\d+\.\d+\.\d+$/.test(ip);
 }
 
+/** Whether kube-proxy has any endpoint to send this port's traffic to (else it REJECTs). */
+function hasUsableEndpoint(state: ProxyState, svc: ServicePortInfo): boolean {
+  for (const e of state.endpoints.get(svc.key) ?? [])
+    if (e.ready || (e.serving && e.terminating)) return true;
+  return false;
+}
+
 /** Computes the desired listeners (pure). */
 export function planListeners(
   state: ProxyState,
@@ -41,11 +55,13 @@ export function planListeners(
   const unbindable = new Map<string, Set<string>>();
   for (const svc of state.services.values()) {
     const protocol = svc.protocol;
-    if (svc.nodePort) for (const n of nodes) add(n.address, svc.nodePort, protocol);
-    for (const vip of svc.loadBalancerVIPs) if (isLoopback(vip)) add(vip, svc.port, protocol);
+    const rejected = !hasUsableEndpoint(state, svc);
+    if (svc.nodePort && !rejected) for (const n of nodes) add(n.address, svc.nodePort, protocol);
+    for (const vip of svc.loadBalancerVIPs) if (isLoopback(vip) && !rejected) add(vip, svc.port, protocol);
     for (const ip of svc.externalIPs) {
-      if (isLoopback(ip)) add(ip, svc.port, protocol);
-      else {
+      if (isLoopback(ip)) {
+        if (!rejected) add(ip, svc.port, protocol);
+      } else {
         const key = `${svc.name.namespace}/${svc.name.name}`;
         const set = unbindable.get(key) ?? new Set<string>();
         set.add(ip);

@@ -145,9 +145,9 @@ async function curl(from: string, url: string, headers?: Record<string, string>)
 }
 
 function verdictOf(error: string): Answer['verdict'] {
-  // REJECT on a real listener: the dataplane accepted the TCP connection and resets it (RST),
-  // which is what the laptop sees where a real node would answer ICMP port unreachable.
-  if (/refused|ECONNRESET/i.test(error)) return 'Rejected';
+  // REJECT: ICMP port unreachable on a real node, "connection refused" here (a Service
+  // port without endpoints has no listener on the laptop; pods get ECONNREFUSED).
+  if (/refused/i.test(error)) return 'Rejected';
   if (/resolve/i.test(error)) return 'Unresolved';
   if (/timed out|ETIMEDOUT|EHOSTUNREACH|cannot reach/i.test(error)) return 'Dropped';
   throw new Error(`Unexpected curl failure: ${error}`);
