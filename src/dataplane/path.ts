@@ -16,6 +16,8 @@
  * time and ephemeral ports are injected; state changes (affinity, ipvs cursors)
  * come back in `updates` for the executor to commit.
  */
+
+import { isEmulatedRoutableAddress } from '../api/validation/ip.js';
 import {
   explainPolicy,
   type PolicyConnection,
@@ -242,8 +244,9 @@ function fmt(a: AddrPort): string {
   return `${a.ip}:${a.port}`;
 }
 
+/** 127/8, less the ranges netkube emulates as routable (node addresses, the load-balancer pool). */
 function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.');
+  return ip.startsWith('127.') && !isEmulatedRoutableAddress(ip);
 }
 
 interface Walk {

@@ -334,16 +334,12 @@ export const PACKET_CASES: readonly PacketCase[] = [
     from: 'pod/client-1',
     to: (c) => `${c.lbIP('web-lb')}:80`,
     want: webFrom('node:worker-1'),
-    knownIssue:
-      "planPath treats every 127/8 address a node does not own as the pod's own loopback, LoadBalancer IPs included",
   },
   {
     name: 'pod to an eTP Local LoadBalancer IP short-circuits',
     from: 'pod/client-1',
     to: (c) => `${c.lbIP('local-lb')}:80`,
     want: { endpoints: ['local-1'], seen: 'client' },
-    knownIssue:
-      "planPath treats every 127/8 address a node does not own as the pod's own loopback, LoadBalancer IPs included",
   },
   {
     name: 'pod to an externalIP the laptop cannot bind',

@@ -127,6 +127,16 @@ function isEmulatedRoutable(v4: number): boolean {
 }
 
 /**
+ * Whether `ip` lies in a range netkube emulates as routable (node addresses,
+ * the load-balancer pool) although it is a loopback address on the laptop:
+ * such an address is never a pod's or node's own loopback.
+ */
+export function isEmulatedRoutableAddress(ip: string): boolean {
+  const v4 = parseIPv4(ip);
+  return v4 !== undefined && isEmulatedRoutable(v4);
+}
+
+/**
  * `ValidateNonSpecialIP`: endpoint and external IPs may not be unspecified,
  * loopback or link-local. Only IPv4 ranges are checked beyond the parse; IPv6
  * special ranges are checked for `::`, `::1` and `fe80::/10`.
