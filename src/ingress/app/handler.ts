@@ -3,11 +3,11 @@
  * `matchRequest` on the current table, then proxy it, redirect it, or answer
  * nginx's own page, logging it in ingress-nginx's format.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { VirtualTuple } from '../../workloads/types.js';
 import { certificateServer, normaliseHost } from '../hosts.js';
 import { type MatchDecision, matchRequest } from '../match.js';
 import type { Location } from '../types.js';
+import type { ClientRequest, ClientResponse } from './client-exchange.js';
 import { type ProxyEnv, proxy } from './proxy.js';
 import { RequestContext } from './request-context.js';
 
@@ -26,8 +26,8 @@ const MAX_HEAD = 4 * MAX_LINE;
  * Too Large") for a header line over 8k or a head over 32k. Node's own limit
  * counts only names and values, so nginx's is checked here on the raw sizes.
  */
-function oversizedLine(req: IncomingMessage): number | undefined {
-  const line = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 11;
+function oversizedLine(req: ClientRequest): number | undefined {
+  const line = req.method.length + req.url.length + 11;
   if (line > MAX_LINE) return 414;
   const raw = req.rawHeaders;
   let total = line;
@@ -51,7 +51,7 @@ function decide(ctx: RequestContext, env: ProxyEnv): MatchDecision {
     env.routes.table,
     {
       host: req.headers.host,
-      path: req.url ?? '/',
+      path: req.url,
       scheme: ctx.scheme,
       headers: req.headers,
       clientIP: ctx.tuple.srcIP,
@@ -103,8 +103,8 @@ function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number)
  */
 export function handleRequest(
   env: ProxyEnv,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ClientRequest,
+  res: ClientResponse,
   tuple: VirtualTuple,
   scheme: 'http' | 'https',
   port: number,

@@ -7,8 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { writeExactHead } from './client-exchange.js';
 import { httpDate } from './pages.js';
-import { writeExactHead } from './request-context.js';
 
 /** The Go net/http answer with `Content-Type: text/plain; charset=utf-8` and `nosniff`. */
 function goText(res: ServerResponse, status: number, reason: string, body: string, now: number): void {

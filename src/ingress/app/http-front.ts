@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { VirtualTuple } from '../../workloads/types.js';
 import { formatAccessLog } from './access-log.js';
+import { NodeClientRequest, NodeClientResponse } from './client-exchange.js';
 import { handleRequest } from './handler.js';
 import { generatedResponseHead } from './headers.js';
 import { errorPage } from './pages.js';
@@ -133,11 +134,13 @@ export class HttpFront {
       b.since = this.#clock.now();
       b.bytesAtPhase = bytesRead(socket);
     });
+    const request = new NodeClientRequest(req);
+    const response = new NodeClientResponse(res);
     if (b.scheme === 'plain-on-https') {
-      new RequestContext(req, res, b.tuple, 'http', this.#env).respond(497, undefined, true);
+      new RequestContext(request, response, b.tuple, 'http', this.#env).respond(497, undefined, true);
       return;
     }
-    handleRequest(this.#env, req, res, b.tuple, b.scheme, b.port);
+    handleRequest(this.#env, request, response, b.tuple, b.scheme, b.port);
   }
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -18,7 +18,7 @@ import type { Location, Upstream } from '../types.js';
 import { endpointKey, type Pick } from './balancers.js';
 import { clientResponseHead, upstreamRequestHead } from './headers.js';
 import { ExchangeTimer } from './proxy-timeouts.js';
-import { type RequestContext, type RequestEnv, writeExactHead } from './request-context.js';
+import type { RequestContext, RequestEnv } from './request-context.js';
 import type { ResponseHead } from './response-parser.js';
 import type { RouteState } from './route-state.js';
 import type { ExchangeHandlers, UpstreamConnection, UpstreamFailure } from './upstream-connection.js';
@@ -78,7 +78,7 @@ class ProxyExchange implements ExchangeHandlers {
     const tries = plan.location.config.proxyNextUpstreamTries;
     this.#maxTries = tries === 0 ? plan.upstream.endpoints.length : tries;
     this.#timer = new ExchangeTimer(env.clock, plan.location.config, (kind) => this.#timedOut(kind));
-    ctx.res.once('close', () => this.#clientClosed());
+    ctx.res.onceClose(() => this.#clientClosed());
   }
 
   attempt(): void {
@@ -130,7 +130,7 @@ class ProxyExchange implements ExchangeHandlers {
     const req = ctx.req;
     const cfg = this.#plan.location.config;
     const head = upstreamRequestHead({
-      method: req.method ?? 'GET',
+      method: req.method,
       target: this.#plan.target,
       rawHeaders: req.rawHeaders,
       host: cfg.upstreamVhost ?? this.#plan.host,
@@ -153,7 +153,7 @@ class ProxyExchange implements ExchangeHandlers {
     const req = this.#ctx.req;
     const chunked = this.#body === 'chunked';
     const limit = this.#plan.location.config.proxyBodySize;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       if (this.#done || conn.dead) return;
       this.#ctx.requestBodyBytes += chunk.length;
       this.#timer.bodyProgress();
@@ -165,11 +165,11 @@ class ProxyExchange implements ExchangeHandlers {
         ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF])
         : chunk;
       if (!conn.write(data)) {
-        req.pause();
-        conn.socket.once('drain', () => req.resume());
+        req.pauseBody();
+        conn.socket.once('drain', () => req.resumeBody());
       }
-    });
-    req.once('end', () => {
+    };
+    req.readBody(onData, () => {
       if (chunked && !conn.dead) conn.write('0\r\n\r\n');
       this.#timer.bodyDone();
     });
@@ -189,7 +189,7 @@ class ProxyExchange implements ExchangeHandlers {
       this.#env.now(),
       ctx.extraHeaders,
     );
-    writeExactHead(res, h.status, head, { contentLength, close: !keepAlive });
+    res.sendHead(h.status, head, { contentLength, close: !keepAlive });
   }
 
   onBody(chunk: Buffer): void {
@@ -198,7 +198,7 @@ class ProxyExchange implements ExchangeHandlers {
     const conn = this.#conn;
     if (!this.#ctx.res.write(chunk) && conn) {
       conn.socket.pause();
-      this.#ctx.res.once('drain', () => conn.socket.resume());
+      this.#ctx.res.onceDrain(() => conn.socket.resume());
     }
   }
 
@@ -223,7 +223,7 @@ class ProxyExchange implements ExchangeHandlers {
       return;
     }
     const stale = f.kind === 'reset' && f.beforeResponse && this.#reused;
-    this.#retryOrFail(this.#key, 502, stale || IDEMPOTENT.has(this.#ctx.req.method ?? 'GET'));
+    this.#retryOrFail(this.#key, 502, stale || IDEMPOTENT.has(this.#ctx.req.method));
   }
 
   #timedOut(kind: 'client-body' | 'upstream'): void {
@@ -232,7 +232,7 @@ class ProxyExchange implements ExchangeHandlers {
     conn.destroy();
     if (kind === 'client-body') this.#fail(408);
     else if (this.#ctx.res.headersSent) this.#abortResponse(504);
-    else this.#retryOrFail(conn.endpoint, 504, IDEMPOTENT.has(this.#ctx.req.method ?? 'GET'));
+    else this.#retryOrFail(conn.endpoint, 504, IDEMPOTENT.has(this.#ctx.req.method));
   }
 
   /** The response has begun: nothing can be answered any more, the client connection closes. */

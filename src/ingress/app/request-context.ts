@@ -4,10 +4,10 @@
  * line written when it ends. Also writes the responses nginx generates itself
  * (error pages, redirects) with nginx's exact heads.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Random } from '../../util/random.js';
 import type { VirtualTuple } from '../../workloads/types.js';
 import { type AccessLogEntry, formatAccessLog, type UpstreamAttempt } from './access-log.js';
+import type { ClientRequest, ClientResponse } from './client-exchange.js';
 import { generatedResponseHead } from './headers.js';
 import { errorPage } from './pages.js';
 
@@ -16,31 +16,6 @@ export interface RequestEnv {
   readonly now: () => number;
   readonly random: Random;
   readonly log: (line: string) => void;
-}
-
-/** Node's framing state must agree with a head written verbatim. */
-export interface Framing {
-  readonly contentLength: number | undefined;
-  readonly close: boolean;
-}
-
-interface HeadState {
-  _header: string | null;
-}
-
-/**
- * Writes a response head exactly as given (status line and header lines
- * without the final blank line). Node has no public way to send a head without
- * adding its own headers, so the head it prepared is replaced before the first
- * body write flushes it (the same technique as workloads' `writeExactHead`).
- */
-export function writeExactHead(res: ServerResponse, status: number, head: string, framing: Framing): void {
-  const headers: Record<string, string | number> = {};
-  if (framing.contentLength !== undefined) headers['Content-Length'] = framing.contentLength;
-  if (framing.close) headers.Connection = 'close';
-  res.sendDate = false;
-  res.writeHead(status, headers);
-  (res as unknown as HeadState)._header = `${head}\r\n\r\n`;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -56,8 +31,8 @@ export function randomRequestId(random: Random): string {
 }
 
 export class RequestContext {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: ClientRequest;
+  readonly res: ClientResponse;
   readonly tuple: VirtualTuple;
   readonly scheme: 'http' | 'https';
   readonly startMs: number;
@@ -76,8 +51,8 @@ export class RequestContext {
   #logged = false;
 
   constructor(
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: ClientRequest,
+    res: ClientResponse,
     tuple: VirtualTuple,
     scheme: 'http' | 'https',
     env: RequestEnv,
@@ -111,7 +86,7 @@ export class RequestContext {
       : this.extraHeaders;
     const shown = status === 494 || status === 497 ? 400 : status;
     const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, this.#env.now(), extra);
-    writeExactHead(res, shown, head, { contentLength: Buffer.byteLength(page), close });
+    res.sendHead(shown, head, { contentLength: Buffer.byteLength(page), close });
     const body = this.req.method === 'HEAD' ? '' : page;
     this.bodyBytesSent = Buffer.byteLength(body);
     res.end(body);
@@ -128,15 +103,15 @@ export class RequestContext {
 
   #entry(status: number): AccessLogEntry {
     const req = this.req;
-    let requestLength = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 14 + this.requestBodyBytes;
+    let requestLength = req.method.length + req.url.length + 14 + this.requestBodyBytes;
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2)
       requestLength += (raw[i] as string).length + (raw[i + 1] as string).length + 4;
     return {
       remoteAddr: this.tuple.srcIP,
       startMs: this.startMs,
-      method: req.method ?? 'GET',
-      target: req.url ?? '/',
+      method: req.method,
+      target: req.url,
       httpVersion: req.httpVersion,
       status,
       bodyBytesSent: this.bodyBytesSent,

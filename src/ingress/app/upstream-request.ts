@@ -3,13 +3,20 @@
  * the balancer's view of the request (nginx variables, cookies) and the
  * request body's framing.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { parseCookies } from '../request-info.js';
 import type { Location } from '../types.js';
 import type { PickRequest } from './balancers.js';
 
+/** The request fields the balancers and the body framing read (a `ClientRequest` or Node's `IncomingMessage`). */
+export interface RequestFields {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+}
+
 /** The body of a client request: a length, chunked, or none. */
-export function requestBody(req: IncomingMessage): number | 'chunked' | undefined {
+export function requestBody(req: RequestFields): number | 'chunked' | undefined {
   const te = req.headers['transfer-encoding'];
   if (te !== undefined && /chunked\s*$/i.test(te)) return 'chunked';
   const cl = req.headers['content-length'];
@@ -30,7 +37,7 @@ function query(url: string, name: string): string {
 
 /** The balancer's view of a request (nginx variables for `upstream-hash-by`, affinity cookie inputs). */
 export function pickRequest(
-  req: IncomingMessage,
+  req: RequestFields,
   loc: Location,
   remoteAddr: string,
   host: string,
