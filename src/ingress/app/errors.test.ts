@@ -231,6 +231,20 @@ describe('bad clients (reference "Bad input")', () => {
     expect(h.accessLog().at(-1)).toMatch(/"-" 408 0 /);
   });
 
+  it('keepalive_requests: the last allowed request is answered with Connection: close, then the connection closes', async () => {
+    const h = await start([WEB()], { limits: { keepAliveRequests: 3 } });
+    const conn = await rawConnect(h.httpPort);
+    for (const path of ['/1', '/2', '/3']) {
+      conn.socket.write(`GET ${path} HTTP/1.1\r\nHost: example.com\r\n\r\n`);
+      await conn.waitFor(`"path":"${path}"`);
+    }
+    await conn.waitFor('never-arrives', 2000).catch(() => {});
+    expect(conn.closed()).toBe(true);
+    const heads = conn.received().match(/^Connection: .*$/gm);
+    expect(heads).toEqual(['Connection: keep-alive', 'Connection: keep-alive', 'Connection: close']);
+    expect(h.accessLog()).toHaveLength(3);
+  });
+
   it('an idle keep-alive connection is closed after keepalive_timeout', async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 2));
     const h = await start([WEB()], { clock, limits: { keepAliveTimeoutMs: 20_000 } });

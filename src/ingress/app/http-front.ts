@@ -52,6 +52,8 @@ interface Binding {
   phase: 'header' | 'active' | 'idle';
   since: number;
   bytesAtPhase: number;
+  /** Requests read on the connection (`keepalive_requests`). */
+  requests: number;
 }
 
 function bytesRead(socket: Duplex): number {
@@ -97,6 +99,7 @@ export class HttpFront {
       phase: 'header',
       since: this.#clock.now(),
       bytesAtPhase: 0,
+      requests: 0,
     });
     socket.once('close', () => this.#bindings.delete(socket));
     this.#sweepSoon();
@@ -129,6 +132,10 @@ export class HttpFront {
       return;
     }
     b.phase = 'active';
+    // nginx answers the last request allowed by keepalive_requests with
+    // `Connection: close` and closes; Node would keep it open and answer the
+    // next one with its own 503.
+    if (++b.requests >= this.#limits.keepAliveRequests) res.shouldKeepAlive = false;
     res.once('finish', () => {
       b.phase = 'idle';
       b.since = this.#clock.now();
