@@ -212,7 +212,7 @@ export class Dataplane {
     const origin: Origin = { kind: 'pod', ...pod };
     return {
       connect: async (host, port, options) => {
-        const ip = await this.#resolveHost(host, pod.namespace);
+        const ip = await this.#resolveHost(host, pod.namespace, pod);
         return (
           await this.executor.connect(
             origin,
@@ -222,17 +222,20 @@ export class Dataplane {
         ).socket;
       },
       udpRequest: async (host, port, payload, timeoutMs) => {
-        const ip = await this.#resolveHost(host, pod.namespace);
+        const ip = await this.#resolveHost(host, pod.namespace, pod);
         return this.executor.datagram(origin, { ip, port }, payload, timeoutMs);
       },
-      resolve: async (name) =>
-        (
+      resolve: async (name) => {
+        const fixed = hostsEntry(name, pod);
+        if (fixed) return [fixed];
+        return (
           await resolveForPod(
             { view: this.#config.dns, lookupExternal: this.#config.lookupExternal },
             name,
             pod.namespace,
           )
-        ).addresses.slice(),
+        ).addresses.slice();
+      },
     };
   }
 
@@ -249,9 +252,14 @@ export class Dataplane {
     ).socket;
   }
 
-  async #resolveHost(host: string, namespace: string): Promise<string> {
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return host;
-    if (host === 'localhost') return '127.0.0.1';
+  /** Resolves as a client in `namespace` would: hosts entries (of `pod`, when one asks), then cluster DNS. */
+  async #resolveHost(
+    host: string,
+    namespace: string,
+    pod?: { readonly name: string; readonly ip: string },
+  ): Promise<string> {
+    const fixed = hostsEntry(host, pod);
+    if (fixed) return fixed;
     const r = await resolveForPod(
       { view: this.#config.dns, lookupExternal: this.#config.lookupExternal },
       host,
@@ -368,4 +376,15 @@ export class Dataplane {
       () => req.refuse(SOCKS_REPLY.hostUnreachable),
     );
   }
+}
+
+/**
+ * What a pod resolves without DNS: an address literal, and its `/etc/hosts`
+ * (the kubelet writes `127.0.0.1 localhost` and `<pod IP> <pod hostname>`).
+ */
+function hostsEntry(host: string, pod?: { readonly name: string; readonly ip: string }): string | undefined {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return host;
+  if (host === 'localhost') return '127.0.0.1';
+  if (pod && host === pod.name) return pod.ip;
+  return undefined;
 }

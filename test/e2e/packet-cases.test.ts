@@ -128,9 +128,7 @@ function request(c: PacketCase, t: Trace): { url: string; headers?: Record<strin
     };
   }
   const host = t.destination.host ?? t.destination.ip;
-  // The curl route resolves with the pod's resolver only; simulated apps map localhost themselves.
-  const name = host === 'localhost' ? '127.0.0.1' : host;
-  return { url: `http://${name}:${t.destination.port}/` };
+  return { url: `http://${host}:${t.destination.port}/` };
 }
 
 async function curl(from: string, url: string, headers?: Record<string, string>) {
