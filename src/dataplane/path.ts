@@ -383,6 +383,12 @@ function applyVerdict(
   const before = walk.tuple;
   const service = serviceOf(result);
   const chains = [...new Set(result.matched.map((m) => m.chain))].join(' → ');
+  if (result.verdict === 'REJECT' || result.verdict === 'DROP') {
+    // The flow still names the Service it was refused for (Hubble's destination_service).
+    walk.service = service;
+    walk.proxyNode = node;
+    walk.serviceAddress = before.dst;
+  }
   switch (result.verdict) {
     case 'REJECT':
       hop(walk, () => ({

@@ -149,8 +149,7 @@ export function assembleTrace(parts: {
   const { deps, plan } = parts;
   const hops = [...parts.before, ...traceHops(deps.world, plan, parts.before.length + 1)];
   const result = resultOf(plan);
-  // A rejected or dropped connection has no plan.service; the rules that refused it name it.
-  const service = serviceOf(deps, plan.service ?? matchedRules(plan).find((m) => m.humanName)?.humanName);
+  const service = serviceOf(deps, plan.service);
   const chosen = `${plan.seen.dst.ip}:${plan.seen.dst.port}`;
   return {
     apiVersion: TRACE_API_VERSION,
@@ -166,7 +165,11 @@ export function assembleTrace(parts: {
     result,
     ...(result.kind === 'pod' || result.kind === 'host' ? { seen: plan.seen } : {}),
     masquerade: explainMasquerade(plan, parts.source.kind, matchedRules(plan)),
-    candidates: traceCandidates(deps.world, plan.candidates, plan.service ? chosen : undefined),
+    candidates: traceCandidates(
+      deps.world,
+      plan.candidates,
+      plan.service && (result.kind === 'pod' || result.kind === 'host') ? chosen : undefined,
+    ),
   };
 }
 
