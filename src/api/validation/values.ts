@@ -46,7 +46,13 @@ export function strMap(value: unknown): Record<string, string> {
 
 /** `parent.name` (`field.Path.Child`). */
 export function child(parent: string, ...names: string[]): string {
-  return [parent, ...names].filter((p) => p !== '').join('.');
+  // Called for every field of every object written: no intermediate arrays.
+  let out = parent;
+  for (const name of names) {
+    if (name === '') continue;
+    out = out === '' ? name : `${out}.${name}`;
+  }
+  return out;
 }
 
 /** `parent[i]` (`field.Path.Index`). */
