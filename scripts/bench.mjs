@@ -18,7 +18,7 @@ if (!existsSync(src)) {
 }
 mkdirSync(join('dist', 'bench'), { recursive: true });
 const out = join('dist', 'bench', `${name}.mjs`);
-const bundle = spawnSync('npx', ['rolldown', src, '--platform', 'node', '--format', 'esm', '-o', out], {
+const bundle = spawnSync('npx', ['rolldown', src, '--platform', 'node', '--format', 'esm', '--no-codeSplitting', '-o', out], {
   stdio: 'inherit',
 });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
