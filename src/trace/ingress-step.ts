@@ -13,7 +13,7 @@ import type { TraceHop, TraceIngress, TraceOutcome, TraceRequest, TraceSource } 
 import { TRACE_API_VERSION } from './model.js';
 import type { SourceSpec, TargetSpec } from './specs.js';
 import type { TraceDeps } from './trace.js';
-import { assembleTrace, originOf, resultOf, traceRandoms } from './trace.js';
+import { assembleTrace, loadBalancerEntry, notedPlan, originOf, resultOf, traceRandoms } from './trace.js';
 
 /** The ingress controller as a trace sees it. */
 export interface IngressView {
@@ -53,6 +53,46 @@ function problem(message: string): TraceOutcome {
   return { ok: false, problem: { reason: 'BadRequest', message, suggestions: [] } };
 }
 
+/** Where the request enters the cluster, or a problem when the controller cannot be reached yet. */
+interface IngressEntry {
+  readonly ip: string;
+  readonly port: number;
+  /** The node an emulated load balancer hands the connection to (a VIP no node owns). */
+  readonly node?: string;
+  readonly note?: string;
+}
+
+/**
+ * A URL that names an address (`http://127.0.10.2:30080/foo`) is sent to that
+ * address and port, as curl sends it: a node's NodePort, a LoadBalancer IP,
+ * an externalIP. A URL that names a host (`http://shop.example.com/cart`) is
+ * sent as `curl --resolve HOST:PORT:NODE` would send it: to the controller's
+ * `http` (or `https`) NodePort on the first node, with the URL's Host header —
+ * the tracer cannot know what the laptop's DNS would say for that name.
+ */
+function entryOf(
+  deps: TraceDeps,
+  view: IngressView,
+  input: { target: TargetSpec; source: TraceSource; int: (n: number) => number },
+): IngressEntry | undefined {
+  const { target } = input;
+  const host = target.kind === 'address' ? target.ip : target.host;
+  if (isIPv4(host)) {
+    const lb = loadBalancerEntry(deps, input.source, 'TCP', host, target.port, input.int);
+    return { ip: host, port: target.port, ...lb };
+  }
+  const svc = deps.catalog.service(view.service.namespace, view.service.name);
+  const https = /^https:/i.test(target.input);
+  const nodePort = svc?.ports.find((p) => p.name === (https ? 'https' : 'http'))?.nodePort;
+  const entryNode = deps.catalog.nodeNames()[0];
+  const entryIP = entryNode ? deps.catalog.node(entryNode)?.address : undefined;
+  return nodePort && entryIP ? { ip: entryIP, port: nodePort } : undefined;
+}
+
+function isIPv4(text: string): boolean {
+  return /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(text);
+}
+
 /** Traces an HTTP request through the ingress controller to its backend pod. */
 export function traceViaIngress(
   deps: TraceDeps,
@@ -61,17 +101,14 @@ export function traceViaIngress(
   const view = deps.ingress;
   const table = view?.table();
   if (!view || !table) return problem('the ingress controller is not installed: apply an Ingress first');
-  const svc = deps.catalog.service(view.service.namespace, view.service.name);
-  const nodePort = svc?.ports.find((p) => p.name === 'http')?.nodePort;
-  const entryNode = deps.catalog.nodeNames()[0];
-  const entryIP = entryNode ? deps.catalog.node(entryNode)?.address : undefined;
-  if (!nodePort || !entryIP) return problem('the ingress controller has no http NodePort yet');
   const { seed } = input;
-  const protocol = 'TCP';
+  const protocol = 'TCP' as const;
   const randoms = traceRandoms(seed);
   const source: TraceSource = { ...input.source, port: randoms.port() };
+  const entry = entryOf(deps, view, { target: input.target, source, int: (n) => randoms.ports.int(n) });
+  if (!entry) return problem('the ingress controller has no http NodePort yet');
   const req = requestOf(input.target);
-  const destination = { input: input.target.input, ip: entryIP, port: nodePort, host: req.host };
+  const destination = { input: input.target.input, ip: entry.ip, port: entry.port, host: req.host };
   const options = {
     random: randoms.choice,
     now: deps.now,
@@ -79,8 +116,14 @@ export function traceViaIngress(
     hops: true,
     explore: true,
   };
-  const tuple = { src: { ip: source.ip, port: source.port }, dst: { ip: entryIP, port: nodePort } };
-  const leg1 = planPath(deps.world, { origin: originOf(source), protocol, tuple }, options);
+  const tuple = { src: { ip: source.ip, port: source.port }, dst: { ip: entry.ip, port: entry.port } };
+  const origin = {
+    origin: originOf(source),
+    protocol,
+    tuple,
+    ...(entry.node ? { entryNode: entry.node } : {}),
+  };
+  const leg1 = notedPlan(planPath(deps.world, origin, options), entry.note);
   const first = traceHops(deps.world, leg1);
   const controller = leg1.outcome;
   if (controller.kind !== 'pod')
@@ -89,12 +132,14 @@ export function traceViaIngress(
       trace: assembleTrace({ deps, seed, protocol, source, destination, plan: leg1, before: [] }),
     };
   const hostHeader = req.port === 80 ? req.host : `${req.host}:${req.port}`;
+  const scheme = /^https:/i.test(input.target.input) ? 'https' : 'http';
   const decision = matchRequest(
     table,
-    { host: hostHeader, path: req.path, clientIP: leg1.seen.src.ip },
+    { host: hostHeader, path: req.path, scheme, clientIP: leg1.seen.src.ip },
     { random: randoms.choice },
   );
-  const ingress = ingressOf(decision, req.host, req.path);
+  // The client the controller saw: `$remote_addr`, sent upstream as X-Real-IP and X-Forwarded-For.
+  const ingress = { ...ingressOf(decision, req.host, req.path), client: leg1.seen.src };
   const action = decision.action;
   const pod = controller.pod;
   const ingressHop = (endpoints: readonly UpstreamEndpoint[], chosen?: UpstreamEndpoint): TraceHop => ({

@@ -139,6 +139,11 @@ export interface TraceIngress {
   readonly upstream?: string;
   /** The request-target sent upstream (after rewrite-target). */
   readonly target?: string;
+  /**
+   * The client address the controller saw (`$remote_addr`, after kube-proxy's
+   * SNAT on the way in): what it sends upstream as X-Real-IP and X-Forwarded-For.
+   */
+  readonly client?: { readonly ip: string; readonly port: number };
   readonly steps: readonly string[];
 }
 

@@ -88,6 +88,10 @@ export function renderTraceText(t: Trace): string {
   out.push('');
   out.push(`Result:  ${resultLine(t)}`);
   if (t.seen) out.push(`Seen:    the receiver sees ${tuple(t.seen)}`);
+  if (t.ingress?.client)
+    out.push(
+      `Client:  the ingress controller saw ${addr(t.ingress.client)}; it sends ${t.ingress.client.ip} upstream as X-Real-IP and X-Forwarded-For`,
+    );
   if (t.result.kind === 'pod' || t.result.kind === 'host')
     out.push(`SNAT:    ${t.masquerade.applied ? 'yes' : 'no'} — ${t.masquerade.explanation}`);
   out.push(`Verdict: ${t.verdict}`);

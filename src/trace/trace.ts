@@ -245,18 +245,13 @@ export async function traceConnection(deps: TraceDeps, request: TraceRequest): P
   };
   const tuple = { src: { ip: source.ip, port: source.port }, dst: { ip, port: target.port } };
   const before: TraceHop[] = dns ? [dnsHop(dns, from.value)] : [];
-  const entry = entryNode(deps, source, protocol, ip, target.port, randoms.ports.int.bind(randoms.ports));
+  const entry = loadBalancerEntry(deps, source, protocol, ip, target.port, (n) => randoms.ports.int(n));
   const plan = planPath(
     deps.world,
     { origin: originOf(source), protocol, tuple, ...(entry.node ? { entryNode: entry.node } : {}) },
     { random: randoms.choice, now: deps.now, allocatePort: randoms.port, hops: true, explore: true },
   );
-  const noted = entry.note
-    ? {
-        ...plan,
-        hops: plan.hops.map((h, i) => (i === 0 ? { ...h, summary: `${h.summary} (${entry.note})` } : h)),
-      }
-    : plan;
+  const noted = notedPlan(plan, entry.note);
   return {
     ok: true,
     trace: assembleTrace({
@@ -272,8 +267,21 @@ export async function traceConnection(deps: TraceDeps, request: TraceRequest): P
   };
 }
 
-/** The load balancer's pick for a host connection to an address no node owns. */
-function entryNode(
+/** The plan with `note` (the load balancer's pick) after its first hop's summary. */
+export function notedPlan(plan: PathPlan, note: string | undefined): PathPlan {
+  if (!note) return plan;
+  return {
+    ...plan,
+    hops: plan.hops.map((h, i) => (i === 0 ? { ...h, summary: `${h.summary} (${note})` } : h)),
+  };
+}
+
+/**
+ * The load balancer's pick for a host connection to an address no node owns
+ * (a LoadBalancer IP, an externalIP): one of the dataplane's own entry nodes,
+ * drawn from the trace's seeded stream. Empty for every other connection.
+ */
+export function loadBalancerEntry(
   deps: TraceDeps,
   source: TraceSource,
   protocol: 'TCP' | 'UDP',

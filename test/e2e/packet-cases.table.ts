@@ -12,6 +12,9 @@
  * address it saw (`RemoteAddr`).
  */
 
+/** The ingress controller's http NodePort (the default topology's `ingress.httpNodePort`). */
+export const INGRESS_HTTP_NODE_PORT = 30080;
+
 /** Node ports and addresses the fixture fixes (the slot's LoadBalancer pool is 127.<slot>.20.0/24). */
 export const PORTS = { web: 30180, local: 30181, sticky: 30182, empty: 30183 } as const;
 
@@ -118,6 +121,25 @@ spec:
             port:
               number: 80
 `,
+    // Host-less: requests by a node address (no Host a rule names) reach it. Its backend is
+    // an eTP Local NodePort Service, which does not matter: the controller dials endpoints.
+    `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: plain
+spec:
+  ingressClassName: nginx
+  rules:
+  - http:
+      paths:
+      - path: /local
+        pathType: Prefix
+        backend:
+          service:
+            name: local-np
+            port:
+              name: http
+`,
   ].join('---\n');
 }
 
@@ -145,8 +167,12 @@ export type Want =
       readonly sticky?: true;
       /** One of `endpoints`, always the same one (DNS gives the same first address every time). */
       readonly one?: true;
+      /** Through the ingress controller: the client it saw, sent upstream as X-Real-IP. */
+      readonly client?: Seen;
     }
-  | { readonly verdict: 'Rejected' | 'Dropped' | 'Unresolved' };
+  | { readonly verdict: 'Rejected' | 'Dropped' | 'Unresolved' }
+  /** The ingress controller answers itself with this HTTP status (its default backend, a redirect). */
+  | { readonly status: number };
 
 /** Values only known once the cluster runs. */
 export interface CaseContext {
@@ -451,12 +477,41 @@ export const PACKET_CASES: readonly PacketCase[] = [
     to: 'svc/web:80',
     want: { verdict: 'Dropped' },
   },
-  // Ingress.
+  // Ingress: the controller terminates HTTP and dials the backend pods itself.
   {
     name: "ingress: host and path route to the Service's pods, seen from the controller",
     from: 'host',
     to: 'http://shop.example.com/web',
     via: 'ingress',
-    want: { endpoints: WEB, seen: 'pod:ingress-nginx-controller' },
+    // A name enters by the first node's NodePort (eTP Cluster): the controller sees that node.
+    want: { endpoints: WEB, seen: 'pod:ingress-nginx-controller', client: 'node:control-plane' },
+  },
+  {
+    name: 'ingress: by a node address, a host-less rule; the controller sees that node',
+    from: 'host',
+    to: (c) => `http://127.${c.slot}.10.3:${INGRESS_HTTP_NODE_PORT}/local`,
+    via: 'ingress',
+    want: { endpoints: ['local-1'], seen: 'pod:ingress-nginx-controller', client: 'node:worker-2' },
+  },
+  {
+    name: 'ingress: Prefix matches whole path elements (/webshop is not /web): 404',
+    from: 'host',
+    to: 'http://shop.example.com/webshop',
+    via: 'ingress',
+    want: { status: 404 },
+  },
+  {
+    name: "ingress: a host's rules do not fall through to host-less rules: 404",
+    from: 'host',
+    to: 'http://shop.example.com/local',
+    via: 'ingress',
+    want: { status: 404 },
+  },
+  {
+    name: 'ingress: a host no rule names reaches the catch-all server',
+    from: 'host',
+    to: 'http://other.example.com/local',
+    via: 'ingress',
+    want: { endpoints: ['local-1'], seen: 'pod:ingress-nginx-controller', client: 'node:control-plane' },
   },
 ];

@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/types.js';
 import { Emulator } from '../../src/emulator/emulator.js';
@@ -38,6 +38,10 @@ interface Answer {
   readonly endpoints: readonly string[];
   readonly verdict?: 'Rejected' | 'Dropped' | 'Unresolved';
   readonly seen: readonly string[];
+  /** The HTTP status the ingress controller answered itself with. */
+  readonly status?: number;
+  /** Through the ingress controller: the client it saw (X-Real-IP). */
+  readonly client?: readonly string[];
 }
 
 let emulator: Emulator;
@@ -47,26 +51,23 @@ let ctx: CaseContext;
 const flows = new FlowLog({ maxFlows: 5000 });
 const traced = new Map<string, Trace>();
 const real = new Map<string, Answer>();
-/** Whether the ingress controller pod serves (the emulator runs the controller app once ingress/ is wired in). */
-let ingressReady = false;
-
-function runnable(): PacketCase[] {
-  return PACKET_CASES.filter((c) => c.via !== 'ingress' || ingressReady);
+/**
+ * Rows that go through the ingress controller run last: the addon installs
+ * with the fixture's Ingress, and its controller pod turns Ready only after
+ * its readiness probe passes (ingress-nginx's /healthz, periodSeconds 10), by
+ * which time the other rows have long been answered.
+ */
+function viaIngress(c: PacketCase): boolean {
+  return c.via === 'ingress';
 }
 
-/** Whether the ingress controller Service has a ready endpoint to proxy through. */
-async function controllerServes(): Promise<boolean> {
-  for (let i = 0; i < 40; i++) {
-    const t = await traceConnection(deps(), {
-      from: 'host',
-      url: 'http://shop.example.com/web',
-      via: 'ingress',
-      seed: 1,
-    });
-    if (t.ok && t.trace.result.kind === 'pod') return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
+/** The tracer's answer for every row in `cases`, then the dataplane's (the tracer commits nothing). */
+async function answerAll(cases: readonly PacketCase[]): Promise<void> {
+  for (const c of cases) traced.set(c.name, await trace(c));
+  const answers = await Promise.all(
+    cases.map(async (c) => [c.name, await dataplaneAnswer(c, traced.get(c.name) as Trace)] as const),
+  );
+  for (const [name, a] of answers) real.set(name, a);
 }
 
 function nodeName(ip: string): string | undefined {
@@ -112,10 +113,13 @@ function tracerAnswer(t: Trace): Answer {
   if (r.kind === 'dropped') return { endpoints: [], verdict: 'Dropped', seen: [] };
   if (r.kind === 'unresolved') return { endpoints: [], verdict: 'Unresolved', seen: [] };
   if (r.kind === 'host') return { endpoints: ['laptop'], seen: ['laptop'] };
+  if (t.ingress && t.ingress.action !== 'proxy')
+    return { endpoints: [], seen: [], ...(t.ingress.status ? { status: t.ingress.status } : {}) };
   const pods = t.candidates.filter((x) => x.probability > 0 && x.pod).map((x) => x.pod?.name as string);
   const endpoints = pods.length ? pods : [r.pod?.name as string];
   const seen = t.seen ? [seenAs(t.seen.src.ip, t.source.ip)] : [];
-  return { endpoints: [...new Set(endpoints)].sort(), seen };
+  const client = t.ingress?.client ? { client: [seenAs(t.ingress.client.ip, t.source.ip)] } : {};
+  return { endpoints: [...new Set(endpoints)].sort(), seen, ...client };
 }
 
 /** The URL and headers a real client uses for the case (names stay names: the pod's resolver runs). */
@@ -137,9 +141,9 @@ async function curl(from: string, url: string, headers?: Record<string, string>)
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ from, url, ...(headers ? { headers } : {}) }),
   });
-  const body = (await res.json()) as { body?: string; message?: string };
+  const body = (await res.json()) as { status?: number; body?: string; message?: string };
   if (res.status !== 200) return { error: body.message ?? String(res.status) };
-  return { body: body.body ?? '' };
+  return { status: body.status ?? 0, body: body.body ?? '' };
 }
 
 function verdictOf(error: string): Answer['verdict'] {
@@ -157,22 +161,32 @@ async function dataplaneAnswer(c: PacketCase, t: Trace): Promise<Answer> {
   if (t.result.kind === 'host' && t.result.host && !t.result.host.ip.startsWith('127.'))
     throw new Error(`${c.name}: refusing to connect outside loopback (${t.result.host.ip})`);
   const want = 'endpoints' in c.want ? c.want.endpoints : [];
-  const tries = 'verdict' in c.want ? 1 : c.want.sticky ? 8 : 12 * want.length;
+  const tries = !('endpoints' in c.want) ? 1 : c.want.sticky ? 8 : 12 * want.length;
   const endpoints = new Set<string>();
   const seen = new Set<string>();
+  const client = new Set<string>();
   for (let i = 0; i < tries; i++) {
     const r = await curl(c.from, url, headers);
     if ('error' in r) {
       const verdict = verdictOf(r.error ?? '');
       return verdict ? { endpoints: [], verdict, seen: [] } : { endpoints: [], seen: [] };
     }
+    // The controller's own answer (its default backend's 404, a redirect): no pod behind it.
+    if (c.via === 'ingress' && r.status !== 200) return { endpoints: [], seen: [], status: r.status };
     const host = /^Hostname: (\S+)/m.exec(r.body ?? '')?.[1] ?? '?';
     const remote = /^RemoteAddr: (\S+):\d+$/m.exec(r.body ?? '')?.[1] ?? '?';
     endpoints.add(host);
     seen.add(host === 'laptop' ? 'laptop' : seenAs(remote, sourceIP(c.from)));
+    // whoami echoes the request it got: the controller's X-Real-IP names the client it saw.
+    const realIP = /^X-Real-Ip: (\S+)\r?$/im.exec(r.body ?? '')?.[1];
+    if (realIP) client.add(seenAs(realIP, sourceIP(c.from)));
     if (!('sticky' in c.want) && want.every((w) => endpoints.has(w))) break;
   }
-  return { endpoints: [...endpoints].sort(), seen: [...seen].sort() };
+  return {
+    endpoints: [...endpoints].sort(),
+    seen: [...seen].sort(),
+    ...(c.via === 'ingress' ? { client: [...client].sort() } : {}),
+  };
 }
 
 function seenMatches(want: Seen, got: string): boolean {
@@ -188,6 +202,18 @@ function checkAnswer(c: PacketCase, side: string, got: Answer): void {
     return;
   }
   expect(got.verdict, `${label}: verdict`).toBeUndefined();
+  if ('status' in c.want) {
+    expect(got.status, `${label}: HTTP status from the ingress controller`).toBe(c.want.status);
+    expect(got.endpoints, `${label}: no backend pod`).toEqual([]);
+    return;
+  }
+  expect(got.status, `${label}: a backend pod answered`).toBeUndefined();
+  if (c.want.client) {
+    const want = c.want.client;
+    expect(got.client?.length, `${label}: the client the controller saw`).toBeGreaterThan(0);
+    for (const s of got.client ?? [])
+      expect(seenMatches(want, s), `${label}: controller saw ${s}, want ${want}`).toBe(true);
+  }
   const endpoints = c.want.endpoints;
   if (('sticky' in c.want && side === 'dataplane') || 'one' in c.want) {
     expect(got.endpoints.length, `${label}: one endpoint only, got ${got.endpoints}`).toBe(1);
@@ -230,9 +256,9 @@ async function writeTerminatingSlice(): Promise<void> {
 }
 
 /** Polls `check` until it returns true; its last other answer says what is still missing. */
-async function waitFor(what: string, check: () => Promise<true | string>): Promise<void> {
+async function waitFor(what: string, check: () => Promise<true | string>, timeoutMs = 20_000): Promise<void> {
   let last: true | string = 'nothing checked';
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < timeoutMs / 50; i++) {
     last = await check();
     if (last === true) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -266,7 +292,7 @@ beforeAll(async () => {
     ingressService: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
   });
   phase('started');
-  // Not emulator.waitReady(): the ingress addon's controller may never be ready (see runnable()).
+  // Not emulator.waitReady(): the ingress controller's readiness is waited for last (see viaIngress).
   await waitFor('the fixture pods', async () => {
     const pods = c.store.list<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
       'pods',
@@ -294,17 +320,35 @@ beforeAll(async () => {
     await c.dataplane.whenSettled();
     if (!lbIP('web-lb') || !lbIP('local-lb')) return 'LoadBalancer IPs';
     const term = await trace(PACKET_CASES.find((x) => x.to === 'svc/term:80') as PacketCase);
-    return term.result.kind === 'pod' || `term: ${term.result.reason}`;
+    if (term.result.kind !== 'pod') return `term: ${term.result.reason}`;
+    // Every Service's rules are in: the last-listed externalIP is routed to its endpoints.
+    const unbound = await trace(
+      PACKET_CASES.find((x) => x.name === 'node to an unbindable externalIP') as PacketCase,
+    );
+    return unbound.result.kind === 'pod' || `web-unbound: ${unbound.result.reason ?? unbound.result.kind}`;
   });
-  ingressReady = await controllerServes();
   phase('settled');
   // The tracer first: it commits nothing, so the dataplane starts from the same state.
-  for (const c of runnable()) traced.set(c.name, await trace(c));
-  const answers = await Promise.all(
-    runnable().map(async (c) => [c.name, await dataplaneAnswer(c, traced.get(c.name) as Trace)] as const),
-  );
-  for (const [name, a] of answers) real.set(name, a);
+  await answerAll(PACKET_CASES.filter((x) => !viaIngress(x)));
   phase('answered');
+  await waitFor(
+    'the ingress controller to serve',
+    async () => {
+      const pods = c.store.list<
+        KubeObject & { status?: { conditions?: { type: string; status: string }[] } }
+      >('pods', { namespace: 'ingress-nginx' });
+      const ready = pods.some((p) =>
+        p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'),
+      );
+      if (!ready) return 'the controller pod is not Ready';
+      await c.dataplane.whenSettled();
+      const t = await trace(PACKET_CASES.find(viaIngress) as PacketCase);
+      return t.result.kind === 'pod' || `ingress row: ${t.result.reason ?? t.result.kind}`;
+    },
+    30_000,
+  );
+  await answerAll(PACKET_CASES.filter(viaIngress));
+  phase('answered through the ingress controller');
 }, 120_000);
 
 afterAll(async () => {
@@ -319,11 +363,6 @@ describe('the shared packet cases', () => {
   });
 
   describe.each(PACKET_CASES.map((c) => ({ ...c, label: c.name })))('$label', (c) => {
-    beforeEach((t) => {
-      // The emulator does not run the ingress controller app yet (src/emulator wires no ingressControllerProfile).
-      if (!traced.has(c.name)) t.skip();
-    });
-
     // A known issue must fail its Kubernetes check until it is fixed (see the row's knownIssue).
     const vsKubernetes = c.knownIssue ? it.fails : it;
 
@@ -344,6 +383,8 @@ describe('the shared packet cases', () => {
         const again = tracerAnswer(await trace(c));
         expect(again.endpoints, `${c.name}: the tracer must follow the affinity`).toEqual(d.endpoints);
       } else expect(d.endpoints, `${c.name}: endpoint sets differ`).toEqual(t.endpoints);
+      expect(d.status, `${c.name}: HTTP statuses differ`).toBe(t.status);
+      expect(d.client, `${c.name}: the clients the ingress controller saw differ`).toEqual(t.client);
       const comparable = !('endpoints' in c.want) || (c.want.seen !== 'any-node' && c.want.seen !== 'laptop');
       if (comparable) expect(d.seen, `${c.name}: source addresses differ`).toEqual(t.seen);
     });
