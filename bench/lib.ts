@@ -80,6 +80,20 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+/** Throws when something already answers on `listen`: it would share the port and skew the run. */
+async function assertFree(listen: string): Promise<void> {
+  const { connect } = await import('node:net');
+  const [host, port] = listen.split(':') as [string, string];
+  const taken = await new Promise<boolean>((resolve) => {
+    const s = connect(Number(port), host, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+  if (taken) throw new Error(`${listen} is already in use (a stray HAProxy or nginx from an earlier run?)`);
+}
+
 async function waitForPort(port: number, host: string): Promise<void> {
   const { connect } = await import('node:net');
   for (let i = 0; i < 100; i++) {
@@ -96,8 +110,30 @@ async function waitForPort(port: number, host: string): Promise<void> {
   throw new Error(`nothing listens on ${host}:${port}`);
 }
 
+/**
+ * Every helper process a benchmark starts, killed when the benchmark exits for
+ * any reason: a stray HAProxy left bound to a port (they bind with SO_REUSEPORT,
+ * so a second one binds too) would silently take part in the next run.
+ */
+const children = new Set<ChildProcess>();
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
 /** HAProxy `mode tcp` from `listen` to `backend` (both host:port). */
 export async function haproxyTcp(listen: string, backend: string): Promise<ChildProcess> {
+  await assertFree(listen);
   const dir = mkdtempSync(join(tmpdir(), 'netkube-haproxy-'));
   const cfg = join(dir, 'haproxy.cfg');
   writeFileSync(
@@ -105,7 +141,7 @@ export async function haproxyTcp(listen: string, backend: string): Promise<Child
     `global\n  maxconn 4096\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\nlisten bench\n  bind ${listen}\n  server app ${backend}\n`,
   );
   const bin = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
-  const child = spawn(bin, ['-f', cfg, '-db'], { stdio: 'ignore' });
+  const child = track(spawn(bin, ['-f', cfg, '-db'], { stdio: 'ignore' }));
   const [host, port] = listen.split(':') as [string, string];
   await waitForPort(Number(port), host);
   return child;
@@ -113,6 +149,7 @@ export async function haproxyTcp(listen: string, backend: string): Promise<Child
 
 /** nginx `proxy_pass` with an upstream keepalive pool, one worker, from `listen` to `backend`. */
 export async function nginxProxy(listen: string, backend: string): Promise<ChildProcess> {
+  await assertFree(listen);
   const dir = mkdtempSync(join(tmpdir(), 'netkube-nginx-'));
   const conf = join(dir, 'nginx.conf');
   writeFileSync(
@@ -120,7 +157,7 @@ export async function nginxProxy(listen: string, backend: string): Promise<Child
     `worker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir};\n  proxy_temp_path ${dir};\n  fastcgi_temp_path ${dir};\n  uwsgi_temp_path ${dir};\n  scgi_temp_path ${dir};\n  upstream app { server ${backend}; keepalive 64; }\n  server {\n    listen ${listen};\n    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }\n  }\n}\n`,
   );
   const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
-  const child = spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore' });
+  const child = track(spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore' }));
   const [host, port] = listen.split(':') as [string, string];
   await waitForPort(Number(port), host);
   return child;
@@ -128,6 +165,7 @@ export async function nginxProxy(listen: string, backend: string): Promise<Child
 
 /** nginx serving a fixed small body: a fast real process to forward to. */
 export async function nginxStatic(listen: string): Promise<ChildProcess> {
+  await assertFree(listen);
   const dir = mkdtempSync(join(tmpdir(), 'netkube-nginx-static-'));
   const conf = join(dir, 'nginx.conf');
   writeFileSync(
@@ -135,7 +173,7 @@ export async function nginxStatic(listen: string): Promise<ChildProcess> {
     `worker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir};\n  server { listen ${listen}; location / { return 200 "hello from the laptop\\n"; } }\n}\n`,
   );
   const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
-  const child = spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore' });
+  const child = track(spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore' }));
   const [host, port] = listen.split(':') as [string, string];
   await waitForPort(Number(port), host);
   return child;
