@@ -21,6 +21,7 @@ import { formatAccessLog } from './access-log.js';
 import { NodeClientRequest, NodeClientResponse } from './client-exchange.js';
 import { handleRequest } from './handler.js';
 import { generatedResponseHead } from './headers.js';
+import { type FrontBinding, type FrontScheme, LeanConnection, type LeanHost } from './lean-front.js';
 import { errorPage } from './pages.js';
 import type { ProxyEnv } from './proxy.js';
 import { RequestContext } from './request-context.js';
@@ -33,28 +34,24 @@ export interface FrontLimits {
   readonly keepAliveTimeoutMs: number;
   /** ingress-nginx `keep-alive-requests`. @default 1000 */
   readonly keepAliveRequests: number;
+  /**
+   * Serve plain HTTP/1.1 requests on the lean front (lean-front.ts); false
+   * sends every connection through Node's `http.Server` (tests run both).
+   * @default true
+   */
+  readonly leanFront: boolean;
 }
 
 export const DEFAULT_FRONT_LIMITS: FrontLimits = {
   clientHeaderTimeoutMs: 60_000,
   keepAliveTimeoutMs: 75_000,
   keepAliveRequests: 1000,
+  leanFront: true,
 };
 
-/** How a connection reached the front: `plain-on-https` is plain HTTP sent to the HTTPS port. */
-export type FrontScheme = 'http' | 'https' | 'plain-on-https';
+export type { FrontScheme } from './lean-front.js';
 
-interface Binding {
-  readonly tuple: VirtualTuple;
-  readonly scheme: FrontScheme;
-  readonly port: number;
-  /** `header`: waiting for a request head; `active`: a request runs; `idle`: kept alive. */
-  phase: 'header' | 'active' | 'idle';
-  since: number;
-  bytesAtPhase: number;
-  /** Requests read on the connection (`keepalive_requests`). */
-  requests: number;
-}
+type Binding = FrontBinding;
 
 function bytesRead(socket: Duplex): number {
   return (socket as Duplex & { bytesRead?: number }).bytesRead ?? 0;
@@ -66,6 +63,7 @@ export class HttpFront {
   readonly #limits: FrontLimits;
   readonly #server: Server;
   readonly #bindings = new Map<Duplex, Binding>();
+  readonly #lean: LeanHost;
   #sweeper: TimerHandle | undefined;
 
   constructor(env: ProxyEnv, clock: Clock, limits: FrontLimits) {
@@ -88,11 +86,24 @@ export class HttpFront {
     );
     server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#reject(socket, 405, req));
     this.#server = server;
+    this.#lean = {
+      keepAliveRequests: limits.keepAliveRequests,
+      now: () => clock.now(),
+      serve: (req, res, b) =>
+        handleRequest(env, req, res, b.tuple, b.scheme === 'https' ? 'https' : 'http', b.port),
+      handOver: (socket, pending) => {
+        socket.pause();
+        if (pending) socket.unshift(pending);
+        server.emit('connection', socket);
+        socket.resume();
+      },
+      rejectTruncated: (socket) => this.#reject(socket, 400, undefined),
+    };
   }
 
   /** Takes a connection: parses HTTP on it until it closes. */
   accept(socket: Duplex, tuple: VirtualTuple, scheme: FrontScheme, port: number): void {
-    this.#bindings.set(socket, {
+    const binding: Binding = {
       tuple,
       scheme,
       port,
@@ -100,10 +111,13 @@ export class HttpFront {
       since: this.#clock.now(),
       bytesAtPhase: 0,
       requests: 0,
-    });
+    };
+    this.#bindings.set(socket, binding);
     socket.once('close', () => this.#bindings.delete(socket));
     this.#sweepSoon();
-    this.#server.emit('connection', socket);
+    if (this.#limits.leanFront && scheme !== 'plain-on-https')
+      new LeanConnection(socket, binding, this.#lean);
+    else this.#server.emit('connection', socket);
   }
 
   /** Open connections (tests, graceful shutdown). */

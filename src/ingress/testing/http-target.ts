@@ -80,23 +80,35 @@ function observe(res: RawResponse): Observed {
   return out;
 }
 
-/** `runIngressCases(HTTP_TARGET, …)` checks the proxy app over real sockets. */
-export const HTTP_TARGET: IngressCaseTarget = {
-  async start(world) {
-    const h = await IngressHarness.start({ snapshot: world.snapshot, pods: world.pods });
-    return {
-      send: async (r: CaseRequest) =>
-        observe(
-          await send(h, {
-            ...(r.host === undefined ? {} : { host: r.host }),
-            path: r.path,
-            ...(r.method ? { method: r.method } : {}),
-            ...(r.headers ? { headers: r.headers } : {}),
-            ...(r.body === undefined ? {} : { body: r.body }),
-            ...(r.scheme ? { scheme: r.scheme } : {}),
-          }),
-        ),
-      stop: () => h.close(),
-    };
-  },
-};
+/**
+ * The proxy app over real sockets; `leanFront: false` sends every request
+ * through Node's `http.Server` instead of the lean front (both must agree).
+ */
+export function httpTarget(options: { readonly leanFront: boolean }): IngressCaseTarget {
+  return {
+    async start(world) {
+      const h = await IngressHarness.start({
+        snapshot: world.snapshot,
+        pods: world.pods,
+        limits: { leanFront: options.leanFront },
+      });
+      return {
+        send: async (r: CaseRequest) =>
+          observe(
+            await send(h, {
+              ...(r.host === undefined ? {} : { host: r.host }),
+              path: r.path,
+              ...(r.method ? { method: r.method } : {}),
+              ...(r.headers ? { headers: r.headers } : {}),
+              ...(r.body === undefined ? {} : { body: r.body }),
+              ...(r.scheme ? { scheme: r.scheme } : {}),
+            }),
+          ),
+        stop: () => h.close(),
+      };
+    },
+  };
+}
+
+/** `runIngressCases(HTTP_TARGET, …)` checks the proxy app over real sockets (lean front on). */
+export const HTTP_TARGET: IngressCaseTarget = httpTarget({ leanFront: true });
