@@ -62,9 +62,11 @@ export function selectServer(table: RouteTable, host: string): ServerChoice {
  * the server that holds a certificate for `name`, if any.
  */
 export function certificateServer(table: RouteTable, name: string): Server | undefined {
-  const host = name.toLowerCase().replace(/\.$/, '');
+  let host = name.toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
   const exact = table.servers.get(host);
   if (exact?.certificate) return exact;
+  if (table.wildcardServers.size === 0) return undefined;
   const dot = host.indexOf('.');
   if (dot <= 0) return undefined;
   const wildcard = table.wildcardServers.get(`*${host.slice(dot)}`);

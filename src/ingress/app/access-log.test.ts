@@ -55,4 +55,9 @@ describe('access log (log-format-upstream)', () => {
     expect(timeLocal(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe('02/Jan/2026:03:04:05 +0000');
     expect(seconds(1234)).toBe('1.234');
   });
+
+  it('seconds() reads like toFixed(3) for every value (table for whole ms under a second)', () => {
+    for (const ms of [...Array.from({ length: 2100 }, (_, i) => i - 50), 0.4, 0.5, 999.5, 1e9, -0])
+      expect(seconds(ms), String(ms)).toBe((Math.max(0, ms) / 1000).toFixed(3));
+  });
 });

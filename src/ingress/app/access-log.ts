@@ -59,13 +59,18 @@ export function timeLocal(ms: number): string {
   return cachedTime;
 }
 
+const MS = Array.from({ length: 1000 }, (_, i) => `0.${String(i).padStart(3, '0')}`);
+
 /** Seconds with millisecond precision (`0.003`). */
 export function seconds(ms: number): string {
+  // Whole milliseconds under a second (nearly every request) from a table; the same text as toFixed(3).
+  if (ms >= 0 && ms < 1000 && Number.isInteger(ms)) return MS[ms] as string;
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
 function quoted(v: string | undefined): string {
   if (v === undefined || v === '') return '"-"';
+  if (!v.includes('"') && !v.includes('\\')) return `"${v}"`;
   return `"${v.replace(/["\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase()}`)}"`;
 }
 
@@ -73,14 +78,35 @@ function list(attempts: readonly UpstreamAttempt[], f: (a: UpstreamAttempt) => s
   return attempts.length === 0 ? '-' : attempts.map(f).join(', ');
 }
 
+function addrOf(a: UpstreamAttempt): string {
+  return a.addr;
+}
+
+function lengthOf(a: UpstreamAttempt): string {
+  return String(a.responseLength);
+}
+
+function timeOf(a: UpstreamAttempt): string {
+  return seconds(a.responseMs);
+}
+
+function statusOf(a: UpstreamAttempt): string {
+  return String(a.status);
+}
+
+/** `$upstream_addr $upstream_response_length $upstream_response_time $upstream_status`. */
+function upstreamFields(attempts: readonly UpstreamAttempt[]): string {
+  const one = attempts.length === 1 ? attempts[0] : undefined;
+  if (one) return `${one.addr} ${one.responseLength} ${seconds(one.responseMs)} ${one.status}`;
+  return `${list(attempts, addrOf)} ${list(attempts, lengthOf)} ${list(attempts, timeOf)} ${list(attempts, statusOf)}`;
+}
+
 /** Formats one access log line (no trailing newline). */
 export function formatAccessLog(e: AccessLogEntry): string {
-  const request = `${e.method} ${e.target} HTTP/${e.httpVersion}`;
-  return [
-    `${e.remoteAddr} - - [${timeLocal(e.startMs)}] ${quoted(request)} ${e.status} ${e.bodyBytesSent}`,
-    `${quoted(e.referer)} ${quoted(e.userAgent)} ${e.requestLength} ${seconds(e.requestMs)}`,
-    `[${e.upstreamName}] [${e.alternativeName}] ${list(e.attempts, (a) => a.addr)}`,
-    `${list(e.attempts, (a) => String(a.responseLength))} ${list(e.attempts, (a) => seconds(a.responseMs))}`,
-    `${list(e.attempts, (a) => String(a.status))} ${e.requestId}`,
-  ].join(' ');
+  const request = quoted(`${e.method} ${e.target} HTTP/${e.httpVersion}`);
+  return (
+    `${e.remoteAddr} - - [${timeLocal(e.startMs)}] ${request} ${e.status} ${e.bodyBytesSent} ` +
+    `${quoted(e.referer)} ${quoted(e.userAgent)} ${e.requestLength} ${seconds(e.requestMs)} ` +
+    `[${e.upstreamName}] [${e.alternativeName}] ${upstreamFields(e.attempts)} ${e.requestId}`
+  );
 }

@@ -37,8 +37,16 @@ export interface Balancer {
   observe(endpoint: string, ms: number, now: number): void;
 }
 
+const keys = new WeakMap<UpstreamEndpoint, string>();
+
+/** `address:port` of an endpoint (memoised: endpoints live as long as their route table). */
 export function endpointKey(e: UpstreamEndpoint): string {
-  return `${e.address}:${e.port}`;
+  let key = keys.get(e);
+  if (key === undefined) {
+    key = `${e.address}:${e.port}`;
+    keys.set(e, key);
+  }
+  return key;
 }
 
 /** A consistent-hash ring (resty.chash-like: 160 points per endpoint, CRC32). */

@@ -127,6 +127,63 @@ export interface ClientFraming {
   readonly keepAlive: boolean;
 }
 
+/** A proxied head without its `Date` value: `prefix` + date + `suffix` + extra lines. */
+interface HeadTemplate {
+  readonly framing: ClientFraming;
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
+/**
+ * Templates per upstream head object. The response parser hands out the same
+ * object while a pod repeats its head, so the header filtering and ordering
+ * below run once per distinct head and framing, not once per request.
+ */
+const templates = new WeakMap<ResponseHead, HeadTemplate[]>();
+
+function buildTemplate(head: ResponseHead, framing: ClientFraming): HeadTemplate {
+  let out = '';
+  let contentType: string | undefined;
+  for (const [name, value] of head.headers) if (name.toLowerCase() === 'content-type') contentType ??= value;
+  if (contentType !== undefined) out += `\r\nContent-Type: ${contentType}`;
+  if (framing.contentLength !== undefined) out += `\r\nContent-Length: ${framing.contentLength}`;
+  if (framing.chunked) out += '\r\nTransfer-Encoding: chunked';
+  if (head.status === 101) {
+    out += '\r\nConnection: upgrade';
+    const up = head.headers.find(([n]) => n.toLowerCase() === 'upgrade');
+    if (up) out += `\r\nUpgrade: ${up[1]}`;
+  } else {
+    out += framing.keepAlive ? '\r\nConnection: keep-alive' : '\r\nConnection: close';
+  }
+  for (const [name, value] of head.headers) {
+    const lower = name.toLowerCase();
+    if (HIDDEN.has(lower) || lower.startsWith('x-accel-')) continue;
+    out += `\r\n${name}: ${value}`;
+  }
+  return { framing, prefix: `${statusLine(head.status)}\r\nDate: `, suffix: out };
+}
+
+function templateOf(head: ResponseHead, framing: ClientFraming): HeadTemplate {
+  let list = templates.get(head);
+  if (list) {
+    for (const t of list) {
+      const f = t.framing;
+      if (
+        f.contentLength === framing.contentLength &&
+        f.chunked === framing.chunked &&
+        f.keepAlive === framing.keepAlive
+      )
+        return t;
+    }
+  } else {
+    list = [];
+    templates.set(head, list);
+  }
+  const t = buildTemplate(head, { ...framing });
+  list.push(t);
+  return t;
+}
+
 /** The head of a proxied response to the client (without the final blank line). */
 export function clientResponseHead(
   head: ResponseHead,
@@ -134,26 +191,10 @@ export function clientResponseHead(
   now: number,
   extra: readonly (readonly [string, string])[],
 ): string {
-  let out = `${statusLine(head.status)}\r\nDate: ${httpDate(now)}\r\n`;
-  let contentType: string | undefined;
-  for (const [name, value] of head.headers) if (name.toLowerCase() === 'content-type') contentType ??= value;
-  if (contentType !== undefined) out += `Content-Type: ${contentType}\r\n`;
-  if (framing.contentLength !== undefined) out += `Content-Length: ${framing.contentLength}\r\n`;
-  if (framing.chunked) out += 'Transfer-Encoding: chunked\r\n';
-  if (head.status === 101) {
-    out += 'Connection: upgrade\r\n';
-    const up = head.headers.find(([n]) => n.toLowerCase() === 'upgrade');
-    if (up) out += `Upgrade: ${up[1]}\r\n`;
-  } else {
-    out += framing.keepAlive ? 'Connection: keep-alive\r\n' : 'Connection: close\r\n';
-  }
-  for (const [name, value] of head.headers) {
-    const lower = name.toLowerCase();
-    if (HIDDEN.has(lower) || lower.startsWith('x-accel-')) continue;
-    out += `${name}: ${value}\r\n`;
-  }
-  for (const [name, value] of extra) out += `${name}: ${value}\r\n`;
-  return out.slice(0, -2);
+  const t = templateOf(head, framing);
+  let out = t.prefix + httpDate(now) + t.suffix;
+  for (const [name, value] of extra) out += `\r\n${name}: ${value}`;
+  return out;
 }
 
 /** The head of a response nginx generates itself (error pages, redirects). */

@@ -22,6 +22,15 @@ export interface ExchangeOwner {
 
 const CRLF = Buffer.from('\r\n', 'latin1');
 
+type Latin1Writer = Buffer & { latin1Write?: (text: string, offset: number) => number };
+
+/** `buf.write(text, 0, 'latin1')` without its argument juggling (Node's own `latin1Write` when present). */
+function writeLatin1(buf: Buffer, text: string): void {
+  const b = buf as Latin1Writer;
+  if (typeof b.latin1Write === 'function') b.latin1Write(text, 0);
+  else buf.write(text, 0, 'latin1');
+}
+
 function chunkHead(length: number): Buffer {
   return Buffer.from(`${length.toString(16)}\r\n`, 'latin1');
 }
@@ -149,7 +158,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
     if (head === undefined) return this.#socket.write(data);
     this.#head = undefined;
     const out = Buffer.allocUnsafe(head.length + data.length);
-    out.write(head, 0, 'latin1');
+    writeLatin1(out, head);
     out.set(data, head.length);
     return this.#socket.write(out);
   }

@@ -45,6 +45,8 @@ export interface ProxyPlan {
   readonly port: number;
 }
 
+/** Shared by every first attempt: most requests never fail over. */
+const NONE_EXCLUDED: ReadonlySet<string> = new Set();
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const CRLF = Buffer.from('\r\n');
 
@@ -58,7 +60,7 @@ class ProxyExchange implements ExchangeHandlers {
   readonly #env: ProxyEnv;
   readonly #plan: ProxyPlan;
   /** Endpoints that failed this request (nginx tries the next one). */
-  readonly #exclude = new Set<string>();
+  #exclude: ReadonlySet<string> = NONE_EXCLUDED;
   readonly #body: number | 'chunked' | undefined;
   readonly #maxTries: number;
   readonly #timer: ExchangeTimer;
@@ -248,7 +250,7 @@ class ProxyExchange implements ExchangeHandlers {
     if (this.#done) return;
     this.#timer.stop();
     this.#record(key, status, 0);
-    this.#exclude.add(key);
+    this.#exclude = new Set(this.#exclude).add(key);
     this.#conn = undefined;
     const bodyStarted = this.#body !== undefined && this.#ctx.requestBodyBytes > 0;
     if (retryable && !bodyStarted && this.#ctx.attempts.length < this.#maxTries) this.attempt();

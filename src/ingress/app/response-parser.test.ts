@@ -33,6 +33,33 @@ function parse(chunks: readonly string[], noBody = false, end = false): Outcome 
 }
 
 describe('ResponseParser', () => {
+  it('reuses the parsed head while a connection repeats the same head bytes, parses anew when they change', () => {
+    const heads: ResponseHead[] = [];
+    const p = new ResponseParser({
+      onHead: (h) => heads.push(h),
+      onBody: () => {},
+      onEnd: () => {},
+      onError: (m) => {
+        throw new Error(m);
+      },
+    });
+    const answer = (date: string, len: number) =>
+      Buffer.from(`HTTP/1.1 200 OK\r\nDate: ${date}\r\nContent-Length: ${len}\r\n\r\n${'x'.repeat(len)}`);
+    for (const [date, len] of [
+      ['Sun, 22 Nov 2026 01:00:00 GMT', 2],
+      ['Sun, 22 Nov 2026 01:00:00 GMT', 2],
+      ['Sun, 22 Nov 2026 01:00:01 GMT', 2],
+      ['Sun, 22 Nov 2026 01:00:01 GMT', 3],
+    ] as const) {
+      p.expect(false);
+      p.feed(answer(date, len));
+    }
+    expect(heads[1]).toBe(heads[0]);
+    expect(heads[2]).not.toBe(heads[1]);
+    expect(heads[2]?.headers[0]).toEqual(['Date', 'Sun, 22 Nov 2026 01:00:01 GMT']);
+    expect(heads[3]?.contentLength).toBe(3);
+  });
+
   it('reads a Content-Length body split across chunks', () => {
     const o = parse(['HTTP/1.1 200 OK\r\nContent-Le', 'ngth: 5\r\nX-A: b\r\n\r\nhe', 'llo']);
     expect(o.head).toMatchObject({

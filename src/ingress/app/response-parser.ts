@@ -40,6 +40,7 @@ export interface ResponseParserEvents {
 export const MAX_RESPONSE_HEAD = 64 * 1024;
 
 const EMPTY = Buffer.alloc(0);
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 type State = 'head' | 'fixed' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'eof' | 'done';
 
@@ -89,6 +90,14 @@ export class ResponseParser {
   #buffer: Buffer | undefined;
   #remaining = 0;
   #noBody = false;
+  /**
+   * The last head's bytes and what they parsed to. A pod answers the same
+   * head over and over (only its `Date` changes, once a second), so a byte
+   * comparison usually replaces the parse; heads are immutable, so sharing
+   * one is safe.
+   */
+  #lastBytes: Buffer | undefined;
+  #lastHead: ResponseHead | undefined;
 
   constructor(events: ResponseParserEvents) {
     this.#events = events;
@@ -191,9 +200,9 @@ export class ResponseParser {
   }
 
   #stepHead(data: Buffer): Buffer | undefined {
-    const end = data.indexOf('\r\n\r\n');
+    const end = data.indexOf(HEAD_END);
     if (end < 0) return data.length > MAX_RESPONSE_HEAD ? this.#fail('upstream sent too big header') : data;
-    const head = parseHead(data.toString('latin1', 0, end));
+    const head = this.#parse(data, end);
     if (typeof head === 'string') return this.#fail(head);
     const rest = data.subarray(end + 4);
     if (head.status >= 100 && head.status < 200 && head.status !== 101) return rest;
@@ -207,6 +216,18 @@ export class ResponseParser {
       this.#remaining = head.contentLength;
     } else this.#state = 'eof';
     return rest;
+  }
+
+  #parse(data: Buffer, end: number): ResponseHead | string {
+    const last = this.#lastBytes;
+    if (last !== undefined && last.length === end && data.compare(last, 0, end, 0, end) === 0)
+      return this.#lastHead as ResponseHead;
+    const head = parseHead(data.toString('latin1', 0, end));
+    if (typeof head !== 'string') {
+      this.#lastBytes = Buffer.from(data.subarray(0, end));
+      this.#lastHead = head;
+    }
+    return head;
   }
 
   #stepChunkSize(data: Buffer): Buffer | undefined {
