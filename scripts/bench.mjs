@@ -18,9 +18,13 @@ if (!existsSync(src)) {
 }
 mkdirSync(join('dist', 'bench'), { recursive: true });
 const out = join('dist', 'bench', `${name}.mjs`);
-const bundle = spawnSync('npx', ['rolldown', src, '--platform', 'node', '--format', 'esm', '--no-codeSplitting', '-o', out], {
-  stdio: 'inherit',
-});
+const bundle = spawnSync(
+  'npx',
+  ['rolldown', src, '--platform', 'node', '--format', 'esm', '--no-codeSplitting', '-o', out],
+  {
+    stdio: 'inherit',
+  },
+);
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 const run = spawnSync(process.execPath, ['--expose-gc', out, ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);
