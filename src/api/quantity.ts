@@ -59,6 +59,18 @@ function parseSuffix(suffix: string): { format: QuantityFormat; exp10: number; e
  * (report `QUANTITY_FORMAT_MESSAGE`).
  */
 export function parseQuantity(input: string | number): Quantity | undefined {
+  // A cluster repeats a handful of quantities ("100m", "128Mi") across every pod.
+  const cached = quantityCache.get(input);
+  if (cached !== undefined || quantityCache.has(input)) return cached;
+  const q = parseQuantityText(input);
+  if (quantityCache.size >= 4096) quantityCache.clear();
+  quantityCache.set(input, q);
+  return q;
+}
+
+const quantityCache = new Map<string | number, Quantity | undefined>();
+
+function parseQuantityText(input: string | number): Quantity | undefined {
   const text = typeof input === 'number' ? numberText(input) : input.trim();
   if (text === undefined) return undefined;
   const parts = splitQuantity(text);

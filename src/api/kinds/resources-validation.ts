@@ -59,6 +59,7 @@ function overcommitAllowed(name: string): boolean {
 
 /** `validateContainerResourceName`: standard names, or a qualified extended resource name. */
 function validateContainerResourceName(name: string, field: string): FieldError[] {
+  if (STANDARD_CONTAINER_RESOURCES.has(name)) return []; // the usual cpu and memory, at once
   const errs = isQualifiedName(name).map((m) => fieldError.invalid(field, name, m));
   if (errs.length) return errs;
   if (!name.includes('/')) {
