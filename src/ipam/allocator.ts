@@ -18,7 +18,7 @@ import { AssignIPError, NoQualifiedPoolError, PoolExhaustedError } from './error
 import { formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
 import { type IpamObjects, registryBackend } from './object-backends.js';
 import { type AllowedUse, hostAffinity, type IPPool } from './objects.js';
-import { blockForIP, choosePools, defaultPool, poolForIP } from './pools.js';
+import { blockForIP, defaultPool, PoolChoiceCache, poolForIP } from './pools.js';
 import { type ReleaseIPRequest, releaseAddresses, releaseHandle } from './release.js';
 import { IpamStore } from './store-io.js';
 
@@ -70,6 +70,7 @@ export class CalicoIpam {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly settings: AssignSettings;
+  readonly #poolChoice = new PoolChoiceCache();
 
   constructor(config: CalicoIpamConfig) {
     const max = config.maxBlocksPerHost ?? 0;
@@ -120,12 +121,11 @@ export class CalicoIpam {
   #autoAssign(req: AssignRequest): AutoAssignResult {
     const allPools = this.io.pools();
     const hostLabels = this.io.labelsOf('nodes', req.node);
-    const choice = choosePools(allPools, {
+    const choice = this.#poolChoice.choose(allPools, {
       nodeName: req.node,
       nodeLabels: hostLabels,
-      ...(req.namespace === undefined
-        ? {}
-        : { namespaceLabels: this.io.labelsOf('namespaces', req.namespace) }),
+      namespaceLabels:
+        req.namespace === undefined ? undefined : this.io.labelsOf('namespaces', req.namespace),
       requested: req.pools,
       use: req.use ?? 'Workload',
     });
@@ -164,7 +164,7 @@ export class CalicoIpam {
         { host: req.node, affinityCheck: this.settings.strictAffinity },
       );
       if (error) throw new AssignIPError(req.ip, error);
-      this.io.incrementHandle(req.handleID, cidr, 1);
+      this.io.incrementHandle(req.handleID, loaded.block.cidrText, 1);
       this.io.writeBlock(loaded);
     });
   }

@@ -85,7 +85,7 @@ function assignFrom(
   const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
   const got = loaded.block.autoAssign(num, attribute, { host: req.host, affinityCheck });
   if (typeof got === 'string' || got.length === 0) return [];
-  io.incrementHandle(req.handleID, loaded.block.cidr, got.length);
+  io.incrementHandle(req.handleID, loaded.block.cidrText, got.length);
   io.writeBlock(loaded);
   return got;
 }
@@ -136,8 +136,8 @@ function borrow(
       }
       const stored = io.storedBlock(cidr);
       if (!stored || stored.spec.unallocated.length === 0) continue;
-      const loaded = io.loadBlock(cidr);
-      if (loaded) result.ips.push(...assignFrom(io, loaded, req, req.num - result.ips.length, false));
+      const loaded = io.workingCopy(stored, cidr);
+      result.ips.push(...assignFrom(io, loaded, req, req.num - result.ips.length, false));
     }
     if (!more && result.ips.length < req.num) exhausted.push(pool.cidrText);
   }
@@ -152,14 +152,17 @@ export function autoAssign(
 ): AutoAssignResult {
   const result: AutoAssignResult = { ips: [], msgs: [] };
   const queue = affineBlocks(io, req);
+  const affinity = hostAffinity(req.host);
   let owned = queue.length;
   while (result.ips.length < req.num) {
     let loaded: LoadedBlock | undefined;
     while (!loaded && queue.length > 0) {
       const cidr = queue.shift() as Cidr;
-      const candidate = io.loadBlock(cidr) ?? claimBlock(io, cidr, req.host, req.now);
-      if (candidate.block.affinity !== hostAffinity(req.host)) io.deleteAffinity(req.host, cidr);
-      else if (candidate.block.numFree() >= 1) loaded = candidate;
+      // Checked on the stored spec: only the block used is loaded as a working copy.
+      const stored = io.storedBlock(cidr);
+      if (!stored) loaded = claimBlock(io, cidr, req.host, req.now);
+      else if (stored.spec.affinity !== affinity) io.deleteAffinity(req.host, cidr);
+      else if (stored.spec.unallocated.length >= 1) loaded = io.workingCopy(stored, cidr);
     }
     if (!loaded) {
       if (owned >= settings.maxBlocksPerHost) throw new BlockLimitError(settings.maxBlocksPerHost);

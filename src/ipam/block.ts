@@ -7,35 +7,32 @@
  * every other free address of the block has been handed out.
  *
  * An instance is a private mutable working copy made from a stored IPAMBlock
- * spec (`fromSpec`) and turned back into a new spec (`toSpec`) for the one
- * write that persists it. Methods never throw on user data: they return the
+ * spec (`fromSpec`) and turned into a new spec (`toSpec`) for the one write
+ * that persists it. Copy on write: the copy shares the stored spec's arrays
+ * until its first change, and a spec it produced shares its arrays until the
+ * next change, so a stored spec never changes and a write copies each array
+ * once. The store layer hands a written copy to the next operation on the
+ * block (`inStepWith` says whether it may), so the handle index is not
+ * rebuilt per operation. Methods never throw on user data: they return the
  * outcome, with Calico's own error texts.
  */
 
+import {
+  addOrdinal,
+  blockSpec,
+  buildHandleIndex,
+  deleteUnreferenced,
+  findAttribute,
+  type HandleIndex,
+  ordinalsOfHandle,
+  removeOrdinal,
+} from './block-parts.js';
 import type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
 import { type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
-
-/**
- * Handle IDs share long prefixes (`k8s-pod-network.` + a container ID) and
- * differ at the end, so the last character rejects most mismatches at once;
- * every scan of a block's attributes compares handles.
- */
-function sameHandle(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && a.charCodeAt(a.length - 1) === b.charCodeAt(b.length - 1) && a === b;
-}
-
-function sameAttribute(a: AllocationAttribute, b: AllocationAttribute): boolean {
-  if (!sameHandle(a.handle_id, b.handle_id)) return false;
-  const ka = Object.keys(a.secondary ?? {});
-  const kb = Object.keys(b.secondary ?? {});
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => a.secondary?.[k] === b.secondary?.[k]);
-}
 
 export class AllocationBlock {
   readonly cidr: Cidr;
@@ -44,7 +41,9 @@ export class AllocationBlock {
   strictAffinity: boolean;
   sequenceNumber: number;
   deleted: boolean;
-  readonly #allocations: (number | null)[];
+  // The four arrays are shared with a stored spec while `#shared` (copy on
+  // write: `#own` copies them before the first change).
+  #allocations: (number | null)[];
   #unallocated: number[];
   #attributes: AllocationAttribute[];
   /**
@@ -53,7 +52,11 @@ export class AllocationBlock {
    * rather than deleted (deletes push V8 objects into slow dictionary mode;
    * undefined values vanish when the object is serialised).
    */
-  readonly #sequence: Record<string, number | undefined>;
+  #sequence: Record<string, number | undefined>;
+  #shared = true;
+  /** Handle → ordinals, built on first use; `scan` when Calico's linear scans are needed (see `block-parts.ts`). */
+  #index: HandleIndex | 'scan' | undefined;
+  #cidrText: string | undefined;
 
   private constructor(cidr: Cidr, spec: IPAMBlockSpec) {
     this.cidr = cidr;
@@ -62,53 +65,97 @@ export class AllocationBlock {
     this.strictAffinity = spec.strictAffinity;
     this.sequenceNumber = spec.sequenceNumber;
     this.deleted = spec.deleted;
-    this.#allocations = spec.allocations.slice();
-    this.#unallocated = spec.unallocated.slice();
-    this.#attributes = spec.attributes.slice();
-    this.#sequence = { ...spec.sequenceNumberForAllocation };
+    this.#allocations = spec.allocations as (number | null)[];
+    this.#unallocated = spec.unallocated as number[];
+    this.#attributes = spec.attributes as AllocationAttribute[];
+    this.#sequence = spec.sequenceNumberForAllocation;
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
   static create(cidr: Cidr, options: { affinity: string | null; claimTime?: string }): AllocationBlock {
     const n = sizeOf(cidr.prefix);
-    const spec: IPAMBlockSpec = {
-      cidr: formatCidr(cidr),
-      affinity: options.affinity,
-      ...(options.claimTime === undefined ? {} : { affinityClaimTime: options.claimTime }),
-      strictAffinity: false,
-      allocations: new Array<number | null>(n).fill(null),
-      unallocated: Array.from({ length: n }, (_, i) => i),
-      attributes: [],
-      sequenceNumber: 0,
-      sequenceNumberForAllocation: {},
-      deleted: false,
-    };
+    const spec = blockSpec(
+      {
+        cidrText: formatCidr(cidr),
+        affinity: options.affinity,
+        affinityClaimTime: options.claimTime,
+        strictAffinity: false,
+        sequenceNumber: 0,
+        deleted: false,
+      },
+      {
+        allocations: new Array<number | null>(n).fill(null),
+        unallocated: Array.from({ length: n }, (_, i) => i),
+        attributes: [],
+        sequenceNumberForAllocation: {},
+      },
+    );
     return new AllocationBlock(cidr, spec);
   }
 
   /**
-   * A working copy of a stored spec; undefined when its CIDR does not parse.
-   * Callers that already know the CIDR pass it and skip the parse.
+   * A working copy of a stored spec (nothing is copied until it changes);
+   * undefined when its CIDR does not parse. Callers that already know the
+   * CIDR pass it and skip the parse.
    */
   static fromSpec(spec: IPAMBlockSpec, cidr?: Cidr): AllocationBlock | undefined {
     const c = cidr ?? parseBlockCidr(spec.cidr);
     return c ? new AllocationBlock(c, spec) : undefined;
   }
 
-  /** The spec to store. Bumps nothing: call `markWritten` first when persisting. */
+  /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it. */
+  get cidrText(): string {
+    this.#cidrText ??= formatCidr(this.cidr);
+    return this.#cidrText;
+  }
+
+  /**
+   * The spec to store. It shares the copy's arrays, which the copy never
+   * changes again (its next change copies them first). Bumps nothing: call
+   * `markWritten` first when persisting.
+   */
   toSpec(): IPAMBlockSpec {
-    return {
-      cidr: formatCidr(this.cidr),
-      affinity: this.affinity,
-      ...(this.affinityClaimTime === undefined ? {} : { affinityClaimTime: this.affinityClaimTime }),
-      strictAffinity: this.strictAffinity,
-      allocations: this.#allocations.slice(),
-      unallocated: this.#unallocated.slice(),
-      attributes: this.#attributes.slice(),
-      sequenceNumber: this.sequenceNumber,
-      sequenceNumberForAllocation: { ...this.#sequence },
-      deleted: this.deleted,
-    };
+    this.#shared = true;
+    return blockSpec(this, {
+      allocations: this.#allocations,
+      unallocated: this.#unallocated,
+      attributes: this.#attributes,
+      sequenceNumberForAllocation: this.#sequence,
+    });
+  }
+
+  /**
+   * Whether this copy holds exactly `spec`: the spec it was made from or last
+   * produced, unchanged since (same arrays, same plain fields).
+   */
+  inStepWith(spec: IPAMBlockSpec): boolean {
+    return (
+      this.#allocations === spec.allocations &&
+      this.#unallocated === spec.unallocated &&
+      this.#attributes === spec.attributes &&
+      this.#sequence === spec.sequenceNumberForAllocation &&
+      this.sequenceNumber === spec.sequenceNumber &&
+      this.affinity === spec.affinity &&
+      this.affinityClaimTime === spec.affinityClaimTime &&
+      this.strictAffinity === spec.strictAffinity &&
+      this.deleted === spec.deleted
+    );
+  }
+
+  /** Makes the arrays this copy's own before a change. */
+  #own(): void {
+    if (!this.#shared) return;
+    this.#allocations = this.#allocations.slice();
+    this.#unallocated = this.#unallocated.slice();
+    this.#attributes = this.#attributes.slice();
+    this.#sequence = { ...this.#sequence };
+    this.#shared = false;
+  }
+
+  /** The handle index, built on first use. */
+  #handles(): HandleIndex | undefined {
+    this.#index ??= buildHandleIndex(this.#allocations, this.#attributes) ?? 'scan';
+    return this.#index === 'scan' ? undefined : this.#index;
   }
 
   /** Every write of a block bumps its sequence number (the ABA guard of release). */
@@ -172,20 +219,26 @@ export class AllocationBlock {
   }
 
   #affinityError(req: BlockRequester): string | undefined {
-    if (req.affinityCheck && this.affinity !== null && this.affinity !== `host:${req.host}`) {
+    if (!req.affinityCheck) return undefined;
+    if (this.affinity === null) return `Attempt to assign from block ${this.cidrText} with no affinity`;
+    if (this.affinity !== `host:${req.host}`)
       return `Block affinity (${this.affinity}) does not match provided (${req.host})`;
-    }
-    if (req.affinityCheck && this.affinity === null) {
-      return `Attempt to assign from block ${formatCidr(this.cidr)} with no affinity`;
-    }
     return undefined;
   }
 
   #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const idx = this.#attributes.findIndex((a) => sameAttribute(a, attribute));
+    const idx = findAttribute(attribute, this.#allocations, this.#attributes, this.#handles());
     if (idx >= 0) return idx;
     this.#attributes.push(attribute);
     return this.#attributes.length - 1;
+  }
+
+  /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
+  #take(o: number, idx: number): void {
+    this.#allocations[o] = idx;
+    this.#sequence[o] = this.sequenceNumber;
+    const index = this.#index;
+    if (index !== undefined && index !== 'scan') addOrdinal(index, this.#attributes[idx]?.handle_id, o);
   }
 
   /**
@@ -195,12 +248,17 @@ export class AllocationBlock {
   autoAssign(num: number, attribute: AllocationAttribute, req: BlockRequester): number[] | string {
     const err = this.#affinityError(req);
     if (err) return err;
-    const ordinals = this.#unallocated.splice(0, Math.min(num, this.#unallocated.length));
-    for (const o of ordinals) {
-      this.#allocations[o] = this.#findOrAddAttribute(attribute);
-      this.#sequence[o] = this.sequenceNumber;
+    const n = Math.min(num, this.#unallocated.length);
+    const ips: number[] = [];
+    if (n <= 0) return ips;
+    this.#own();
+    const idx = this.#findOrAddAttribute(attribute);
+    for (let i = 0; i < n; i++) {
+      const o = this.#unallocated.shift() as number;
+      this.#take(o, idx);
+      ips.push(this.cidr.network + o);
     }
-    return ordinals.map((o) => this.cidr.network + o);
+    return ips;
   }
 
   /** Assigns one given address (Calico `allocationBlock.assign`). Returns an error text or undefined. */
@@ -208,10 +266,10 @@ export class AllocationBlock {
     const err = this.#affinityError(req);
     if (err && this.affinity !== null) return err;
     const o = this.ordinalOf(ip);
-    if (o === undefined) return `IP ${ip} is not in block ${formatCidr(this.cidr)}`;
+    if (o === undefined) return `IP ${ip} is not in block ${this.cidrText}`;
     if (this.#allocations[o] !== null) return 'Address already assigned in block';
-    this.#allocations[o] = this.#findOrAddAttribute(attribute);
-    this.#sequence[o] = this.sequenceNumber;
+    this.#own();
+    this.#take(o, this.#findOrAddAttribute(attribute));
     this.#unallocated = this.#unallocated.filter((u) => u !== o);
     return undefined;
   }
@@ -249,44 +307,29 @@ export class AllocationBlock {
 
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
-    const targets: number[] = [];
-    this.#attributes.forEach((a, i) => {
-      if (sameHandle(a.handle_id, handleID)) targets.push(i);
-    });
-    if (targets.length === 0) return 0;
-    const ordinals: number[] = [];
-    for (let o = 0; o < this.#allocations.length; o++) {
-      const idx = this.#allocations[o];
-      if (idx !== null && idx !== undefined && targets.includes(idx)) ordinals.push(o);
-    }
+    const ordinals = ordinalsOfHandle(handleID, this.#allocations, this.#attributes, this.#handles());
     this.#free(ordinals);
     return ordinals.length;
   }
 
-  /**
-   * Frees ordinals to the tail and drops the attributes nothing references any
-   * more, renumbering the allocations above each dropped index (Calico
-   * `deleteAttributes`). Integer scans only: this runs on every release.
-   */
+  /** Frees ordinals to the tail and drops the attributes nothing references any more. */
   #free(ordinals: readonly number[]): void {
     if (ordinals.length === 0) return;
+    this.#own();
+    const allocations = this.#allocations;
+    const index = this.#index === 'scan' ? undefined : this.#index;
     const freed: number[] = [];
     for (const o of ordinals) {
-      const idx = this.#allocations[o];
-      if (idx !== null && idx !== undefined && !freed.includes(idx)) freed.push(idx);
-      this.#allocations[o] = null;
+      const idx = allocations[o];
+      if (idx !== null && idx !== undefined) {
+        if (!freed.includes(idx)) freed.push(idx);
+        if (index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
+      }
+      allocations[o] = null;
       this.#sequence[o] = undefined;
       this.#unallocated.push(o);
     }
-    const unreferenced = freed.filter((idx) => !this.#allocations.includes(idx)).sort((a, b) => b - a);
-    if (unreferenced.length === 0) return;
-    for (const idx of unreferenced) {
-      this.#attributes.splice(idx, 1);
-      for (let o = 0; o < this.#allocations.length; o++) {
-        const a = this.#allocations[o];
-        if (a !== null && a !== undefined && a > idx) this.#allocations[o] = a - 1;
-      }
-    }
+    deleteUnreferenced(allocations, this.#attributes, freed);
   }
 
   /**

@@ -22,10 +22,10 @@ export const EMPTY_BLOCK_MIN_RECLAIM_AGE_MS = 60_000;
  */
 export function claimBlock(io: IpamStore, cidr: Cidr, node: string, now: number): LoadedBlock {
   io.setAffinity(node, cidr, 'pending');
-  const existing = io.loadBlock(cidr);
-  if (existing && existing.block.affinity !== hostAffinity(node)) {
+  const existing = io.storedBlock(cidr);
+  if (existing && existing.spec.affinity !== hostAffinity(node)) {
     io.deleteAffinity(node, cidr);
-    throw new Error(`Block ${existing.stored.spec.cidr} is claimed by ${existing.block.affinity}`);
+    throw new Error(`Block ${existing.spec.cidr} is claimed by ${existing.spec.affinity}`);
   }
   if (!existing) {
     io.createBlock(AllocationBlock.create(cidr, { affinity: hostAffinity(node), claimTime: rfc3339(now) }));
@@ -49,19 +49,22 @@ export function releaseAffinity(
   cidr: Cidr,
   options: { readonly requireEmpty: boolean },
 ): boolean {
-  const loaded = io.loadBlock(cidr);
-  if (loaded && options.requireEmpty && !loaded.block.isEmpty()) return false;
-  if (!loaded || loaded.block.affinity !== hostAffinity(node)) {
+  // Decided on the stored spec; a working copy is loaded only to rewrite the block.
+  const stored = io.storedBlock(cidr);
+  const empty = stored !== undefined && stored.spec.unallocated.length === stored.spec.allocations.length;
+  if (stored && options.requireEmpty && !empty) return false;
+  if (!stored || stored.spec.affinity !== hostAffinity(node)) {
     io.deleteAffinity(node, cidr);
     return true;
   }
   io.setAffinity(node, cidr, 'pendingDeletion');
-  if (loaded.block.isEmpty()) {
-    io.deleteBlock(cidr);
-  } else {
+  const loaded = empty ? undefined : io.loadBlock(cidr);
+  if (loaded) {
     loaded.block.affinity = null;
     loaded.block.affinityClaimTime = undefined;
     io.writeBlock(loaded);
+  } else {
+    io.deleteBlock(cidr);
   }
   io.deleteAffinity(node, cidr);
   return true;

@@ -97,8 +97,12 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   const byNode = new Map<string, Set<string>>();
   let undo: Undo[] | undefined;
   const table = (kind: IpamKind) => maps[kind];
-  function write(kind: IpamKind, name: string, after: KubeObject | undefined): void {
-    const before = table(kind).get(name);
+  function write(
+    kind: IpamKind,
+    name: string,
+    before: KubeObject | undefined,
+    after: KubeObject | undefined,
+  ): void {
     undo?.push({ kind, name, before });
     if (after) table(kind).set(name, after);
     else table(kind).delete(name);
@@ -121,7 +125,7 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
         undo = undefined;
         for (let i = log.length - 1; i >= 0; i--) {
           const u = log[i] as Undo;
-          write(u.kind, u.name, u.before);
+          write(u.kind, u.name, table(u.kind).get(u.name), u.before);
         }
         throw err;
       }
@@ -136,19 +140,21 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';
       if (table(kind).has(name)) throw new Error(`${kind} ${name} already exists`);
-      write(kind, name, obj);
+      write(kind, name, undefined, obj);
       return obj;
     },
     update(obj) {
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';
-      if (!table(kind).has(name)) throw new Error(`${kind} ${name} not found`);
-      write(kind, name, obj);
+      const before = table(kind).get(name);
+      if (!before) throw new Error(`${kind} ${name} not found`);
+      write(kind, name, before, obj);
       return obj;
     },
     delete(kind, name) {
-      if (!table(kind).has(name)) throw new Error(`${kind} ${name} not found`);
-      write(kind, name, undefined);
+      const before = table(kind).get(name);
+      if (!before) throw new Error(`${kind} ${name} not found`);
+      write(kind, name, before, undefined);
     },
     labelsOf: (_resource, name) => options.labels?.(name),
     annotationsOf: () => undefined,

@@ -101,9 +101,25 @@ export const IPAM_HANDLES_KEY = resourceKeyOf(IPAM_HANDLES);
 /** `crd.projectcalico.org/v1`. */
 export const CALICO_API_VERSION = apiVersionOf(IPPOOLS);
 
-/** The IPAMBlock name of a block (`10-244-84-128-26`). */
+/** Per prefix length: the network address as a signed 32-bit integer (a small-integer key) → name. */
+const blockNames = Array.from({ length: 33 }, () => new Map<number, string>());
+
+/**
+ * The IPAMBlock name of a block (`10-244-84-128-26`). Memoised: the allocator
+ * looks blocks up by name on every operation, and a name it has seen before
+ * is the same string, whose hash the lookup does not recompute.
+ */
 export function blockName(cidr: Cidr): string {
-  return cidrToName(cidr);
+  const names = blockNames[cidr.prefix];
+  if (names === undefined) return cidrToName(cidr);
+  const key = cidr.network | 0;
+  let name = names.get(key);
+  if (name === undefined) {
+    if (names.size >= 100_000) names.clear();
+    name = cidrToName(cidr);
+    names.set(key, name);
+  }
+  return name;
 }
 
 /**

@@ -111,7 +111,7 @@ export interface PoolRequest {
   readonly nodeName: string;
   readonly nodeLabels: Labels;
   /** Undefined for requests without a namespace (tunnel addresses). */
-  readonly namespaceLabels?: Labels;
+  readonly namespaceLabels?: Labels | undefined;
   /** Pool names or CIDRs (annotation `cni.projectcalico.org/ipv4pools`), in order. */
   readonly requested?: readonly string[] | undefined;
   readonly use: AllowedUse;
@@ -162,6 +162,47 @@ export function choosePools(all: readonly Pool[], req: PoolRequest): PoolChoice 
     };
   }
   return { ok: true, pools: allowed };
+}
+
+/** Stands for absent labels in the cache's keys. */
+const NO_LABELS: object = {};
+
+/**
+ * `choosePools` memoised for requests that name no pools (the CNI plugin's
+ * common case). The choice then depends only on the pool list and the node's
+ * and namespace's labels, all immutable store objects, so it is kept per
+ * (pool list, node labels, namespace labels, use) by identity; a new pool
+ * list (`IpamStore.pools` returns a new one when any pool changed) starts
+ * afresh. Only successful choices are kept: errors name the node.
+ */
+export class PoolChoiceCache {
+  #pools: readonly Pool[] | undefined;
+  #choices = new WeakMap<object, WeakMap<object, Partial<Record<AllowedUse, PoolChoice>>>>();
+
+  choose(all: readonly Pool[], req: PoolRequest): PoolChoice {
+    if (req.requested && req.requested.length > 0) return choosePools(all, req);
+    if (all !== this.#pools) {
+      this.#pools = all;
+      this.#choices = new WeakMap();
+    }
+    const nodeKey = req.nodeLabels ?? NO_LABELS;
+    const namespaceKey = req.namespaceLabels ?? NO_LABELS;
+    let byNamespace = this.#choices.get(nodeKey);
+    if (byNamespace === undefined) {
+      byNamespace = new WeakMap();
+      this.#choices.set(nodeKey, byNamespace);
+    }
+    let byUse = byNamespace.get(namespaceKey);
+    if (byUse === undefined) {
+      byUse = {};
+      byNamespace.set(namespaceKey, byUse);
+    }
+    const cached = byUse[req.use];
+    if (cached !== undefined) return cached;
+    const choice = choosePools(all, req);
+    if (choice.ok) byUse[req.use] = choice;
+    return choice;
+  }
 }
 
 /** The pool containing an address (all pools, disabled included), if any. */

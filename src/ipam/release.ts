@@ -102,8 +102,9 @@ function persistAfterRelease(io: IpamStore, loaded: LoadedBlock): void {
     return;
   }
   io.writeBlock(loaded);
+  if (!block.isEmpty()) return;
   const node = affinityNode(block.affinity);
-  if (!block.isEmpty() || node === undefined) return;
+  if (node === undefined) return;
   const pool = poolForIP(io.pools(), block.cidr.network);
   if (!pool?.nodeSelector.matches(io.labelsOf('nodes', node))) {
     releaseAffinity(io, node, block.cidr, { requireEmpty: true });

@@ -8,7 +8,11 @@
  * CAS-retry loops have no counterpart.
  */
 
-import { AllocationBlock } from './block.js';
+import type { AllocationBlock } from './block.js';
+import { BlockCopies, type LoadedBlock } from './block-copies.js';
+
+export type { LoadedBlock } from './block-copies.js';
+
 import type { Labels } from './calico-selector.js';
 import { type Cidr, formatCidr } from './ipv4.js';
 import type { IpamObjects } from './object-backends.js';
@@ -25,15 +29,14 @@ import {
 } from './objects.js';
 import { type Pool, toPool } from './pools.js';
 
-/** A block read from the store: the working copy and the object it came from. */
-export interface LoadedBlock {
-  readonly block: AllocationBlock;
-  readonly stored: IPAMBlock;
+function byName(a: BlockAffinity, b: BlockAffinity): number {
+  return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
 }
 
 export class IpamStore {
   readonly objects: IpamObjects;
   readonly #parsed = new WeakMap<IPPool, Pool | null>();
+  readonly #copies = new BlockCopies();
   #pools: { readonly objects: readonly IPPool[]; readonly pools: readonly Pool[] } | undefined;
 
   constructor(objects: IpamObjects) {
@@ -83,10 +86,19 @@ export class IpamStore {
     return this.objects.create(pool);
   }
 
+  /**
+   * A working copy of the stored block, private to the caller: change it and
+   * persist it with `writeBlock` (or drop it). After `writeBlock` the copy
+   * belongs to this store again: load the block anew to change it further.
+   */
   loadBlock(cidr: Cidr): LoadedBlock | undefined {
     const stored = this.objects.get<IPAMBlock>('IPAMBlock', blockName(cidr));
-    const block = stored ? AllocationBlock.fromSpec(stored.spec, cidr) : undefined;
-    return stored && block ? { block, stored } : undefined;
+    return stored ? this.#copies.take(stored, cidr) : undefined;
+  }
+
+  /** `loadBlock` for a block object just read with `storedBlock` (no second lookup). */
+  workingCopy(stored: IPAMBlock, cidr: Cidr): LoadedBlock {
+    return this.#copies.take(stored, cidr);
   }
 
   /** The stored block object, for read-only checks that need no working copy. */
@@ -101,28 +113,35 @@ export class IpamStore {
   /** Creates a block object from a new working copy. */
   createBlock(block: AllocationBlock): void {
     block.markWritten();
+    const spec = block.toSpec();
+    const name = blockName(block.cidr);
     this.objects.create<IPAMBlock>({
       apiVersion: CALICO_API_VERSION,
       kind: 'IPAMBlock',
-      metadata: { name: blockName(block.cidr) },
-      spec: block.toSpec(),
+      metadata: { name },
+      spec,
     });
+    this.#copies.put(name, spec, block);
   }
 
-  /** Persists a working copy over the object it was loaded from. */
+  /** Persists a working copy over the object it was loaded from (see `loadBlock`). */
   writeBlock(loaded: LoadedBlock): void {
     loaded.block.markWritten();
-    this.objects.update<IPAMBlock>({ ...loaded.stored, spec: loaded.block.toSpec() });
+    const spec = loaded.block.toSpec();
+    this.objects.update<IPAMBlock>({ ...loaded.stored, spec });
+    this.#copies.put(loaded.slot, spec, loaded.block);
   }
 
   deleteBlock(cidr: Cidr): void {
-    this.objects.delete('IPAMBlock', blockName(cidr));
+    const name = blockName(cidr);
+    this.objects.delete('IPAMBlock', name);
+    this.#copies.drop(name);
   }
 
   /** The node's affinities, in name order (how a Kubernetes list returns them). */
   affinitiesOf(node: string): BlockAffinity[] {
     const list = this.objects.affinitiesOf(node);
-    return list.sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
+    return list.length < 2 ? list : list.sort(byName);
   }
 
   affinities(): BlockAffinity[] {
@@ -160,9 +179,12 @@ export class IpamStore {
     return this.objects.list<IPAMHandle>('IPAMHandle');
   }
 
-  /** Adds `count` addresses in `cidr` to a handle, creating it (Calico `incrementHandle`). */
-  incrementHandle(handleID: string, cidr: Cidr, count: number): void {
-    const key = formatCidr(cidr);
+  /**
+   * Adds `count` addresses in the block `cidr` (its text, `10.244.84.128/26`)
+   * to a handle, creating it (Calico `incrementHandle`).
+   */
+  incrementHandle(handleID: string, cidr: string, count: number): void {
+    const key = cidr;
     const existing = this.getHandle(handleID);
     if (!existing) {
       this.objects.create<IPAMHandle>({
