@@ -10,8 +10,11 @@
  *      selectorless Service whose endpoint is host.netkube.internal): ≥ 0.75× HAProxy.
  *   4. Pod-to-pod over the virtual network (keep-alive, 50 connections): ≥ 0.8×
  *      the same client against the same app on a plain loopback socket.
+ *   5. Flows on vs off (issue 7): the same NodePort with the flow log recording
+ *      and not, keep-alive and a new connection per request, alternating order
+ *      (bench/flows-on-off.ts): recording costs < 5% of the request rate.
  *
- *   npm run bench -- dataplane [--runs 3] [--seconds 5]
+ *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--only flows]
  */
 import { Agent, request } from 'node:http';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
@@ -19,6 +22,7 @@ import type { Duplex } from 'node:stream';
 import { Emulator } from '../src/emulator/emulator.js';
 import { silentLogger } from '../src/log/index.js';
 import { defaultTopologyText, loadTopology } from '../src/topology/index.js';
+import { flowsOnOff, flowsTable } from './flows-on-off.js';
 import {
   ensureTools,
   haproxyTcp,
@@ -34,6 +38,8 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
 const RUNS = Number(args.get('--runs') ?? 3);
 const SECONDS = Number(args.get('--seconds') ?? 5);
+/** `flows`: only the flows on/off comparison. */
+const ONLY = args.get('--only');
 const SLOT = 240;
 
 const manifests = [
@@ -159,6 +165,19 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => direct.listen(18081, '127.0.0.1', r));
   const node = topology.nodes[1]?.address ?? '';
+  if (ONLY === 'flows') {
+    const modes = await flowsOnOff({
+      url: `http://${node}:30080/bench`,
+      flows: emulator.flows,
+      runs: RUNS,
+      seconds: SECONDS,
+    });
+    direct.close();
+    await emulator.stop();
+    console.log(`\nMachine: ${machine()}; ${RUNS} runs of ${SECONDS} s each per side, medians.\n`);
+    console.log(flowsTable(modes));
+    return;
+  }
   const haproxy = await haproxyTcp('127.0.0.1:18082', '127.0.0.1:18081');
   const nginx = await nginxProxy('127.0.0.1:18083', '127.0.0.1:18081');
   const laptop = await nginxStatic('127.0.0.1:18099');
@@ -207,6 +226,12 @@ async function main(): Promise<void> {
       ),
     );
   }
+  const flowModes = await flowsOnOff({
+    url: `http://${node}:30080/bench`,
+    flows: emulator.flows,
+    runs: RUNS,
+    seconds: SECONDS,
+  });
   for (const p of [haproxy, nginx, laptop, haproxyLaptop]) p.kill();
   direct.close();
   await emulator.stop();
@@ -238,6 +263,8 @@ async function main(): Promise<void> {
   console.log(
     `\nPod-to-pod, in-process client, keep-alive, 50 connections: virtual network ${Math.round(median(virtual))} req/s, plain loopback socket ${Math.round(median(plain))} req/s: ${(median(virtual) / median(plain)).toFixed(2)}×`,
   );
+  console.log('\nFlows on vs off (same NodePort, alternating order):\n');
+  console.log(flowsTable(flowModes));
 }
 
 await main();

@@ -18,7 +18,7 @@ import type { PodSandboxRegistry } from '../workloads/sandbox.js';
 import type { L4Protocol } from '../workloads/types.js';
 import type { ConntrackEntry, ConntrackTable } from './conntrack.js';
 import type { FlowSink } from './flow.js';
-import { buildFlow } from './flow-builder.js';
+import { PendingFlow } from './flow-builder.js';
 import type { ListenKey } from './listeners.js';
 import { natSocketPair } from './mem-socket.js';
 import { type AddrPort, type Origin, type PathPlan, type PathWorld, planPath, type Tuple } from './path.js';
@@ -398,8 +398,8 @@ export class ConnectionExecutor {
     this.#config.conntrack.remove(entry.id);
     if (!this.#config.flows.enabled) return;
     const now = this.#config.clock.now();
-    this.#config.flows.record(
-      buildFlow({
+    this.#emit(
+      new PendingFlow({
         plan,
         origin,
         original,
@@ -414,6 +414,13 @@ export class ConnectionExecutor {
     );
   }
 
+  /** Hands a finished connection to the sink; the record is built when someone reads it. */
+  #emit(flow: PendingFlow): void {
+    const sink = this.#config.flows;
+    if (sink.recordPending) sink.recordPending(flow);
+    else sink.record(flow.record());
+  }
+
   #recordOnly(
     plan: PathPlan,
     origin: Origin,
@@ -423,8 +430,8 @@ export class ConnectionExecutor {
   ): void {
     if (!this.#config.flows.enabled) return;
     const now = this.#config.clock.now();
-    this.#config.flows.record(
-      buildFlow({
+    this.#emit(
+      new PendingFlow({
         plan,
         origin,
         original,

@@ -7,6 +7,7 @@
  *
  * The dataplane only emits; the flow log (trace/) stores, filters and streams.
  */
+import type { PendingFlow } from './flow-builder.js';
 import type { Hop, Tuple } from './path.js';
 
 /** Hubble's verdicts that netkube produces. */
@@ -78,7 +79,14 @@ export interface FlowRecord {
 export interface FlowSink {
   /** False when nobody records flows: the dataplane then skips building records. */
   readonly enabled: boolean;
+  /** Stores a record built by the sender. */
   record(flow: FlowRecord): void;
+  /**
+   * Stores a finished connection whose record is built only when it is read
+   * (what the dataplane sends: see `PendingFlow`). A sink without it gets
+   * `record(flow.record())`.
+   */
+  recordPending?(flow: PendingFlow): void;
 }
 
 /** A sink that records nothing. */

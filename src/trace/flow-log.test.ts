@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowRecord } from '../dataplane/flow.js';
+import { PendingFlow } from '../dataplane/flow-builder.js';
+import type { PathWorld } from '../dataplane/path.js';
 import { compactFlow, stampMilli } from './flow-compact.js';
 import { type FlowFilter, matchesFlow, parseFlowFilter } from './flow-filter.js';
-import { estimateFlowBytes, FlowLog } from './flow-log.js';
+import { estimateFlowBytes, estimatePendingBytes, FlowLog } from './flow-log.js';
 
 let n = 0;
 
@@ -81,6 +83,72 @@ describe('FlowLog', () => {
     log.record(flow());
     expect(log.enabled).toBe(false);
     expect(log.stats().flows).toBe(0);
+  });
+});
+
+/** A flow as the dataplane hands it over: built only when read. */
+function pending(verdict: 'FORWARDED' | 'DROPPED' = 'FORWARDED'): PendingFlow {
+  const f = flow();
+  const world = { podByIP: () => undefined, nodeByAddress: () => undefined } as unknown as PathWorld;
+  return new PendingFlow({
+    plan: {
+      outcome: { kind: 'refused', reason: 'x' },
+      seen: f.translated,
+      hops: f.hops,
+      service: 'default/web:http',
+      masquerade: false,
+      proxyNode: 'worker-1',
+      serviceAddress: undefined,
+      candidates: [],
+      updates: [],
+    },
+    origin: { kind: 'host' },
+    original: f.original,
+    protocol: 'TCP',
+    verdict,
+    reason: verdict === 'DROPPED' ? 'no endpoints' : undefined,
+    startedAt: 1_700_000_000_000,
+    endedAt: 1_700_000_000_003,
+    bytes: { sent: 1, received: 2 },
+    world,
+  });
+}
+
+describe('FlowLog with pending flows', () => {
+  it('builds each record once, on the first read: the same uuid on every read', () => {
+    const log = new FlowLog();
+    for (let i = 0; i < 3; i++) log.recordPending(pending());
+    const first = log.list();
+    expect(first).toHaveLength(3);
+    expect(first.every((f) => f.destination_service?.name === 'web' && f.hops.length === 1)).toBe(true);
+    expect(log.list().map((f) => f.uuid)).toEqual(first.map((f) => f.uuid));
+    expect(new Set(first.map((f) => f.uuid)).size).toBe(3);
+  });
+
+  it('filters on the built records and keeps the byte bound with them counted as built', () => {
+    const size = estimatePendingBytes(pending());
+    const log = new FlowLog({ maxBytes: size * 3.5 });
+    for (let i = 0; i < 10; i++) log.recordPending(pending(i % 2 ? 'DROPPED' : 'FORWARDED'));
+    expect(log.stats()).toMatchObject({ flows: 3, evicted: 7, total: 10 });
+    // The last three: DROPPED, FORWARDED, DROPPED.
+    expect(log.list({ filter: { verdict: ['DROPPED'] } }).map((f) => f.drop_reason_desc)).toEqual([
+      'no endpoints',
+      'no endpoints',
+    ]);
+    for (const f of log.list()) expect(estimateFlowBytes(f)).toBeLessThanOrEqual(size);
+  });
+
+  it('gives watchers the record at once, and records nothing while disabled', () => {
+    const log = new FlowLog();
+    const seen: FlowRecord[] = [];
+    log.watch((f) => seen.push(f), { verdict: ['DROPPED'] });
+    log.recordPending(pending());
+    log.recordPending(pending('DROPPED'));
+    expect(seen.map((f) => f.verdict)).toEqual(['DROPPED']);
+    expect(log.list().at(-1)?.uuid).toBe(seen[0]?.uuid);
+    log.setEnabled(false);
+    log.recordPending(pending());
+    expect(log.stats().total).toBe(2);
   });
 });
 

@@ -4,11 +4,13 @@
  * is bounded twice: by record count and by an estimate of the bytes the
  * records retain; the oldest records go first.
  *
- * `record` is on the connection-close path when flows are on: it stores the
- * record the dataplane already built (no copy, no serialisation) and
- * estimates its size from a few string lengths.
+ * `recordPending` is on the connection-close path when flows are on: it
+ * stores the dataplane's `PendingFlow` (no copy, no serialisation, no record
+ * built yet) and estimates its size from its hops. Records are built when
+ * they are read (`list`, or at once when someone watches), once each.
  */
 import type { FlowRecord, FlowSink } from '../dataplane/flow.js';
+import { PendingFlow } from '../dataplane/flow-builder.js';
 import { type FlowFilter, matchesFlow } from './flow-filter.js';
 
 export interface FlowLogConfig {
@@ -26,6 +28,14 @@ export type FlowListener = (flow: FlowRecord) => void;
 /** Fixed cost of a record and of each hop (objects, tuples, numbers), measured with the heap profiler. */
 const RECORD_OVERHEAD = 1200;
 const HOP_OVERHEAD = 420;
+/** What a pending flow's Summary and drop reason will take once built (they are ~100–200 characters). */
+const PENDING_STRINGS = 240;
+
+function hopBytes(hops: FlowRecord['hops']): number {
+  let bytes = 0;
+  for (const h of hops) bytes += HOP_OVERHEAD + h.summary.length + (h.route?.length ?? 0);
+  return bytes;
+}
 
 /**
  * An estimate of the heap a record retains: fixed overheads plus its
@@ -33,16 +43,26 @@ const HOP_OVERHEAD = 420;
  * them, but the log is what keeps them alive, so they count.
  */
 export function estimateFlowBytes(flow: FlowRecord): number {
-  let bytes = RECORD_OVERHEAD + flow.Summary.length + (flow.drop_reason_desc?.length ?? 0);
-  for (const h of flow.hops) bytes += HOP_OVERHEAD + h.summary.length + (h.route?.length ?? 0);
-  return bytes;
+  return RECORD_OVERHEAD + flow.Summary.length + (flow.drop_reason_desc?.length ?? 0) + hopBytes(flow.hops);
+}
+
+/** The same estimate for a flow not built yet: counted as if it were, so the bound holds after reads. */
+export function estimatePendingBytes(flow: PendingFlow): number {
+  return RECORD_OVERHEAD + PENDING_STRINGS + hopBytes(flow.hops);
+}
+
+/** A kept flow: a record, or a pending flow whose record is built on first read. */
+type Kept = FlowRecord | PendingFlow;
+
+function built(flow: Kept): FlowRecord {
+  return flow instanceof PendingFlow ? flow.record() : flow;
 }
 
 export class FlowLog implements FlowSink {
   readonly #maxFlows: number;
   readonly #maxBytes: number;
   #enabled: boolean;
-  readonly #ring: (FlowRecord | undefined)[];
+  readonly #ring: (Kept | undefined)[];
   readonly #sizes: Float64Array;
   #start = 0;
   #count = 0;
@@ -60,7 +80,7 @@ export class FlowLog implements FlowSink {
     this.#maxFlows = maxFlows;
     this.#maxBytes = maxBytes;
     this.#enabled = config.enabled ?? true;
-    this.#ring = new Array<FlowRecord | undefined>(maxFlows).fill(undefined);
+    this.#ring = new Array<Kept | undefined>(maxFlows).fill(undefined);
     this.#sizes = new Float64Array(maxFlows);
   }
 
@@ -77,7 +97,22 @@ export class FlowLog implements FlowSink {
   /** Stores a record, evicting the oldest ones past either bound, and tells watchers. Never throws. */
   record(flow: FlowRecord): void {
     if (!this.#enabled) return;
-    const size = estimateFlowBytes(flow);
+    this.#keep(flow, estimateFlowBytes(flow));
+    if (this.#listeners.size > 0) this.#tell(flow);
+  }
+
+  /**
+   * Stores a finished connection without building its record (FlowSink, the
+   * dataplane's path); watchers, when there are any, get the record at once.
+   * Never throws.
+   */
+  recordPending(flow: PendingFlow): void {
+    if (!this.#enabled) return;
+    this.#keep(flow, estimatePendingBytes(flow));
+    if (this.#listeners.size > 0) this.#tell(flow.record());
+  }
+
+  #keep(flow: Kept, size: number): void {
     while (this.#count > 0 && (this.#count >= this.#maxFlows || this.#bytes + size > this.#maxBytes))
       this.#evict();
     const i = (this.#start + this.#count) % this.#maxFlows;
@@ -86,6 +121,9 @@ export class FlowLog implements FlowSink {
     this.#count++;
     this.#bytes += size;
     this.#total++;
+  }
+
+  #tell(flow: FlowRecord): void {
     for (const l of this.#listeners) {
       if (l.filter && !matchesFlow(l.filter, flow)) continue;
       try {
@@ -109,7 +147,10 @@ export class FlowLog implements FlowSink {
     const limit = options.limit ?? this.#count;
     const out: FlowRecord[] = [];
     for (let k = this.#count - 1; k >= 0 && out.length < limit; k--) {
-      const flow = this.#ring[(this.#start + k) % this.#maxFlows] as FlowRecord;
+      const i = (this.#start + k) % this.#maxFlows;
+      // Built once, then kept as the record (same uuid on every read).
+      const flow = built(this.#ring[i] as Kept);
+      this.#ring[i] = flow;
       if (!options.filter || matchesFlow(options.filter, flow)) out.push(flow);
     }
     return out.reverse();
