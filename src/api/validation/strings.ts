@@ -58,8 +58,32 @@ export function byteLength(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
 
+/**
+ * Values already found valid, per check: a cluster repeats the same label
+ * keys, label values and namespaces on every object, and the checks run on
+ * every write. Bounded; only valid values are kept (errors are rebuilt so
+ * callers get fresh arrays).
+ */
+const KNOWN_VALID = 4096;
+
+function checkRemembered(valid: Set<string>, value: string, check: (v: string) => string[]): string[] {
+  if (valid.has(value)) return [];
+  const errs = check(value);
+  if (errs.length === 0) {
+    if (valid.size >= KNOWN_VALID) valid.clear();
+    valid.add(value);
+  }
+  return errs;
+}
+
 /** RFC 1123 label: namespaces, container names, port names of services. */
 export function isDNS1123Label(value: string): string[] {
+  return checkRemembered(VALID_DNS1123_LABELS, value, isDNS1123LabelCheck);
+}
+
+const VALID_DNS1123_LABELS = new Set<string>();
+
+function isDNS1123LabelCheck(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!dns1123Label.test(value)) {
@@ -74,6 +98,12 @@ export function isDNS1123Label(value: string): string[] {
 
 /** RFC 1123 subdomain: names of most objects. */
 export function isDNS1123Subdomain(value: string): string[] {
+  return checkRemembered(VALID_DNS1123_SUBDOMAINS, value, isDNS1123SubdomainCheck);
+}
+
+const VALID_DNS1123_SUBDOMAINS = new Set<string>();
+
+function isDNS1123SubdomainCheck(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!dns1123Subdomain.test(value)) {
@@ -84,6 +114,12 @@ export function isDNS1123Subdomain(value: string): string[] {
 
 /** RFC 1035 label: Service names. */
 export function isDNS1035Label(value: string): string[] {
+  return checkRemembered(VALID_DNS1035_LABELS, value, isDNS1035LabelCheck);
+}
+
+const VALID_DNS1035_LABELS = new Set<string>();
+
+function isDNS1035LabelCheck(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!dns1035Label.test(value))
@@ -110,6 +146,12 @@ const labelValue = new RegExp(`^${LABEL_VALUE_FMT}$`);
 
 /** A label key / qualified name: `[prefix/]name` (`validation.IsQualifiedName`). */
 export function isQualifiedName(value: string): string[] {
+  return checkRemembered(VALID_QUALIFIED_NAMES, value, isQualifiedNameCheck);
+}
+
+const VALID_QUALIFIED_NAMES = new Set<string>();
+
+function isQualifiedNameCheck(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -135,6 +177,12 @@ export function isQualifiedName(value: string): string[] {
 
 /** A label value: empty, or up to 63 characters of `[A-Za-z0-9_.-]` (`validation.IsValidLabelValue`). */
 export function isValidLabelValue(value: string): string[] {
+  return checkRemembered(VALID_LABEL_VALUES, value, isValidLabelValueCheck);
+}
+
+const VALID_LABEL_VALUES = new Set<string>();
+
+function isValidLabelValueCheck(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!labelValue.test(value))

@@ -53,14 +53,42 @@ export function parseQuantity(q: string | number | undefined): number | undefine
 
 /** CPU in millicores, rounded up (`MilliValue`). */
 export function milliCPU(q: string | number | undefined): number {
+  return remembered(MILLI_CPU, q, milliCPUOf);
+}
+
+function milliCPUOf(q: string | number | undefined): number {
   const v = parseQuantity(q);
   return v === undefined ? 0 : Math.ceil(Number((v * 1000).toPrecision(15)));
 }
 
 /** Bytes (or a count), rounded up (`Value`). */
 export function integerValue(q: string | number | undefined): number {
+  return remembered(INTEGER_VALUE, q, integerValueOf);
+}
+
+function integerValueOf(q: string | number | undefined): number {
   const v = parseQuantity(q);
   return v === undefined ? 0 : Math.ceil(Number(v.toPrecision(15)));
+}
+
+/**
+ * Converted quantities by their text: every pod of a Deployment repeats the
+ * same few requests, and scheduling converts them for every pod. Bounded.
+ */
+const MILLI_CPU = new Map<string | number | undefined, number>();
+const INTEGER_VALUE = new Map<string | number | undefined, number>();
+
+function remembered(
+  cache: Map<string | number | undefined, number>,
+  q: string | number | undefined,
+  convert: (q: string | number | undefined) => number,
+): number {
+  const known = cache.get(q);
+  if (known !== undefined) return known;
+  const v = convert(q);
+  if (cache.size >= 4096) cache.clear();
+  cache.set(q, v);
+  return v;
 }
 
 type Resources = { cpu?: string | number; memory?: string | number } | undefined;
