@@ -267,8 +267,6 @@ async function waitFor(what: string, check: () => Promise<true | string>, timeou
 }
 
 beforeAll(async () => {
-  const t0 = performance.now();
-  const phase = (what: string) => console.log(`${what}: ${Math.round(performance.now() - t0)} ms`);
   laptop = await startLaptopServer();
   const topology = loadTopology({ text: defaultTopologyText(), slot: SLOT });
   emulator = await Emulator.start({
@@ -291,7 +289,6 @@ beforeAll(async () => {
     entryNodes: (key) => c.dataplane.entryCandidates(key),
     ingressService: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
   });
-  phase('started');
   // Not emulator.waitReady(): the ingress controller's readiness is waited for last (see viaIngress).
   await waitFor('the fixture pods', async () => {
     const pods = c.store.list<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
@@ -305,7 +302,6 @@ beforeAll(async () => {
     );
     return ready.length >= 5 || `${ready.length}/5 pods ready`;
   });
-  phase('ready');
   await writeTerminatingSlice();
   const lbIP = (name: string) => {
     const svc = c.store.get<KubeObject & { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }>(
@@ -327,10 +323,8 @@ beforeAll(async () => {
     );
     return unbound.result.kind === 'pod' || `web-unbound: ${unbound.result.reason ?? unbound.result.kind}`;
   });
-  phase('settled');
   // The tracer first: it commits nothing, so the dataplane starts from the same state.
   await answerAll(PACKET_CASES.filter((x) => !viaIngress(x)));
-  phase('answered');
   await waitFor(
     'the ingress controller to serve',
     async () => {
@@ -348,7 +342,6 @@ beforeAll(async () => {
     30_000,
   );
   await answerAll(PACKET_CASES.filter(viaIngress));
-  phase('answered through the ingress controller');
 }, 120_000);
 
 afterAll(async () => {
