@@ -22,6 +22,8 @@ interface CurlBody {
   readonly body?: string;
   readonly trace?: boolean;
   readonly namespace?: string;
+  /** How long the connection and the exchange may take (curl's --max-time), 1 ms–60 s; default 10 s. */
+  readonly timeoutMs?: number;
 }
 
 export interface CurlResult {
@@ -84,6 +86,14 @@ function exchange(
   });
 }
 
+/** The request's time limit: `timeoutMs` when it is a number from 1 ms to 60 s, else 10 s. */
+function requestTimeout(timeoutMs: unknown): number {
+  if (timeoutMs === undefined) return 10_000;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 1 && timeoutMs <= 60_000))
+    throw badRequest(`invalid timeoutMs ${JSON.stringify(timeoutMs)}: expected milliseconds from 1 to 60000`);
+  return Math.round(timeoutMs);
+}
+
 export interface CurlRouteConfig {
   readonly dataplane: Dataplane;
   /** A pod's address and node by name, when it has one. */
@@ -102,7 +112,7 @@ export function curlRoute(config: CurlRouteConfig): ExtensionRoute {
       const body = (req.body ?? {}) as CurlBody;
       const url = parseUrl(body.url);
       const from = body.from ?? 'host';
-      const timeoutMs = 10_000;
+      const timeoutMs = requestTimeout(body.timeoutMs);
       try {
         const result =
           from === 'host'

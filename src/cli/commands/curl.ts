@@ -1,16 +1,22 @@
 /**
- * `netkube curl [--from pod/NAME|node/NAME] [--trace] URL [-H …] [-X …] [-d …]`:
+ * `netkube curl [--from pod/NAME|node/NAME] [--trace] [-m SECONDS] URL [-H …] [-X …] [-d …]`:
  * a real request sent by the dataplane from inside the emulated cluster
  * (`POST /curl`); prints the response body (with `-i`, the status line and
- * headers first) and, with `--trace`, the hops it took on stderr.
+ * headers first) and, with `--trace`, the hops it took on stderr. With
+ * `--count N [--interval D]` it sends the request N times in sequence and
+ * prints a summary instead (curl-repeat.ts), exiting 1 when any failed.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../util/errors.js';
+import { StatusError } from '../../api/errors.js';
+import { parseGoDuration } from '../../util/duration.js';
+import { UsageError, UserError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
+import { SilentExit } from '../errors.js';
 import { collect } from '../flags.js';
 import { extensionPath } from '../paths.js';
 import { toYaml } from '../printers/yaml.js';
 import type { CliCommand } from '../registry.js';
+import { type CurlOutcome, formatCurlSummary, repeatCurl, summariseCurls } from './curl-repeat.js';
 
 interface CurlOptions {
   readonly from?: string;
@@ -19,6 +25,9 @@ interface CurlOptions {
   readonly request?: string;
   readonly data?: string;
   readonly include?: boolean;
+  readonly maxTime?: string;
+  readonly count?: string;
+  readonly interval?: string;
 }
 
 interface CurlResponse {
@@ -39,24 +48,68 @@ export function parseHeaders(lines: readonly string[]): Record<string, string> {
   return headers;
 }
 
+/** curl's `-m SECONDS` (fractions allowed) in milliseconds, as the /curl route takes it. */
+export function parseMaxTime(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 60)
+    throw new UsageError(
+      `invalid argument "${text}" for "--max-time" flag: seconds, more than 0 and at most 60`,
+    );
+  return Math.max(1, Math.round(seconds * 1000));
+}
+
+/** `--count` and `--interval`, checked: undefined count means one request printed as is. */
+export function parseRepeat(
+  opts: Pick<CurlOptions, 'count' | 'interval'>,
+): { count: number; intervalMs: number } | undefined {
+  if (opts.count === undefined) {
+    if (opts.interval !== undefined) throw new UsageError('--interval needs --count');
+    return undefined;
+  }
+  const count = Number(opts.count);
+  if (!/^\d+$/.test(opts.count) || count < 1 || count > 10_000)
+    throw new UsageError(
+      `invalid argument "${opts.count}" for "--count" flag: a whole number from 1 to 10000`,
+    );
+  const intervalMs = opts.interval === undefined ? 0 : parseGoDuration(opts.interval);
+  if (intervalMs === undefined || intervalMs < 0)
+    throw new UsageError(
+      `invalid argument "${opts.interval}" for "--interval" flag: a duration such as 200ms or 1s`,
+    );
+  return { count, intervalMs };
+}
+
+function requestBody(ctx: CliContext, url: string, opts: CurlOptions, from: string): Record<string, unknown> {
+  const method = opts.request ?? (opts.data !== undefined ? 'POST' : 'GET');
+  const timeoutMs = parseMaxTime(opts.maxTime);
+  return {
+    from,
+    url,
+    method,
+    headers: parseHeaders(opts.header ?? []),
+    ...(opts.data !== undefined ? { body: opts.data } : {}),
+    trace: opts.trace === true,
+    namespace: ctx.namespace,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+}
+
 /** Runs `curl`. */
 export async function runCurl(ctx: CliContext, url: string, opts: CurlOptions): Promise<void> {
   const from = opts.from ?? 'host';
   if (from !== 'host' && !/^(pod|node)\/.+/.test(from)) {
     throw new UserError(`invalid --from "${from}": expected host, pod/NAME or node/NAME`);
   }
-  const method = opts.request ?? (opts.data !== undefined ? 'POST' : 'GET');
-  const res = await ctx.client().json<CurlResponse>('POST', extensionPath('/curl'), {
-    body: {
-      from,
-      url,
-      method,
-      headers: parseHeaders(opts.header ?? []),
-      ...(opts.data !== undefined ? { body: opts.data } : {}),
-      trace: opts.trace === true,
-      namespace: ctx.namespace,
-    },
-  });
+  const repeat = parseRepeat(opts);
+  const body = requestBody(ctx, url, opts, from);
+  if (repeat) {
+    if (opts.trace || opts.include)
+      throw new UsageError('--count cannot be combined with --trace or --include');
+    await runRepeated(ctx, body, repeat);
+    return;
+  }
+  const res = await ctx.client().json<CurlResponse>('POST', extensionPath('/curl'), { body });
   if (opts.include) {
     ctx.out(`HTTP/1.1 ${res.status}\n`);
     for (const [k, v] of Object.entries(res.headers ?? {})) {
@@ -66,6 +119,48 @@ export async function runCurl(ctx: CliContext, url: string, opts: CurlOptions): 
   }
   ctx.out(res.body ?? '');
   if (opts.trace && res.hops !== undefined) ctx.err(toYaml({ hops: res.hops }));
+}
+
+/**
+ * The request failed on the way (the /curl route answers 400 `curl: …` for a
+ * refused, reset or timed-out connection): one failed request of a run. Any
+ * other error (a bad URL, an unknown pod, no emulator) ends the run.
+ */
+function transportFailure(err: unknown): string | undefined {
+  if (err instanceof StatusError && err.httpCode === 400 && err.message.startsWith('curl: '))
+    return err.message.slice(6);
+  return undefined;
+}
+
+async function runRepeated(
+  ctx: CliContext,
+  body: Record<string, unknown>,
+  repeat: { count: number; intervalMs: number },
+): Promise<void> {
+  const send = async (): Promise<CurlOutcome> => {
+    try {
+      const res = await ctx.client().json<CurlResponse>('POST', extensionPath('/curl'), { body });
+      return { kind: 'response', status: res.status, body: res.body ?? '' };
+    } catch (err) {
+      const message = transportFailure(err);
+      if (message === undefined) throw err;
+      return { kind: 'error', message };
+    }
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        ctx.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      ctx.signal.addEventListener('abort', done, { once: true });
+    });
+  const outcomes = await repeatCurl({ ...repeat, send, sleep, signal: ctx.signal });
+  const summary = summariseCurls(outcomes);
+  ctx.out(formatCurlSummary(summary));
+  if (summary.failed > 0) throw new SilentExit(1);
 }
 
 /** `netkube curl`, for the registry in commands/index.ts. */
@@ -83,6 +178,15 @@ export const curlCommand: CliCommand = {
       .option('-d, --data <body>', 'the request body (implies POST)')
       .option('-i, --include', 'print the status line and headers before the body')
       .option('-s, --silent', 'accepted for curl compatibility (netkube curl prints no progress)')
+      .option('-m, --max-time <seconds>', 'give up on a request after this many seconds (default 10)')
+      .option(
+        '--count <n>',
+        'send the request n times, one after another, and print a summary (succeeded/failed, status codes, errors, first and last response) instead of the bodies; exit 1 when any failed (no response, or status >= 400)',
+      )
+      .option(
+        '--interval <duration>',
+        'with --count: wait this long between requests (200ms, 1s; default 0s)',
+      )
       .action(async (url: string, opts: CurlOptions) => {
         await runCurl(ctx, url, opts);
       });
