@@ -29,6 +29,7 @@ import { setCommand } from './set-image.js';
 import { statusCommand } from './status.js';
 import { traceCommand } from './trace.js';
 import { upCommand } from './up.js';
+import { waitCommand } from './wait.js';
 
 export const COMMANDS: readonly CliCommand[] = [
   upCommand,
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CliCommand[] = [
   labelCommand,
   annotateCommand,
   rolloutCommand,
+  waitCommand,
   logsCommand,
   execCommand,
   curlCommand,
