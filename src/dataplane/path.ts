@@ -139,6 +139,12 @@ export type PathRoute =
       readonly node: string;
       readonly encapsulation: 'IPIP' | 'VXLAN' | 'None';
       readonly dev: string;
+      /**
+       * The address the node's kernel picks as source for this route: the
+       * tunnel device's own address (`tunl0` / `vxlan.calico`); undefined when
+       * the route leaves by the node's interface (its InternalIP).
+       */
+      readonly src?: string | undefined;
     }
   | { readonly kind: 'blackhole'; readonly text: string }
   | { readonly kind: 'other'; readonly text: string };
@@ -314,7 +320,14 @@ function planFrom(world: PathWorld, request: PathRequest, options: PathOptions, 
     }
     return fromNode(world, request, options, walk, origin.node, 'pod-local', 0);
   }
-  if (origin.kind === 'node') return fromNode(world, request, options, walk, origin.node, 'node-local', 0);
+  if (origin.kind === 'node') {
+    // The node's kernel picks the source by the route to the destination: to a pod on
+    // another node over a tunnel, the tunnel device's address.
+    const src = egressAddress(world, origin.node, dst.ip);
+    if (src !== undefined && src !== walk.tuple.src.ip)
+      walk.tuple = { src: { ...walk.tuple.src, ip: src }, dst };
+    return fromNode(world, request, options, walk, origin.node, 'node-local', 0);
+  }
   const node = request.entryNode ?? world.nodeByAddress(dst.ip);
   if (!node) return { kind: 'dropped', reason: `no node owns ${dst.ip}` };
   if (!world.nodeUp(node)) return { kind: 'dropped', reason: `node ${node} is down` };
@@ -420,8 +433,8 @@ function applyVerdict(
       return undefined;
     case 'DNAT': {
       const ep = result.endpoint as AddrPort;
-      const nodeIP = world.nodeAddress(node) ?? before.src.ip;
-      const src = result.masquerade ? { ip: nodeIP, port: options.allocatePort(nodeIP) } : before.src;
+      const snatIP = result.masquerade ? masqueradeAddress(world, node, ep.ip, before.src.ip) : '';
+      const src = result.masquerade ? { ip: snatIP, port: options.allocatePort(snatIP) } : before.src;
       walk.tuple = { src, dst: { ip: ep.ip, port: ep.port } };
       walk.service = service;
       walk.masquerade = result.masquerade;
@@ -444,6 +457,25 @@ function applyVerdict(
       return undefined;
     }
   }
+}
+
+/**
+ * The source `MASQUERADE` writes: the address of the interface the packet
+ * leaves by, as the kernel picks it after routing (POSTROUTING). To a pod on
+ * another node over IPIP or VXLAN that is the tunnel device's address (what
+ * a Calico cluster's pods see for masqueraded traffic from other nodes);
+ * otherwise the node's own address.
+ */
+function masqueradeAddress(world: PathWorld, node: string, endpointIP: string, fallback: string): string {
+  return egressAddress(world, node, endpointIP) ?? world.nodeAddress(node) ?? fallback;
+}
+
+/** The tunnel address `node` sends from toward a pod on another node; undefined otherwise. */
+function egressAddress(world: PathWorld, node: string, ip: string): string | undefined {
+  const pod = world.podByIP(ip);
+  if (!pod || pod.node === node) return undefined;
+  const r = world.route(node, ip);
+  return r?.kind === 'remote' ? r.src : undefined;
 }
 
 function route(

@@ -90,6 +90,7 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
             encapsulation:
               r.encapsulation === 'IPIP' || r.encapsulation === 'VXLAN' ? r.encapsulation : 'None',
             dev: r.dev,
+            src: tunnelAddress(config.network, node, r.dev),
           };
         case 'blackhole':
           return { kind: 'blackhole', text };
@@ -117,6 +118,13 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
  * CNI read model, the same table the planner delivers by, so policy and
  * delivery always agree on which pod holds an address.
  */
+/** The address of the node's tunnel device a route leaves by (undefined for eth0). */
+function tunnelAddress(network: NetworkReadModel, node: string, dev: string): string | undefined {
+  if (dev === 'tunl0') return network.node(node)?.ipipTunnel;
+  if (dev === 'vxlan.calico') return network.node(node)?.vxlanTunnel;
+  return undefined;
+}
+
 function policyIndex(store: ObjectStore, network: NetworkReadModel): PolicyIndex {
   const index = new PolicyIndex({
     store,

@@ -147,7 +147,11 @@ spec:
 export type Seen =
   /** The sender's own address. */
   | 'client'
-  /** A node's address (after masquerade). */
+  /**
+   * A node's address (after masquerade, or the node's own traffic): the address
+   * of its interface toward the receiver, so the tunnel address (tunl0) for a
+   * pod on another node, the node's InternalIP otherwise.
+   */
   | `node:${string}`
   /** Some node's address: a load balancer may enter by any node. */
   | 'any-node'

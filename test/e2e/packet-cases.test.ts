@@ -75,10 +75,29 @@ function nodeName(ip: string): string | undefined {
 }
 
 /** The address a receiver saw, in the table's vocabulary. */
-function seenAs(ip: string, sourceIP: string): string {
+/**
+ * How the table names the source address a receiver saw. `node:X` is node X's
+ * address on the interface toward the receiver, as masquerade and the kernel's
+ * source choice give it: X's own address when the receiver is on X (or is not a
+ * pod), X's tunnel address (tunl0) when it is a pod on another node. The other
+ * combination is a mistake and is named so.
+ */
+function seenAs(ip: string, sourceIP: string, receiverIP?: string): string {
   if (ip === '127.0.0.1' && sourceIP !== '127.0.0.1') return 'loopback';
+  const receiver = receiverIP ? emulator.cluster.dataplane.world.podByIP(receiverIP)?.node : undefined;
   const node = nodeName(ip);
-  if (node) return `node:${node}`;
+  if (node)
+    return receiver === undefined || receiver === node
+      ? `node:${node}`
+      : `node:${node}'s own address, though the receiver is on ${receiver}`;
+  const tunnel = emulator.topology.nodes.find((n) => {
+    const net = emulator.cluster.network.model.node(n.name);
+    return net?.ipipTunnel === ip || net?.vxlanTunnel === ip;
+  })?.name;
+  if (tunnel)
+    return receiver !== undefined && receiver !== tunnel
+      ? `node:${tunnel}`
+      : `node:${tunnel}'s tunnel address, though the receiver is on it`;
   if (ip === sourceIP) return 'client';
   const pod = emulator.cluster.dataplane.world.podByIP(ip);
   return pod ? `pod:${pod.name}` : ip;
@@ -117,8 +136,11 @@ function tracerAnswer(t: Trace): Answer {
     return { endpoints: [], seen: [], ...(t.ingress.status ? { status: t.ingress.status } : {}) };
   const pods = t.candidates.filter((x) => x.probability > 0 && x.pod).map((x) => x.pod?.name as string);
   const endpoints = pods.length ? pods : [r.pod?.name as string];
-  const seen = t.seen ? [seenAs(t.seen.src.ip, t.source.ip)] : [];
-  const client = t.ingress?.client ? { client: [seenAs(t.ingress.client.ip, t.source.ip)] } : {};
+  const seen = t.seen ? [seenAs(t.seen.src.ip, t.source.ip, t.seen.dst.ip)] : [];
+  // Through the ingress: the client is what the controller pod (the backend's source) saw.
+  const client = t.ingress?.client
+    ? { client: [seenAs(t.ingress.client.ip, t.source.ip, t.seen?.src.ip)] }
+    : {};
   return { endpoints: [...new Set(endpoints)].sort(), seen, ...client };
 }
 
@@ -176,10 +198,11 @@ async function dataplaneAnswer(c: PacketCase, t: Trace): Promise<Answer> {
     const host = /^Hostname: (\S+)/m.exec(r.body ?? '')?.[1] ?? '?';
     const remote = /^RemoteAddr: (\S+):\d+$/m.exec(r.body ?? '')?.[1] ?? '?';
     endpoints.add(host);
-    seen.add(host === 'laptop' ? 'laptop' : seenAs(remote, sourceIP(c.from)));
+    const receiver = emulator.cluster.network.model.pod('default', host)?.ip;
+    seen.add(host === 'laptop' ? 'laptop' : seenAs(remote, sourceIP(c.from), receiver));
     // whoami echoes the request it got: the controller's X-Real-IP names the client it saw.
     const realIP = /^X-Real-Ip: (\S+)\r?$/im.exec(r.body ?? '')?.[1];
-    if (realIP) client.add(seenAs(realIP, sourceIP(c.from)));
+    if (realIP) client.add(seenAs(realIP, sourceIP(c.from), remote));
     if (!('sticky' in c.want) && want.every((w) => endpoints.has(w))) break;
   }
   return {
