@@ -7,7 +7,7 @@
 import type { AppExtras } from './app-extras.js';
 import type { SimulatedContainer } from './container.js';
 import type { ExecHost } from './exec/run.js';
-import type { AppContext } from './types.js';
+import type { AppContext, HttpFlowObserver } from './types.js';
 
 /** The `AppContext` of one container instance (methods on the prototype: no closures per pod). */
 export class ContainerContext implements AppContext {
@@ -25,6 +25,11 @@ export class ContainerContext implements AppContext {
     this.random = fields.random;
     this.network = fields.network;
     this.#owner = owner;
+  }
+
+  /** Where the app reports the HTTP requests it answers (shared by every container). */
+  get httpFlows(): HttpFlowObserver | undefined {
+    return this.#owner.setup.services.httpFlows;
   }
 
   /** What the container offers the app beyond `AppContext` (see app-extras.ts). */

@@ -18,7 +18,7 @@ import type { FaultPlan } from './faults.js';
 import type { ImageRef } from './image-ref.js';
 import type { LogStore } from './logs.js';
 import type { PodSandbox } from './sandbox.js';
-import type { App, AppContext, AppFactory, AppStartFailure } from './types.js';
+import type { App, AppContext, AppFactory, AppStartFailure, HttpFlowObserver } from './types.js';
 
 type ExitReason = 'Completed' | 'Error' | 'OOMKilled';
 type ExitCallback = (exitCode: number, reason: ExitReason) => void;
@@ -31,6 +31,8 @@ export interface ContainerServices {
   readonly ipFormatter: IpFormatter | undefined;
   /** Bound for exec runs without their own timeout (ms). */
   readonly execTimeoutMs: number;
+  /** `AppContext.httpFlows` of every container. */
+  readonly httpFlows: HttpFlowObserver | undefined;
 }
 
 /** What one container instance needs; built by the runtime. */

@@ -25,7 +25,7 @@ import { parseFaultAnnotations } from './faults.js';
 import { startFailure } from './images/base.js';
 import type { LogStore } from './logs.js';
 import type { PodSandboxRegistry } from './sandbox.js';
-import type { AppFactory, L4Protocol, PodNetwork } from './types.js';
+import type { AppFactory, HttpFlowObserver, L4Protocol, PodNetwork } from './types.js';
 
 /** The pod identity a `PodNetwork` is made for. */
 export interface PodNetworkRequest {
@@ -53,6 +53,8 @@ export interface SimulatedRuntimeConfig {
   readonly execTimeoutMs?: number;
   /** Overrides the catalogue (tests). */
   readonly appFactory?: AppFactory;
+  /** Where apps report the HTTP requests they answer (L7 flows); none records nothing. */
+  readonly httpFlows?: HttpFlowObserver;
 }
 
 /** A pod or container the runtime does not run; `reason` says which. */
@@ -98,6 +100,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
       dns: this.#dns,
       ipFormatter: config.ipFormatter,
       execTimeoutMs: config.execTimeoutMs ?? 60_000,
+      httpFlows: config.httpFlows,
     };
     if (config.execTimeoutMs !== undefined && !(config.execTimeoutMs > 0))
       throw new RangeError('execTimeoutMs must be positive');

@@ -75,6 +75,12 @@ export interface AppContext {
   readonly clock: Clock;
   readonly random: Random;
   readonly network: PodNetwork;
+  /**
+   * Where the app reports each HTTP exchange it answers (one L7 flow record
+   * each). Absent, or `enabled` false, when nobody records flows: the app then
+   * captures nothing.
+   */
+  readonly httpFlows?: HttpFlowObserver | undefined;
   /** Appends a line (no trailing newline) to the container's log, as stdout would. */
   log(line: string): void;
   /** The process exits with this code (the kubelet applies restartPolicy). */
@@ -112,4 +118,76 @@ export interface AppStartFailure {
   readonly exitCode: number;
   /** What the binary wrote to stderr/stdout before exiting. */
   readonly message: string;
+}
+
+/**
+ * One HTTP request a simulated server answered, as its app saw it: the facts
+ * an L7 flow record is built from, later and only if someone reads it. Apps
+ * build one (a flat object of references and numbers, nothing formatted) per
+ * answered request, and only while `HttpFlowObserver.enabled` is true.
+ */
+export interface HttpExchange {
+  /** The pod that answered (its `AppContext.pod`). */
+  readonly pod: AppContext['pod'];
+  /** The connection as the pod saw it: client -> pod. */
+  readonly tuple: VirtualTuple;
+  readonly method: string;
+  /** The request-target as received (`/path?query`). */
+  readonly target: string;
+  /** The Host header, if any. */
+  readonly host: string | undefined;
+  /** `1.1`, `1.0`. */
+  readonly httpVersion: string;
+  readonly scheme: 'http' | 'https';
+  /** The status the client got (nginx's 499 when the client went away first). */
+  readonly status: number;
+  /** When the request head had arrived, and when the response was complete (ms, the app's clock). */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** Body bytes of the request and of the response, where the app counts them (-1: not counted). */
+  readonly requestBytes: number;
+  readonly responseBytes: number;
+  /**
+   * Set by a proxying app (the ingress controller), in the same object: who
+   * wrote the response, the Ingress whose rule matched, its backend Service
+   * and the last endpoint tried. Absent on an app's own answers.
+   */
+  readonly answer?: HttpProxyAnswer;
+  readonly ingress?: { readonly namespace: string; readonly name: string } | undefined;
+  readonly service?:
+    | { readonly namespace: string; readonly name: string; readonly port: number | string }
+    | undefined;
+  readonly endpoint?:
+    | {
+        readonly address: string;
+        readonly port: number;
+        readonly pod?: { readonly namespace: string; readonly name: string };
+        readonly nodeName?: string;
+      }
+    | undefined;
+}
+
+/**
+ * Who wrote a proxied request's response: the endpoint (`upstream`), or the
+ * proxy itself — `default-backend` (404, no rule matched), `no-endpoints`
+ * (503), `upstream-failed` (502/504 after trying), `redirect`, `rejected`
+ * (its other own answers: 400, 403, 413…), `client-closed` (499, nothing sent).
+ */
+export type HttpProxyAnswer =
+  | 'upstream'
+  | 'default-backend'
+  | 'no-endpoints'
+  | 'upstream-failed'
+  | 'redirect'
+  | 'rejected'
+  | 'client-closed';
+
+/**
+ * Receives the HTTP exchanges apps answer (the emulator wires it to the flow
+ * log). `enabled` is read on every request and must be a plain field or a
+ * cheap getter; `exchange` must be cheap and never throw.
+ */
+export interface HttpFlowObserver {
+  readonly enabled: boolean;
+  exchange(e: HttpExchange): void;
 }

@@ -69,6 +69,7 @@ export class IngressControllerApp implements App {
       routes: this.routes,
       pool: this.#pool,
       clock: ctx.clock,
+      httpFlows: ctx.httpFlows ? { observer: ctx.httpFlows, pod: ctx.pod } : undefined,
     };
     this.#front = new HttpFront(env, ctx.clock, { ...DEFAULT_FRONT_LIMITS, ...options.limits });
     this.#tls = new TlsFront({

@@ -6,7 +6,7 @@
 import type { VirtualTuple } from '../../workloads/types.js';
 import { certificateServer, normaliseHost } from '../hosts.js';
 import { type MatchDecision, matchRequest } from '../match.js';
-import type { Location } from '../types.js';
+import type { IngressRef, Location } from '../types.js';
 import type { ClientRequest, ClientResponse } from './client-exchange.js';
 import { type ProxyEnv, proxy } from './proxy.js';
 import { RequestContext } from './request-context.js';
@@ -44,6 +44,11 @@ function upstreamNameOf(loc: Location | undefined): string {
   return loc.backend.kind === 'upstream' ? loc.backend.upstream : DEFAULT_BACKEND_NAME;
 }
 
+/** The Ingress a location came from (none for the controller's own default backend). */
+function ingressOf(loc: Location | undefined): IngressRef | undefined {
+  return loc && loc.origin.kind !== 'controller' ? loc.origin.ingress : undefined;
+}
+
 function decide(ctx: RequestContext, env: ProxyEnv): MatchDecision {
   const req = ctx.req;
   const cl = req.headers['content-length'];
@@ -63,8 +68,10 @@ function decide(ctx: RequestContext, env: ProxyEnv): MatchDecision {
 
 function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number): void {
   const a = d.action;
+  ctx.ingress = ingressOf(d.location);
   switch (a.kind) {
     case 'proxy':
+      ctx.service = a.upstream.service;
       ctx.upstreamName = a.primary.name;
       if (a.canary?.canary) ctx.alternativeName = a.upstream.name;
       proxy(ctx, env, {
@@ -79,17 +86,23 @@ function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number)
       return;
     case 'default-backend':
       ctx.upstreamName = DEFAULT_BACKEND_NAME;
+      ctx.answer = 'default-backend';
       ctx.accessLog = d.location?.origin.kind !== 'controller';
       ctx.attempts.push({ addr: DEFAULT_BACKEND_ADDR, status: 404, responseLength: 146, responseMs: 0 });
       ctx.respond(404);
       return;
     case 'redirect':
+      ctx.answer = 'redirect';
       if (a.reason !== 'app-root' && a.reason !== 'trailing-slash')
         ctx.upstreamName = upstreamNameOf(d.location);
       ctx.respond(a.status, a.location);
       return;
     case 'error':
       if (a.status === 503 || a.status === 403) ctx.upstreamName = upstreamNameOf(d.location);
+      if (a.status === 503) {
+        ctx.answer = 'no-endpoints';
+        ctx.service = env.routes.table.upstreams.get(ctx.upstreamName)?.service;
+      }
       ctx.respond(a.status);
       return;
     default:

@@ -93,6 +93,7 @@ class ProxyExchange implements ExchangeHandlers {
       return;
     }
     if (pick.setCookie) ctx.extraHeaders.push(['Set-Cookie', pick.setCookie]);
+    ctx.endpoint = pick.endpoint;
     this.#attemptStart = this.#env.now();
     this.#key = endpointKey(pick.endpoint);
     const idle = this.#env.pool.takeIdle(this.#key);
@@ -180,6 +181,7 @@ class ProxyExchange implements ExchangeHandlers {
   onHead(h: ResponseHead): void {
     this.#status = h.status;
     const ctx = this.#ctx;
+    ctx.answer = 'upstream';
     const res = ctx.res;
     const noBody = ctx.req.method === 'HEAD' || h.status === 204 || h.status === 304;
     const contentLength = h.contentLength;
@@ -260,6 +262,7 @@ class ProxyExchange implements ExchangeHandlers {
   #fail(status: number): void {
     if (this.#done) return;
     this.#done = true;
+    this.#ctx.answer = status === 502 || status === 504 ? 'upstream-failed' : 'rejected';
     this.#timer.stop();
     this.#conn?.destroy();
     this.#ctx.respond(status, undefined, status === 413 || status === 408);

@@ -5,7 +5,14 @@
  * (error pages, redirects) with nginx's exact heads.
  */
 import type { Random } from '../../util/random.js';
-import type { VirtualTuple } from '../../workloads/types.js';
+import type {
+  AppContext,
+  HttpExchange,
+  HttpFlowObserver,
+  HttpProxyAnswer,
+  VirtualTuple,
+} from '../../workloads/types.js';
+import type { IngressRef, Upstream, UpstreamEndpoint } from '../types.js';
 import { type AccessLogEntry, formatAccessLog, type UpstreamAttempt } from './access-log.js';
 import type { ClientRequest, ClientResponse } from './client-exchange.js';
 import { generatedResponseHead } from './headers.js';
@@ -16,6 +23,8 @@ export interface RequestEnv {
   readonly now: () => number;
   readonly random: Random;
   readonly log: (line: string) => void;
+  /** Where each finished request is reported as an L7 flow (with the controller pod's identity). */
+  readonly httpFlows?: { readonly observer: HttpFlowObserver; readonly pod: AppContext['pod'] } | undefined;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -47,6 +56,16 @@ export class RequestContext {
   accessLog = true;
   /** Extra response headers (HSTS, affinity cookie). */
   readonly extraHeaders: [string, string][] = [];
+  /**
+   * For the L7 flow: who wrote the response (the controller's own answer
+   * unless the proxy got an upstream head), the Ingress whose rule matched,
+   * its backend Service and the last endpoint tried. Plain references to
+   * route-table objects: setting them allocates nothing.
+   */
+  answer: HttpProxyAnswer = 'rejected';
+  ingress: IngressRef | undefined = undefined;
+  service: Upstream['service'] | undefined = undefined;
+  endpoint: UpstreamEndpoint | undefined = undefined;
   readonly #env: RequestEnv;
   #logged = false;
 
@@ -93,12 +112,37 @@ export class RequestContext {
     this.finish(shown);
   }
 
-  /** Writes the access log line once. */
+  /** Writes the access log line once, and reports the request as an L7 flow while flows are recorded. */
   finish(status: number): void {
     if (this.#logged) return;
     this.#logged = true;
+    const flows = this.#env.httpFlows;
+    if (flows?.observer.enabled) flows.observer.exchange(this.#exchange(flows.pod, status));
     if (!this.accessLog) return;
     this.#env.log(formatAccessLog(this.#entry(status)));
+  }
+
+  /** The one object a request costs when flows are on: references and numbers, nothing formatted. */
+  #exchange(pod: AppContext['pod'], status: number): HttpExchange {
+    const req = this.req;
+    return {
+      pod,
+      tuple: this.tuple,
+      method: req.method,
+      target: req.url,
+      host: req.headers.host,
+      httpVersion: req.httpVersion,
+      scheme: this.scheme,
+      status,
+      startedAt: this.startMs,
+      endedAt: this.#env.now(),
+      requestBytes: this.requestBodyBytes,
+      responseBytes: this.bodyBytesSent,
+      answer: status === 499 ? 'client-closed' : this.answer,
+      ingress: this.ingress,
+      service: this.service,
+      endpoint: this.endpoint,
+    };
   }
 
   #entry(status: number): AccessLogEntry {

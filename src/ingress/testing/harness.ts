@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { type Clock, realClock } from '../../util/clock.js';
 import { seededRandom } from '../../util/random.js';
 import { socketPair } from '../../workloads/testing/socket-pair.js';
-import type { App, AppContext, PodNetwork } from '../../workloads/types.js';
+import type { App, AppContext, HttpFlowObserver, PodNetwork } from '../../workloads/types.js';
 import { IngressControllerApp } from '../app/app.js';
 import { StaticClusterView } from '../app/cluster-view.js';
 import type { FrontLimits } from '../app/http-front.js';
@@ -70,6 +70,8 @@ export interface HarnessOptions {
   readonly apps?: ReadonlyMap<string, App>;
   /** @default 1 */
   readonly seed?: number;
+  /** The controller's `AppContext.httpFlows` (L7 flow tests). */
+  readonly httpFlows?: HttpFlowObserver;
 }
 
 function listen(onSocket: (s: Socket) => void): Promise<Server> {
@@ -121,7 +123,8 @@ export class IngressHarness {
     const clock = options.clock ?? realClock;
     const apps = options.apps;
     const network = echoNetwork((key) => pods.get(key) ?? apps?.get(key), new Set(options.blackholes ?? []));
-    const ctx = controllerContext(clock, network, logs, options.seed ?? 1, exits);
+    const base = controllerContext(clock, network, logs, options.seed ?? 1, exits);
+    const ctx = options.httpFlows ? { ...base, httpFlows: options.httpFlows } : base;
     const view = new StaticClusterView(options.snapshot);
     const app = new IngressControllerApp(ctx, {
       view,

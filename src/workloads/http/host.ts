@@ -15,7 +15,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FaultInjector } from '../fault-injector.js';
-import type { PodConnection, VirtualTuple } from '../types.js';
+import type { AppContext, HttpFlowObserver, PodConnection, VirtualTuple } from '../types.js';
 
 /** Why a request could not be parsed, as the emulated server classifies it. */
 export type BadRequestKind = 'malformed' | 'header-too-large' | 'bad-transfer-encoding';
@@ -44,6 +44,8 @@ interface Binding {
   readonly tuple: VirtualTuple;
   readonly endpoint: HttpEndpoint;
   readonly faults: FaultInjector | undefined;
+  /** The app's context, for its pod, clock and `httpFlows` (L7 flow records). */
+  readonly ctx: AppContext | undefined;
 }
 
 const bindings = new WeakMap<object, Binding>();
@@ -114,6 +116,8 @@ function createHost(options: HttpHostOptions): Server {
       req.socket.destroy();
       return;
     }
+    const flows = binding.ctx?.httpFlows;
+    if (flows?.enabled) observeExchange(binding.ctx as AppContext, binding.tuple, flows, req, res);
     if (binding.faults) dispatchWithFaults(binding, binding.faults, req, res);
     else binding.endpoint.handleRequest(req, res, binding.tuple);
   });
@@ -131,10 +135,59 @@ function createHost(options: HttpHostOptions): Server {
   return server;
 }
 
+/** A socket's byte counter (net.Socket and the dataplane's in-memory sockets both keep one). */
+function bytesWritten(socket: Duplex): number {
+  const n = (socket as Duplex & { bytesWritten?: unknown }).bytesWritten;
+  return typeof n === 'number' ? n : -1;
+}
+
+/** The request body's declared length: 0 without a body, -1 when chunked (not counted). */
+function requestBodyBytes(req: IncomingMessage): number {
+  const cl = req.headers['content-length'];
+  if (cl !== undefined) return Number(cl) || 0;
+  return req.headers['transfer-encoding'] === undefined ? 0 : -1;
+}
+
+/**
+ * Reports the request to `flows` once its response is complete (an L7 flow).
+ * Runs only while flows are recorded: one listener and, at the end, one
+ * `HttpExchange` per request. A response that never completes (the client
+ * left, a reset fault) reports nothing.
+ */
+function observeExchange(
+  ctx: AppContext,
+  tuple: VirtualTuple,
+  flows: HttpFlowObserver,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const startedAt = ctx.clock.now();
+  const before = bytesWritten(req.socket);
+  res.on('finish', () => {
+    const after = bytesWritten(req.socket);
+    const head = (res as unknown as MutableHeadState)._header;
+    flows.exchange({
+      pod: ctx.pod,
+      tuple,
+      method: req.method ?? '',
+      target: req.url ?? '',
+      host: req.headers.host,
+      httpVersion: req.httpVersion,
+      scheme: 'http',
+      status: res.statusCode,
+      startedAt,
+      endedAt: ctx.clock.now(),
+      requestBytes: requestBodyBytes(req),
+      responseBytes: before < 0 || after < 0 ? -1 : Math.max(0, after - before - (head?.length ?? 0)),
+    });
+  });
+}
+
 /**
  * Feeds a connection to the shared server of `hostName`, bound to `endpoint`.
  * The caller (an app) owns the connection's lifetime: it may destroy the socket
- * at any time (SIGKILL, shutdown).
+ * at any time (SIGKILL, shutdown). With `ctx`, each answered request is
+ * reported to `ctx.httpFlows` while it records.
  */
 export function acceptHttp(
   conn: PodConnection,
@@ -142,13 +195,19 @@ export function acceptHttp(
   hostName: string,
   options: HttpHostOptions,
   faults?: FaultInjector,
+  ctx?: AppContext,
 ): void {
   let server = hosts.get(hostName);
   if (!server) {
     server = createHost(options);
     hosts.set(hostName, server);
   }
-  bindings.set(conn.socket, { tuple: conn.tuple, endpoint, faults: faults?.plan ? faults : undefined });
+  bindings.set(conn.socket, {
+    tuple: conn.tuple,
+    endpoint,
+    faults: faults?.plan ? faults : undefined,
+    ctx,
+  });
   server.emit('connection', conn.socket);
 }
 

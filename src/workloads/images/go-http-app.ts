@@ -41,7 +41,7 @@ export abstract class GoHttpApp extends SimulatedApp implements HttpEndpoint {
       conn.socket.destroy();
       return;
     }
-    acceptHttp(conn, this, this.host.name, this.host.options, extrasOf(this.ctx)?.faults);
+    acceptHttp(conn, this, this.host.name, this.host.options, extrasOf(this.ctx)?.faults, this.ctx);
   }
 
   handleRequest(req: IncomingMessage, res: ServerResponse, tuple: VirtualTuple): void {
