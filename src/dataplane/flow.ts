@@ -8,6 +8,7 @@
  * The dataplane only emits; the flow log (trace/) stores, filters and streams.
  */
 import type { PendingFlow } from './flow-builder.js';
+import type { PendingHttpFlow } from './flow-http.js';
 import type { Hop, Tuple } from './path.js';
 
 /** Hubble's verdicts that netkube produces. */
@@ -30,16 +31,25 @@ export interface FlowEndpoint {
   readonly labels?: readonly string[];
 }
 
+/** Hubble's `HTTP` (flow.proto): `url` is absolute (`http://host/path?query`), `protocol` is `HTTP/1.1`. */
 export interface FlowHttp {
+  readonly code: number;
   readonly method: string;
   readonly url: string;
   readonly protocol: string;
-  readonly code: number;
+  /** netkube: the Host header as sent (Hubble has it only among `headers`). */
   readonly host?: string;
 }
 
+/** A Service as Hubble names one; netkube adds the port where it knows it. */
+export interface FlowService {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port?: string;
+}
+
 export interface FlowRecord {
-  /** RFC 3339 with nanoseconds, when the connection began. */
+  /** RFC 3339 with nanoseconds: when the connection began (L3_L4), when the response was complete (L7). */
   readonly time: string;
   readonly uuid: string;
   readonly verdict: FlowVerdict;
@@ -55,24 +65,57 @@ export interface FlowRecord {
   };
   readonly source: FlowEndpoint;
   readonly destination: FlowEndpoint;
-  readonly destination_service?: {
-    readonly namespace: string;
-    readonly name: string;
-    readonly port?: string;
-  };
+  /** The Service of the source (L7 responses: the Service the answering pod was reached through). */
+  readonly source_service?: FlowService;
+  readonly destination_service?: FlowService;
   readonly traffic_direction: 'INGRESS' | 'EGRESS';
-  readonly is_reply: false;
+  /**
+   * Hubble's meaning: true for a message in the reply direction. L7 records
+   * are HTTP responses, so they are replies: `source` is the server that
+   * answered and `destination` the client (compact output flips them back
+   * and prints `<-`, as `hubble observe` does).
+   */
+  readonly is_reply: boolean;
+  /** Set on L7 records only (Hubble: "set if and only if FlowType is L7"). */
   readonly l7?: { readonly type: 'RESPONSE'; readonly latency_ns: number; readonly http: FlowHttp };
+  /**
+   * netkube, on the ingress controller's L7 records: the Ingress whose rule
+   * matched, its backend Service, the last endpoint tried (`ip:port`) and who
+   * wrote the response (`upstream` or the controller's own answer).
+   */
+  readonly ingress?: FlowIngress;
   readonly Summary: string;
-  /** netkube: the tuple as the client sent it and as the receiver saw it. */
+  /**
+   * netkube: the tuple as the client sent it and as the receiver saw it
+   * (L7: client -> pod as the answering app saw it; through the ingress
+   * controller, `translated` is controller -> endpoint, source port 0: not known).
+   */
   readonly original: Tuple;
   readonly translated: Tuple;
   /** netkube: the nodes the connection crossed, in order. */
   readonly node_hops: readonly string[];
-  /** netkube: the hops, as a trace shows them. */
+  /** netkube: the hops, as a trace shows them (none on L7 records: their connection's L3_L4 record has them). */
   readonly hops: readonly Hop[];
+  /** netkube: bytes the client sent and received (L7: body bytes of the request and the response, -1 when not counted). */
   readonly bytes: { readonly sent: number; readonly received: number };
+  /** netkube: how long the connection lasted (L7: the response latency, in ms). */
   readonly duration_ms: number;
+}
+
+/** netkube's `ingress` field of an L7 record from the ingress controller. */
+export interface FlowIngress {
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly service?: FlowService;
+  readonly endpoint?: string;
+  readonly answered_by:
+    | 'upstream'
+    | 'default-backend'
+    | 'no-endpoints'
+    | 'upstream-failed'
+    | 'redirect'
+    | 'rejected'
+    | 'client-closed';
 }
 
 /** Where the dataplane sends flow records. Must be cheap and never throw. */
@@ -82,11 +125,12 @@ export interface FlowSink {
   /** Stores a record built by the sender. */
   record(flow: FlowRecord): void;
   /**
-   * Stores a finished connection whose record is built only when it is read
-   * (what the dataplane sends: see `PendingFlow`). A sink without it gets
+   * Stores a finished connection (or answered HTTP request) whose record is
+   * built only when it is read (what the dataplane and the HTTP observer
+   * send: see `PendingFlow`, `PendingHttpFlow`). A sink without it gets
    * `record(flow.record())`.
    */
-  recordPending?(flow: PendingFlow): void;
+  recordPending?(flow: PendingFlow | PendingHttpFlow): void;
 }
 
 /** A sink that records nothing. */

@@ -24,6 +24,7 @@ import { EndpointSliceController } from '../controllers/service/endpointslice-co
 import { LoadBalancerController } from '../controllers/service/loadbalancer-controller.js';
 import { Dataplane } from '../dataplane/dataplane.js';
 import { type FlowSink, NO_FLOWS } from '../dataplane/flow.js';
+import { httpFlowObserver } from '../dataplane/flow-http.js';
 import type { ListenFailure } from '../dataplane/listeners.js';
 import { type RunningDnsServer, startDnsServer } from '../dns/server.js';
 import { storeDnsView } from '../dns/store-view.js';
@@ -181,6 +182,8 @@ export class Cluster {
       lookup: storeObjectLookup(this.store),
       dns: { nameserver: dnsIP, clusterDomain: net.clusterDomain },
       ipFormatter: podIpFormatter(this.network.model),
+      // Every HTTP request an app or the ingress controller answers becomes an L7 flow.
+      ...(config.flows ? { httpFlows: httpFlowObserver(config.flows, this.dataplane.world) } : {}),
       appFactory: createAppFactory([
         corednsProfile({ view: this.dnsView, upstream: this.upstreamDns, lookupExternal }),
         ingressControllerProfile({ view: storeClusterView(this.store) }),

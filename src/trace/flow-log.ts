@@ -1,16 +1,19 @@
 /**
- * The flow log: a bounded ring buffer of the flow records the dataplane (and
- * the ingress proxy) emit, with live watchers for `netkube flows -f`. Memory
+ * The flow log: a bounded ring buffer of the flow records the dataplane (L3/L4,
+ * one per connection) and the HTTP apps and ingress controller (L7, one per
+ * answered request) emit, with live watchers for `netkube flows -f`. Memory
  * is bounded twice: by record count and by an estimate of the bytes the
  * records retain; the oldest records go first.
  *
  * `recordPending` is on the connection-close path when flows are on: it
- * stores the dataplane's `PendingFlow` (no copy, no serialisation, no record
- * built yet) and estimates its size from its hops. Records are built when
+ * stores the dataplane's `PendingFlow` or an app's `PendingHttpFlow` (no copy,
+ * no serialisation, no record built yet) and estimates its size from its hops
+ * or its request's strings. Records are built when
  * they are read (`list`, or at once when someone watches), once each.
  */
 import type { FlowRecord, FlowSink } from '../dataplane/flow.js';
 import { PendingFlow } from '../dataplane/flow-builder.js';
+import { PendingHttpFlow } from '../dataplane/flow-http.js';
 import { type FlowFilter, matchesFlow } from './flow-filter.js';
 
 export interface FlowLogConfig {
@@ -30,6 +33,8 @@ const RECORD_OVERHEAD = 1200;
 const HOP_OVERHEAD = 420;
 /** What a pending flow's Summary and drop reason will take once built (they are ~100–200 characters). */
 const PENDING_STRINGS = 240;
+/** An L7 record's `l7`, `http` and `ingress` objects and its fixed strings (no hops). */
+const L7_OVERHEAD = 400;
 
 function hopBytes(hops: FlowRecord['hops']): number {
   let bytes = 0;
@@ -43,19 +48,24 @@ function hopBytes(hops: FlowRecord['hops']): number {
  * them, but the log is what keeps them alive, so they count.
  */
 export function estimateFlowBytes(flow: FlowRecord): number {
-  return RECORD_OVERHEAD + flow.Summary.length + (flow.drop_reason_desc?.length ?? 0) + hopBytes(flow.hops);
+  const http = flow.l7?.http;
+  const l7 = http ? L7_OVERHEAD + http.url.length + (http.host?.length ?? 0) : 0;
+  return (
+    RECORD_OVERHEAD + l7 + flow.Summary.length + (flow.drop_reason_desc?.length ?? 0) + hopBytes(flow.hops)
+  );
 }
 
 /** The same estimate for a flow not built yet: counted as if it were, so the bound holds after reads. */
-export function estimatePendingBytes(flow: PendingFlow): number {
+export function estimatePendingBytes(flow: PendingFlow | PendingHttpFlow): number {
+  if (flow instanceof PendingHttpFlow) return RECORD_OVERHEAD + L7_OVERHEAD + flow.textLength;
   return RECORD_OVERHEAD + PENDING_STRINGS + hopBytes(flow.hops);
 }
 
 /** A kept flow: a record, or a pending flow whose record is built on first read. */
-type Kept = FlowRecord | PendingFlow;
+type Kept = FlowRecord | PendingFlow | PendingHttpFlow;
 
 function built(flow: Kept): FlowRecord {
-  return flow instanceof PendingFlow ? flow.record() : flow;
+  return flow instanceof PendingFlow || flow instanceof PendingHttpFlow ? flow.record() : flow;
 }
 
 export class FlowLog implements FlowSink {
@@ -106,7 +116,7 @@ export class FlowLog implements FlowSink {
    * dataplane's path); watchers, when there are any, get the record at once.
    * Never throws.
    */
-  recordPending(flow: PendingFlow): void {
+  recordPending(flow: PendingFlow | PendingHttpFlow): void {
     if (!this.#enabled) return;
     this.#keep(flow, estimatePendingBytes(flow));
     if (this.#listeners.size > 0) this.#tell(flow.record());

@@ -1,11 +1,13 @@
 /**
  * `netkube flows [-f] [--pod P] [--service S] [--verdict V] [--namespace-filter N]
- * [--node N] [--protocol P] [--port N] [--last N] [-o json|compact]`: the
+ * [--node N] [--protocol P] [--port N] [-t l7|trace|drop] [--http-status C]
+ * [--http-method M] [--http-path RE] [--last N] [-o json|compact]`: the
  * emulator's flow log (`GET /flows`, JSON lines whose fields follow Hubble's
- * flow JSON). `-o json` prints the records as they come; the default compact
- * form is one line per flow, as `hubble observe -o compact` prints them
- * (`compactFlow` in trace/). Filters work as Hubble's: one per dimension,
- * repeated values OR'd, dimensions AND'd.
+ * flow JSON): L3/L4 records of connections and L7 records of HTTP requests.
+ * `-o json` prints the records as they come; the default compact form is one
+ * line per flow, as `hubble observe -o compact` prints them (`compactFlow` in
+ * trace/). Filters work as Hubble's: one per dimension, repeated values OR'd,
+ * dimensions AND'd.
  */
 import type { Command } from 'commander';
 import { compactFlow } from '../../trace/flow-compact.js';
@@ -24,6 +26,10 @@ interface FlowsOptions {
   readonly node?: string[];
   readonly protocol?: string[];
   readonly port?: string[];
+  readonly type?: string[];
+  readonly httpStatus?: string[];
+  readonly httpMethod?: string[];
+  readonly httpPath?: string[];
   readonly limit?: number;
   readonly last?: number;
   readonly output?: string;
@@ -45,6 +51,16 @@ export function flowsQuery(opts: FlowsOptions): Record<string, string | number |
     node: join(opts.node),
     protocol: join(opts.protocol),
     port: join(opts.port),
+    type: join(opts.type),
+    http_status: join(opts.httpStatus),
+    http_method: join(opts.httpMethod),
+    // Regexes may hold commas: repeated ones travel as one alternation (any of them matches).
+    http_path:
+      opts.httpPath === undefined || opts.httpPath.length === 0
+        ? undefined
+        : opts.httpPath.length === 1
+          ? opts.httpPath[0]
+          : opts.httpPath.map((p) => `(?:${p})`).join('|'),
     limit: opts.last ?? opts.limit,
   };
 }
@@ -95,6 +111,14 @@ export const flowsCommand: CliCommand = {
       .option('--node <name>', 'flows translated on or crossing this node; repeatable', collect)
       .option('--protocol <protocol>', 'TCP or UDP; repeatable', collect)
       .option('--port <port>', 'a source, destination or Service port; repeatable', collect)
+      .option(
+        '-t, --type <type>',
+        'l7 (HTTP requests), trace (connections delivered) or drop (connections dropped); repeatable',
+        collect,
+      )
+      .option('--http-status <code>', 'HTTP status code: 404, or a prefix 4+ or 40+; repeatable', collect)
+      .option('--http-method <method>', 'HTTP method (GET, POST…); repeatable', collect)
+      .option('--http-path <regex>', 'a regular expression matching the URL path; repeatable', collect)
       .option('--last <n>', 'the most recent n flows (default 20; with -f, 0)', parseInteger)
       .option('--limit <n>', 'same as --last', parseInteger)
       .option('-o, --output <format>', 'compact (default) or json')

@@ -1,0 +1,198 @@
+/**
+ * L7 flow records: one per HTTP request a simulated server answered (an app
+ * such as whoami or agnhost, or the ingress controller), in Hubble's shape
+ * for an HTTP response (`Type: "L7"`, `l7: { type: "RESPONSE", latency_ns,
+ * http: { code, method, url, protocol } }`, `is_reply: true` with the server
+ * as `source`).
+ *
+ * Apps hand the observer an `HttpExchange` (workloads/types.ts): one flat
+ * object of references and numbers. The observer looks up who the client
+ * was while that pod still exists and keeps a `PendingHttpFlow`; the record
+ * itself — a dozen objects and four formatted strings — is built the first
+ * time someone reads it, as for `PendingFlow`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HttpExchange, HttpFlowObserver } from '../workloads/types.js';
+import type { FlowEndpoint, FlowIngress, FlowRecord, FlowService, FlowSink, FlowVerdict } from './flow.js';
+import { rfc3339Nano } from './flow-builder.js';
+import type { PathPod, PathWorld } from './path.js';
+
+/** Why the controller's own answers are not FORWARDED, in `drop_reason_desc`'s words. */
+const PROXY_VERDICTS: Record<
+  FlowIngress['answered_by'],
+  { readonly verdict: FlowVerdict; readonly reason?: string }
+> = {
+  upstream: { verdict: 'FORWARDED' },
+  redirect: { verdict: 'FORWARDED' },
+  'default-backend': { verdict: 'DROPPED', reason: 'no Ingress rule matched: the default backend answered' },
+  'no-endpoints': { verdict: 'DROPPED', reason: 'the backend Service has no ready endpoints' },
+  rejected: { verdict: 'DROPPED', reason: 'the ingress controller refused the request' },
+  'upstream-failed': { verdict: 'ERROR', reason: 'no endpoint of the backend answered' },
+  'client-closed': { verdict: 'ERROR', reason: 'the client closed the connection before the response' },
+};
+
+/** The client side of an exchange, looked up when it was recorded. */
+interface Client {
+  readonly pod: PathPod | undefined;
+  readonly node: string | undefined;
+}
+
+function clientOf(world: PathWorld, ip: string): Client {
+  const pod = world.inPodSubnet(ip) ? world.podByIP(ip) : undefined;
+  return { pod, node: pod ? undefined : world.nodeByAddress(ip) };
+}
+
+function endpoint(
+  ip: string,
+  port: number,
+  pod: { readonly namespace: string; readonly name: string } | undefined,
+  node: string | undefined,
+): FlowEndpoint {
+  if (pod) return { ip, port, namespace: pod.namespace, pod_name: pod.name };
+  return node !== undefined ? { ip, port, node_name: node } : { ip, port };
+}
+
+function service(s: HttpExchange['service']): FlowService | undefined {
+  return s ? { namespace: s.namespace, name: s.name, port: String(s.port) } : undefined;
+}
+
+/** `GET /path` as `http://host/path`: Hubble's absolute `url`. */
+function absoluteUrl(e: HttpExchange): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.target)) return e.target;
+  const authority = e.host || `${e.tuple.dstIP}:${e.tuple.dstPort}`;
+  return `${e.scheme}://${authority}${e.target.startsWith('/') ? e.target : `/${e.target}`}`;
+}
+
+/**
+ * An answered HTTP request, waiting to become a `FlowRecord`. `record()`
+ * builds it once and returns the same object after, so its `uuid` is stable.
+ */
+export class PendingHttpFlow {
+  readonly #exchange: HttpExchange;
+  readonly #client: Client;
+  #record: FlowRecord | undefined;
+
+  /** Captures who the client is now (its pod may be gone when the record is read). */
+  constructor(exchange: HttpExchange, world: PathWorld) {
+    this.#exchange = exchange;
+    this.#client = clientOf(world, exchange.tuple.srcIP);
+  }
+
+  /**
+   * The characters the record's strings will take (the URL twice, in `url`
+   * and `Summary`, the host three times, the summary's and a drop reason's
+   * fixed text), for the flow log's size estimate: never less than built.
+   */
+  get textLength(): number {
+    const e = this.#exchange;
+    return 2 * e.target.length + 3 * (e.host?.length ?? 24) + e.method.length + 120;
+  }
+
+  /** The record (built on the first call). */
+  record(): FlowRecord {
+    this.#record ??= build(this.#exchange, this.#client);
+    return this.#record;
+  }
+}
+
+/** The answering side: the endpoint when it wrote the response, else the app's own pod. */
+function server(e: HttpExchange): FlowEndpoint {
+  const ep = e.endpoint;
+  if (e.answer === 'upstream' && ep) {
+    if (ep.pod) return endpoint(ep.address, ep.port, ep.pod, undefined);
+    return { ip: ep.address, port: ep.port };
+  }
+  return endpoint(e.tuple.dstIP, e.tuple.dstPort, e.pod, undefined);
+}
+
+function ingressField(e: HttpExchange): FlowIngress | undefined {
+  if (e.answer === undefined) return undefined;
+  const svc = service(e.service);
+  return {
+    ...(e.ingress ? { namespace: e.ingress.namespace, name: e.ingress.name } : {}),
+    ...(svc ? { service: svc } : {}),
+    ...(e.endpoint ? { endpoint: `${e.endpoint.address}:${e.endpoint.port}` } : {}),
+    answered_by: e.answer,
+  };
+}
+
+function build(e: HttpExchange, client: Client): FlowRecord {
+  const t = e.tuple;
+  const from = server(e);
+  const to = endpoint(t.srcIP, t.srcPort, client.pod, client.node);
+  const latencyMs = Math.max(0, e.endedAt - e.startedAt);
+  const protocol = `HTTP/${e.httpVersion}`;
+  const url = absoluteUrl(e);
+  const { verdict, reason } = PROXY_VERDICTS[e.answer ?? 'upstream'];
+  const ingress = ingressField(e);
+  const upstream = e.answer === 'upstream' ? service(e.service) : undefined;
+  const nodes = [e.pod.nodeName];
+  const via = e.endpoint?.nodeName;
+  if (e.answer === 'upstream' && via && via !== e.pod.nodeName) nodes.push(via);
+  const translated =
+    e.answer !== undefined && e.endpoint
+      ? { src: { ip: e.pod.ip, port: 0 }, dst: { ip: e.endpoint.address, port: e.endpoint.port } }
+      : { src: { ip: t.srcIP, port: t.srcPort }, dst: { ip: t.dstIP, port: t.dstPort } };
+  return {
+    time: rfc3339Nano(e.endedAt),
+    uuid: randomUUID(),
+    verdict,
+    ...(reason ? { drop_reason_desc: reason } : {}),
+    Type: 'L7',
+    node_name: e.pod.nodeName,
+    IP: { source: from.ip, destination: to.ip, ipVersion: 'IPv4' },
+    l4: { TCP: { source_port: from.port, destination_port: to.port } },
+    source: from,
+    destination: to,
+    ...(upstream ? { source_service: upstream } : {}),
+    traffic_direction: 'INGRESS',
+    is_reply: true,
+    l7: {
+      type: 'RESPONSE',
+      latency_ns: Math.round(latencyMs * 1e6),
+      http: {
+        code: e.status,
+        method: e.method,
+        url,
+        protocol,
+        ...(e.host !== undefined ? { host: e.host } : {}),
+      },
+    },
+    ...(ingress ? { ingress } : {}),
+    Summary: `${protocol} ${e.status} ${Math.floor(latencyMs)}ms (${e.method} ${url})`,
+    original: { src: { ip: t.srcIP, port: t.srcPort }, dst: { ip: t.dstIP, port: t.dstPort } },
+    translated,
+    node_hops: nodes,
+    hops: [],
+    bytes: { sent: e.requestBytes, received: e.responseBytes },
+    duration_ms: latencyMs,
+  };
+}
+
+/** Builds the record at once, looking the client up in `world` (tests, sinks without `recordPending`). */
+export function buildHttpFlow(exchange: HttpExchange, world: PathWorld): FlowRecord {
+  return new PendingHttpFlow(exchange, world).record();
+}
+
+/**
+ * The observer the emulator hands every app (`AppContext.httpFlows`): it is
+ * enabled exactly when `sink` is, and turns each exchange into a pending L7
+ * flow. Never throws.
+ */
+export function httpFlowObserver(sink: FlowSink, world: PathWorld): HttpFlowObserver {
+  return {
+    get enabled() {
+      return sink.enabled;
+    },
+    exchange(e: HttpExchange): void {
+      if (!sink.enabled) return;
+      try {
+        const flow = new PendingHttpFlow(e, world);
+        if (sink.recordPending) sink.recordPending(flow);
+        else sink.record(flow.record());
+      } catch {
+        // A flow that cannot be recorded must never break the app answering it.
+      }
+    },
+  };
+}
