@@ -63,10 +63,8 @@ const routes: ExtensionRoute[] = [
     body: 'web-7d4b9c8f5b-4jw2p\n',
     hops: [{ component: 'node' }],
   })),
-  route('POST', '/trace', () => ({
-    verdict: 'Delivered',
-    text: 'host -> 127.0.10.2:30080 -> 10.244.1.2:80\n',
-  })),
+  // The server renders text and mermaid itself (`output` in the body); the CLI prints it as is.
+  route('POST', '/trace', () => 'host -> 127.0.10.2:30080 -> 10.244.1.2:80\n'),
   route(
     'GET',
     '/flows',
