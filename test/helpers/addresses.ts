@@ -25,6 +25,7 @@ export const EMULATOR_SLOTS = {
   'test/e2e/network-policy.test.ts': 120,
   'test/e2e/packet-cases.test.ts': 110,
   'test/e2e/packet-cases-examples.test.ts': 111,
+  'test/e2e/flows-l7.test.ts': 114,
 } as const satisfies Record<string, number>;
 
 export interface TestNet {
