@@ -170,6 +170,13 @@ describe('L7 flow records', () => {
     expect(pending.record()).toBe(first);
   });
 
+  it('names a node by its tunnel address (the client a remote pod sees after masquerade)', () => {
+    const tunnel = (ip: string) => (ip === '10.244.235.128' ? 'worker-1' : undefined);
+    const e = { ...APP, tuple: { ...APP.tuple, srcIP: '10.244.235.128' } };
+    const f = new PendingHttpFlow(e, world(new Map()), tunnel).record();
+    expect(f.destination).toEqual({ ip: '10.244.235.128', port: 41234, node_name: 'worker-1' });
+  });
+
   it('without a Host header the URL names the address the pod was reached on', () => {
     const f = buildHttpFlow({ ...APP, host: undefined, httpVersion: '1.0' }, world(new Map()));
     expect(f.l7?.http).toEqual({

@@ -37,9 +37,12 @@ interface Client {
   readonly node: string | undefined;
 }
 
-function clientOf(world: PathWorld, ip: string): Client {
+/** Names a node by an address the world does not list (its tunnel address, seen after masquerade). */
+export type NodeOfAddress = (ip: string) => string | undefined;
+
+function clientOf(world: PathWorld, ip: string, nodeOf: NodeOfAddress | undefined): Client {
   const pod = world.inPodSubnet(ip) ? world.podByIP(ip) : undefined;
-  return { pod, node: pod ? undefined : world.nodeByAddress(ip) };
+  return { pod, node: pod ? undefined : (world.nodeByAddress(ip) ?? nodeOf?.(ip)) };
 }
 
 function endpoint(
@@ -73,9 +76,9 @@ export class PendingHttpFlow {
   #record: FlowRecord | undefined;
 
   /** Captures who the client is now (its pod may be gone when the record is read). */
-  constructor(exchange: HttpExchange, world: PathWorld) {
+  constructor(exchange: HttpExchange, world: PathWorld, nodeOf?: NodeOfAddress) {
     this.#exchange = exchange;
-    this.#client = clientOf(world, exchange.tuple.srcIP);
+    this.#client = clientOf(world, exchange.tuple.srcIP, nodeOf);
   }
 
   /**
@@ -177,9 +180,10 @@ export function buildHttpFlow(exchange: HttpExchange, world: PathWorld): FlowRec
 /**
  * The observer the emulator hands every app (`AppContext.httpFlows`): it is
  * enabled exactly when `sink` is, and turns each exchange into a pending L7
- * flow. Never throws.
+ * flow. `nodeOf` names clients the world does not (a node's tunnel address,
+ * which a pod on another node sees after masquerade). Never throws.
  */
-export function httpFlowObserver(sink: FlowSink, world: PathWorld): HttpFlowObserver {
+export function httpFlowObserver(sink: FlowSink, world: PathWorld, nodeOf?: NodeOfAddress): HttpFlowObserver {
   return {
     get enabled() {
       return sink.enabled;
@@ -187,7 +191,7 @@ export function httpFlowObserver(sink: FlowSink, world: PathWorld): HttpFlowObse
     exchange(e: HttpExchange): void {
       if (!sink.enabled) return;
       try {
-        const flow = new PendingHttpFlow(e, world);
+        const flow = new PendingHttpFlow(e, world, nodeOf);
         if (sink.recordPending) sink.recordPending(flow);
         else sink.record(flow.record());
       } catch {

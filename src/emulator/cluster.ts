@@ -183,7 +183,9 @@ export class Cluster {
       dns: { nameserver: dnsIP, clusterDomain: net.clusterDomain },
       ipFormatter: podIpFormatter(this.network.model),
       // Every HTTP request an app or the ingress controller answers becomes an L7 flow.
-      ...(config.flows ? { httpFlows: httpFlowObserver(config.flows, this.dataplane.world) } : {}),
+      ...(config.flows
+        ? { httpFlows: httpFlowObserver(config.flows, this.dataplane.world, (ip) => this.#tunnelNode(ip)) }
+        : {}),
       appFactory: createAppFactory([
         corednsProfile({ view: this.dnsView, upstream: this.upstreamDns, lookupExternal }),
         ingressControllerProfile({ view: storeClusterView(this.store) }),
@@ -290,6 +292,15 @@ export class Cluster {
         log.error({ listener: address }, emfileMessage(address, limits));
       else log.warn({ listener: address, code: f.code }, `Cannot listen: ${f.message}`);
     }
+  }
+
+  /** The node whose IPIP or VXLAN tunnel device has `ip` (clients a pod sees after masquerade). */
+  #tunnelNode(ip: string): string | undefined {
+    for (const n of this.topology.nodes) {
+      const node = this.network.model.node(n.name);
+      if (node?.ipipTunnel === ip || node?.vxlanTunnel === ip) return n.name;
+    }
+    return undefined;
   }
 
   #unbindable(service: string, ips: readonly string[]): void {
