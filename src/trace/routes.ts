@@ -7,8 +7,9 @@
  *   destination that does not exist is a 404 Status naming it and its close
  *   matches; anything else malformed is a 400.
  * - `GET /flows` with `limit`, `watch=1` and the Hubble-style filters
- *   (`pod`, `service`, `verdict`, `namespace`, `node`, `protocol`, `port`):
- *   newline-delimited JSON flow records, oldest first; with `watch=1` the
+ *   (`pod`, `service`, `verdict`, `namespace`, `node`, `protocol`, `port`,
+ *   `type`, `http_status`, `http_method`, `http_path`): newline-delimited
+ *   JSON flow records (L3/L4 and L7), oldest first; with `watch=1` the
  *   response stays open and new records follow as they are recorded.
  */
 import { StatusError } from '../api/errors.js';
