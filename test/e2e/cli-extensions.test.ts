@@ -254,7 +254,7 @@ describe('extension-route commands', () => {
     {
       argv: ['flows'],
       stdout:
-        '2026-11-22T00:00:00Z: default/client:43210 -> default/web-7d4b9c8f5b-4jw2p:80 FORWARDED (GET / 200)\n',
+        'Nov 22 00:00:00.000: default/client -> default/web-7d4b9c8f5b-4jw2p http-response FORWARDED (HTTP/1.1 200 0ms (GET /))\n',
     },
   ])('netkube $argv', async ({ argv, stdout }) => {
     expect(await h.netkube(argv)).toEqual({ code: 0, stdout, stderr: '' });
