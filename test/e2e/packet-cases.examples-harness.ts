@@ -4,7 +4,8 @@
  *
  * A README's ```console blocks hold `$ command` lines, each followed by the
  * output it prints. Commands: `netkube up -d DIR` (an emulator with the
- * directory's manifests, the default topology, in this test's address slot),
+ * directory's manifests, the default topology or `--topology FILE`, in this
+ * test's address slot),
  * `netkube …` (the CLI, in-process), `curl [-s] [-H 'Host: h'] URL`, and
  * `netkube down`.
  *
@@ -12,13 +13,16 @@
  * slot (127.S.10.N and 127.S.20.N read as slot 0's 127.0.10.N and
  * 127.0.20.N), pod-name suffixes, pod IPs and ClusterIPs, ports from the
  * ephemeral range, ages, veth and KUBE-SEP names (they hash pod names and
- * IPs), `rollout status` progress lines (their number follows timing), and
- * runs of spaces (table column widths follow name lengths).
+ * IPs), `rollout status` progress lines (their number follows timing),
+ * describe's timestamps, and runs of spaces (table column widths follow name
+ * lengths).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/types.js';
 import { main } from '../../src/cli/main.js';
@@ -95,6 +99,10 @@ function withMermaidBlocks(text: string): string {
 export function normalise(text: string, slot: number): string {
   return text
     .replace(/^Waiting for deployment .*\n/gm, '')
+    .replace(
+      /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b/g,
+      'DATE',
+    )
     .replace(new RegExp(`127\\.${slot}\\.(10|20)\\.`, 'g'), '127.0.$1.')
     .replace(/\b(10\.244)\.\d+\.\d+/g, '$1.X.Y')
     .replace(/\b10\.(9[6-9]|10\d|11[01])\.\d+\.\d+/g, '10.96.X.Y')
@@ -107,6 +115,42 @@ export function normalise(text: string, slot: number): string {
     .replace(/[ \t]+/g, ' ')
     .replace(/ +$/gm, '')
     .trim();
+}
+
+/**
+ * Runs every console command of `examples/<name>/README.md` against a fresh
+ * emulator in `slot` and expects each to print what the README shows (after
+ * `normalise`); with `record`, rewrites the README with what they printed
+ * instead (slot 0's addresses), as `vitest -u` does for golden files.
+ */
+export async function checkExampleReadme(options: {
+  readonly repo: string;
+  readonly name: string;
+  readonly slot: number;
+  readonly record: boolean;
+}): Promise<void> {
+  const { repo, name, slot, record } = options;
+  const path = join(repo, 'examples', name, 'README.md');
+  const text = readFileSync(path, 'utf8');
+  const steps = readmeSteps(text);
+  expect(steps.length, `${name}: no console commands`).toBeGreaterThan(0);
+  const home = mkdtempSync(join(tmpdir(), `netkube-example-${name}-`));
+  const run = new ExampleRun({ home, slot, repo });
+  const outputs: string[] = [];
+  try {
+    for (const step of steps) {
+      const got = await run.run(step.command);
+      outputs.push(got.replace(new RegExp(`127\\.${slot}\\.(10|20)\\.`, 'g'), '127.0.$1.'));
+      if (!record)
+        expect(normalise(got, slot), `examples/${name}/README.md:${step.line}: $ ${step.command}`).toBe(
+          normalise(step.expected, slot),
+        );
+    }
+  } finally {
+    await run.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+  if (record) writeFileSync(path, rewriteReadme(text, outputs));
 }
 
 /** One example run: an emulator (once `up` ran) and a NETKUBE_HOME for the CLI. */
@@ -125,16 +169,17 @@ export class ExampleRun {
   /** Runs one README command and returns what it prints. */
   async run(command: string): Promise<string> {
     const argv = words(command);
-    if (argv[0] === 'netkube' && argv[1] === 'up')
-      return this.#up(argv.filter((a) => !a.startsWith('-')).slice(2));
+    if (argv[0] === 'netkube' && argv[1] === 'up') return this.#up(upArguments(argv.slice(2)));
     if (argv[0] === 'netkube' && argv[1] === 'down') return this.stop();
     if (argv[0] === 'netkube') return this.#netkube(argv.slice(1).map((a) => this.#slotted(a)));
     if (argv[0] === 'curl') return this.#curl(argv.slice(1));
     throw new Error(`The example harness does not run "${command}"`);
   }
 
-  async #up(dirs: readonly string[]): Promise<string> {
-    const topology = loadTopology({ text: defaultTopologyText(), slot: this.#slot });
+  async #up({ dirs, topologyFile }: { dirs: readonly string[]; topologyFile?: string }): Promise<string> {
+    const topology = topologyFile
+      ? loadTopology({ file: join(this.#repo, topologyFile), slot: this.#slot })
+      : loadTopology({ text: defaultTopologyText(), slot: this.#slot });
     const emulator = await Emulator.start({
       name: 'default',
       topology,
@@ -217,10 +262,28 @@ export class ExampleRun {
   }
 }
 
-/** Splits a command line into words, honouring single and double quotes. */
+/** `netkube up` arguments: `-d`, `--topology FILE` (or `--topology=FILE`) and the manifest paths. */
+export function upArguments(args: readonly string[]): { dirs: string[]; topologyFile?: string } {
+  const dirs: string[] = [];
+  let topologyFile: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--topology') topologyFile = args[++i];
+    else if (a.startsWith('--topology=')) topologyFile = a.slice('--topology='.length);
+    else if (!a.startsWith('-')) dirs.push(a);
+  }
+  return topologyFile === undefined ? { dirs } : { dirs, topologyFile };
+}
+
+/**
+ * Splits a command line into words as a POSIX shell does for the simple forms
+ * READMEs use: single and double quotes, also inside a word
+ * (`kubernetes.io/change-cause="agnhost 2.53"` is one word, quotes removed).
+ */
 export function words(command: string): string[] {
   const out: string[] = [];
-  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(command); m; m = re.exec(command)) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  const re = /\s*((?:'[^']*'|"[^"]*"|[^\s'"]+)+)/g;
+  for (let m = re.exec(command); m; m = re.exec(command))
+    out.push((m[1] ?? '').replace(/'([^']*)'|"([^"]*)"/g, (_q, a?: string, b?: string) => a ?? b ?? ''));
   return out;
 }

@@ -25,7 +25,10 @@ export const EMULATOR_SLOTS = {
   'test/e2e/network-policy.test.ts': 120,
   'test/e2e/packet-cases.test.ts': 110,
   'test/e2e/packet-cases-examples.test.ts': 111,
+  'test/e2e/fd-limit.test.ts': 115,
   'test/e2e/flows-l7.test.ts': 114,
+  'test/e2e/examples-rolling-update.test.ts': 112,
+  'test/e2e/examples-node-failure.test.ts': 113,
 } as const satisfies Record<string, number>;
 
 export interface TestNet {
