@@ -14,10 +14,14 @@
  *      and not, keep-alive and a new connection per request, alternating order
  *      (bench/flows-on-off.ts): recording costs < 5% of the request rate.
  *
- *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--only flows]
+ * Each group runs its paths interleaved (one run of every path per round), so
+ * the ratios compare runs made under the same machine load.
+ *
+ *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--only keepalive|close|l4|pod|flows]
  */
 import { Agent, request } from 'node:http';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { loadavg } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Emulator } from '../src/emulator/emulator.js';
 import { silentLogger } from '../src/log/index.js';
@@ -30,6 +34,7 @@ import {
   median,
   nginxProxy,
   nginxStatic,
+  processCpuUs,
   type WrkResult,
   wrk,
 } from './lib.js';
@@ -38,9 +43,12 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
 const RUNS = Number(args.get('--runs') ?? 3);
 const SECONDS = Number(args.get('--seconds') ?? 5);
-/** `flows`: only the flows on/off comparison. */
+/** Only one group: `keepalive`, `close`, `l4`, `pod` or `flows`. */
 const ONLY = args.get('--only');
 const SLOT = 240;
+const loadStart = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
 
 const manifests = [
   {
@@ -89,10 +97,6 @@ const manifests = [
     ports: [{ name: 'http', port: 18099, protocol: 'TCP' }],
   },
 ];
-
-function best(label: string, results: WrkResult[]): { label: string; rps: number; p99: number } {
-  return { label, rps: median(results.map((r) => r.rps)), p99: median(results.map((r) => r.p99ms)) };
-}
 
 /** Requests over `connections` keep-alive connections for `seconds`, from an in-process client. */
 async function inProcessLoad(
@@ -182,89 +186,174 @@ async function main(): Promise<void> {
   const nginx = await nginxProxy('127.0.0.1:18083', '127.0.0.1:18081');
   const laptop = await nginxStatic('127.0.0.1:18099');
   const haproxyLaptop = await haproxyTcp('127.0.0.1:18084', '127.0.0.1:18099');
-  const runs = async (url: string, close = false) => {
-    const out: WrkResult[] = [];
-    for (let i = 0; i < RUNS; i++) out.push(await wrk(url, { seconds: SECONDS, close }));
-    return out;
-  };
-  const keepalive = [
-    best('direct (same app, plain loopback socket)', await runs('http://127.0.0.1:18081/bench')),
-    best(`NodePort ${node}:30080`, await runs(`http://${node}:30080/bench`)),
-    best('HAProxy mode tcp → direct', await runs('http://127.0.0.1:18082/bench')),
-    best('nginx proxy_pass (keepalive upstream) → direct', await runs('http://127.0.0.1:18083/bench')),
-  ];
-  const perRequest = [
-    best('direct, new connection per request', await runs('http://127.0.0.1:18081/bench', true)),
-    best('NodePort, new connection per request', await runs(`http://${node}:30080/bench`, true)),
-    best('HAProxy mode tcp, new connection per request', await runs('http://127.0.0.1:18082/bench', true)),
-  ];
-  const l4 = [
-    best('nginx on the laptop, direct', await runs('http://127.0.0.1:18099/')),
-    best('NodePort → host.netkube.internal → nginx (L4 forward)', await runs(`http://${node}:30090/`)),
-    best('HAProxy mode tcp → nginx', await runs('http://127.0.0.1:18084/')),
-  ];
-  const client = c.network.model.pod('default', 'client');
-  const podNet = c.dataplane.podNetwork({
-    namespace: 'default',
-    name: 'client',
-    ip: client?.ip ?? '',
-    node: 'worker-2',
-  });
+  const cpuBefore = process.cpuUsage();
+  const want = (mode: string) => ONLY === undefined || ONLY === mode;
+  const groups: Group[] = [];
+  if (want('keepalive'))
+    groups.push(
+      await interleaved('Keep-alive, 50 connections (wrk -t1 -c50)', false, [
+        ['direct (same app, plain loopback socket)', 'http://127.0.0.1:18081/bench'],
+        [`NodePort ${node}:30080`, `http://${node}:30080/bench`],
+        ['HAProxy mode tcp → direct', 'http://127.0.0.1:18082/bench', haproxy.pid],
+        ['nginx proxy_pass (keepalive upstream) → direct', 'http://127.0.0.1:18083/bench', nginx.pid],
+      ]),
+    );
+  if (want('close'))
+    groups.push(
+      await interleaved('New connection per request (wrk -t1 -c50, Connection: close)', true, [
+        ['direct, new connection per request', 'http://127.0.0.1:18081/bench'],
+        [`NodePort ${node}:30080, new connection per request`, `http://${node}:30080/bench`],
+        [
+          'HAProxy mode tcp → direct, new connection per request',
+          'http://127.0.0.1:18082/bench',
+          haproxy.pid,
+        ],
+      ]),
+    );
+  if (want('l4'))
+    groups.push(
+      await interleaved('L4 forwarding to a real process (keep-alive, wrk -t1 -c50)', false, [
+        ['nginx on the laptop, direct', 'http://127.0.0.1:18099/'],
+        ['NodePort → host.netkube.internal → nginx (L4 forward)', `http://${node}:30090/`],
+        ['HAProxy mode tcp → nginx', 'http://127.0.0.1:18084/', haproxyLaptop.pid],
+      ]),
+    );
   const virtual: number[] = [];
   const plain: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    virtual.push(await inProcessLoad(() => podNet.connect(webIP, 80), SECONDS, 50));
-    plain.push(
-      await inProcessLoad(
-        () =>
-          new Promise<Duplex>((resolve, reject) => {
-            const s = netConnect({ port: 18081, host: '127.0.0.1', noDelay: true }, () => resolve(s));
-            s.on('error', reject);
-          }),
-        SECONDS,
-        50,
-      ),
-    );
+  if (want('pod')) {
+    const client = c.network.model.pod('default', 'client');
+    const podNet = c.dataplane.podNetwork({
+      namespace: 'default',
+      name: 'client',
+      ip: client?.ip ?? '',
+      node: 'worker-2',
+    });
+    for (let i = 0; i < RUNS; i++) {
+      virtual.push(await inProcessLoad(() => podNet.connect(webIP, 80), SECONDS, 50));
+      plain.push(
+        await inProcessLoad(
+          () =>
+            new Promise<Duplex>((resolve, reject) => {
+              const s = netConnect({ port: 18081, host: '127.0.0.1', noDelay: true }, () => resolve(s));
+              s.on('error', reject);
+            }),
+          SECONDS,
+          50,
+        ),
+      );
+    }
   }
-  const flowModes = await flowsOnOff({
-    url: `http://${node}:30080/bench`,
-    flows: emulator.flows,
-    runs: RUNS,
-    seconds: SECONDS,
-  });
+  const flowModes = want('flows')
+    ? await flowsOnOff({
+        url: `http://${node}:30080/bench`,
+        flows: emulator.flows,
+        runs: RUNS,
+        seconds: SECONDS,
+      })
+    : [];
+  const cpu = process.cpuUsage(cpuBefore);
   for (const p of [haproxy, nginx, laptop, haproxyLaptop]) p.kill();
   direct.close();
   await emulator.stop();
-  const table = (rows: Array<{ label: string; rps: number; p99: number }>, base: number) =>
-    rows
-      .map(
-        (r) =>
-          `| ${r.label} | ${Math.round(r.rps)} | ${(r.rps / base).toFixed(2)}× | ${r.p99.toFixed(2)} ms |`,
-      )
-      .join('\n');
-  console.log(`\nMachine: ${machine()}; ${RUNS} runs of ${SECONDS} s each, medians.\n`);
+  console.log(`\nMachine: ${machine()}; ${RUNS} runs of ${SECONDS} s each per path, interleaved, medians.`);
   console.log(
-    'Keep-alive, 50 connections (wrk -t1 -c50):\n\n| path | req/s | vs direct | p99 |\n|---|---|---|---|',
+    `Load average at start ${loadStart}; this process used ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU.\n`,
   );
-  console.log(table(keepalive, keepalive[0]?.rps ?? 1));
-  console.log(`\nNodePort vs HAProxy: ${((keepalive[1]?.rps ?? 0) / (keepalive[2]?.rps ?? 1)).toFixed(2)}×`);
-  console.log(
-    '\nNew connection per request (wrk -c50, Connection: close):\n\n| path | req/s | vs direct | p99 |\n|---|---|---|---|',
-  );
-  console.log(table(perRequest, perRequest[0]?.rps ?? 1));
-  console.log(
-    `\nNodePort vs HAProxy, new connections: ${((perRequest[1]?.rps ?? 0) / (perRequest[2]?.rps ?? 1)).toFixed(2)}×`,
-  );
-  console.log(
-    '\nL4 forwarding to a real process (keep-alive, 50 connections):\n\n| path | req/s | vs direct | p99 |\n|---|---|---|---|',
-  );
-  console.log(table(l4, l4[0]?.rps ?? 1));
-  console.log(`\nL4 forward vs HAProxy: ${((l4[1]?.rps ?? 0) / (l4[2]?.rps ?? 1)).toFixed(2)}×`);
-  console.log(
-    `\nPod-to-pod, in-process client, keep-alive, 50 connections: virtual network ${Math.round(median(virtual))} req/s, plain loopback socket ${Math.round(median(plain))} req/s: ${(median(virtual) / median(plain)).toFixed(2)}×`,
-  );
-  console.log('\nFlows on vs off (same NodePort, alternating order):\n');
-  console.log(flowsTable(flowModes));
+  for (const g of groups) console.log(`${groupTable(g)}\n`);
+  if (virtual.length)
+    console.log(
+      `Pod-to-pod, in-process client, keep-alive, 50 connections: virtual network ${Math.round(median(virtual))} req/s, plain loopback socket ${Math.round(median(plain))} req/s: ${(median(virtual) / median(plain)).toFixed(2)}×\n`,
+    );
+  if (flowModes.length) {
+    console.log('Flows on vs off (same NodePort, alternating order):\n');
+    console.log(flowsTable(flowModes));
+  }
+}
+
+/** A wrk run and this process's CPU time per request during it (emulator + simulated pod; not wrk, HAProxy, nginx). */
+type Sample = WrkResult & {
+  readonly cpuUs: number;
+  /** CPU per request of the reference proxy process (HAProxy, nginx), when the path has one. */
+  readonly proxyCpuUs: number | undefined;
+};
+
+/** Label, URL, and the pid of the reference proxy in front (whose CPU is measured too). */
+type Path = readonly [string, string, (number | undefined)?];
+
+interface Group {
+  readonly title: string;
+  readonly labels: readonly string[];
+  /** runs[i][j]: run i of path j. */
+  readonly runs: Sample[][];
+  readonly loads: string[];
+}
+
+/**
+ * Runs every path once per round, `RUNS` rounds after a short warm-up round, so
+ * a change in the machine's load falls on every path of a round alike; the
+ * ratios are taken within each round and their median reported.
+ */
+async function interleaved(title: string, close: boolean, paths: ReadonlyArray<Path>): Promise<Group> {
+  for (const [, url] of paths) await wrk(url, { seconds: 1, close });
+  const runs: Sample[][] = [];
+  const loads: string[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const round: Sample[] = [];
+    // Rotate the order so no path always runs first after a quiet spell.
+    for (let k = 0; k < paths.length; k++) {
+      const j = (k + i) % paths.length;
+      const [, url, pid] = paths[j] as Path;
+      const cpu0 = process.cpuUsage();
+      const proxy0 = processCpuUs(pid);
+      const r = await wrk(url, { seconds: SECONDS, close });
+      const cpu = process.cpuUsage(cpu0);
+      const proxy1 = processCpuUs(pid);
+      const requests = r.rps * SECONDS;
+      round[j] = {
+        ...r,
+        cpuUs: (cpu.user + cpu.system) / requests,
+        proxyCpuUs: proxy0 === undefined || proxy1 === undefined ? undefined : (proxy1 - proxy0) / requests,
+      };
+    }
+    runs.push(round);
+    loads.push(loadavg()[0]?.toFixed(1) ?? '?');
+    console.error(
+      `${title} round ${i + 1}: ${round.map((r) => Math.round(r.rps)).join(' / ')} req/s, load ${loads.at(-1)}`,
+    );
+  }
+  return { title, labels: paths.map(([l]) => l), runs, loads };
+}
+
+function proxyCpu(rs: readonly Sample[]): string {
+  const v = rs.map((r) => r.proxyCpuUs).filter((x): x is number => x !== undefined);
+  return v.length ? median(v).toFixed(0) : '';
+}
+
+/** The group as a Markdown table: medians, ratios within each round, every run. */
+function groupTable(g: Group): string {
+  const col = (j: number) => g.runs.map((r) => r[j] as Sample);
+  const ratio = (a: number, b: number) => median(g.runs.map((r) => (r[a]?.rps ?? 0) / (r[b]?.rps ?? 1)));
+  const lines = [
+    `${g.title}; load average (1 min) after each round: ${g.loads.join(', ')}`,
+    '',
+    '| path | req/s (median) | vs first row (median of per-round ratios) | p99 | node CPU µs/req | proxy process CPU µs/req | errors | every run (req/s) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  g.labels.forEach((label, j) => {
+    const rs = col(j);
+    lines.push(
+      `| ${label} | ${Math.round(median(rs.map((r) => r.rps)))} | ${ratio(j, 0).toFixed(2)}× | ${median(rs.map((r) => r.p99ms)).toFixed(2)} ms | ${median(rs.map((r) => r.cpuUs)).toFixed(0)} | ${proxyCpu(rs)} | ${rs.reduce((n, r) => n + r.errors, 0)} | ${rs.map((r) => Math.round(r.rps)).join(', ')} |`,
+    );
+  });
+  // The emulated path is the second row; the HAProxy reference the third.
+  if (g.labels.length >= 3) {
+    const per = g.runs.map((r) => ((r[1]?.rps ?? 0) / (r[2]?.rps ?? 1)).toFixed(2));
+    lines.push(
+      '',
+      `Second row vs HAProxy, per round: ${per.join(', ')}; median **${ratio(1, 2).toFixed(2)}×**`,
+    );
+  }
+  return lines.join('\n');
 }
 
 await main();

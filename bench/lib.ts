@@ -4,7 +4,7 @@
  * medians, and machine facts for docs/benchmarks.md.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -178,6 +178,26 @@ export async function nginxStatic(listen: string): Promise<ChildProcess> {
   await waitForPort(Number(port), host);
   return child;
 }
+
+/**
+ * CPU time (user + system) a process has used so far, in µs, from
+ * /proc/<pid>/stat (clock ticks, usually 10 ms: read it around runs of seconds).
+ * Undefined when unknown (not Linux, or the process is gone).
+ */
+export function processCpuUs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 /** One line describing the machine and its load, for the results section. */
 export function machine(): string {
