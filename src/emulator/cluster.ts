@@ -89,6 +89,12 @@ export class Cluster {
   #dnsServer: RunningDnsServer | undefined;
   readonly #abort = new AbortController();
   readonly #logger: Logger;
+  /**
+   * The open-files limit, read while descriptors are still free: once listeners
+   * fail with EMFILE, /proc/self/limits (or a `sh -c ulimit`) cannot be opened
+   * either, and the message would not name the limit.
+   */
+  readonly #fdLimits = readFdLimits();
 
   constructor(config: ClusterConfig) {
     const { topology, clock, random, logger } = config;
@@ -283,9 +289,7 @@ export class Cluster {
   /** Listeners that could not be bound are logged; running out of descriptors gets the limit and the fix. */
   #listenFailures(failures: readonly ListenFailure[]): void {
     const log = this.#logger.child({ component: 'dataplane' });
-    const limits = failures.some((f) => f.code === 'EMFILE' || f.code === 'ENFILE')
-      ? readFdLimits()
-      : undefined;
+    const limits = this.#fdLimits;
     for (const f of failures) {
       const address = `${f.key.address}:${f.key.port}`;
       if (f.code === 'EMFILE' || f.code === 'ENFILE')
