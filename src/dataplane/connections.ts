@@ -62,6 +62,8 @@ function unmapped(ip: string | undefined): string {
 export class ConnectionExecutor {
   readonly #config: ConnectionExecutorConfig;
   readonly #ports = new EphemeralPorts();
+  /** One closure for every plan, not one per connection. */
+  readonly #allocatePort = (ip: string): number => this.#ports.allocate(ip);
 
   constructor(config: ConnectionExecutorConfig) {
     this.#config = config;
@@ -77,15 +79,16 @@ export class ConnectionExecutor {
     origin: Origin,
     protocol: L4Protocol,
     tuple: Tuple,
-    options: { entryNode?: string; hops?: boolean; explore?: boolean } = {},
+    options: { entryNode?: string | undefined; hops?: boolean; explore?: boolean } = {},
   ): PathPlan {
+    const entryNode = options.entryNode;
     return planPath(
       this.#config.world,
-      { origin, protocol, tuple, ...(options.entryNode ? { entryNode: options.entryNode } : {}) },
+      entryNode ? { origin, protocol, tuple, entryNode } : { origin, protocol, tuple },
       {
         random: this.#config.random,
         now: this.#config.clock.now(),
-        allocatePort: (ip) => this.#ports.allocate(ip),
+        allocatePort: this.#allocatePort,
         hops: options.hops ?? this.#config.flows.enabled,
         explore: options.explore ?? false,
       },
@@ -99,12 +102,9 @@ export class ConnectionExecutor {
       dst: { ip: key.address, port: key.port },
     };
     const origin: Origin = { kind: 'host' };
-    const plan = this.plan(origin, 'TCP', tuple, {
-      ...(entryNode ? { entryNode } : {}),
-      ...(hops ? { hops } : {}),
-    });
+    const plan = this.plan(origin, 'TCP', tuple, hops ? { entryNode, hops } : { entryNode });
     this.#commit(plan);
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySelf);
     const out = plan.outcome;
     switch (out.kind) {
       case 'pod': {
@@ -382,7 +382,8 @@ export class ConnectionExecutor {
       entry.bytesReply = first.bytesWritten ?? 0;
       this.#end(entry, plan, origin, original, protocol, 'FORWARDED', undefined);
     };
-    for (const s of sockets) s.once('close', onClose);
+    // 'close' is emitted once per socket and `closed` guards the pair: plain `on`, no once-wrapper.
+    for (const s of sockets) s.on('close', onClose);
     return entry;
   }
 
@@ -491,6 +492,11 @@ export class ConnectionExecutor {
       });
     });
   }
+}
+
+/** An 'error' listener shared by every accepted socket (no closure per connection). */
+function destroySelf(this: Socket): void {
+  this.destroy();
 }
 
 function nodeOfOrigin(origin: Origin, plan: PathPlan): string {

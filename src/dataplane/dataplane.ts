@@ -328,6 +328,9 @@ export class Dataplane {
 
   /** The node that receives a connection: round-robin over `entryCandidates`. */
   #entryNode(key: ListenKey): string | undefined {
+    // A node address (every NodePort connection): its owner, without building a candidate list.
+    const owner = this.#byAddress.get(key.address);
+    if (owner) return owner;
     const nodes = this.entryCandidates(key);
     if (nodes.length <= 1) return nodes[0];
     const id = `${key.address}:${key.port}`;
