@@ -16,7 +16,7 @@ import { blockCandidates } from './block-picker.js';
 import type { Labels } from './calico-selector.js';
 import { claimBlock, reclaimable, releaseAffinity } from './claims.js';
 import { BlockLimitError } from './errors.js';
-import { type Cidr, cidrContains, parseBlockCidr } from './ipv4.js';
+import { type Cidr, cidrContains } from './ipv4.js';
 import { type AllocationAttribute, affinityNode, hostAffinity } from './objects.js';
 import type { Pool } from './pools.js';
 import type { IpamStore, LoadedBlock } from './store-io.js';
@@ -54,23 +54,32 @@ function inAnyPool(pools: readonly Pool[], cidr: Cidr): boolean {
 /**
  * The node's affine blocks inside the request's pools; empty affine blocks of
  * pools that no longer select the node are released on the way
- * (`prepareAffinityBlocksForHost`).
+ * (`prepareAffinityBlocksForHost`). The answer is kept with the node's
+ * affinity view when it depended on nothing but the pool list (every
+ * affinity inside one of `req.pools`, pending deletion, or unparsable): the
+ * next request with the same pool list gets it back while the view is current.
+ * Do not mutate the result.
  */
-function affineBlocks(io: IpamStore, req: AutoAssignRequest): Cidr[] {
+function affineBlocks(io: IpamStore, req: AutoAssignRequest): readonly Cidr[] {
+  const view = io.affinityView(req.host);
+  const memo = view.usable;
+  if (memo !== undefined && memo.pools === req.pools) return memo.cidrs;
   const out: Cidr[] = [];
-  for (const aff of io.affinitiesOf(req.host)) {
-    if (aff.spec.state === 'pendingDeletion') continue;
-    const cidr = parseBlockCidr(aff.spec.cidr);
-    if (!cidr) continue;
+  let poolsOnly = true;
+  for (let i = 0; i < view.affinities.length; i++) {
+    const cidr = view.cidrs[i];
+    if (view.affinities[i]?.spec.state === 'pendingDeletion' || !cidr) continue;
     if (inAnyPool(req.pools, cidr)) {
       out.push(cidr);
       continue;
     }
+    poolsOnly = false;
     const pool = req.allPools.find((p) => cidrContains(p.cidr, cidr.network));
     if (pool && !pool.nodeSelector.matches(req.hostLabels)) {
       releaseAffinity(io, req.host, cidr, { requireEmpty: true });
     }
   }
+  if (poolsOnly) view.usable = { pools: req.pools, cidrs: out };
   return out;
 }
 
@@ -154,10 +163,11 @@ export function autoAssign(
   const queue = affineBlocks(io, req);
   const affinity = hostAffinity(req.host);
   let owned = queue.length;
+  let next = 0;
   while (result.ips.length < req.num) {
     let loaded: LoadedBlock | undefined;
-    while (!loaded && queue.length > 0) {
-      const cidr = queue.shift() as Cidr;
+    while (!loaded && next < queue.length) {
+      const cidr = queue[next++] as Cidr;
       // Checked on the stored spec: only the block used is loaded as a working copy.
       const stored = io.storedBlock(cidr);
       if (!stored) loaded = claimBlock(io, cidr, req.host, req.now);
@@ -180,7 +190,7 @@ export function autoAssign(
       result.msgs.push('Failed to assign IPs in newly allocated block');
       break;
     }
-    result.ips.push(...got);
+    for (const ip of got) result.ips.push(ip);
   }
   if (!settings.strictAffinity && result.ips.length < req.num) borrow(io, settings, req, result);
   return result;

@@ -145,13 +145,21 @@ export function deleteUnreferenced(
   attributes: AllocationAttribute[],
   freed: readonly number[],
 ): void {
+  if (freed.length === 1) {
+    const idx = freed[0] as number;
+    if (!allocations.includes(idx)) dropAttribute(allocations, attributes, idx);
+    return;
+  }
   const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
-  for (const idx of unreferenced) {
-    attributes.splice(idx, 1);
-    for (let o = 0; o < allocations.length; o++) {
-      const a = allocations[o];
-      if (a !== null && a !== undefined && a > idx) allocations[o] = a - 1;
-    }
+  for (const idx of unreferenced) dropAttribute(allocations, attributes, idx);
+}
+
+/** Removes attribute `idx` and renumbers the allocations above it. */
+function dropAttribute(allocations: (number | null)[], attributes: AllocationAttribute[], idx: number): void {
+  attributes.splice(idx, 1);
+  for (let o = 0; o < allocations.length; o++) {
+    const a = allocations[o];
+    if (a !== null && a !== undefined && a > idx) allocations[o] = a - 1;
   }
 }
 
@@ -165,28 +173,30 @@ interface BlockFields {
   readonly deleted: boolean;
 }
 
-type BlockArrays = Pick<
-  IPAMBlockSpec,
-  'allocations' | 'unallocated' | 'attributes' | 'sequenceNumberForAllocation'
->;
-
 /**
  * An IPAMBlock spec in Calico's field order, `affinityClaimTime` only when
  * set. Two literals rather than a conditional spread: every spec of a shape
- * shares one hidden class, and no temporary object is made per write.
+ * shares one hidden class, and no temporary object is made per write (the
+ * arrays are separate arguments for the same reason).
  */
-export function blockSpec(b: BlockFields, a: BlockArrays): IPAMBlockSpec {
+export function blockSpec(
+  b: BlockFields,
+  allocations: readonly (number | null)[],
+  unallocated: readonly number[],
+  attributes: readonly AllocationAttribute[],
+  sequenceNumberForAllocation: IPAMBlockSpec['sequenceNumberForAllocation'],
+): IPAMBlockSpec {
   const claim = b.affinityClaimTime;
   if (claim === undefined) {
     return {
       cidr: b.cidrText,
       affinity: b.affinity,
       strictAffinity: b.strictAffinity,
-      allocations: a.allocations,
-      unallocated: a.unallocated,
-      attributes: a.attributes,
+      allocations,
+      unallocated,
+      attributes,
       sequenceNumber: b.sequenceNumber,
-      sequenceNumberForAllocation: a.sequenceNumberForAllocation,
+      sequenceNumberForAllocation,
       deleted: b.deleted,
     };
   }
@@ -195,11 +205,11 @@ export function blockSpec(b: BlockFields, a: BlockArrays): IPAMBlockSpec {
     affinity: b.affinity,
     affinityClaimTime: claim,
     strictAffinity: b.strictAffinity,
-    allocations: a.allocations,
-    unallocated: a.unallocated,
-    attributes: a.attributes,
+    allocations,
+    unallocated,
+    attributes,
     sequenceNumber: b.sequenceNumber,
-    sequenceNumberForAllocation: a.sequenceNumberForAllocation,
+    sequenceNumberForAllocation,
     deleted: b.deleted,
   };
 }

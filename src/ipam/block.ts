@@ -83,12 +83,10 @@ export class AllocationBlock {
         sequenceNumber: 0,
         deleted: false,
       },
-      {
-        allocations: new Array<number | null>(n).fill(null),
-        unallocated: Array.from({ length: n }, (_, i) => i),
-        attributes: [],
-        sequenceNumberForAllocation: {},
-      },
+      new Array<number | null>(n).fill(null),
+      Array.from({ length: n }, (_, i) => i),
+      [],
+      {},
     );
     return new AllocationBlock(cidr, spec);
   }
@@ -116,12 +114,7 @@ export class AllocationBlock {
    */
   toSpec(): IPAMBlockSpec {
     this.#shared = true;
-    return blockSpec(this, {
-      allocations: this.#allocations,
-      unallocated: this.#unallocated,
-      attributes: this.#attributes,
-      sequenceNumberForAllocation: this.#sequence,
-    });
+    return blockSpec(this, this.#allocations, this.#unallocated, this.#attributes, this.#sequence);
   }
 
   /**
@@ -301,23 +294,36 @@ export class AllocationBlock {
       ordinals.push(o);
       if (attr?.handle_id) countByHandle.set(attr.handle_id, (countByHandle.get(attr.handle_id) ?? 0) + 1);
     }
-    this.#free(ordinals);
+    this.#free(ordinals, this.#index === 'scan' ? undefined : this.#index);
     return { ok: true, unallocated, countByHandle };
   }
 
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
-    const ordinals = ordinalsOfHandle(handleID, this.#allocations, this.#attributes, this.#handles());
-    this.#free(ordinals);
+    const index = this.#handles();
+    if (index === undefined) {
+      const ordinals = ordinalsOfHandle(handleID, this.#allocations, this.#attributes, undefined);
+      this.#free(ordinals, undefined);
+      return ordinals.length;
+    }
+    // Every ordinal of the handle's entry goes: the entry is dropped whole.
+    const ordinals = index.get(handleID);
+    if (ordinals === undefined) return 0;
+    index.delete(handleID);
+    this.#free(ordinals, undefined);
     return ordinals.length;
   }
 
-  /** Frees ordinals to the tail and drops the attributes nothing references any more. */
-  #free(ordinals: readonly number[]): void {
+  /**
+   * Frees ordinals to the tail and drops the attributes nothing references any
+   * more; `index`, when given, forgets each ordinal.
+   */
+  #free(ordinals: readonly number[], index: HandleIndex | undefined): void {
     if (ordinals.length === 0) return;
     this.#own();
     const allocations = this.#allocations;
-    const index = this.#index === 'scan' ? undefined : this.#index;
+    const sequence = this.#sequence;
+    const unallocated = this.#unallocated;
     const freed: number[] = [];
     for (const o of ordinals) {
       const idx = allocations[o];
@@ -326,8 +332,8 @@ export class AllocationBlock {
         if (index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
       }
       allocations[o] = null;
-      this.#sequence[o] = undefined;
-      this.#unallocated.push(o);
+      sequence[o] = undefined;
+      unallocated.push(o);
     }
     deleteUnreferenced(allocations, this.#attributes, freed);
   }

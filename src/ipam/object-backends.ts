@@ -42,10 +42,25 @@ export interface IpamObjects {
   count(kind: IpamKind): number;
   /** The BlockAffinity objects of a node (any order). */
   affinitiesOf(node: string): BlockAffinity[];
-  create<T extends KubeObject>(obj: T): T;
+  /** How many BlockAffinity objects a node has (`affinitiesOf(node).length`, without the list). */
+  countAffinitiesOf(node: string): number;
+  /**
+   * A number that changes whenever any BlockAffinity is written (rollbacks
+   * included), when the backend can tell cheaply; undefined otherwise.
+   */
+  affinityRevision(): number | undefined;
+  /**
+   * Stores a new object. `absent`: the caller found no object of this name in
+   * this transaction just before, so the backend may skip its own check.
+   */
+  create<T extends KubeObject>(obj: T, absent?: boolean): T;
   /** Replaces the object of the same name. */
   update<T extends KubeObject>(obj: T): T;
-  delete(kind: IpamKind, name: string): void;
+  /**
+   * Deletes an object. `current`: the stored object, just read by the caller
+   * in this transaction, so the backend may skip its own lookup.
+   */
+  delete(kind: IpamKind, name: string, current?: KubeObject): void;
   /** Labels of a Node or Namespace (selectors); undefined when unknown. */
   labelsOf(resource: 'nodes' | 'namespaces', name: string): Labels;
   /** Annotations of a Node or Namespace (pool annotations); undefined when unknown. */
@@ -70,6 +85,8 @@ export function registryBackend(registry: Registry): IpamObjects & { readonly st
     list: (kind) => store.list(KIND_KEYS[kind]),
     count: (kind) => store.count(KIND_KEYS[kind]),
     affinitiesOf: (node) => store.byIndex<BlockAffinity>(KIND_KEYS.BlockAffinity, AFFINITY_NODE_INDEX, node),
+    countAffinitiesOf: (node) => store.countByIndex(KIND_KEYS.BlockAffinity, AFFINITY_NODE_INDEX, node),
+    affinityRevision: () => undefined,
     create: (obj) => registry.create(obj),
     update: (obj) => registry.update(obj),
     delete: (kind, name) => {
@@ -80,8 +97,6 @@ export function registryBackend(registry: Registry): IpamObjects & { readonly st
     exists: (resource, name) => store.get(resource, undefined, name) !== undefined,
   };
 }
-
-type Undo = { readonly kind: IpamKind; readonly name: string; readonly before: KubeObject | undefined };
 
 /**
  * The IPAM objects in plain maps (no API server, no watch events). Node labels
@@ -95,7 +110,11 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     IPAMHandle: new Map(),
   };
   const byNode = new Map<string, Set<string>>();
-  let undo: Undo[] | undefined;
+  // The open transaction's undo log, flat: kind, name, object before, per write.
+  // One array reused by every transaction (emptied when it ends).
+  const undo: (IpamKind | string | KubeObject | undefined)[] = [];
+  let inTransaction = false;
+  let affinityRevision = 0;
   const table = (kind: IpamKind) => maps[kind];
   function write(
     kind: IpamKind,
@@ -103,10 +122,11 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     before: KubeObject | undefined,
     after: KubeObject | undefined,
   ): void {
-    undo?.push({ kind, name, before });
+    if (inTransaction) undo.push(kind, name, before);
     if (after) table(kind).set(name, after);
     else table(kind).delete(name);
     if (kind !== 'BlockAffinity') return;
+    affinityRevision++;
     const oldNode = (before as BlockAffinity | undefined)?.spec.node;
     if (oldNode !== undefined) byNode.get(oldNode)?.delete(name);
     const newNode = (after as BlockAffinity | undefined)?.spec.node;
@@ -114,20 +134,21 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   }
   return {
     transaction(fn) {
-      if (undo) return fn();
-      undo = [];
+      if (inTransaction) return fn();
+      inTransaction = true;
       try {
-        const result = fn();
-        undo = undefined;
-        return result;
+        return fn();
       } catch (err) {
-        const log = undo as Undo[];
-        undo = undefined;
-        for (let i = log.length - 1; i >= 0; i--) {
-          const u = log[i] as Undo;
-          write(u.kind, u.name, table(u.kind).get(u.name), u.before);
+        inTransaction = false;
+        for (let i = undo.length - 3; i >= 0; i -= 3) {
+          const kind = undo[i] as IpamKind;
+          const name = undo[i + 1] as string;
+          write(kind, name, table(kind).get(name), undo[i + 2] as KubeObject | undefined);
         }
         throw err;
+      } finally {
+        inTransaction = false;
+        undo.length = 0;
       }
     },
     get: (kind, name) => table(kind).get(name) as never,
@@ -136,10 +157,12 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     count: (kind) => table(kind).size,
     affinitiesOf: (node) =>
       [...(byNode.get(node) ?? [])].map((n) => table('BlockAffinity').get(n) as BlockAffinity),
-    create(obj) {
+    countAffinitiesOf: (node) => byNode.get(node)?.size ?? 0,
+    affinityRevision: () => affinityRevision,
+    create(obj, absent) {
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';
-      if (table(kind).has(name)) throw new Error(`${kind} ${name} already exists`);
+      if (absent !== true && table(kind).has(name)) throw new Error(`${kind} ${name} already exists`);
       write(kind, name, undefined, obj);
       return obj;
     },
@@ -151,8 +174,8 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
       write(kind, name, before, obj);
       return obj;
     },
-    delete(kind, name) {
-      const before = table(kind).get(name);
+    delete(kind, name, current) {
+      const before = current ?? table(kind).get(name);
       if (!before) throw new Error(`${kind} ${name} not found`);
       write(kind, name, before, undefined);
     },

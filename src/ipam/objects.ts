@@ -134,14 +134,35 @@ export function affinityName(node: string, cidr: Cidr): string {
   return `${name.slice(0, 240)}-${hash}`;
 }
 
-/** The IPAMHandle name of a handle ID: lower-cased, as Calico's KDD backend stores it. */
+/**
+ * The IPAMHandle name of a handle ID: lower-cased, as Calico's KDD backend
+ * stores it. An ID with nothing to lower-case (the CNI plugin's
+ * `k8s-pod-network.<hex>`) is returned as it is: `toLowerCase` would make a
+ * new string, whose hash every store lookup would then compute again.
+ */
 export function handleName(handleID: string): string {
-  return handleID.toLowerCase();
+  for (let i = 0; i < handleID.length; i++) {
+    const c = handleID.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return handleID.toLowerCase();
+  }
+  return handleID;
 }
 
-/** `host:<node>`, the block affinity string of a node. */
+const hostAffinities = new Map<string, string>();
+
+/**
+ * `host:<node>`, the block affinity string of a node. Memoised: the allocator
+ * compares it with every block it looks at, and the very string stored by a
+ * claim compares equal at once.
+ */
 export function hostAffinity(node: string): string {
-  return `host:${node}`;
+  let affinity = hostAffinities.get(node);
+  if (affinity === undefined) {
+    if (hostAffinities.size >= 100_000) hostAffinities.clear();
+    affinity = `host:${node}`;
+    hostAffinities.set(node, affinity);
+  }
+  return affinity;
 }
 
 /** The node of a `host:<node>` affinity; undefined for none or other kinds. */

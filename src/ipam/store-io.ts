@@ -14,7 +14,7 @@ import { BlockCopies, type LoadedBlock } from './block-copies.js';
 export type { LoadedBlock } from './block-copies.js';
 
 import type { Labels } from './calico-selector.js';
-import { type Cidr, formatCidr } from './ipv4.js';
+import { type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
 import type { IpamObjects } from './object-backends.js';
 import {
   type AffinityState,
@@ -33,11 +33,45 @@ function byName(a: BlockAffinity, b: BlockAffinity): number {
   return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
 }
 
+/**
+ * A node's affinities as the allocator walks them (see `IpamStore.affinityView`).
+ * Immutable, apart from `usable`, which `auto-assign.ts` fills.
+ */
+export interface AffinityView {
+  /** In name order (how a Kubernetes list returns them). */
+  readonly affinities: readonly BlockAffinity[];
+  /** `spec.cidr` of each, parsed; undefined where it does not parse. */
+  readonly cidrs: readonly (Cidr | undefined)[];
+  /** The allocator's usable blocks for one pool list, kept while the view is current. */
+  usable: { readonly pools: unknown; readonly cidrs: readonly Cidr[] } | undefined;
+  /** The backend's `affinityRevision()` when the view was made. */
+  readonly revision: number | undefined;
+}
+
+const ones = new Map<string, Readonly<Record<string, number>>>();
+
+/**
+ * `{ [cidr]: 1 }`, frozen and shared by every handle holding one address of
+ * the block (what nearly every pod's handle is). Store objects are immutable,
+ * so sharing is safe, and it spares building an object whose one key differs
+ * per block (V8 makes a hidden class per key and searches among them).
+ */
+function oneIn(cidr: string): Readonly<Record<string, number>> {
+  let block = ones.get(cidr);
+  if (block === undefined) {
+    if (ones.size >= 100_000) ones.clear();
+    block = Object.freeze({ [cidr]: 1 });
+    ones.set(cidr, block);
+  }
+  return block;
+}
+
 export class IpamStore {
   readonly objects: IpamObjects;
   readonly #parsed = new WeakMap<IPPool, Pool | null>();
   readonly #copies = new BlockCopies();
   #pools: { readonly objects: readonly IPPool[]; readonly pools: readonly Pool[] } | undefined;
+  readonly #affinityViews = new Map<string, AffinityView>();
 
   constructor(objects: IpamObjects) {
     this.objects = objects;
@@ -144,6 +178,41 @@ export class IpamStore {
     return list.length < 2 ? list : list.sort(byName);
   }
 
+  /**
+   * `affinitiesOf(node)` with the CIDRs parsed, the same object for as long as
+   * the node's affinities are the very same stored objects: checked on every
+   * call, by the backend's affinity revision when it has one, else by count
+   * and identity, so writes by anyone and rollbacks are seen at once. Every
+   * assignment starts here; do not mutate it.
+   */
+  affinityView(node: string): AffinityView {
+    const objects = this.objects;
+    const cached = this.#affinityViews.get(node);
+    const revision = objects.affinityRevision();
+    if (cached !== undefined && revision !== undefined) {
+      if (cached.revision === revision) return cached;
+    } else if (cached !== undefined && objects.countAffinitiesOf(node) === cached.affinities.length) {
+      let current = true;
+      for (const a of cached.affinities) {
+        if (objects.get('BlockAffinity', a.metadata.name ?? '') !== a) {
+          current = false;
+          break;
+        }
+      }
+      if (current) return cached;
+    }
+    const affinities = this.affinitiesOf(node);
+    const view: AffinityView = {
+      affinities,
+      cidrs: affinities.map((a) => parseBlockCidr(a.spec.cidr)),
+      usable: undefined,
+      revision,
+    };
+    if (this.#affinityViews.size >= 100_000) this.#affinityViews.clear();
+    this.#affinityViews.set(node, view);
+    return view;
+  }
+
   affinities(): BlockAffinity[] {
     return this.objects.list<BlockAffinity>('BlockAffinity');
   }
@@ -185,14 +254,18 @@ export class IpamStore {
    */
   incrementHandle(handleID: string, cidr: string, count: number): void {
     const key = cidr;
-    const existing = this.getHandle(handleID);
+    const name = handleName(handleID);
+    const existing = this.objects.get<IPAMHandle>('IPAMHandle', name);
     if (!existing) {
-      this.objects.create<IPAMHandle>({
-        apiVersion: CALICO_API_VERSION,
-        kind: 'IPAMHandle',
-        metadata: { name: handleName(handleID) },
-        spec: { handleID, block: { [key]: count }, deleted: false },
-      });
+      this.objects.create<IPAMHandle>(
+        {
+          apiVersion: CALICO_API_VERSION,
+          kind: 'IPAMHandle',
+          metadata: { name },
+          spec: { handleID, block: count === 1 ? oneIn(key) : { [key]: count }, deleted: false },
+        },
+        true,
+      );
       return;
     }
     const block = { ...existing.spec.block, [key]: (existing.spec.block[key] ?? 0) + count };
@@ -217,7 +290,7 @@ export class IpamStore {
 
   /** Deletes a handle object just read (no second lookup). */
   deleteHandleObject(handle: IPAMHandle): void {
-    this.objects.delete('IPAMHandle', handle.metadata.name ?? '');
+    this.objects.delete('IPAMHandle', handle.metadata.name ?? '', handle);
   }
 
   /** Deletes a handle whatever it still counts (Calico `deleteHandle`). */

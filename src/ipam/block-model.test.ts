@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AllocationBlock } from './block.js';
+import { parseCidr } from './ipv4.js';
+import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
+
+/**
+ * Calico's `allocationBlock` as plain linear scans over the spec's arrays
+ * (`ipam_block.go`): what `AllocationBlock` answers from its handle index and
+ * copy-on-write arrays must be exactly this.
+ */
+class ModelBlock {
+  allocations: (number | null)[];
+  unallocated: number[];
+  attributes: AllocationAttribute[];
+  sequence: Record<string, number | undefined>;
+  sequenceNumber: number;
+
+  constructor(spec: IPAMBlockSpec) {
+    this.allocations = [...spec.allocations];
+    this.unallocated = [...spec.unallocated];
+    this.attributes = [...spec.attributes];
+    this.sequence = { ...spec.sequenceNumberForAllocation };
+    this.sequenceNumber = spec.sequenceNumber;
+  }
+
+  #same(a: AllocationAttribute, b: AllocationAttribute): boolean {
+    return a.handle_id === b.handle_id && JSON.stringify(a.secondary) === JSON.stringify(b.secondary);
+  }
+
+  autoAssign(num: number, attribute: AllocationAttribute): number[] {
+    const n = Math.min(num, this.unallocated.length);
+    const out: number[] = [];
+    if (n <= 0) return out;
+    let idx = this.attributes.findIndex((a) => this.#same(a, attribute));
+    if (idx < 0) {
+      this.attributes.push(attribute);
+      idx = this.attributes.length - 1;
+    }
+    for (let i = 0; i < n; i++) {
+      const o = this.unallocated.shift() as number;
+      this.allocations[o] = idx;
+      this.sequence[o] = this.sequenceNumber;
+      out.push(o);
+    }
+    return out;
+  }
+
+  releaseByHandle(handle: string): number {
+    const targets: number[] = [];
+    this.attributes.forEach((a, i) => {
+      if (a.handle_id === handle) targets.push(i);
+    });
+    const ordinals: number[] = [];
+    this.allocations.forEach((idx, o) => {
+      if (idx !== null && targets.includes(idx)) ordinals.push(o);
+    });
+    this.#free(ordinals);
+    return ordinals.length;
+  }
+
+  release(ordinals: readonly number[], handle: string | undefined): 'BadHandle' | number[] {
+    const freeing: number[] = [];
+    const unallocated: number[] = [];
+    for (const o of ordinals) {
+      const idx = this.allocations[o];
+      if (idx === null || idx === undefined) {
+        unallocated.push(o);
+        continue;
+      }
+      if (freeing.includes(o)) continue;
+      if (handle !== undefined && this.attributes[idx]?.handle_id !== handle) return 'BadHandle';
+      freeing.push(o);
+    }
+    this.#free(freeing);
+    return unallocated;
+  }
+
+  #free(ordinals: readonly number[]): void {
+    const freed: number[] = [];
+    for (const o of ordinals) {
+      const idx = this.allocations[o];
+      if (idx !== null && idx !== undefined && !freed.includes(idx)) freed.push(idx);
+      this.allocations[o] = null;
+      this.sequence[o] = undefined;
+      this.unallocated.push(o);
+    }
+    for (const idx of freed.filter((i) => !this.allocations.includes(i)).sort((a, b) => b - a)) {
+      this.attributes.splice(idx, 1);
+      this.allocations = this.allocations.map((a) => (a !== null && a > idx ? a - 1 : a));
+    }
+  }
+
+  arrays(): unknown {
+    return JSON.parse(
+      JSON.stringify({
+        allocations: this.allocations,
+        unallocated: this.unallocated,
+        attributes: this.attributes,
+        sequenceNumberForAllocation: this.sequence,
+        sequenceNumber: this.sequenceNumber,
+      }),
+    );
+  }
+}
+
+function arraysOf(spec: IPAMBlockSpec): unknown {
+  return JSON.parse(
+    JSON.stringify({
+      allocations: spec.allocations,
+      unallocated: spec.unallocated,
+      attributes: spec.attributes,
+      sequenceNumberForAllocation: spec.sequenceNumberForAllocation,
+      sequenceNumber: spec.sequenceNumber,
+    }),
+  );
+}
+
+type Op =
+  | { readonly op: 'assign'; readonly num: number; readonly handle: number; readonly variant: number }
+  | { readonly op: 'releaseByHandle'; readonly handle: number }
+  | { readonly op: 'release'; readonly ordinals: number[]; readonly handle: number | undefined }
+  | { readonly op: 'write' }
+  | { readonly op: 'reload' };
+
+const handle = fc.integer({ min: 0, max: 5 });
+const ordinal = fc.integer({ min: 0, max: 15 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    arbitrary: fc.record({
+      op: fc.constant('assign' as const),
+      num: fc.integer({ min: 1, max: 3 }),
+      handle,
+      variant: fc.integer({ min: 0, max: 1 }),
+    }),
+    weight: 5,
+  },
+  { arbitrary: fc.record({ op: fc.constant('releaseByHandle' as const), handle }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('release' as const),
+      ordinals: fc.array(ordinal, { maxLength: 3 }),
+      handle: fc.option(handle, { nil: undefined }),
+    }),
+    weight: 2,
+  },
+  // A write: the copy hands its arrays to a spec and must copy before its next change.
+  { arbitrary: fc.record({ op: fc.constant('write' as const) }), weight: 2 },
+  // A fresh working copy from the stored spec (index rebuilt on first use).
+  { arbitrary: fc.record({ op: fc.constant('reload' as const) }), weight: 1 },
+);
+
+const attribute = (h: number, variant: number): AllocationAttribute => ({
+  handle_id: `k8s-pod-network.${h}`,
+  secondary: { node: 'node-1', pod: variant === 0 ? `pod-${h}` : `other-${h}` },
+});
+
+describe('AllocationBlock agrees with Calico linear scans (property)', () => {
+  it('handle index and copy-on-write give the model answers, hand-edited blocks included', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(op, { maxLength: 80 }), (stray, ops) => {
+        const cidr = parseCidr('10.0.0.0/28');
+        if (!cidr) throw new Error('cidr');
+        let block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
+        if (stray) {
+          // A hand-edited block: an attribute no ordinal references (no index; Calico's scans).
+          block = AllocationBlock.fromSpec({
+            ...block.toSpec(),
+            attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
+          }) as AllocationBlock;
+        }
+        const model = new ModelBlock(block.toSpec());
+        const specs: [IPAMBlockSpec, unknown][] = [];
+        for (const o of ops) {
+          switch (o.op) {
+            case 'assign': {
+              const got = block.autoAssign(o.num, attribute(o.handle, o.variant), {
+                host: 'node-1',
+                affinityCheck: true,
+              });
+              const want = model.autoAssign(o.num, attribute(o.handle, o.variant));
+              expect(got).toEqual(want.map((x) => cidr.network + x));
+              break;
+            }
+            case 'releaseByHandle':
+              expect(block.releaseByHandle(`k8s-pod-network.${o.handle}`)).toBe(
+                model.releaseByHandle(`k8s-pod-network.${o.handle}`),
+              );
+              break;
+            case 'release': {
+              const h = o.handle === undefined ? undefined : `k8s-pod-network.${o.handle}`;
+              const got = block.release(o.ordinals.map((x) => ({ ip: cidr.network + x, handle: h })));
+              const want = model.release(o.ordinals, h);
+              if (want === 'BadHandle') expect(got.ok ? 'ok' : got.reason).toBe('BadHandle');
+              else expect(got.ok && got.unallocated).toEqual(want.map((x) => cidr.network + x));
+              break;
+            }
+            case 'write': {
+              block.markWritten();
+              model.sequenceNumber++;
+              const spec = block.toSpec();
+              specs.push([spec, JSON.stringify(spec)]);
+              break;
+            }
+            case 'reload':
+              block = AllocationBlock.fromSpec(block.toSpec()) as AllocationBlock;
+              break;
+          }
+          expect(arraysOf(block.toSpec())).toEqual(model.arrays());
+        }
+        // Specs handed out earlier never change afterwards (copy on write).
+        for (const [spec, text] of specs) expect(JSON.stringify(spec)).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
