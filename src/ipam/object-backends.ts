@@ -45,17 +45,20 @@ export interface IpamObjects {
   /** How many BlockAffinity objects a node has (`affinitiesOf(node).length`, without the list). */
   countAffinitiesOf(node: string): number;
   /**
-   * A number that changes whenever any BlockAffinity is written (rollbacks
+   * A number that changes whenever any object of `kind` is written (rollbacks
    * included), when the backend can tell cheaply; undefined otherwise.
    */
-  affinityRevision(): number | undefined;
+  revision(kind: IpamKind): number | undefined;
   /**
    * Stores a new object. `absent`: the caller found no object of this name in
    * this transaction just before, so the backend may skip its own check.
    */
   create<T extends KubeObject>(obj: T, absent?: boolean): T;
-  /** Replaces the object of the same name. */
-  update<T extends KubeObject>(obj: T): T;
+  /**
+   * Replaces the object of the same name. `current`: the stored object, read
+   * by the caller in this transaction, so the backend may skip its own lookup.
+   */
+  update<T extends KubeObject>(obj: T, current?: KubeObject): T;
   /**
    * Deletes an object. `current`: the stored object, just read by the caller
    * in this transaction, so the backend may skip its own lookup.
@@ -86,7 +89,7 @@ export function registryBackend(registry: Registry): IpamObjects & { readonly st
     count: (kind) => store.count(KIND_KEYS[kind]),
     affinitiesOf: (node) => store.byIndex<BlockAffinity>(KIND_KEYS.BlockAffinity, AFFINITY_NODE_INDEX, node),
     countAffinitiesOf: (node) => store.countByIndex(KIND_KEYS.BlockAffinity, AFFINITY_NODE_INDEX, node),
-    affinityRevision: () => undefined,
+    revision: () => undefined,
     create: (obj) => registry.create(obj),
     update: (obj) => registry.update(obj),
     delete: (kind, name) => {
@@ -114,7 +117,7 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   // One array reused by every transaction (emptied when it ends).
   const undo: (IpamKind | string | KubeObject | undefined)[] = [];
   let inTransaction = false;
-  let affinityRevision = 0;
+  const revisions: Record<IpamKind, number> = { IPPool: 0, BlockAffinity: 0, IPAMBlock: 0, IPAMHandle: 0 };
   const table = (kind: IpamKind) => maps[kind];
   function write(
     kind: IpamKind,
@@ -125,8 +128,8 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     if (inTransaction) undo.push(kind, name, before);
     if (after) table(kind).set(name, after);
     else table(kind).delete(name);
+    revisions[kind]++;
     if (kind !== 'BlockAffinity') return;
-    affinityRevision++;
     const oldNode = (before as BlockAffinity | undefined)?.spec.node;
     if (oldNode !== undefined) byNode.get(oldNode)?.delete(name);
     const newNode = (after as BlockAffinity | undefined)?.spec.node;
@@ -158,7 +161,7 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     affinitiesOf: (node) =>
       [...(byNode.get(node) ?? [])].map((n) => table('BlockAffinity').get(n) as BlockAffinity),
     countAffinitiesOf: (node) => byNode.get(node)?.size ?? 0,
-    affinityRevision: () => affinityRevision,
+    revision: (kind) => revisions[kind],
     create(obj, absent) {
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';
@@ -166,10 +169,10 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
       write(kind, name, undefined, obj);
       return obj;
     },
-    update(obj) {
+    update(obj, current) {
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';
-      const before = table(kind).get(name);
+      const before = current ?? table(kind).get(name);
       if (!before) throw new Error(`${kind} ${name} not found`);
       write(kind, name, before, obj);
       return obj;

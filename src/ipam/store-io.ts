@@ -44,7 +44,7 @@ export interface AffinityView {
   readonly cidrs: readonly (Cidr | undefined)[];
   /** The allocator's usable blocks for one pool list, kept while the view is current. */
   usable: { readonly pools: unknown; readonly cidrs: readonly Cidr[] } | undefined;
-  /** The backend's `affinityRevision()` when the view was made. */
+  /** The backend's BlockAffinity revision when the view was made. */
   readonly revision: number | undefined;
 }
 
@@ -70,7 +70,13 @@ export class IpamStore {
   readonly objects: IpamObjects;
   readonly #parsed = new WeakMap<IPPool, Pool | null>();
   readonly #copies = new BlockCopies();
-  #pools: { readonly objects: readonly IPPool[]; readonly pools: readonly Pool[] } | undefined;
+  #pools:
+    | {
+        readonly objects: readonly IPPool[];
+        readonly pools: readonly Pool[];
+        readonly revision: number | undefined;
+      }
+    | undefined;
   readonly #affinityViews = new Map<string, AffinityView>();
 
   constructor(objects: IpamObjects) {
@@ -85,17 +91,15 @@ export class IpamStore {
   /**
    * Every usable pool, in name order (disabled ones included; callers filter).
    * Parsed once per stored object; the list is reused while the stored pools
-   * are the very same objects (checked by identity, so writes inside a
-   * transaction and rollbacks are seen at once). Do not mutate the array.
+   * are the very same objects (checked by the backend's IPPool revision when
+   * it has one, else by identity, so writes inside a transaction and
+   * rollbacks are seen at once). Do not mutate the array.
    */
   pools(): readonly Pool[] {
     const store = this.objects;
     const cached = this.#pools;
-    if (
-      cached &&
-      store.count('IPPool') === cached.objects.length &&
-      cached.objects.every((o) => store.get('IPPool', o.metadata.name ?? '') === o)
-    ) {
+    const revision = store.revision('IPPool');
+    if (cached && (revision === undefined ? this.#samePools(cached.objects) : revision === cached.revision)) {
       return cached.pools;
     }
     const objects = store.list<IPPool>('IPPool');
@@ -108,8 +112,16 @@ export class IpamStore {
       }
       if (pool) pools.push(pool);
     }
-    this.#pools = { objects, pools };
+    this.#pools = { objects, pools, revision };
     return pools;
+  }
+
+  /** Whether the stored pools are exactly `objects` (by count and identity). */
+  #samePools(objects: readonly IPPool[]): boolean {
+    const store = this.objects;
+    if (store.count('IPPool') !== objects.length) return false;
+    for (const o of objects) if (store.get('IPPool', o.metadata.name ?? '') !== o) return false;
+    return true;
   }
 
   poolObjects(): IPPool[] {
@@ -122,8 +134,10 @@ export class IpamStore {
 
   /**
    * A working copy of the stored block, private to the caller: change it and
-   * persist it with `writeBlock` (or drop it). After `writeBlock` the copy
-   * belongs to this store again: load the block anew to change it further.
+   * persist it with `writeBlock` in the same transaction, before anything
+   * else writes the block (the write tells the backend that the object loaded
+   * is still the stored one), or drop it. After `writeBlock` the copy belongs
+   * to this store again: load the block anew to change it further.
    */
   loadBlock(cidr: Cidr): LoadedBlock | undefined {
     const stored = this.objects.get<IPAMBlock>('IPAMBlock', blockName(cidr));
@@ -162,7 +176,7 @@ export class IpamStore {
   writeBlock(loaded: LoadedBlock): void {
     loaded.block.markWritten();
     const spec = loaded.block.toSpec();
-    this.objects.update<IPAMBlock>({ ...loaded.stored, spec });
+    this.objects.update<IPAMBlock>({ ...loaded.stored, spec }, loaded.stored);
     this.#copies.put(loaded.slot, spec, loaded.block);
   }
 
@@ -188,7 +202,7 @@ export class IpamStore {
   affinityView(node: string): AffinityView {
     const objects = this.objects;
     const cached = this.#affinityViews.get(node);
-    const revision = objects.affinityRevision();
+    const revision = objects.revision('BlockAffinity');
     if (cached !== undefined && revision !== undefined) {
       if (cached.revision === revision) return cached;
     } else if (cached !== undefined && objects.countAffinitiesOf(node) === cached.affinities.length) {
