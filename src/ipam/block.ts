@@ -29,7 +29,7 @@ import {
 } from './block-parts.js';
 import type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
-import { type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
+import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
@@ -103,7 +103,7 @@ export class AllocationBlock {
 
   /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it. */
   get cidrText(): string {
-    this.#cidrText ??= formatCidr(this.cidr);
+    this.#cidrText ??= (this.cidr as Partial<BlockCidr>).text ?? formatCidr(this.cidr);
     return this.#cidrText;
   }
 

@@ -74,17 +74,27 @@ export function cidrToName(cidr: Cidr): string {
   return `${n >>> 24}-${(n >>> 16) & 255}-${(n >>> 8) & 255}-${n & 255}-${cidr.prefix}`;
 }
 
-const blockCidrs = new Map<string, Cidr | null>();
+/** A block CIDR as `parseBlockCidr` returns it: with its canonical text and object name. */
+export interface BlockCidr extends Cidr {
+  /** `10.244.84.128/26`. */
+  readonly text: string;
+  /** `10-244-84-128-26` (`cidrToName`). */
+  readonly name: string;
+}
+
+const blockCidrs = new Map<string, BlockCidr | null>();
 
 /**
  * `parseCidr` for the block CIDR strings IPAM objects repeat on every
- * operation (`spec.cidr`, handle keys): memoised, network and prefix only.
+ * operation (`spec.cidr`, handle keys): memoised, network and prefix only,
+ * with the canonical text and the IPAMBlock name worked out once.
  */
-export function parseBlockCidr(text: string): Cidr | undefined {
+export function parseBlockCidr(text: string): BlockCidr | undefined {
   let c = blockCidrs.get(text);
   if (c === undefined) {
     const p = parseCidr(text);
-    c = p ? { network: p.network, prefix: p.prefix } : null;
+    const plain = p ? { network: p.network, prefix: p.prefix } : undefined;
+    c = plain ? { ...plain, text: formatCidr(plain), name: cidrToName(plain) } : null;
     if (blockCidrs.size > 200_000) blockCidrs.clear();
     blockCidrs.set(text, c);
   }

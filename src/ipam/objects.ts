@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { apiVersionOf, type ResourceInfo, resourceForKind, resourceKeyOf } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { type Cidr, cidrToName } from './ipv4.js';
+import { type BlockCidr, type Cidr, cidrToName } from './ipv4.js';
 
 export type EncapMode = 'Always' | 'CrossSubnet' | 'Never';
 export type AllowedUse = 'Workload' | 'Tunnel' | 'LoadBalancer';
@@ -105,11 +105,14 @@ export const CALICO_API_VERSION = apiVersionOf(IPPOOLS);
 const blockNames = Array.from({ length: 33 }, () => new Map<number, string>());
 
 /**
- * The IPAMBlock name of a block (`10-244-84-128-26`). Memoised: the allocator
- * looks blocks up by name on every operation, and a name it has seen before
- * is the same string, whose hash the lookup does not recompute.
+ * The IPAMBlock name of a block (`10-244-84-128-26`): the one a
+ * `parseBlockCidr` result carries, else memoised. The allocator looks blocks
+ * up by name on every operation, and a name it has seen before is the same
+ * string, whose hash the lookup does not recompute.
  */
 export function blockName(cidr: Cidr): string {
+  const known = (cidr as Partial<BlockCidr>).name;
+  if (known !== undefined) return known;
   const names = blockNames[cidr.prefix];
   if (names === undefined) return cidrToName(cidr);
   const key = cidr.network | 0;
