@@ -198,6 +198,23 @@ export function dnsObjects(topology: Topology): KubeObject[] {
 }
 
 /**
+ * Where the ingress controller may run: anywhere (the cloud manifests), or,
+ * when the topology names `ingress.nodeSelector`, only on those nodes,
+ * tolerating the control-plane taints, as kind's ingress-nginx manifest does.
+ */
+function controllerPlacement(topology: Topology): Record<string, unknown> {
+  const selector = topology.ingress.nodeSelector;
+  if (!selector) return {};
+  return {
+    nodeSelector: { ...selector, 'kubernetes.io/os': 'linux' },
+    tolerations: [
+      { key: 'node-role.kubernetes.io/master', operator: 'Equal', effect: 'NoSchedule' },
+      { key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', effect: 'NoSchedule' },
+    ],
+  };
+}
+
+/**
  * The ingress-nginx addon: its namespace, the `nginx` IngressClass (marked
  * default, as minikube's addon does, so Ingresses without a class are served),
  * the controller Deployment and its LoadBalancer Service with the topology's
@@ -266,6 +283,7 @@ export function ingressObjects(topology: Topology): KubeObject[] {
               },
             ],
             terminationGracePeriodSeconds: 300,
+            ...controllerPlacement(topology),
           },
         },
       },

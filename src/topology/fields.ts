@@ -48,7 +48,12 @@ export const TOPOLOGY_FIELDS: FieldType = section({
       strictAffinity: boolean,
     }),
   }),
-  ingress: section({ enabled: boolean, httpNodePort: integer, httpsNodePort: integer }),
+  ingress: section({
+    enabled: boolean,
+    httpNodePort: integer,
+    httpsNodePort: integer,
+    nodeSelector: { kind: 'string-map' },
+  }),
   nodeLifecycle: section({
     podEvictionTimeoutSeconds: integer,
     heartbeatSeconds: integer,

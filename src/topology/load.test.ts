@@ -71,6 +71,19 @@ describe('topology defaults', () => {
     expect(worker?.capacity).toEqual({ cpu: '4', memory: '8Gi', pods: 110 });
   });
 
+  it('reads the ingress controller nodeSelector (kind: the node labelled ingress-ready)', () => {
+    const t = loadTopology({
+      text: `${HEAD}ingress:\n  nodeSelector:\n    ingress-ready: "true"\nnodes:\n  - name: control-plane\n    role: control-plane\n    labels:\n      ingress-ready: "true"\n  - name: worker-1\n`,
+    });
+    expect(t.ingress).toEqual({
+      enabled: true,
+      httpNodePort: 30080,
+      httpsNodePort: 30443,
+      nodeSelector: { 'ingress-ready': 'true' },
+    });
+    expect(t.nodes[0]?.labels['ingress-ready']).toBe('true');
+  });
+
   it('leaves a single-node control plane schedulable, as kind does', () => {
     const t = loadTopology({ file: 'topologies/single-node.yaml' });
     expect(t.nodes.map((n) => [n.name, n.taints])).toEqual([['control-plane', []]]);
@@ -299,6 +312,13 @@ describe('topology errors name the file and field, and nothing starts', () => {
       name: 'an ingress NodePort outside the range',
       text: `${HEAD}ingress:\n  httpNodePort: 8080\n${NODES}`,
       want: ['<topology>: ingress.httpNodePort: 8080 is outside networking.nodePortRange 30000-32767'],
+    },
+    {
+      name: 'an ingress nodeSelector with a bad label key',
+      text: `${HEAD}ingress:\n  nodeSelector:\n    "-ready": "true"\n${NODES}`,
+      want: [
+        "<topology>: ingress.nodeSelector[-ready]: invalid label key: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      ],
     },
     {
       name: 'a port out of range',

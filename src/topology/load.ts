@@ -12,7 +12,7 @@ import { packagePath } from '../util/package-root.js';
 import { API_PORT, formatHostPort, isLoopback, MAX_SLOT, parseHostPort, slotDefaults } from './addresses.js';
 import { checkFields, type TopologyProblem } from './fields.js';
 import { type ResolveContext, resolveNetworking, section } from './networking.js';
-import { resolveNodes } from './nodes.js';
+import { resolveLabels, resolveNodes } from './nodes.js';
 import type {
   HostPort,
   IngressConfig,
@@ -90,7 +90,13 @@ function resolveIngress(value: unknown, networking: NetworkingConfig, ctx: Resol
   const https = port('httpsNodePort', 30443);
   if (http === https)
     ctx.problems.push({ path: 'ingress.httpsNodePort', message: `${https} is also ingress.httpNodePort` });
-  return { enabled: raw.enabled !== false, httpNodePort: http, httpsNodePort: https };
+  const nodeSelector = resolveLabels(raw.nodeSelector, 'ingress.nodeSelector', ctx);
+  return {
+    enabled: raw.enabled !== false,
+    httpNodePort: http,
+    httpsNodePort: https,
+    ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
+  };
 }
 
 function resolveLifecycle(value: unknown, ctx: ResolveContext): NodeLifecycleConfig {

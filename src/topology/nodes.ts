@@ -49,7 +49,8 @@ function resolveCapacity(value: unknown, path: string, ctx: ResolveContext): Nod
   return { cpu: quantity('cpu', '4'), memory: quantity('memory', '8Gi'), pods };
 }
 
-function resolveLabels(value: unknown, path: string, ctx: ResolveContext): Record<string, string> {
+/** A topology label map (node labels, the ingress nodeSelector), its keys and values checked as the API server does. */
+export function resolveLabels(value: unknown, path: string, ctx: ResolveContext): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(section(value))) {
     const text = typeof v === 'string' ? v : '';

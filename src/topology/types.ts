@@ -74,6 +74,13 @@ export interface IngressConfig {
   readonly httpNodePort: number;
   /** @default 30443 */
   readonly httpsNodePort: number;
+  /**
+   * Run the controller only on nodes with these labels, tolerating the
+   * control-plane taint, as kind's ingress-nginx manifest does
+   * (`ingress-ready: "true"` on a node the cluster config labels). Absent
+   * (the default): any schedulable node, as the cloud manifests have it.
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
 }
 
 export interface NodeLifecycleConfig {

@@ -16,15 +16,24 @@ const SLOT = EMULATOR_SLOTS['test/e2e/packet-cases-examples.test.ts'];
 const RECORD = process.env.NETKUBE_RECORD_EXAMPLES === '1';
 
 /**
- * Examples with their own test file (and address slot), so the long ones run
- * in parallel with this one: demo and the ingress examples, rolling-update
- * (examples-rolling-update.test.ts) and node-failure (examples-node-failure.test.ts).
+ * Examples this file does not run: demo (no README), and those with their own
+ * test file (and address slot), so they run in parallel with this one:
+ * rolling-update (examples-rolling-update.test.ts), node-failure
+ * (examples-node-failure.test.ts) and the ingress examples
+ * (examples-ingress.test.ts).
  */
-const OWN_TEST = new Set(['demo', 'rolling-update', 'node-failure']);
+const OWN_TEST = new Set([
+  'demo',
+  'rolling-update',
+  'node-failure',
+  'ingress-fanout',
+  'ingress-host',
+  'ingress-tls',
+]);
 
 /** The examples this suite owns. */
 const EXAMPLES = readdirSync(join(REPO, 'examples'), { withFileTypes: true })
-  .filter((d) => d.isDirectory() && !OWN_TEST.has(d.name) && !d.name.startsWith('ingress-'))
+  .filter((d) => d.isDirectory() && !OWN_TEST.has(d.name))
   .map((d) => d.name)
   .filter((name) => readdirSync(join(REPO, 'examples', name)).includes('README.md'))
   .sort();

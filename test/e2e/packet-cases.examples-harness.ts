@@ -6,19 +6,20 @@
  * output it prints. Commands: `netkube up -d DIR` (an emulator with the
  * directory's manifests, the default topology or `--topology FILE`, in this
  * test's address slot),
- * `netkube …` (the CLI, in-process), `curl [-s] [-H 'Host: h'] URL`, and
- * `netkube down`.
+ * `netkube …` (the CLI, in-process), `curl [-s] [-i] [-k] [-v] [-X M]
+ * [-H 'Name: value'] [--resolve HOST:PORT:ADDR] URL` (packet-cases.examples-curl.ts),
+ * optionally piped into `grep` (`2>&1 | grep -E '…'`), and `netkube down`.
  *
  * Normalisation (applied to both sides; see examples/README.md): the address
  * slot (127.S.10.N and 127.S.20.N read as slot 0's 127.0.10.N and
  * 127.0.20.N), pod-name suffixes, pod IPs and ClusterIPs, ports from the
  * ephemeral range, ages, veth and KUBE-SEP names (they hash pod names and
  * IPs), `rollout status` progress lines (their number follows timing),
- * describe's timestamps, and runs of spaces (table column widths follow name
- * lengths).
+ * describe's timestamps and HTTP `Date` headers, ingress-nginx access-log
+ * times, timings and request lengths, request IDs, and runs of spaces (table
+ * column widths follow name lengths).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -30,6 +31,7 @@ import { Emulator } from '../../src/emulator/emulator.js';
 import { silentLogger } from '../../src/log/index.js';
 import { defaultTopologyText, loadTopology } from '../../src/topology/index.js';
 import { seededRandom } from '../../src/util/random.js';
+import { type CurlOutput, curl, curlArgs, grep } from './packet-cases.examples-curl.js';
 
 export interface Step {
   readonly command: string;
@@ -95,14 +97,25 @@ function withMermaidBlocks(text: string): string {
   );
 }
 
+/**
+ * An ingress-nginx access log line up to `$upstream_response_time`: the
+ * request length (it counts the Host header, which holds the slot's node
+ * address), `$request_time` and `$upstream_response_time` vary.
+ */
+const ACCESS_LOG_TIMINGS =
+  /^(\S+ - \S+ \[[^\]]*\] "[^"]*" \d{3} \d+ "[^"]*" "[^"]*" )\d+ \d+\.\d{3}( \[[^\]]*\] \[[^\]]*\] \S+ \S+ )(?:\d+\.\d{3}|-) /gm;
+
 /** The normalisation both sides get before comparing. */
 export function normalise(text: string, slot: number): string {
   return text
     .replace(/^Waiting for deployment .*\n/gm, '')
     .replace(
-      /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b/g,
+      /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT)\b/g,
       'DATE',
     )
+    .replace(/\[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]/g, '[DATE]')
+    .replace(ACCESS_LOG_TIMINGS, '$1LENGTH TIME$2TIME ')
+    .replace(/\b[0-9a-f]{32}\b/g, 'REQUEST-ID')
     .replace(new RegExp(`127\\.${slot}\\.(10|20)\\.`, 'g'), '127.0.$1.')
     .replace(/\b(10\.244)\.\d+\.\d+/g, '$1.X.Y')
     .replace(/\b10\.(9[6-9]|10\d|11[01])\.\d+\.\d+/g, '10.96.X.Y')
@@ -118,6 +131,15 @@ export function normalise(text: string, slot: number): string {
 }
 
 /**
+ * For examples whose pods land on either worker: `worker-N` names and the
+ * workers' addresses (127.0.10.2 and up; the control plane is 127.0.10.1)
+ * read as any worker, after `normalise`.
+ */
+export function anyWorker(text: string): string {
+  return text.replace(/\bworker-\d+\b/g, 'worker-N').replace(/\b127\.0\.10\.([2-9]|\d\d+)\b/g, '127.0.10.W');
+}
+
+/**
  * Runs every console command of `examples/<name>/README.md` against a fresh
  * emulator in `slot` and expects each to print what the README shows (after
  * `normalise`); with `record`, rewrites the README with what they printed
@@ -128,8 +150,15 @@ export async function checkExampleReadme(options: {
   readonly name: string;
   readonly slot: number;
   readonly record: boolean;
+  /**
+   * The example's pods land on either worker (scheduler ties, broken at
+   * random): worker names and addresses compare as any worker (`anyWorker`).
+   */
+  readonly anyWorker?: boolean;
 }): Promise<void> {
   const { repo, name, slot, record } = options;
+  const norm = (text: string) =>
+    options.anyWorker ? anyWorker(normalise(text, slot)) : normalise(text, slot);
   const path = join(repo, 'examples', name, 'README.md');
   const text = readFileSync(path, 'utf8');
   const steps = readmeSteps(text);
@@ -142,8 +171,8 @@ export async function checkExampleReadme(options: {
       const got = await run.run(step.command);
       outputs.push(got.replace(new RegExp(`127\\.${slot}\\.(10|20)\\.`, 'g'), '127.0.$1.'));
       if (!record)
-        expect(normalise(got, slot), `examples/${name}/README.md:${step.line}: $ ${step.command}`).toBe(
-          normalise(step.expected, slot),
+        expect(norm(got), `examples/${name}/README.md:${step.line}: $ ${step.command}`).toBe(
+          norm(step.expected),
         );
     }
   } finally {
@@ -169,9 +198,22 @@ export class ExampleRun {
   /** Runs one README command and returns what it prints. */
   async run(command: string): Promise<string> {
     const argv = words(command);
-    if (argv[0] === 'netkube' && argv[1] === 'up') return this.#up(upArguments(argv.slice(2)));
-    if (argv[0] === 'netkube' && argv[1] === 'down') return this.stop();
-    if (argv[0] === 'netkube') return this.#netkube(argv.slice(1).map((a) => this.#slotted(a)));
+    const pipe = argv.indexOf('|');
+    if (pipe < 0) {
+      const { stdout, stderr } = await this.#run(command, argv);
+      return `${stderr}${stdout}`;
+    }
+    // `COMMAND [2>&1] | grep [-E] PATTERN`: the lines of what COMMAND printed that match.
+    const left = argv.slice(0, pipe).filter((a) => a !== '2>&1');
+    const { stdout, stderr } = await this.#run(command, left);
+    return grep(argv.includes('2>&1') ? `${stderr}${stdout}` : stdout, argv.slice(pipe + 1), command);
+  }
+
+  async #run(command: string, argv: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+    const out = (stdout: string) => ({ stdout, stderr: '' });
+    if (argv[0] === 'netkube' && argv[1] === 'up') return out(await this.#up(upArguments(argv.slice(2))));
+    if (argv[0] === 'netkube' && argv[1] === 'down') return out(await this.stop());
+    if (argv[0] === 'netkube') return out(await this.#netkube(argv.slice(1).map((a) => this.#slotted(a))));
     if (argv[0] === 'curl') return this.#curl(argv.slice(1));
     throw new Error(`The example harness does not run "${command}"`);
   }
@@ -222,31 +264,9 @@ export class ExampleRun {
     return code === 0 ? out : `${out}(exit ${code})\n`;
   }
 
-  async #curl(argv: readonly string[]): Promise<string> {
-    const headers: Record<string, string> = {};
-    let url = '';
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i] as string;
-      if (a === '-H') {
-        const [k, ...v] = (argv[++i] ?? '').split(':');
-        headers[k?.trim() ?? ''] = v.join(':').trim();
-      } else if (!a.startsWith('-')) url = a;
-    }
-    const target = new URL(this.#slotted(url));
-    // What curl sends: its User-Agent and Accept, and nothing else unless asked.
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        target,
-        { headers: { Host: target.host, 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...headers } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+  /** `curl` as the README types it (see packet-cases.examples-curl.ts), in this run's slot. */
+  async #curl(argv: readonly string[]): Promise<CurlOutput> {
+    return curl(curlArgs(argv.map((a) => this.#slotted(a))));
   }
 
   /** A README address of slot 0 as this run's slot has it. */

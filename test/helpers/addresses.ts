@@ -29,6 +29,7 @@ export const EMULATOR_SLOTS = {
   'test/e2e/flows-l7.test.ts': 114,
   'test/e2e/examples-rolling-update.test.ts': 112,
   'test/e2e/examples-node-failure.test.ts': 113,
+  'test/e2e/examples-ingress.test.ts': 116,
 } as const satisfies Record<string, number>;
 
 export interface TestNet {
