@@ -8,6 +8,7 @@
  *   2. A new connection per request (the kube-proxy case): NodePort ≥ 1.0× HAProxy.
  *   3. L4 forwarding to a real process (nginx on the laptop, reached through a
  *      selectorless Service whose endpoint is host.netkube.internal): ≥ 0.75× HAProxy.
+ *   2b. The accept path's own CPU per new connection, in process (bench/accept-cost.ts).
  *   4. Pod-to-pod over the virtual network (keep-alive, 50 connections): ≥ 0.8×
  *      the same client against the same app on a plain loopback socket.
  *   5. Flows on vs off (issue 7): the same NodePort with the flow log recording
@@ -17,7 +18,7 @@
  * Each group runs its paths interleaved (one run of every path per round), so
  * the ratios compare runs made under the same machine load.
  *
- *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--only keepalive|close|l4|pod|flows]
+ *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--only keepalive|close|l4|accept|pod|flows]
  */
 import { Agent, request } from 'node:http';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
@@ -26,6 +27,7 @@ import type { Duplex } from 'node:stream';
 import { Emulator } from '../src/emulator/emulator.js';
 import { silentLogger } from '../src/log/index.js';
 import { defaultTopologyText, loadTopology } from '../src/topology/index.js';
+import { acceptCost, acceptTable } from './accept-cost.js';
 import { flowsOnOff, flowsTable } from './flows-on-off.js';
 import {
   ensureTools,
@@ -43,7 +45,7 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
 const RUNS = Number(args.get('--runs') ?? 3);
 const SECONDS = Number(args.get('--seconds') ?? 5);
-/** Only one group: `keepalive`, `close`, `l4`, `pod` or `flows`. */
+/** Only one group: `keepalive`, `close`, `l4`, `accept`, `pod` or `flows`. */
 const ONLY = args.get('--only');
 const SLOT = 240;
 const loadStart = loadavg()
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
         ['direct (same app, plain loopback socket)', 'http://127.0.0.1:18081/bench'],
         [`NodePort ${node}:30080`, `http://${node}:30080/bench`],
         ['HAProxy mode tcp → direct', 'http://127.0.0.1:18082/bench', haproxy.pid],
-        ['nginx proxy_pass (keepalive upstream) → direct', 'http://127.0.0.1:18083/bench', nginx.pid],
+        ['nginx proxy_pass (keepalive upstream) → direct', 'http://127.0.0.1:18083/bench'],
       ]),
     );
   if (want('close'))
@@ -243,6 +245,18 @@ async function main(): Promise<void> {
       );
     }
   }
+  const accept = want('accept')
+    ? await acceptCost({
+        executor: c.dataplane.executor,
+        sandbox,
+        podIP: webIP,
+        key: { address: node, port: 30080, protocol: 'TCP' },
+        entryNode: topology.nodes[1]?.name ?? '',
+        flows: emulator.flows,
+        rounds: Math.max(RUNS * 3, 5),
+        perBatch: 3000,
+      })
+    : [];
   const flowModes = want('flows')
     ? await flowsOnOff({
         url: `http://${node}:30080/bench`,
@@ -260,6 +274,10 @@ async function main(): Promise<void> {
     `Load average at start ${loadStart}; this process used ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU.\n`,
   );
   for (const g of groups) console.log(`${groupTable(g)}\n`);
+  if (accept.length)
+    console.log(
+      `CPU per new connection in this process, in-memory connections (no wrk, no TCP):\n\n${acceptTable(accept)}\n`,
+    );
   if (virtual.length)
     console.log(
       `Pod-to-pod, in-process client, keep-alive, 50 connections: virtual network ${Math.round(median(virtual))} req/s, plain loopback socket ${Math.round(median(plain))} req/s: ${(median(virtual) / median(plain)).toFixed(2)}×\n`,
