@@ -17,10 +17,9 @@
  * time and this process's CPU time are both reported: on a shared machine the
  * CPU time is the steadier figure.
  *
- * Run (Node 20; rolldown bundles the TypeScript):
+ * Run (scripts/bench.mjs bundles it with rolldown and runs it under Node):
  *
- *   npx rolldown bench/ipam.ts --platform node --format esm -o dist/bench/ipam.mjs \
- *     && node dist/bench/ipam.mjs [--pods 100000] [--nodes 1000] [--runs 5] [--only memory|registry|plugin]
+ *   npm run bench -- ipam [--pods 100000] [--nodes 1000] [--runs 5] [--only memory|registry|plugin]
  */
 import { cpus, loadavg } from 'node:os';
 import type { Pod } from '../src/api/types.js';

@@ -16,9 +16,9 @@
  * And `grep`, which READMEs pipe curl into.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { request as httpsRequest } from 'node:https';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 
 /** A parsed curl command line. */
 export interface CurlArgs {
@@ -82,7 +82,7 @@ export function curl(args: CurlArgs): Promise<CurlOutput> {
   const port = target.port || (https ? '443' : '80');
   const name = target.hostname;
   const address = args.resolve.get(`${name.toLowerCase()}:${port}`) ?? name;
-  const agent = https ? new HttpsAgent({ keepAlive: true }) : undefined;
+  let socket: Socket | undefined;
   const options = {
     method: args.method,
     host: address,
@@ -90,8 +90,21 @@ export function curl(args: CurlArgs): Promise<CurlOutput> {
     path: `${target.pathname}${target.search}`,
     // What curl sends: Host, its User-Agent and Accept, and nothing else unless asked.
     headers: { Host: target.host, 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...args.headers },
-    // curl sends no SNI for an address; a fresh agent so every request shakes hands.
-    ...(https ? { servername: isIP(name) ? '' : name, rejectUnauthorized: !args.insecure, agent } : {}),
+    // A connection of its own for every request (curl's), without the `Connection`
+    // header Node's client always adds and curl never sends.
+    createConnection: () => {
+      socket = https
+        ? // curl sends no SNI for an address.
+          tlsConnect({
+            host: address,
+            port: Number(port),
+            ...(isIP(name) ? {} : { servername: name }),
+            rejectUnauthorized: !args.insecure,
+          })
+        : netConnect({ host: address, port: Number(port) });
+      withoutConnectionHeader(socket);
+      return socket;
+    },
   };
   return new Promise<CurlOutput>((resolve, reject) => {
     let stderr = '';
@@ -108,7 +121,20 @@ export function curl(args: CurlArgs): Promise<CurlOutput> {
       req.on('socket', (s) => s.once('secureConnect', () => (stderr += certificateLines(s as TLSSocket))));
     req.on('error', reject);
     req.end();
-  }).finally(() => agent?.destroy());
+  }).finally(() => socket?.destroy());
+}
+
+/** Drops the `Connection` line from the request head, the first thing written to the socket. */
+function withoutConnectionHeader(socket: Socket): void {
+  const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+    socket.write = write as Socket['write'];
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('latin1') : undefined;
+    if (text === undefined || !text.includes('\r\n\r\n')) return write(chunk, ...rest);
+    const head = text.replace(/\r\nConnection: (?:keep-alive|close)(?=\r\n)/i, '');
+    return write(typeof chunk === 'string' ? head : Buffer.from(head, 'latin1'), ...rest);
+  }) as Socket['write'];
 }
 
 /** The status line and headers as received, as `curl -i` prints them. */
