@@ -107,27 +107,31 @@ const ACCESS_LOG_TIMINGS =
 
 /** The normalisation both sides get before comparing. */
 export function normalise(text: string, slot: number): string {
-  return text
-    .replace(/^Waiting for deployment .*\n/gm, '')
-    .replace(
-      /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT)\b/g,
-      'DATE',
-    )
-    .replace(/\[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]/g, '[DATE]')
-    .replace(ACCESS_LOG_TIMINGS, '$1LENGTH TIME$2TIME ')
-    .replace(/\b[0-9a-f]{32}\b/g, 'REQUEST-ID')
-    .replace(new RegExp(`127\\.${slot}\\.(10|20)\\.`, 'g'), '127.0.$1.')
-    .replace(/\b(10\.244)\.\d+\.\d+/g, '$1.X.Y')
-    .replace(/\b10\.(9[6-9]|10\d|11[01])\.\d+\.\d+/g, '10.96.X.Y')
-    .replace(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '-HASH-ID')
-    .replace(/\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '$1-ID')
-    .replace(/:(3[3-9]\d{3}|[4-6]\d{4})\b/g, ':PORT')
-    .replace(/\bcali[0-9a-f]{11}\b/g, 'caliVETH')
-    .replace(/\bKUBE-SEP-[A-Z2-7]{16}\b/g, 'KUBE-SEP-HASH')
-    .replace(/\b\d+(?:\.\d+)?(s|m|h|d)(\d+(s|m))?\b/g, 'AGE')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/ +$/gm, '')
-    .trim();
+  return (
+    text
+      .replace(/^Waiting for deployment .*\n/gm, '')
+      .replace(
+        /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT)\b/g,
+        'DATE',
+      )
+      .replace(/\[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]/g, '[DATE]')
+      // The time stamp `netkube flows` starts each line with, as `hubble observe` does.
+      .replace(/^[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}\.\d{3}:/gm, 'TIME:')
+      .replace(ACCESS_LOG_TIMINGS, '$1LENGTH TIME$2TIME ')
+      .replace(/\b[0-9a-f]{32}\b/g, 'REQUEST-ID')
+      .replace(new RegExp(`127\\.${slot}\\.(10|20)\\.`, 'g'), '127.0.$1.')
+      .replace(/\b(10\.244)\.\d+\.\d+/g, '$1.X.Y')
+      .replace(/\b10\.(9[6-9]|10\d|11[01])\.\d+\.\d+/g, '10.96.X.Y')
+      .replace(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '-HASH-ID')
+      .replace(/\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '$1-ID')
+      .replace(/:(3[3-9]\d{3}|[4-6]\d{4})\b/g, ':PORT')
+      .replace(/\bcali[0-9a-f]{11}\b/g, 'caliVETH')
+      .replace(/\bKUBE-SEP-[A-Z2-7]{16}\b/g, 'KUBE-SEP-HASH')
+      .replace(/\b\d+(?:\.\d+)?(s|m|h|d)(\d+(s|m))?\b/g, 'AGE')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/ +$/gm, '')
+      .trim()
+  );
 }
 
 /**
