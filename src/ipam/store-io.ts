@@ -48,28 +48,34 @@ export interface AffinityView {
   readonly revision: number | undefined;
 }
 
-const ones = new Map<string, Readonly<Record<string, number>>>();
-
 /**
- * `{ [cidr]: 1 }`, frozen and shared by every handle holding one address of
- * the block (what nearly every pod's handle is). Store objects are immutable,
- * so sharing is safe, and it spares building an object whose one key differs
- * per block (V8 makes a hidden class per key and searches among them).
+ * `{ [cidr]: 1 }`, frozen and shared by the handles of one store holding one
+ * address of the block (what nearly every pod's handle is). Store objects are
+ * immutable, so sharing is safe, and it spares building an object whose one
+ * key differs per block (V8 makes a hidden class per key and searches among
+ * them). Kept per store: objects shared across stores (and backends) made
+ * the Registry path two times slower in a benchmark process that ran the
+ * memory backend first.
  */
-function oneIn(cidr: string): Readonly<Record<string, number>> {
-  let block = ones.get(cidr);
-  if (block === undefined) {
-    if (ones.size >= 100_000) ones.clear();
-    block = Object.freeze({ [cidr]: 1 });
-    ones.set(cidr, block);
+class OneAddressBlocks {
+  readonly #byCidr = new Map<string, Readonly<Record<string, number>>>();
+
+  of(cidr: string): Readonly<Record<string, number>> {
+    let block = this.#byCidr.get(cidr);
+    if (block === undefined) {
+      if (this.#byCidr.size >= 100_000) this.#byCidr.clear();
+      block = Object.freeze({ [cidr]: 1 });
+      this.#byCidr.set(cidr, block);
+    }
+    return block;
   }
-  return block;
 }
 
 export class IpamStore {
   readonly objects: IpamObjects;
   readonly #parsed = new WeakMap<IPPool, Pool | null>();
   readonly #copies = new BlockCopies();
+  readonly #ones = new OneAddressBlocks();
   #pools:
     | {
         readonly objects: readonly IPPool[];
@@ -276,7 +282,7 @@ export class IpamStore {
           apiVersion: CALICO_API_VERSION,
           kind: 'IPAMHandle',
           metadata: { name },
-          spec: { handleID, block: count === 1 ? oneIn(key) : { [key]: count }, deleted: false },
+          spec: { handleID, block: count === 1 ? this.#ones.of(key) : { [key]: count }, deleted: false },
         },
         true,
       );
