@@ -6,16 +6,28 @@
 
 /** Parses dotted-quad text; undefined when it is not a canonical IPv4 address. */
 export function parseIPv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+  // One pass over the characters, no split or regex: the dataplane parses addresses per connection.
   let n = 0;
-  for (const p of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
+  let octets = 0;
+  let value = 0;
+  let digits = 0;
+  let leadingZero = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // the end closes the last octet like a '.'
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (leadingZero && digits > 1) || octets === 4) return undefined;
+      n = n * 256 + value;
+      octets++;
+      value = 0;
+      digits = 0;
+      continue;
+    }
+    if (c < 48 || c > 57 || digits === 3) return undefined;
+    if (digits === 0) leadingZero = c === 48;
+    value = value * 10 + (c - 48);
+    digits++;
   }
-  return n >>> 0;
+  return octets === 4 ? n >>> 0 : undefined;
 }
 
 export function formatIPv4(n: number): string {
