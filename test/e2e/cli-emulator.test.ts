@@ -94,7 +94,8 @@ beforeAll(async () => {
   const readyNow = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  running = main(['up', '--topology', 'topology.yaml', 'app.yaml'], {
+  // An absolute --topology path (the manifests stay relative to cwd).
+  running = main(['up', '--topology', join(home, 'topology.yaml'), 'app.yaml'], {
     stdout: {
       write: (s: string) => {
         out += s;

@@ -4,7 +4,7 @@
  * start the emulator, apply the manifests atomically, wait until the cluster is
  * ready, print the summary, then serve until Ctrl-C, SIGTERM or `netkube down`.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject, Service } from '../../api/types.js';
 import { Emulator } from '../../emulator/emulator.js';
@@ -50,7 +50,7 @@ export function ensureNameFree(ctx: CliContext): void {
 export function loadUpTopology(ctx: CliContext, file: string | undefined, slot: number): Topology {
   try {
     return file
-      ? loadTopology({ file: join(ctx.io.cwd, file), slot })
+      ? loadTopology({ file: resolve(ctx.io.cwd, file), slot })
       : loadTopology({ text: defaultTopologyText(), slot });
   } catch (err) {
     if (err instanceof TopologyError) throw new UserError(err.message);
