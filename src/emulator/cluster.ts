@@ -286,15 +286,28 @@ export class Cluster {
     this.#logger.info({ elapsedMs: Math.round(performance.now() - started), ...timings }, 'Cluster stopped');
   }
 
-  /** Listeners that could not be bound are logged; running out of descriptors gets the limit and the fix. */
+  /**
+   * Listeners that could not be bound are logged, one line per error code of a
+   * batch (a big cluster short of descriptors fails thousands at once): the
+   * first address, how many failed, and for running out of descriptors the
+   * limit and the fix.
+   */
   #listenFailures(failures: readonly ListenFailure[]): void {
     const log = this.#logger.child({ component: 'dataplane' });
-    const limits = this.#fdLimits;
+    const byCode = new Map<string, ListenFailure[]>();
     for (const f of failures) {
-      const address = `${f.key.address}:${f.key.port}`;
-      if (f.code === 'EMFILE' || f.code === 'ENFILE')
-        log.error({ listener: address }, emfileMessage(address, limits));
-      else log.warn({ listener: address, code: f.code }, `Cannot listen: ${f.message}`);
+      const group = byCode.get(f.code);
+      if (group) group.push(f);
+      else byCode.set(f.code, [f]);
+    }
+    for (const [code, group] of byCode) {
+      const first = group[0] as ListenFailure;
+      const address = `${first.key.address}:${first.key.port}`;
+      const more = group.length > 1 ? ` (and ${group.length - 1} more listeners)` : '';
+      const fields = { listener: address, failed: group.length, code };
+      if (code === 'EMFILE' || code === 'ENFILE')
+        log.error(fields, `${emfileMessage(address, this.#fdLimits)}${more}`);
+      else log.warn(fields, `Cannot listen: ${first.message}${more}`);
     }
   }
 
