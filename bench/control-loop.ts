@@ -5,8 +5,7 @@
  *
  * Run (Node 20; rolldown bundles the TypeScript):
  *
- *   npx rolldown bench/control-loop.ts --platform node --format esm -o dist/bench/control-loop.mjs \
- *     && node dist/bench/control-loop.mjs [--nodes 1000] [--deployments 1000] [--replicas 100]
+ *   npm run bench -- control-loop [--nodes 1000] [--deployments 1000] [--replicas 100]
  *
  * The kubelet is not part of this benchmark: `KubeletStandIn` below is a
  * TEST STAND-IN, not netkube's kubelet. It only marks each bound pod

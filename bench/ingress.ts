@@ -15,11 +15,9 @@
  *
  * `--serve` starts the three targets and prints their URLs instead (profiling).
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { IngressControllerApp } from '../src/ingress/app/app.js';
 import { StaticClusterView } from '../src/ingress/app/cluster-view.js';
@@ -31,6 +29,7 @@ import { seededRandom } from '../src/util/random.js';
 import { createApp } from '../src/workloads/index.js';
 import { socketPair } from '../src/workloads/testing/socket-pair.js';
 import type { App, AppContext, PodNetwork } from '../src/workloads/types.js';
+import { nginxProxy } from './lib.js';
 
 const run = promisify(execFile);
 
@@ -149,25 +148,8 @@ async function startWorld() {
   return { direct: await listen(echo, 8080, pod.ip), ingress: await listen(controller, 80, '10.244.0.50') };
 }
 
-function startNginx(upstreamPort: number): { dir: string; port: number; stop: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'netkube-bench-nginx-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `worker_processes 1;\nerror_log ${dir}/error.log;\npid ${dir}/nginx.pid;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/pt; fastcgi_temp_path ${dir}/ft; uwsgi_temp_path ${dir}/ut; scgi_temp_path ${dir}/st;\n  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 320; }\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }\n  }\n}\n`,
-  );
-  const child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: 'ignore',
-  });
-  return {
-    dir,
-    port,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+/** nginx `proxy_pass` with an upstream keepalive pool, in front of the direct listener. */
+const NGINX_PORT = 18183;
 
 interface Point {
   readonly rate: number;
@@ -209,18 +191,18 @@ function median(points: readonly Point[]): Point {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const servers = await startWorld();
-  const nginx = startNginx(portOf(servers.direct));
-  await new Promise((r) => setTimeout(r, 500));
+  // bench/lib.ts's nginx waits until it accepts connections (and is killed when this exits).
+  const nginx = await nginxProxy(`127.0.0.1:${NGINX_PORT}`, `127.0.0.1:${portOf(servers.direct)}`);
   const all = {
     ingress: `http://127.0.0.1:${portOf(servers.ingress)}/`,
-    nginx: `http://127.0.0.1:${nginx.port}/`,
+    nginx: `http://127.0.0.1:${NGINX_PORT}/`,
     direct: `http://127.0.0.1:${portOf(servers.direct)}/`,
   };
   if (process.argv.includes('--serve')) {
     // Serve until SIGINT (profiling with --cpu-prof needs a clean exit).
     console.log(JSON.stringify(all));
     process.on('SIGINT', () => {
-      nginx.stop();
+      nginx.kill();
       process.exit(0);
     });
     return;
@@ -237,7 +219,7 @@ async function main(): Promise<void> {
       results[name]?.push(await wrk(urls[name], 'bench.example.com', o));
     }
   }
-  nginx.stop();
+  nginx.kill();
   for (const s of Object.values(servers)) s.close();
   console.log(
     `machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}, load ${loadavg()

@@ -6,8 +6,7 @@
  *
  * Run (Node 20; rolldown bundles the TypeScript):
  *
- *   npx rolldown bench/proxy.ts --platform node --format esm -o dist/bench/proxy.mjs \
- *     && node dist/bench/proxy.mjs [--services 10000] [--endpoints 10] [--runs 5]
+ *   npm run bench -- proxy [--services 10000] [--endpoints 10] [--runs 5]
  */
 import { cpus, loadavg } from 'node:os';
 import type { EndpointSlice, KubeObject, Service } from '../src/api/types.js';

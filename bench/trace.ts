@@ -5,8 +5,7 @@
  * NodePort, and a pod to a pod. The world is built from the same pure parts the
  * emulator uses (kube-proxy's compiler and evaluator, the DNS zone).
  *
- *   npx rolldown bench/trace.ts --platform node --format esm -o dist/bench/trace.mjs \
- *     && node dist/bench/trace.mjs [--services 10000] [--runs 200]
+ *   npm run bench -- trace [--services 10000] [--runs 200]
  */
 import { cpus, loadavg } from 'node:os';
 import type { EndpointSlice, Service } from '../src/api/types.js';

@@ -10,8 +10,7 @@
  *
  * Run (Node 20; rolldown bundles the TypeScript):
  *
- *   npx rolldown bench/workloads.ts --platform node --format esm -o dist/bench/workloads.mjs \
- *     && node --expose-gc dist/bench/workloads.mjs [--connections 50] [--seconds 5] [--pods 100000]
+ *   npm run bench -- workloads [--connections 50] [--seconds 5] [--pods 100000]
  */
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
