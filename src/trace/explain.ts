@@ -85,7 +85,8 @@ const EXPLANATIONS: Record<MasqueradeReason, string> = {
     'hairpin: the endpoint chosen is the client itself, so kube-proxy masquerades (KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ) and the pod sees the node address',
   'off-cluster-source':
     "the source is not a pod (outside the pod CIDR), so the ClusterIP rule marks it for masquerade: the pod sees the node's address on the way out (its tunl0 address when the pod is on another node)",
-  rules: "the node's rules mark the connection for masquerade: the pod sees the node's address on the way out (its tunl0 address when the pod is on another node)",
+  rules:
+    "the node's rules mark the connection for masquerade: the pod sees the node's address on the way out (its tunl0 address when the pod is on another node)",
   'external-traffic-policy-local':
     'externalTrafficPolicy: Local: only endpoints on this node are used and the client address is kept',
   'pod-source':
