@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker, and the end-to-end files spend
+    // most of their time waiting (rollouts, node heartbeats, probes): four files at a time
+    // keep both cores busy. Each file owns its addresses (test/helpers/addresses.ts).
+    maxWorkers: 4,
     reporters: process.env.CI ? ['dot'] : ['default'],
   },
 });
