@@ -6,7 +6,8 @@ import { type CliHarness, startCliHarness } from './cli-harness.js';
 // apply and delete -f with the real manifest loader (src/manifest) reading
 // real files, against the real API server's atomic /apply route.
 
-const SEED = join(import.meta.dirname, '../../../shared/seed-manifests');
+/** The repository's copy of ../shared/seed-manifests (a clean clone has no ../shared). */
+const SEED = join(import.meta.dirname, '../../src/manifest/__golden__/inputs/seed-manifests');
 
 let h: CliHarness;
 
