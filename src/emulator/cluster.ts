@@ -44,7 +44,7 @@ import { ObjectStore } from '../store/object-store.js';
 import { type AdmissionPlugin, Registry } from '../store/registry.js';
 import type { Topology } from '../topology/types.js';
 import type { Clock } from '../util/clock.js';
-import type { Random } from '../util/random.js';
+import { forkRandom, type Random } from '../util/random.js';
 import { createAppFactory } from '../workloads/catalogue.js';
 import { LogStore } from '../workloads/logs.js';
 import { SimulatedProber } from '../workloads/prober.js';
@@ -97,7 +97,17 @@ export class Cluster {
   readonly #fdLimits = readFdLimits();
 
   constructor(config: ClusterConfig) {
-    const { topology, clock, random, logger } = config;
+    const { topology, clock, logger } = config;
+    // One random stream per consumer, forked in this fixed order: the scheduler's tie-breaks
+    // (which node a pod lands on) must not shift with how many names the registry generated
+    // or how many endpoint choices the dataplane made before, which depends on timing.
+    const random = {
+      allocation: forkRandom(config.random),
+      registry: forkRandom(config.random),
+      dataplane: forkRandom(config.random),
+      runtime: forkRandom(config.random),
+      scheduler: forkRandom(config.random),
+    };
     const net = topology.networking;
     this.topology = topology;
     this.#logger = logger;
@@ -107,12 +117,12 @@ export class Cluster {
     const allocation = serviceAllocationPlugin({
       serviceSubnet: net.serviceSubnet,
       nodePortRange: net.nodePortRange,
-      random,
+      random: random.allocation,
     });
     this.registry = new Registry({
       store: this.store,
       clock,
-      random,
+      random: random.registry,
       admission: [
         allocation,
         ipPoolAdmission({ serviceSubnet: net.serviceSubnet }),
@@ -172,7 +182,7 @@ export class Cluster {
       flows: config.flows ?? NO_FLOWS,
       store: this.store,
       clock,
-      random,
+      random: random.dataplane,
       logger: child('dataplane'),
       onUnbindable: (service, ips) => this.#unbindable(service, ips),
       onListenFailures: (failures) => this.#listenFailures(failures),
@@ -180,7 +190,7 @@ export class Cluster {
     this.runtime = new SimulatedContainerRuntime({
       clock,
       logger: child('runtime'),
-      random,
+      random: random.runtime,
       sandboxes: this.sandboxes,
       logs: this.logs,
       podNetwork: (p) =>
@@ -223,7 +233,7 @@ export class Cluster {
         new GarbageCollector({ ...base, logger: child('controller/garbage-collector') }),
         new DeploymentController({ ...withEvents, logger: child('controller/deployment') }),
         new ReplicaSetController({ ...withEvents, logger: child('controller/replicaset') }),
-        new Scheduler({ ...withEvents, random, logger: child('scheduler') }),
+        new Scheduler({ ...withEvents, random: random.scheduler, logger: child('scheduler') }),
         new EndpointSliceController({ ...base, logger: child('controller/endpointslice') }),
         new EndpointsController({ ...base, logger: child('controller/endpoints') }),
         new IngressStatusController({ ...withEvents, logger: child('controller/ingress-status') }),

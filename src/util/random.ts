@@ -23,6 +23,15 @@ export function seededRandom(seed: number): Random {
   return { float, int: (n) => Math.floor(float() * n) };
 }
 
+/**
+ * A stream of its own, seeded from `parent`'s next draw: components that each
+ * get one at start-up (in a fixed order) make choices that do not depend on how
+ * often the others drew before them, which depends on timing.
+ */
+export function forkRandom(parent: Random): Random {
+  return seededRandom(Math.floor(parent.float() * 0x100000000));
+}
+
 /** `Math.random`-backed randomness for production paths. */
 export const systemRandom: Random = {
   float: () => Math.random(),
