@@ -7,6 +7,8 @@
  *
  * The dataplane only emits; the flow log (trace/) stores, filters and streams.
  */
+
+import type { HttpProxyAnswer } from '../workloads/types.js';
 import type { PendingFlow } from './flow-builder.js';
 import type { PendingHttpFlow } from './flow-http.js';
 import type { Hop, Tuple } from './path.js';
@@ -108,14 +110,8 @@ export interface FlowIngress {
   readonly name?: string;
   readonly service?: FlowService;
   readonly endpoint?: string;
-  readonly answered_by:
-    | 'upstream'
-    | 'default-backend'
-    | 'no-endpoints'
-    | 'upstream-failed'
-    | 'redirect'
-    | 'rejected'
-    | 'client-closed';
+  /** Who wrote the response (the workloads' `HttpProxyAnswer`). */
+  readonly answered_by: HttpProxyAnswer;
 }
 
 /** Where the dataplane sends flow records. Must be cheap and never throw. */
