@@ -166,56 +166,81 @@ const INDEX_THRESHOLD = 32;
 interface ChainIndex {
   /** Rules whose only destination test is one exact address, by that address. */
   readonly byDestination: ReadonlyMap<string, readonly number[]>;
+  /** Rules without such an address test but with an exact `--dport` (KUBE-NODEPORTS), by port. */
+  readonly byPort: ReadonlyMap<number, readonly number[]>;
   /** Every other rule: always evaluated. */
   readonly always: readonly number[];
 }
 
 const chainIndexes = new WeakMap<Chain, ChainIndex>();
 
+function addTo<K>(map: Map<K, number[]>, key: K, i: number): void {
+  const list = map.get(key);
+  if (list) list.push(i);
+  else map.set(key, [i]);
+}
+
 function indexOf(chain: Chain): ChainIndex {
   let index = chainIndexes.get(chain);
   if (index) return index;
   const byDestination = new Map<string, number[]>();
+  const byPort = new Map<number, number[]>();
   const always: number[] = [];
   chain.rules.forEach((r, i) => {
     const exact = r.matches.find((m) => m.kind === 'destination' && !m.negate && !m.address.includes('/'));
-    if (exact?.kind !== 'destination') {
-      always.push(i);
-      return;
-    }
-    const list = byDestination.get(exact.address);
-    if (list) list.push(i);
-    else byDestination.set(exact.address, [i]);
+    const port = r.matches.find((m) => m.kind === 'destination-port');
+    if (exact?.kind === 'destination') addTo(byDestination, exact.address, i);
+    else if (port?.kind === 'destination-port') addTo(byPort, port.port, i);
+    else always.push(i);
   });
-  index = { byDestination, always };
+  index = { byDestination, byPort, always };
   chainIndexes.set(chain, index);
   return index;
 }
 
+const NONE: readonly number[] = [];
+
+/** Off only inside `withoutRuleIndex`: tests compare the indexed walk with the plain one. */
+let indexing = true;
+
 /**
- * The rule indices that can match a packet to `dstIP`, in order. Skipping rules whose
- * exact `-d` cannot match changes nothing but speed: the destination does not change
- * within a chain (DNAT ends the chain).
+ * Runs `fn` with every chain walked rule by rule, without the destination index
+ * (tests: the index must change nothing but speed).
  */
-function candidateRules(chain: Chain, dstIP: string): readonly number[] | undefined {
-  if (chain.rules.length <= INDEX_THRESHOLD) return undefined;
-  const index = indexOf(chain);
-  const hits = index.byDestination.get(dstIP) ?? [];
-  const merged: number[] = [];
-  let a = 0;
-  let b = 0;
-  while (a < index.always.length || b < hits.length) {
-    const x = index.always[a] ?? Number.POSITIVE_INFINITY;
-    const y = hits[b] ?? Number.POSITIVE_INFINITY;
-    if (x < y) {
-      merged.push(x);
-      a++;
-    } else {
-      merged.push(y);
-      b++;
-    }
+export function withoutRuleIndex<T>(fn: () => T): T {
+  indexing = false;
+  try {
+    return fn();
+  } finally {
+    indexing = true;
   }
-  return merged;
+}
+
+/**
+ * The rule indices that can match a packet to `dstIP:dstPort`, in order. Skipping rules
+ * whose exact `-d` or `--dport` cannot match changes nothing but speed: the destination
+ * does not change within a chain (DNAT ends the chain).
+ */
+function candidateRules(chain: Chain, dstIP: string, dstPort: number): readonly number[] | undefined {
+  if (!indexing || chain.rules.length <= INDEX_THRESHOLD) return undefined;
+  const index = indexOf(chain);
+  const lists = [index.always, index.byDestination.get(dstIP) ?? NONE, index.byPort.get(dstPort) ?? NONE];
+  const at = [0, 0, 0];
+  const merged: number[] = [];
+  for (;;) {
+    let best = -1;
+    let value = Number.POSITIVE_INFINITY;
+    for (let l = 0; l < 3; l++) {
+      const v = (lists[l] as readonly number[])[at[l] as number];
+      if (v !== undefined && v < value) {
+        value = v;
+        best = l;
+      }
+    }
+    if (best < 0) return merged;
+    merged.push(value);
+    at[best] = (at[best] as number) + 1;
+  }
 }
 
 /** Runs one chain of `table`. Throws on an unknown chain or a rule loop. */
@@ -224,7 +249,7 @@ export function runChain(table: string, name: string, env: WalkEnv, state: WalkS
   if (!chain) throw new Error(`Rule jumps to unknown chain ${table}/${name}`);
   if (++state.depth > 64) throw new Error(`Chain nesting too deep at ${table}/${name}`);
   try {
-    const order = candidateRules(chain, state.dstIP);
+    const order = candidateRules(chain, state.dstIP, state.dstPort);
     const count = order?.length ?? chain.rules.length;
     for (let k = 0; k < count; k++) {
       const i = order ? (order[k] as number) : k;
