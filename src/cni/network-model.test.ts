@@ -175,3 +175,21 @@ describe('NetworkReadModel', () => {
     });
   });
 });
+
+describe('NetworkReadModel.nodeByTunnel', () => {
+  it('names the node of a tunnel address, follows changes and forgets removed nodes', () => {
+    const m = new NetworkReadModel({ mode: 'calico', nodeSubnet: '172.18.0.0/24' });
+    m.upsertNode('node-1', { address: '172.18.0.2' });
+    m.upsertNode('node-2', { address: '172.18.0.3' });
+    m.setTunnel('node-1', 'ipip', '10.0.0.0');
+    m.setTunnel('node-2', 'vxlan', '10.0.0.64');
+    expect([m.nodeByTunnel('10.0.0.0'), m.nodeByTunnel('10.0.0.64')]).toEqual(['node-1', 'node-2']);
+    m.setTunnel('node-1', 'ipip', '10.0.0.128');
+    expect([m.nodeByTunnel('10.0.0.0'), m.nodeByTunnel('10.0.0.128')]).toEqual([undefined, 'node-1']);
+    m.setTunnel('node-1', 'ipip', undefined);
+    expect(m.nodeByTunnel('10.0.0.128')).toBeUndefined();
+    m.removeNode('node-2');
+    expect(m.nodeByTunnel('10.0.0.64')).toBeUndefined();
+    expect(m.nodeByTunnel('172.18.0.2')).toBeUndefined();
+  });
+});

@@ -61,6 +61,8 @@ export class NetworkReadModel {
   /** Bumped by node changes only (addresses, subnets: what the nodes' own routes depend on). */
   nodesVersion = 0;
   readonly #byName = new Map<string, number>();
+  /** Tunnel address → node. */
+  readonly #tunnels = new Map<string, string>();
   readonly #listings = new Map<string, { version: number; routes: readonly Route[] }>();
 
   constructor(config: NetworkReadModelConfig) {
@@ -200,6 +202,8 @@ export class NetworkReadModel {
       if (node.podCidr) this.#removeRange(node.podCidr);
     }
     this.#setAddress(node, undefined);
+    for (const ip of [node.ipipTunnel, node.vxlanTunnel])
+      if (ip !== undefined && this.#tunnels.get(ip) === name) this.#tunnels.delete(ip);
     this.nodesVersion++;
     this.nodes.delete(name);
     this.#listings.delete(name);
@@ -210,9 +214,17 @@ export class NetworkReadModel {
   setTunnel(node: string, type: 'ipip' | 'vxlan', ip: string | undefined): void {
     const n = this.nodes.get(node);
     if (!n) return;
+    const previous = type === 'ipip' ? n.ipipTunnel : n.vxlanTunnel;
+    if (previous !== undefined && this.#tunnels.get(previous) === node) this.#tunnels.delete(previous);
     if (type === 'ipip') n.ipipTunnel = ip;
     else n.vxlanTunnel = ip;
+    if (ip !== undefined) this.#tunnels.set(ip, node);
     this.#changed();
+  }
+
+  /** The node whose `tunl0` or `vxlan.calico` has `ip` (the source masquerade gives traffic to remote pods). */
+  nodeByTunnel(ip: string): string | undefined {
+    return this.#tunnels.get(ip);
   }
 
   /** Adds or updates a block: its owner (confirmed affinity) and its pool's encapsulation. */

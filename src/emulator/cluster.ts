@@ -323,11 +323,7 @@ export class Cluster {
 
   /** The node whose IPIP or VXLAN tunnel device has `ip` (clients a pod sees after masquerade). */
   #tunnelNode(ip: string): string | undefined {
-    for (const n of this.topology.nodes) {
-      const node = this.network.model.node(n.name);
-      if (node?.ipipTunnel === ip || node?.vxlanTunnel === ip) return n.name;
-    }
-    return undefined;
+    return this.network.model.nodeByTunnel(ip);
   }
 
   #unbindable(service: string, ips: readonly string[]): void {
