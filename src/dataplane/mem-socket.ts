@@ -7,6 +7,7 @@
  * both the NodePort fast path and the virtual network.
  */
 import { Duplex } from 'node:stream';
+import { endUnlessFinished } from '../util/stream-end.js';
 
 export interface SocketAddresses {
   readonly localAddress: string;
@@ -118,20 +119,11 @@ export class MemSocket extends Duplex {
     return this;
   }
 
-  /**
-   * `end()` on a side already finished or destroyed does nothing. Node's HTTP
-   * server ends its socket again when the client's FIN arrives after the
-   * response (`socketOnEnd`), and `Writable#end` answers a second call with a
-   * new error object (a stack trace per connection) that nobody reads.
-   */
+  /** Quiet once finished: Node's HTTP server ends its socket twice (see `endUnlessFinished`). */
   // biome-ignore lint/suspicious/noExplicitAny: Duplex#end's own signature
   override end(chunk?: any, encoding?: any, cb?: any): this {
-    if (this.writableFinished || this.destroyed) {
-      const done = [chunk, encoding, cb].find((a) => typeof a === 'function') as (() => void) | undefined;
-      if (done) process.nextTick(done);
-      return this;
-    }
-    return super.end(chunk, encoding, cb);
+    endUnlessFinished.call(this, chunk, encoding, cb);
+    return this;
   }
 
   /** Half-close then close once flushed (net.Socket#destroySoon). */

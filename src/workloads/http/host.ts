@@ -15,6 +15,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { endUnlessFinished } from '../../util/stream-end.js';
 import type { FaultInjector } from '../fault-injector.js';
 import type { AppContext, HttpFlowObserver, PodConnection, VirtualTuple } from '../types.js';
 
@@ -213,27 +214,10 @@ export function acceptHttp(
   server.emit('connection', conn.socket);
 }
 
-/**
- * Node's HTTP server ends a socket again when the client's FIN arrives after
- * the response (`socketOnEnd`), and `Writable#end` answers a second call on a
- * finished socket with a new error object (a stack trace per connection) that
- * nobody reads: on a new connection per request that was a visible share of
- * the CPU. The socket's own `end` does nothing then instead.
- */
+/** Gives a handed-in socket an `end` that is quiet once finished (see `endUnlessFinished`). */
 function quietSecondEnd(socket: Duplex): void {
   if (socket.end === Duplex.prototype.end || socket.end === Socket.prototype.end)
     socket.end = endUnlessFinished;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: Duplex#end's own signature
-function endUnlessFinished(this: Duplex, chunk?: any, encoding?: any, cb?: any): Duplex {
-  if (this.writableFinished || this.destroyed) {
-    const done = [chunk, encoding, cb].find((a) => typeof a === 'function') as (() => void) | undefined;
-    if (done) process.nextTick(done);
-    return this;
-  }
-  if (this instanceof Socket) return Socket.prototype.end.call(this, chunk, encoding, cb);
-  return Duplex.prototype.end.call(this, chunk, encoding, cb);
 }
 
 /** The virtual tuple of the connection a request arrived on. */
