@@ -114,17 +114,21 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
 }
 
 /**
+ * The address of the node's tunnel device a route leaves by (undefined for
+ * eth0). Read from the model's node state: `network.node()` would build a
+ * listing object on this per-connection path.
+ */
+function tunnelAddress(network: NetworkReadModel, node: string, dev: string): string | undefined {
+  if (dev === 'tunl0') return network.nodes.get(node)?.ipipTunnel;
+  if (dev === 'vxlan.calico') return network.nodes.get(node)?.vxlanTunnel;
+  return undefined;
+}
+
+/**
  * A started policy index over the store. Addresses are resolved through the
  * CNI read model, the same table the planner delivers by, so policy and
  * delivery always agree on which pod holds an address.
  */
-/** The address of the node's tunnel device a route leaves by (undefined for eth0). */
-function tunnelAddress(network: NetworkReadModel, node: string, dev: string): string | undefined {
-  if (dev === 'tunl0') return network.node(node)?.ipipTunnel;
-  if (dev === 'vxlan.calico') return network.node(node)?.vxlanTunnel;
-  return undefined;
-}
-
 function policyIndex(store: ObjectStore, network: NetworkReadModel): PolicyIndex {
   const index = new PolicyIndex({
     store,
