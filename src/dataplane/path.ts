@@ -382,8 +382,25 @@ function fromNode(
   return route(world, request, options, walk, node, depth);
 }
 
+/** Remembered walks hand out one result many times: what is read of it, once per result. */
+const chainsRead = new WeakMap<PacketResult, string>();
+const servicesRead = new WeakMap<PacketResult, string | undefined>();
+
+/** The chains the packet went through, for a hop's summary (built only when hops are recorded). */
+function chainsOf(result: PacketResult): string {
+  let chains = chainsRead.get(result);
+  if (chains === undefined) {
+    chains = [...new Set(result.matched.map((m) => m.chain))].join(' → ');
+    chainsRead.set(result, chains);
+  }
+  return chains;
+}
+
 function serviceOf(result: PacketResult): string | undefined {
-  return result.matched.find((m) => m.humanName)?.humanName;
+  if (servicesRead.has(result)) return servicesRead.get(result);
+  const service = result.matched.find((m) => m.humanName)?.humanName;
+  servicesRead.set(result, service);
+  return service;
 }
 
 function applyVerdict(
@@ -395,7 +412,6 @@ function applyVerdict(
 ): PathOutcome | undefined {
   const before = walk.tuple;
   const service = serviceOf(result);
-  const chains = [...new Set(result.matched.map((m) => m.chain))].join(' → ');
   if (result.verdict === 'REJECT' || result.verdict === 'DROP') {
     // The flow still names the Service it was refused for (Hubble's destination_service).
     walk.service = service;
@@ -408,7 +424,7 @@ function applyVerdict(
         component: 'kube-proxy',
         action: 'Rejected',
         node,
-        summary: `${chains}: REJECT${service ? ` (${service} has no endpoints)` : ''}`,
+        summary: `${chainsOf(result)}: REJECT${service ? ` (${service} has no endpoints)` : ''}`,
         before,
         matched: result.matched,
       }));
@@ -421,7 +437,7 @@ function applyVerdict(
         component: 'kube-proxy',
         action: 'Dropped',
         node,
-        summary: `${chains}: DROP${service ? ` (${service})` : ''}`,
+        summary: `${chainsOf(result)}: DROP${service ? ` (${service})` : ''}`,
         before,
         matched: result.matched,
       }));
@@ -442,13 +458,13 @@ function applyVerdict(
       walk.serviceAddress = before.dst;
       walk.unmasqueraded = result.masquerade ? before.src : undefined;
       walk.candidates = result.candidates;
-      walk.updates.push(...result.updates);
+      for (const u of result.updates) walk.updates.push(u);
       const snat = result.masquerade ? `, SNAT to ${fmt(src)} (masquerade)` : ', source kept';
       hop(walk, () => ({
         component: 'kube-proxy',
         action: 'Translated',
         node,
-        summary: `${chains}: DNAT ${fmt(before.dst)} → ${fmt(ep)}${snat}${service ? ` [${service}]` : ''}`,
+        summary: `${chainsOf(result)}: DNAT ${fmt(before.dst)} → ${fmt(ep)}${snat}${service ? ` [${service}]` : ''}`,
         before,
         after: walk.tuple,
         matched: result.matched,

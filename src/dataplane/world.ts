@@ -64,8 +64,12 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
     ruleSet: config.ruleSet,
     evaluate(ruleSet, packet, options) {
       const state = config.nodeState(ruleSet.options.nodeName);
+      // Named fields, not a spread: this runs for every new connection, and spreading the
+      // caller's options object cost more than the remembered walk it leads to.
       return evaluatePacket(ruleSet, packet, {
-        ...options,
+        random: options.random,
+        now: options.now ?? 0,
+        explore: options.explore ?? true,
         affinity: state.affinity,
         ipvsConnections: state.ipvs,
         ipvsCursors: state.ipvs,

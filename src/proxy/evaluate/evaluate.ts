@@ -11,6 +11,7 @@ import type { RuleSet } from '../ruleset.js';
 import { exploreAll } from './explore.js';
 import { walkIptables } from './iptables.js';
 import { evaluateIpvs } from './ipvs.js';
+import { rememberedWalk, walkMemoOn } from './memo.js';
 import { walkNftables } from './nftables.js';
 import type { Candidate, Decider, EvaluateOptions, Packet, PacketResult } from './types.js';
 import type { WalkOutcome } from './walker.js';
@@ -52,7 +53,22 @@ function evaluateWalk<R extends RuleSet>(
   options: EvaluatePacketOptions,
   walk: Walk<R>,
 ): PacketResult {
-  const actual = walk(ruleSet, packet, options, randomDecider(options.random));
+  // The dataplane's question (one connection, no exploration) is answered from memory when it can be.
+  if (options.explore === false && walkMemoOn())
+    return rememberedWalk(ruleSet, packet, options, (o, decider) =>
+      walkOnce(ruleSet, packet, { ...o, explore: false }, walk, decider),
+    );
+  return walkOnce(ruleSet, packet, options, walk);
+}
+
+function walkOnce<R extends RuleSet>(
+  ruleSet: R,
+  packet: Packet,
+  options: EvaluatePacketOptions,
+  walk: Walk<R>,
+  decider: Decider = randomDecider(options.random),
+): PacketResult {
+  const actual = walk(ruleSet, packet, options, decider);
   const { state, final } = actual;
   const chosen = state.dnat && final === undefined ? state.dnat : undefined;
   const candidates =
