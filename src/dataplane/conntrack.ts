@@ -44,7 +44,20 @@ export class ConntrackTable {
 
   /** Adds an entry; returns it so the caller can update state and counters. */
   add(entry: Omit<ConntrackEntry, 'id'>): ConntrackEntry {
-    const e: ConntrackEntry = { ...entry, id: this.#nextId++ };
+    // Named fields, not a spread: one entry per new connection.
+    const e: ConntrackEntry = {
+      id: this.#nextId++,
+      node: entry.node,
+      protocol: entry.protocol,
+      original: entry.original,
+      reply: entry.reply,
+      service: entry.service,
+      masqueraded: entry.masqueraded,
+      state: entry.state,
+      createdAt: entry.createdAt,
+      bytesOriginal: entry.bytesOriginal,
+      bytesReply: entry.bytesReply,
+    };
     this.#entries.set(e.id, e);
     return e;
   }

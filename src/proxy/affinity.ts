@@ -67,28 +67,44 @@ export class AffinityTable implements AffinityView {
  * ipvs scheduler state of one node: live connection counts per real server and the
  * rr/wrr cursors. The dataplane opens/closes connections; evaluation reads it.
  */
+const NO_CONNECTIONS = Object.freeze({ active: 0, inactive: 0 });
+
 export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
-  #counts = new Map<string, { active: number; inactive: number }>();
+  /** Per virtual server, per real server: counters changed in place (one per pair, not one per connection). */
+  #counts = new Map<string, Map<string, { active: number; inactive: number }>>();
   #cursors = new Map<string, IpvsCursor>();
 
   connections(vsKey: string, realServer: string): { readonly active: number; readonly inactive: number } {
-    return this.#counts.get(`${vsKey}->${realServer}`) ?? { active: 0, inactive: 0 };
+    return this.#counts.get(vsKey)?.get(realServer) ?? NO_CONNECTIONS;
   }
 
   cursor(vsKey: string): IpvsCursor | undefined {
     return this.#cursors.get(vsKey);
   }
 
+  #counter(vsKey: string, realServer: string): { active: number; inactive: number } {
+    let servers = this.#counts.get(vsKey);
+    if (!servers) {
+      servers = new Map();
+      this.#counts.set(vsKey, servers);
+    }
+    let c = servers.get(realServer);
+    if (!c) {
+      c = { active: 0, inactive: 0 };
+      servers.set(realServer, c);
+    }
+    return c;
+  }
+
   /** Counts a connection to `realServer` as active. */
   opened(vsKey: string, realServer: string): void {
-    const c = this.connections(vsKey, realServer);
-    this.#counts.set(`${vsKey}->${realServer}`, { active: c.active + 1, inactive: c.inactive });
+    this.#counter(vsKey, realServer).active++;
   }
 
   /** Moves a connection from active to gone (ipvs counts FIN_WAIT/TIME_WAIT as inactive; we drop it). */
   closed(vsKey: string, realServer: string): void {
-    const c = this.connections(vsKey, realServer);
-    this.#counts.set(`${vsKey}->${realServer}`, { active: Math.max(0, c.active - 1), inactive: c.inactive });
+    const c = this.#counter(vsKey, realServer);
+    c.active = Math.max(0, c.active - 1);
   }
 
   /** Commits the cursor updates of an evaluation whose connection was opened. */
