@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { L4Protocol } from '../workloads/types.js';
 import type { FlowEndpoint, FlowRecord } from './flow.js';
-import type { AddrPort, Hop, Origin, PathPlan, PathWorld, Tuple } from './path.js';
+import type { AddrPort, Hop, Origin, PathPlan, PathPod, PathWorld, Tuple } from './path.js';
 
 export interface FlowInput {
   readonly plan: PathPlan;
@@ -46,27 +46,29 @@ export function rfc3339Nano(ms: number): string {
 }
 
 /** Who an address belonged to when the connection ran: a pod, a node, or neither. */
-interface Owner {
-  readonly namespace?: string;
-  readonly pod?: string;
-  readonly node?: string;
-}
+/** Who holds an address when the connection ends: a pod, a node, or nobody known. */
+type Owner = PathPod | { readonly node: string } | undefined;
 
-const NOBODY: Owner = {};
+/** One owner object per node name (the flow keeps it until the record is built). */
+const nodeOwners = new Map<string, { readonly node: string }>();
 
 function ownerOf(world: PathWorld, ip: string): Owner {
   const pod = world.podByIP(ip);
-  if (pod) return { namespace: pod.namespace, pod: pod.name };
+  if (pod) return pod;
   const node = world.nodeByAddress(ip);
-  return node ? { node } : NOBODY;
+  if (node === undefined) return undefined;
+  let owner = nodeOwners.get(node);
+  if (!owner) {
+    owner = { node };
+    nodeOwners.set(node, owner);
+  }
+  return owner;
 }
 
 function endpoint(owner: Owner, a: AddrPort): FlowEndpoint {
-  if (owner.pod !== undefined)
-    return { ip: a.ip, port: a.port, namespace: owner.namespace ?? '', pod_name: owner.pod };
-  return owner.node !== undefined
-    ? { ip: a.ip, port: a.port, node_name: owner.node }
-    : { ip: a.ip, port: a.port };
+  if (owner === undefined) return { ip: a.ip, port: a.port };
+  if ('veth' in owner) return { ip: a.ip, port: a.port, namespace: owner.namespace, pod_name: owner.name };
+  return { ip: a.ip, port: a.port, node_name: owner.node };
 }
 
 const SERVICE = /^([^/]+)\/([^:]+)(?::(.*))?$/;

@@ -14,7 +14,7 @@ import type { RuleSet } from '../proxy/ruleset.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { type Cidr, cidrContainsText, parseCidr } from '../util/ipv4.js';
 import type { PodSandboxRegistry } from '../workloads/sandbox.js';
-import type { PathRoute, PathWorld } from './path.js';
+import type { PathPod, PathRoute, PathWorld } from './path.js';
 
 export interface PathWorldConfig {
   readonly nodes: ReadonlyArray<{ readonly name: string; readonly address: string }>;
@@ -57,6 +57,9 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
   const pods = cidr(config.podSubnet);
   const services = cidr(config.serviceSubnet);
   const policies = config.store ? policyIndex(config.store, config.network) : undefined;
+  const pathPods = new WeakMap<object, PathPod>();
+  const pathRoutes = new Map<string, PathRoute | undefined>();
+  let routesVersion = -1;
   return {
     nodeByAddress: (ip) => byAddress.get(ip),
     nodeAddress: (node) => addressOf.get(node),
@@ -77,30 +80,33 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
     },
     podByIP(ip) {
       const a = config.network.podByIP(ip);
-      return a ? { ip: a.ip, namespace: a.namespace, name: a.pod, node: a.node, veth: a.veth } : undefined;
+      if (!a) return undefined;
+      // One PathPod per attachment (the model replaces an attachment, never changes it): a
+      // plan asks several times per connection.
+      let pod = pathPods.get(a);
+      if (!pod) {
+        pod = { ip: a.ip, namespace: a.namespace, name: a.pod, node: a.node, veth: a.veth };
+        pathPods.set(a, pod);
+      }
+      return pod;
     },
     route(node, ip): PathRoute | undefined {
-      const r = config.network.lookupRoute(node, ip);
-      if (!r) return undefined;
-      const text = renderRoute(r);
-      switch (r.kind) {
-        case 'local-pod':
-          return { kind: 'local-pod', text };
-        case 'remote':
-          return {
-            kind: 'remote',
-            text,
-            node: r.node,
-            encapsulation:
-              r.encapsulation === 'IPIP' || r.encapsulation === 'VXLAN' ? r.encapsulation : 'None',
-            dev: r.dev,
-            src: tunnelAddress(config.network, node, r.dev),
-          };
-        case 'blackhole':
-          return { kind: 'blackhole', text };
-        default:
-          return { kind: 'other', text };
+      // Looked up and rendered once per (node, address) while the network model is unchanged
+      // (every change bumps its version): a plan asks several times per connection.
+      if (routesVersion !== config.network.version) {
+        pathRoutes.clear();
+        routesVersion = config.network.version;
       }
+      const key = `${node}|${ip}`;
+      const known = pathRoutes.get(key);
+      if (known !== undefined || pathRoutes.has(key)) return known;
+      const r = config.network.lookupRoute(node, ip);
+      const made = r
+        ? pathRoute(r, r.kind === 'remote' ? tunnelAddress(config.network, node, r.dev) : undefined)
+        : undefined;
+      if (pathRoutes.size >= 65_536) pathRoutes.clear();
+      pathRoutes.set(key, made);
+      return made;
     },
     podListening: (ip, protocol, port) => config.sandboxes.get(ip)?.accepts(protocol, port) ?? false,
     inPodSubnet: (ip) => cidrContainsText(pods, ip),
@@ -115,6 +121,30 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
         }
       : {}),
   };
+}
+
+function pathRoute(
+  r: NonNullable<ReturnType<NetworkReadModel['lookupRoute']>>,
+  src: string | undefined,
+): PathRoute {
+  const text = renderRoute(r);
+  switch (r.kind) {
+    case 'local-pod':
+      return { kind: 'local-pod', text };
+    case 'remote':
+      return {
+        kind: 'remote',
+        text,
+        node: r.node,
+        encapsulation: r.encapsulation === 'IPIP' || r.encapsulation === 'VXLAN' ? r.encapsulation : 'None',
+        dev: r.dev,
+        src,
+      };
+    case 'blackhole':
+      return { kind: 'blackhole', text };
+    default:
+      return { kind: 'other', text };
+  }
 }
 
 /**
