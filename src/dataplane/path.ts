@@ -181,6 +181,11 @@ export interface PathWorld {
    * exactly as before NetworkPolicy support.
    */
   policy?(direction: PolicyDirection, connection: PolicyConnection): PolicyVerdict;
+  /**
+   * Whether any NetworkPolicy exists. False lets the path skip `policy` (with no
+   * policy nothing is isolated: every verdict would allow and select nothing).
+   */
+  hasPolicies?(): boolean;
 }
 
 type EvaluateFn = (
@@ -712,7 +717,7 @@ function enforcePolicy(
   node: string,
   src: AddrPort,
 ): PathOutcome | undefined {
-  if (!world.policy) return undefined;
+  if (!world.policy || world.hasPolicies?.() === false) return undefined;
   const dst = walk.tuple.dst;
   const verdict = world.policy(direction, {
     protocol,

@@ -114,6 +114,7 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
     hostGatewayIP: HOST_GATEWAY_IP,
     ...(policies
       ? {
+          hasPolicies: () => policies.policyCount > 0,
           policy: (direction, connection) =>
             direction === 'Ingress'
               ? evaluateIngress(policies, connection)
