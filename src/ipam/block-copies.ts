@@ -23,7 +23,7 @@ export interface CopySlot {
 }
 
 /** A block read from the store: the working copy and the object it came from. */
-export interface LoadedBlock {
+export interface CopiedBlock {
   readonly block: AllocationBlock;
   readonly stored: IPAMBlock;
   /** Where `writeBlock` puts the copy back. */
@@ -44,7 +44,7 @@ export class BlockCopies {
   }
 
   /** A working copy of `stored` (whose block is `cidr`), private to the caller. */
-  take(stored: IPAMBlock, cidr: Cidr): LoadedBlock {
+  take(stored: IPAMBlock, cidr: Cidr): CopiedBlock {
     const slot = this.#slot(stored.metadata.name ?? '');
     const block = slot.block;
     const spec = stored.spec;
