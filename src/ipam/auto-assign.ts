@@ -113,7 +113,11 @@ function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssig
       if (!block) return cidr;
       const free = block.numFree();
       if (free === 0) continue;
-      if (block.affinity === hostAffinity(req.host)) return cidr;
+      // (Reached only for a block the node's affinity list did not offer, e.g. one it cannot read.)
+      if (block.affinity === hostAffinity(req.host)) {
+        if (io.loadBlock(cidr, block) !== undefined) return cidr;
+        continue;
+      }
       if (free === block.size) {
         empty.push({ cidr, node: affinityNode(block.affinity), claimTime: block.affinityClaimTime });
       }
