@@ -208,3 +208,20 @@ describe('AllocationBlock compact form (block-arrays.ts)', () => {
     expect(JSON.stringify(spec)).toBe(text);
   });
 });
+
+describe('AllocationBlock.inStepWith (the Registry path reuses a written copy)', () => {
+  it('holds for every spec produced since the last change, and not after one', () => {
+    const b = block();
+    b.autoAssign(1, attr('a'), me);
+    b.markWritten();
+    const written = b.toSpec();
+    expect(b.inStepWith(written)).toBe(true);
+    b.affinity = null;
+    b.markWritten();
+    const again = b.toSpec();
+    expect(b.inStepWith(again)).toBe(true);
+    expect(b.inStepWith(written)).toBe(false);
+    expect(b.releaseByHandle('a')).toBe(1);
+    expect(b.inStepWith(again)).toBe(false);
+  });
+});

@@ -167,8 +167,14 @@ export class AllocationBlock {
    * produced, unchanged since (same arrays, same plain fields).
    */
   inStepWith(spec: IPAMBlockSpec): boolean {
+    const arrays = this.#arraysOf;
+    // Specs produced since the last change share the arrays of `#arraysOf` (never changed).
     return (
-      this.#arraysOf === spec &&
+      arrays !== undefined &&
+      arrays.allocations === spec.allocations &&
+      arrays.unallocated === spec.unallocated &&
+      arrays.attributes === spec.attributes &&
+      arrays.sequenceNumberForAllocation === spec.sequenceNumberForAllocation &&
       this.sequenceNumber === spec.sequenceNumber &&
       this.affinity === spec.affinity &&
       this.affinityClaimTime === spec.affinityClaimTime &&
