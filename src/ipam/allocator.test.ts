@@ -5,6 +5,7 @@ import { CalicoIpam } from './allocator.js';
 import { AssignIPError, BlockLimitError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
 import { reconcileTunnelAddresses } from './node-addresses.js';
 import { memoryBackend } from './object-backends.js';
+import type { IPAMBlock } from './objects.js';
 import {
   BLOCK_AFFINITIES_KEY,
   type BlockAffinity,
@@ -367,5 +368,18 @@ describe('backends', () => {
     const before = JSON.stringify([mem.io.blocks(), mem.io.handles(), mem.io.affinities()]);
     expect(() => mem.assign({ node: 'b', handleID: 'b', attrs: {} })).toThrow(PoolExhaustedError);
     expect(JSON.stringify([mem.io.blocks(), mem.io.handles(), mem.io.affinities()])).toBe(before);
+  });
+});
+
+describe('hand-edited blocks', () => {
+  it('leaves a block it cannot read alone and allocates from the next one', () => {
+    const f = newIpamFixture({ pools: { p: plain('10.0.0.0/24', 26) }, blockSelection: 'sequential' });
+    f.addNode('node-1');
+    expect(f.ipam.assign({ node: 'node-1', handleID: 'a', attrs: {} })).toEqual(['10.0.0.0']);
+    const stored = f.ipam.io.blocks()[0] as IPAMBlock;
+    // A free ordinal outside the block (Calico's allocator would panic on it).
+    f.registry.update({ ...stored, spec: { ...stored.spec, unallocated: [...stored.spec.unallocated, 64] } });
+    expect(f.ipam.assign({ node: 'node-1', handleID: 'b', attrs: {} })).toEqual(['10.0.0.64']);
+    expect(f.invariants()).toContain('block 10-0-0-0-26: cannot be read (cidr 10.0.0.0/26)');
   });
 });

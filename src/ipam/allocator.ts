@@ -214,6 +214,6 @@ export class CalicoIpam {
     const n = parseIPv4(ip);
     const pool = n === undefined ? undefined : poolForIP(this.io.pools(), n);
     if (n === undefined || !pool) return false;
-    return this.io.storedBlock(blockForIP(pool, n))?.spec.affinity === hostAffinity(node);
+    return this.io.peekBlock(blockForIP(pool, n))?.affinity === hostAffinity(node);
   }
 }

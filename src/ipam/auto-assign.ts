@@ -109,13 +109,17 @@ function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssig
   const empty: { cidr: Cidr; node: string | undefined; claimTime: string | undefined }[] = [];
   for (const pool of req.pools) {
     for (const cidr of blockCandidates(pool, req.host, settings.blockSelection)) {
-      const stored = io.storedBlock(cidr);
-      if (!stored) return cidr;
-      const spec = stored.spec;
-      if (spec.unallocated.length === 0) continue;
-      if (spec.affinity === hostAffinity(req.host)) return cidr;
-      if (spec.unallocated.length === spec.allocations.length) {
-        empty.push({ cidr, node: affinityNode(spec.affinity), claimTime: spec.affinityClaimTime });
+      const block = io.peekBlock(cidr);
+      if (!block) return cidr;
+      const free = block.numFree();
+      if (free === 0) continue;
+      // (Reached only for a block the node's affinity list did not offer, e.g. one it cannot read.)
+      if (block.affinity === hostAffinity(req.host)) {
+        if (io.loadBlock(cidr, block) !== undefined) return cidr;
+        continue;
+      }
+      if (free === block.size) {
+        empty.push({ cidr, node: affinityNode(block.affinity), claimTime: block.affinityClaimTime });
       }
     }
   }
@@ -143,10 +147,10 @@ function borrow(
         more = true;
         break;
       }
-      const stored = io.storedBlock(cidr);
-      if (!stored || stored.spec.unallocated.length === 0) continue;
-      const loaded = io.workingCopy(stored, cidr);
-      result.ips.push(...assignFrom(io, loaded, req, req.num - result.ips.length, false));
+      const block = io.peekBlock(cidr);
+      if (!block || block.numFree() === 0) continue;
+      const loaded = io.loadBlock(cidr, block);
+      if (loaded) result.ips.push(...assignFrom(io, loaded, req, req.num - result.ips.length, false));
     }
     if (!more && result.ips.length < req.num) exhausted.push(pool.cidrText);
   }
@@ -168,11 +172,11 @@ export function autoAssign(
     let loaded: LoadedBlock | undefined;
     while (!loaded && next < queue.length) {
       const cidr = queue[next++] as Cidr;
-      // Checked on the stored spec: only the block used is loaded as a working copy.
-      const stored = io.storedBlock(cidr);
-      if (!stored) loaded = claimBlock(io, cidr, req.host, req.now);
-      else if (stored.spec.affinity !== affinity) io.deleteAffinity(req.host, cidr);
-      else if (stored.spec.unallocated.length >= 1) loaded = io.workingCopy(stored, cidr);
+      // Checked on the peeked state: only the block used is loaded for a change.
+      const block = io.peekBlock(cidr);
+      if (!block) loaded = claimBlock(io, cidr, req.host, req.now);
+      else if (block.affinity !== affinity) io.deleteAffinity(req.host, cidr);
+      else if (block.numFree() >= 1) loaded = io.loadBlock(cidr, block);
     }
     if (!loaded) {
       if (owned >= settings.maxBlocksPerHost) throw new BlockLimitError(settings.maxBlocksPerHost);

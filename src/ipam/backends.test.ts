@@ -5,7 +5,7 @@ import { CalicoIpam } from './allocator.js';
 import { IpamError } from './errors.js';
 import { EmptyBlockCollector, releaseNode } from './node-addresses.js';
 import { memoryBackend } from './object-backends.js';
-import type { IPPool } from './objects.js';
+import type { IPAMBlock, IPPool } from './objects.js';
 import { newIpamFixture, podAttrs } from './testing.js';
 
 const NODES = ['node-1', 'node-2', 'node-3'];
@@ -14,11 +14,12 @@ type Op =
   | { readonly op: 'assign'; readonly node: number; readonly pod: number; readonly num: number }
   | { readonly op: 'release'; readonly pod: number }
   | { readonly op: 'releaseNode'; readonly node: number }
-  | { readonly op: 'gc'; readonly seconds: number };
+  | { readonly op: 'gc'; readonly seconds: number }
+  | { readonly op: 'failed'; readonly inner: Op };
 
 const node = fc.integer({ min: 0, max: NODES.length - 1 });
 const pod = fc.integer({ min: 0, max: 20 });
-const op: fc.Arbitrary<Op> = fc.oneof(
+const plainOp: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({
       op: fc.constant('assign' as const),
@@ -35,6 +36,21 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
   },
 );
+
+/**
+ * Also: an operation run inside a transaction that then fails (the memory
+ * backend's undo journal and block before-images must put everything back).
+ * GC passes are left out: the collector's own memory is not transactional.
+ */
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { arbitrary: plainOp, weight: 6 },
+  {
+    arbitrary: plainOp.filter((o) => o.op !== 'gc').map((inner) => ({ op: 'failed' as const, inner })),
+    weight: 1,
+  },
+);
+
+class Rollback extends Error {}
 
 /**
  * The allocator's caches (affinity views, block working copies, memoised pool
@@ -84,22 +100,45 @@ describe('memory and Registry backends agree (property)', () => {
                   return releaseNode(ipam, NODES[o.node] as string);
                 case 'gc':
                   return gc.collect();
+                case 'failed':
+                  throw new Error('failed operations run on the memory backend only');
               }
             } catch (err) {
               if (!(err instanceof IpamError)) throw err;
               return `${err.constructor.name}: ${err.message}`;
             }
           };
+          const state = (ipam: CalicoIpam) => ({
+            blocks: ipam.io.blocks().map((b) => b.spec),
+            handles: ipam.io.handles().map((h) => h.spec),
+            affinities: ipam.io.affinities().map((a) => a.spec),
+          });
+          // Snapshots the memory backend handed out, with their text then.
+          const handedOut: [unknown, string][] = [];
           for (const o of ops) {
+            if (o.op === 'failed') {
+              const memory = both[1] as (typeof both)[number];
+              const before = JSON.stringify(state(mem));
+              expect(() =>
+                mem.io.transaction(() => {
+                  run(o.inner, memory.ipam, memory.gc);
+                  throw new Rollback();
+                }),
+              ).toThrow(Rollback);
+              expect(JSON.stringify(state(mem))).toBe(before);
+              continue;
+            }
             if (o.op === 'gc') f.clock.step(o.seconds * 1000);
             const [reg, mine] = both.map(({ ipam, gc }) => run(o, ipam, gc));
             expect(mine).toEqual(reg);
-            const state = (ipam: CalicoIpam) => ({
-              blocks: ipam.io.blocks().map((b) => b.spec),
-              handles: ipam.io.handles().map((h) => h.spec),
-              affinities: ipam.io.affinities().map((a) => a.spec),
-            });
+            const blocks = mem.io.blocks();
+            for (const b of blocks) handedOut.push([b, JSON.stringify(b)]);
             expect(JSON.parse(JSON.stringify(state(mem)))).toEqual(JSON.parse(JSON.stringify(state(f.ipam))));
+          }
+          // A block read from the memory backend is a frozen snapshot: later operations never change it.
+          for (const [b, text] of handedOut) {
+            expect(JSON.stringify(b)).toBe(text);
+            expect(Object.isFrozen(b) && Object.isFrozen((b as IPAMBlock).spec.allocations)).toBe(true);
           }
         },
       ),

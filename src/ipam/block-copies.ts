@@ -23,7 +23,7 @@ export interface CopySlot {
 }
 
 /** A block read from the store: the working copy and the object it came from. */
-export interface LoadedBlock {
+export interface CopiedBlock {
   readonly block: AllocationBlock;
   readonly stored: IPAMBlock;
   /** Where `writeBlock` puts the copy back. */
@@ -43,8 +43,12 @@ export class BlockCopies {
     return slot;
   }
 
-  /** A working copy of `stored` (whose block is `cidr`), private to the caller. */
-  take(stored: IPAMBlock, cidr: Cidr): LoadedBlock {
+  /**
+   * A working copy of `stored` (whose block is `cidr`), private to the
+   * caller; undefined when the spec cannot be read as a block
+   * (`AllocationBlock.fromSpec`).
+   */
+  take(stored: IPAMBlock, cidr: Cidr): CopiedBlock | undefined {
     const slot = this.#slot(stored.metadata.name ?? '');
     const block = slot.block;
     const spec = stored.spec;
@@ -53,7 +57,8 @@ export class BlockCopies {
       slot.block = undefined;
       return { block, stored, slot };
     }
-    return { block: AllocationBlock.fromSpec(spec, cidr) as AllocationBlock, stored, slot };
+    const fresh = AllocationBlock.fromSpec(spec, cidr);
+    return fresh === undefined ? undefined : { block: fresh, stored, slot };
   }
 
   /** Takes back a copy that has just written `spec` under `name`. */

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AllocationBlock } from './block.js';
+import { AllocationBlock, BlockImage } from './block.js';
 import { parseCidr } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 /**
  * Calico's `allocationBlock` as plain linear scans over the spec's arrays
  * (`ipam_block.go`): what `AllocationBlock` answers from its handle index and
- * copy-on-write arrays must be exactly this.
+ * compact arrays, and the spec it produces, must be exactly this.
  */
 class ModelBlock {
   allocations: (number | null)[];
@@ -91,6 +91,20 @@ class ModelBlock {
     }
   }
 
+  clone(): ModelBlock {
+    return new ModelBlock({
+      cidr: '',
+      affinity: null,
+      strictAffinity: false,
+      allocations: this.allocations,
+      unallocated: this.unallocated,
+      attributes: this.attributes,
+      sequenceNumber: this.sequenceNumber,
+      sequenceNumberForAllocation: this.sequence,
+      deleted: false,
+    });
+  }
+
   arrays(): unknown {
     return JSON.parse(
       JSON.stringify({
@@ -121,7 +135,9 @@ type Op =
   | { readonly op: 'releaseByHandle'; readonly handle: number }
   | { readonly op: 'release'; readonly ordinals: number[]; readonly handle: number | undefined }
   | { readonly op: 'write' }
-  | { readonly op: 'reload' };
+  | { readonly op: 'reload' }
+  | { readonly op: 'save' }
+  | { readonly op: 'restore' };
 
 const handle = fc.integer({ min: 0, max: 5 });
 const ordinal = fc.integer({ min: 0, max: 15 });
@@ -148,6 +164,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('write' as const) }), weight: 2 },
   // A fresh working copy from the stored spec (index rebuilt on first use).
   { arbitrary: fc.record({ op: fc.constant('reload' as const) }), weight: 1 },
+  // A live block's before-image (the memory backend's rollback): saved, then put back.
+  { arbitrary: fc.record({ op: fc.constant('save' as const) }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant('restore' as const) }), weight: 1 },
 );
 
 const attribute = (h: number, variant: number): AllocationAttribute => ({
@@ -156,9 +175,9 @@ const attribute = (h: number, variant: number): AllocationAttribute => ({
 });
 
 describe('AllocationBlock agrees with Calico linear scans (property)', () => {
-  it('handle index and copy-on-write give the model answers, hand-edited blocks included', () => {
+  it('handle index, compact arrays and before-images give the model answers, hand-edited blocks included', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.array(op, { maxLength: 80 }), (stray, ops) => {
+      fc.property(fc.boolean(), fc.boolean(), fc.array(op, { maxLength: 80 }), (stray, checkEvery, ops) => {
         const cidr = parseCidr('10.0.0.0/28');
         if (!cidr) throw new Error('cidr');
         let block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
@@ -169,8 +188,10 @@ describe('AllocationBlock agrees with Calico linear scans (property)', () => {
             attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
           }) as AllocationBlock;
         }
-        const model = new ModelBlock(block.toSpec());
+        let model = new ModelBlock(block.toSpec());
         const specs: [IPAMBlockSpec, unknown][] = [];
+        const image = new BlockImage();
+        let saved: { model: ModelBlock; text: string } | undefined;
         for (const o of ops) {
           switch (o.op) {
             case 'assign': {
@@ -204,11 +225,27 @@ describe('AllocationBlock agrees with Calico linear scans (property)', () => {
             }
             case 'reload':
               block = AllocationBlock.fromSpec(block.toSpec()) as AllocationBlock;
+              saved = undefined;
+              break;
+            case 'save':
+              block.saveTo(image);
+              saved = { model: model.clone(), text: JSON.stringify(block.toSpec()) };
+              break;
+            case 'restore':
+              if (saved === undefined) break;
+              block.restoreFrom(image);
+              model = saved.model.clone();
+              // Exactly the block that was saved: same spec, same plain fields.
+              expect(JSON.stringify(block.toSpec())).toBe(saved.text);
               break;
           }
-          expect(arraysOf(block.toSpec())).toEqual(model.arrays());
+          // Without a check after every op, saves see blocks changed since their last spec.
+          if (checkEvery || o.op === 'save' || o.op === 'restore') {
+            expect(arraysOf(block.toSpec())).toEqual(model.arrays());
+          }
         }
-        // Specs handed out earlier never change afterwards (copy on write).
+        expect(arraysOf(block.toSpec())).toEqual(model.arrays());
+        // Specs handed out earlier never change afterwards (the block keeps its own arrays).
         for (const [spec, text] of specs) expect(JSON.stringify(spec)).toBe(text);
       }),
       { numRuns: 300 },

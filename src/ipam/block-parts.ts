@@ -11,7 +11,11 @@
  *   allocator always leaves behind). `buildHandleIndex` returns no index for
  *   a block not in that state (hand-edited), and the scans are used;
  * - the stored spec's shape.
+ *
+ * `allocations` is the compact form (`block-arrays.ts`): attribute index per
+ * ordinal, `FREE` for a free one.
  */
+import { FREE } from './block-arrays.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 /** Handle ID (or undefined for attributes without one) → its allocated ordinals, ascending. */
@@ -46,15 +50,15 @@ export function sameAttribute(a: AllocationAttribute, b: AllocationAttribute): b
  * referenced by no ordinal (then only Calico's scans give Calico's answers).
  */
 export function buildHandleIndex(
-  allocations: readonly (number | null)[],
+  allocations: Int32Array,
   attributes: readonly AllocationAttribute[],
 ): HandleIndex | undefined {
   const index: HandleIndex = new Map();
   const referenced = new Uint8Array(attributes.length);
   let distinct = 0;
   for (let o = 0; o < allocations.length; o++) {
-    const idx = allocations[o];
-    if (idx === null || idx === undefined) continue;
+    const idx = allocations[o] as number;
+    if (idx === FREE) continue;
     const attr = attributes[idx];
     if (attr === undefined) return undefined;
     if (referenced[idx] === 0) {
@@ -97,7 +101,7 @@ export function removeOrdinal(index: HandleIndex, handle: string | undefined, o:
  */
 export function findAttribute(
   attribute: AllocationAttribute,
-  allocations: readonly (number | null)[],
+  allocations: Int32Array,
   attributes: readonly AllocationAttribute[],
   index: HandleIndex | undefined,
 ): number {
@@ -117,7 +121,7 @@ export function findAttribute(
 /** The ordinals holding an attribute of `handleID`, ascending (Calico `releaseByHandle`'s targets). */
 export function ordinalsOfHandle(
   handleID: string,
-  allocations: readonly (number | null)[],
+  allocations: Int32Array,
   attributes: readonly AllocationAttribute[],
   index: HandleIndex | undefined,
 ): number[] {
@@ -129,25 +133,24 @@ export function ordinalsOfHandle(
   const ordinals: number[] = [];
   if (targets.length === 0) return ordinals;
   for (let o = 0; o < allocations.length; o++) {
-    const idx = allocations[o];
-    if (idx !== null && idx !== undefined && targets.includes(idx)) ordinals.push(o);
+    const idx = allocations[o] as number;
+    if (idx !== FREE && targets.includes(idx)) ordinals.push(o);
   }
   return ordinals;
 }
 
 /**
- * Drops the attributes at the `freed` indexes that no allocation references
+ * Drops the attributes at the `freed` indexes (one, or several) that no allocation references
  * any more, renumbering the allocations above each dropped index (Calico
  * `deleteAttributes`). Integer scans only: this runs on every release.
  */
 export function deleteUnreferenced(
-  allocations: (number | null)[],
+  allocations: Int32Array,
   attributes: AllocationAttribute[],
-  freed: readonly number[],
+  freed: number | readonly number[],
 ): void {
-  if (freed.length === 1) {
-    const idx = freed[0] as number;
-    if (!allocations.includes(idx)) dropAttribute(allocations, attributes, idx);
+  if (typeof freed === 'number') {
+    if (!allocations.includes(freed)) dropAttribute(allocations, attributes, freed);
     return;
   }
   const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
@@ -155,11 +158,11 @@ export function deleteUnreferenced(
 }
 
 /** Removes attribute `idx` and renumbers the allocations above it. */
-function dropAttribute(allocations: (number | null)[], attributes: AllocationAttribute[], idx: number): void {
+function dropAttribute(allocations: Int32Array, attributes: AllocationAttribute[], idx: number): void {
   attributes.splice(idx, 1);
   for (let o = 0; o < allocations.length; o++) {
-    const a = allocations[o];
-    if (a !== null && a !== undefined && a > idx) allocations[o] = a - 1;
+    const a = allocations[o] as number;
+    if (a > idx) allocations[o] = a - 1;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationBlock } from './block.js';
 import { formatIPv4, parseCidr, parseIPv4 } from './ipv4.js';
+import type { IPAMBlockSpec } from './objects.js';
 
 function block(cidr = '192.168.1.0/28', affinity: string | null = 'host:node-1'): AllocationBlock {
   const c = parseCidr(cidr);
@@ -148,5 +149,79 @@ describe('AllocationBlock.validate', () => {
     const spec = b.toSpec();
     const broken = AllocationBlock.fromSpec({ ...spec, unallocated: [0, ...spec.unallocated] });
     expect(broken?.validate()).toContain('192.168.1.0/28: ordinal 0 is both free and allocated');
+  });
+});
+
+describe('AllocationBlock compact form (block-arrays.ts)', () => {
+  const base = () => {
+    const b = block();
+    b.autoAssign(2, attr('a'), me);
+    b.markWritten();
+    return b.toSpec();
+  };
+
+  it.each<{ name: string; edit: (s: IPAMBlockSpec) => IPAMBlockSpec }>([
+    { name: 'as the allocator leaves it', edit: (s) => s },
+    {
+      name: 'sequence numbers under keys that are no ordinal (kept as they are)',
+      edit: (s) => ({ ...s, sequenceNumberForAllocation: { ...s.sequenceNumberForAllocation, 99: 4, x: 5 } }),
+    },
+    { name: 'an ordinal free twice', edit: (s) => ({ ...s, unallocated: [...s.unallocated, 5] }) },
+    {
+      name: 'an allocation pointing past the attributes',
+      edit: (s) => ({ ...s, allocations: [7, ...s.allocations.slice(1)] }),
+    },
+  ])('reads and writes back a spec exactly: $name', ({ edit }) => {
+    const spec = edit(base());
+    const read = AllocationBlock.fromSpec(spec);
+    expect(JSON.stringify(read?.toSpec())).toBe(JSON.stringify(spec));
+    // Written back after a change, the untouched parts are kept too.
+    read?.autoAssign(1, attr('b'), me);
+    const again = AllocationBlock.fromSpec(read?.toSpec() as IPAMBlockSpec);
+    expect(JSON.stringify(again?.toSpec())).toBe(JSON.stringify(read?.toSpec()));
+  });
+
+  it.each<{ name: string; edit: (s: IPAMBlockSpec) => IPAMBlockSpec }>([
+    {
+      name: 'a free ordinal outside the block',
+      edit: (s) => ({ ...s, unallocated: [...s.unallocated, 16] }),
+    },
+    {
+      name: 'a fractional attribute index',
+      edit: (s) => ({ ...s, allocations: [0.5, ...s.allocations.slice(1)] }),
+    },
+    {
+      name: 'a sequence number that is not a number',
+      edit: (s) => ({ ...s, sequenceNumberForAllocation: { 0: '1' as unknown as number } }),
+    },
+  ])('refuses a spec it cannot hold exactly: $name', ({ edit }) => {
+    expect(AllocationBlock.fromSpec(edit(base()))).toBeUndefined();
+  });
+
+  it('hands out specs that later changes never touch', () => {
+    const b = block();
+    b.autoAssign(1, attr('a'), me);
+    const spec = b.toSpec();
+    const text = JSON.stringify(spec);
+    b.autoAssign(3, attr('b'), me);
+    b.releaseByHandle('a');
+    expect(JSON.stringify(spec)).toBe(text);
+  });
+});
+
+describe('AllocationBlock.inStepWith (the Registry path reuses a written copy)', () => {
+  it('holds for every spec produced since the last change, and not after one', () => {
+    const b = block();
+    b.autoAssign(1, attr('a'), me);
+    b.markWritten();
+    const written = b.toSpec();
+    expect(b.inStepWith(written)).toBe(true);
+    b.affinity = null;
+    b.markWritten();
+    const again = b.toSpec();
+    expect(b.inStepWith(again)).toBe(true);
+    expect(b.inStepWith(written)).toBe(false);
+    expect(b.releaseByHandle('a')).toBe(1);
+    expect(b.inStepWith(again)).toBe(false);
   });
 });

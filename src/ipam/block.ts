@@ -6,17 +6,34 @@
  * head, release appends to the tail, so a freed address comes back only after
  * every other free address of the block has been handed out.
  *
- * An instance is a private mutable working copy made from a stored IPAMBlock
- * spec (`fromSpec`) and turned into a new spec (`toSpec`) for the one write
- * that persists it. Copy on write: the copy shares the stored spec's arrays
- * until its first change, and a spec it produced shares its arrays until the
- * next change, so a stored spec never changes and a write copies each array
- * once. The store layer hands a written copy to the next operation on the
- * block (`inStepWith` says whether it may), so the handle index is not
- * rebuilt per operation. Methods never throw on user data: they return the
- * outcome, with Calico's own error texts.
+ * An instance keeps the block in compact form (`block-arrays.ts`: typed
+ * arrays, the free queue as a ring) and produces the Calico-shaped spec on
+ * demand (`toSpec`; the arrays of a spec are never changed afterwards, so a
+ * spec is reused until the block next changes). It is used in one of two ways:
+ *
+ * - a working copy of a stored IPAMBlock spec (`fromSpec`), persisted as the
+ *   new spec of one write (the Registry path). The store layer hands a written
+ *   copy to the next operation on the block (`inStepWith` says whether it
+ *   may), so neither the compact arrays nor the handle index are rebuilt per
+ *   operation;
+ * - a live block owned by a backend (the memory backend): changed in place,
+ *   read through `toSpec` snapshots, and restored from a before-image
+ *   (`saveTo`, `restoreFrom`) when a transaction fails.
+ *
+ * Methods never throw on user data: they return the outcome, with Calico's
+ * own error texts.
  */
 
+import {
+  type CompactArrays,
+  FREE,
+  readSpecArrays,
+  specAllocations,
+  specAttributes,
+  specSequence,
+  specUnallocated,
+} from './block-arrays.js';
+import type { BlockImage } from './block-image.js';
 import {
   addOrdinal,
   blockSpec,
@@ -32,6 +49,7 @@ import { validateBlockSpec } from './block-validate.js';
 import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
+export { BlockImage } from './block-image.js';
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 
 export class AllocationBlock {
@@ -41,92 +59,122 @@ export class AllocationBlock {
   strictAffinity: boolean;
   sequenceNumber: number;
   deleted: boolean;
-  // The four arrays are shared with a stored spec while `#shared` (copy on
-  // write: `#own` copies them before the first change).
-  #allocations: (number | null)[];
-  #unallocated: number[];
+  /** Ordinal → attribute index; `FREE` when free. */
+  #allocations: Int32Array;
+  /** The free queue: `#count` ordinals from `#head`, wrapping around the ring. */
+  #queue: Int32Array;
+  #head = 0;
+  #count: number;
   #attributes: AllocationAttribute[];
+  /** Ordinal → the block's sequence number when it was assigned; NaN when free. */
+  readonly #sequence: Float64Array;
+  /** Sequence numbers under keys that are no ordinal of the block (hand-edited specs), kept as they are. */
+  readonly #otherSequence: Readonly<Record<string, number>> | undefined;
   /**
-   * Ordinal → the block's sequence number when it was assigned
-   * (`sequenceNumberForAllocation`). Released ordinals are set to undefined
-   * rather than deleted (deletes push V8 objects into slow dictionary mode;
-   * undefined values vanish when the object is serialised).
+   * A spec whose arrays say exactly what this block's arrays hold (the one it
+   * was read from or last produced); undefined once they changed since.
    */
-  #sequence: Record<string, number | undefined>;
-  #shared = true;
+  #arraysOf: IPAMBlockSpec | undefined;
   /** Handle → ordinals, built on first use; `scan` when Calico's linear scans are needed (see `block-parts.ts`). */
   #index: HandleIndex | 'scan' | undefined;
   #cidrText: string | undefined;
 
-  private constructor(cidr: Cidr, spec: IPAMBlockSpec) {
+  private constructor(
+    cidr: Cidr,
+    fields: BlockFields,
+    arrays: CompactArrays,
+    attributes: AllocationAttribute[],
+  ) {
     this.cidr = cidr;
-    this.affinity = spec.affinity;
-    this.affinityClaimTime = spec.affinityClaimTime;
-    this.strictAffinity = spec.strictAffinity;
-    this.sequenceNumber = spec.sequenceNumber;
-    this.deleted = spec.deleted;
-    this.#allocations = spec.allocations as (number | null)[];
-    this.#unallocated = spec.unallocated as number[];
-    this.#attributes = spec.attributes as AllocationAttribute[];
-    this.#sequence = spec.sequenceNumberForAllocation;
+    this.affinity = fields.affinity;
+    this.affinityClaimTime = fields.affinityClaimTime;
+    this.strictAffinity = fields.strictAffinity;
+    this.sequenceNumber = fields.sequenceNumber;
+    this.deleted = fields.deleted;
+    this.#allocations = arrays.allocations;
+    this.#queue = arrays.queue;
+    this.#count = arrays.count;
+    this.#sequence = arrays.sequence;
+    this.#otherSequence = arrays.other;
+    this.#attributes = attributes;
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
   static create(cidr: Cidr, options: { affinity: string | null; claimTime?: string }): AllocationBlock {
     const n = sizeOf(cidr.prefix);
-    const spec = blockSpec(
-      {
-        cidrText: formatCidr(cidr),
-        affinity: options.affinity,
-        affinityClaimTime: options.claimTime,
-        strictAffinity: false,
-        sequenceNumber: 0,
-        deleted: false,
-      },
-      new Array<number | null>(n).fill(null),
-      Array.from({ length: n }, (_, i) => i),
+    const allocations = new Int32Array(n).fill(FREE);
+    const queue = new Int32Array(n);
+    for (let o = 0; o < n; o++) queue[o] = o;
+    const sequence = new Float64Array(n).fill(Number.NaN);
+    const fields: BlockFields = {
+      affinity: options.affinity,
+      affinityClaimTime: options.claimTime,
+      strictAffinity: false,
+      sequenceNumber: 0,
+      deleted: false,
+    };
+    return new AllocationBlock(
+      cidr,
+      fields,
+      { allocations, queue, count: n, sequence, other: undefined },
       [],
-      {},
     );
-    return new AllocationBlock(cidr, spec);
   }
 
   /**
-   * A working copy of a stored spec (nothing is copied until it changes);
-   * undefined when its CIDR does not parse. Callers that already know the
-   * CIDR pass it and skip the parse.
+   * A working copy of a stored spec; undefined when its CIDR does not parse or
+   * its arrays are not representable (`block-arrays.ts`). Callers that
+   * already know the CIDR pass it and skip the parse.
    */
   static fromSpec(spec: IPAMBlockSpec, cidr?: Cidr): AllocationBlock | undefined {
     const c = cidr ?? parseBlockCidr(spec.cidr);
-    return c ? new AllocationBlock(c, spec) : undefined;
-  }
-
-  /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it. */
-  get cidrText(): string {
-    this.#cidrText ??= (this.cidr as Partial<BlockCidr>).text ?? formatCidr(this.cidr);
-    return this.#cidrText;
+    const arrays = c ? readSpecArrays(spec) : undefined;
+    if (!c || !arrays) return undefined;
+    const block = new AllocationBlock(c, spec, arrays, spec.attributes.slice());
+    block.#arraysOf = spec;
+    return block;
   }
 
   /**
-   * The spec to store. It shares the copy's arrays, which the copy never
-   * changes again (its next change copies them first). Bumps nothing: call
-   * `markWritten` first when persisting.
+   * The Calico-shaped spec of the block as it is now. Its arrays are never
+   * changed afterwards (the block keeps its own), so it can be stored or
+   * handed to readers; until the block's arrays change, later specs reuse
+   * them. Bumps nothing: call `markWritten` first when persisting.
    */
   toSpec(): IPAMBlockSpec {
-    this.#shared = true;
-    return blockSpec(this, this.#allocations, this.#unallocated, this.#attributes, this.#sequence);
+    let arrays = this.#arraysOf;
+    if (arrays === undefined) {
+      arrays = blockSpec(
+        this,
+        specAllocations(this.#allocations),
+        specUnallocated(this.#queue, this.#head, this.#count),
+        specAttributes(this.#attributes),
+        specSequence(this.#sequence, this.#otherSequence),
+      );
+      this.#arraysOf = arrays;
+    }
+    return blockSpec(
+      this,
+      arrays.allocations,
+      arrays.unallocated,
+      arrays.attributes,
+      arrays.sequenceNumberForAllocation,
+    );
   }
 
   /**
-   * Whether this copy holds exactly `spec`: the spec it was made from or last
+   * Whether this block holds exactly `spec`: the spec it was made from or last
    * produced, unchanged since (same arrays, same plain fields).
    */
   inStepWith(spec: IPAMBlockSpec): boolean {
+    const arrays = this.#arraysOf;
+    // Specs produced since the last change share the arrays of `#arraysOf` (never changed).
     return (
-      this.#allocations === spec.allocations &&
-      this.#unallocated === spec.unallocated &&
-      this.#attributes === spec.attributes &&
-      this.#sequence === spec.sequenceNumberForAllocation &&
+      arrays !== undefined &&
+      arrays.allocations === spec.allocations &&
+      arrays.unallocated === spec.unallocated &&
+      arrays.attributes === spec.attributes &&
+      arrays.sequenceNumberForAllocation === spec.sequenceNumberForAllocation &&
       this.sequenceNumber === spec.sequenceNumber &&
       this.affinity === spec.affinity &&
       this.affinityClaimTime === spec.affinityClaimTime &&
@@ -135,14 +183,33 @@ export class AllocationBlock {
     );
   }
 
-  /** Makes the arrays this copy's own before a change. */
-  #own(): void {
-    if (!this.#shared) return;
-    this.#allocations = this.#allocations.slice();
-    this.#unallocated = this.#unallocated.slice();
-    this.#attributes = this.#attributes.slice();
-    this.#sequence = { ...this.#sequence };
-    this.#shared = false;
+  /**
+   * Copies the block's state into `image` (reusing the image's buffers), so
+   * that `restoreFrom(image)` can put it back exactly. For live blocks.
+   */
+  saveTo(image: BlockImage): void {
+    image.save(this, this.#allocations, this.#queue, this.#head, this.#count);
+    image.saveRest(this.#sequence, this.#attributes, this.#arraysOf);
+  }
+
+  /** Puts back the state saved by `saveTo` (an undone transaction). */
+  restoreFrom(image: BlockImage): void {
+    this.affinity = image.affinity;
+    this.affinityClaimTime = image.affinityClaimTime;
+    this.strictAffinity = image.strictAffinity;
+    this.sequenceNumber = image.sequenceNumber;
+    this.deleted = image.deleted;
+    if (this.#queue.length < image.count) this.#queue = new Int32Array(image.count);
+    this.#head = 0;
+    this.#count = image.restore(this.#allocations, this.#queue, this.#sequence, this.#attributes);
+    this.#arraysOf = image.arraysOf;
+    this.#index = undefined;
+  }
+
+  /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it. */
+  get cidrText(): string {
+    this.#cidrText ??= (this.cidr as Partial<BlockCidr>).text ?? formatCidr(this.cidr);
+    return this.#cidrText;
   }
 
   /** The handle index, built on first use. */
@@ -161,16 +228,16 @@ export class AllocationBlock {
   }
 
   numFree(): number {
-    return this.#unallocated.length;
+    return this.#count;
   }
 
   /** Addresses in use: capacity − free (what `calicoctl ipam show` counts). */
   inUse(): number {
-    return this.size - this.#unallocated.length;
+    return this.size - this.#count;
   }
 
   isEmpty(): boolean {
-    return this.#unallocated.length === this.size;
+    return this.#count === this.size;
   }
 
   /** The ordinal of an address of this block; undefined when outside it. */
@@ -186,28 +253,27 @@ export class AllocationBlock {
   /** The attribute of an allocated address; undefined when free or outside. */
   attributeOf(ip: number): AllocationAttribute | undefined {
     const o = this.ordinalOf(ip);
-    const idx = o === undefined ? null : this.#allocations[o];
-    return idx === null || idx === undefined ? undefined : this.#attributes[idx];
+    const idx = o === undefined ? FREE : (this.#allocations[o] as number);
+    return idx === FREE ? undefined : this.#attributes[idx];
   }
 
   /** The sequence number recorded when `ip` was assigned. */
   sequenceNumberOf(ip: number): number | undefined {
     const o = this.ordinalOf(ip);
-    return o === undefined ? undefined : this.#sequence[o];
+    const seq = o === undefined ? Number.NaN : (this.#sequence[o] as number);
+    return Number.isNaN(seq) ? undefined : seq;
   }
 
-  /** The free ordinals, head first. */
-  unallocated(): readonly number[] {
-    return this.#unallocated;
+  /** The free ordinals, head first (a copy). */
+  unallocated(): number[] {
+    return specUnallocated(this.#queue, this.#head, this.#count);
   }
 
   /** Every allocated address with its attribute, in ordinal order. */
   *allocated(): Generator<{ readonly ip: number; readonly attribute: AllocationAttribute }> {
     for (let o = 0; o < this.#allocations.length; o++) {
-      const idx = this.#allocations[o];
-      if (idx !== null && idx !== undefined) {
-        yield { ip: this.cidr.network + o, attribute: this.#attributes[idx] ?? {} };
-      }
+      const idx = this.#allocations[o] as number;
+      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes[idx] ?? {} };
     }
   }
 
@@ -234,6 +300,31 @@ export class AllocationBlock {
     if (index !== undefined && index !== 'scan') addOrdinal(index, this.#attributes[idx]?.handle_id, o);
   }
 
+  /** Takes the ordinal at the head of the free queue (there must be one). */
+  #shift(): number {
+    const queue = this.#queue;
+    const o = queue[this.#head] as number;
+    this.#head = this.#head + 1 === queue.length ? 0 : this.#head + 1;
+    this.#count--;
+    return o;
+  }
+
+  /** Appends a freed ordinal to the tail of the free queue. */
+  #push(o: number): void {
+    let queue = this.#queue;
+    if (this.#count === queue.length) {
+      // Only a hand-edited block with an ordinal both free and allocated gets here.
+      const grown = new Int32Array(Math.max(1, queue.length * 2));
+      grown.set(this.unallocated());
+      this.#queue = queue = grown;
+      this.#head = 0;
+    }
+    let at = this.#head + this.#count;
+    if (at >= queue.length) at -= queue.length;
+    queue[at] = o;
+    this.#count++;
+  }
+
   /**
    * Takes up to `num` addresses from the head of the free queue (Calico
    * `allocationBlock.autoAssign`). Returns the addresses, or the affinity error.
@@ -241,13 +332,13 @@ export class AllocationBlock {
   autoAssign(num: number, attribute: AllocationAttribute, req: BlockRequester): number[] | string {
     const err = this.#affinityError(req);
     if (err) return err;
-    const n = Math.min(num, this.#unallocated.length);
+    const n = Math.min(num, this.#count);
     const ips: number[] = [];
     if (n <= 0) return ips;
-    this.#own();
+    this.#arraysOf = undefined;
     const idx = this.#findOrAddAttribute(attribute);
     for (let i = 0; i < n; i++) {
-      const o = this.#unallocated.shift() as number;
+      const o = this.#shift();
       this.#take(o, idx);
       ips.push(this.cidr.network + o);
     }
@@ -260,10 +351,14 @@ export class AllocationBlock {
     if (err && this.affinity !== null) return err;
     const o = this.ordinalOf(ip);
     if (o === undefined) return `IP ${ip} is not in block ${this.cidrText}`;
-    if (this.#allocations[o] !== null) return 'Address already assigned in block';
-    this.#own();
+    if (this.#allocations[o] !== FREE) return 'Address already assigned in block';
+    this.#arraysOf = undefined;
     this.#take(o, this.#findOrAddAttribute(attribute));
-    this.#unallocated = this.#unallocated.filter((u) => u !== o);
+    // Calico filters every occurrence of the ordinal out of the queue.
+    const rest = this.unallocated().filter((u) => u !== o);
+    this.#queue.set(rest);
+    this.#head = 0;
+    this.#count = rest.length;
     return undefined;
   }
 
@@ -278,8 +373,8 @@ export class AllocationBlock {
     const countByHandle = new Map<string, number>();
     for (const r of requests) {
       const o = this.ordinalOf(r.ip);
-      const idx = o === undefined ? null : this.#allocations[o];
-      if (o === undefined || idx === null || idx === undefined) {
+      const idx = o === undefined ? FREE : (this.#allocations[o] as number);
+      if (o === undefined || idx === FREE) {
         unallocated.push(r.ip);
         continue;
       }
@@ -320,22 +415,23 @@ export class AllocationBlock {
    */
   #free(ordinals: readonly number[], index: HandleIndex | undefined): void {
     if (ordinals.length === 0) return;
-    this.#own();
+    this.#arraysOf = undefined;
     const allocations = this.#allocations;
     const sequence = this.#sequence;
-    const unallocated = this.#unallocated;
-    const freed: number[] = [];
+    let freed: number | number[] = FREE;
     for (const o of ordinals) {
-      const idx = allocations[o];
-      if (idx !== null && idx !== undefined) {
-        if (!freed.includes(idx)) freed.push(idx);
+      const idx = allocations[o] as number;
+      if (idx !== FREE) {
+        if (freed === FREE) freed = idx;
+        else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
+        else if (!freed.includes(idx)) freed.push(idx);
         if (index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
       }
-      allocations[o] = null;
-      sequence[o] = undefined;
-      unallocated.push(o);
+      allocations[o] = FREE;
+      sequence[o] = Number.NaN;
+      this.#push(o);
     }
-    deleteUnreferenced(allocations, this.#attributes, freed);
+    if (freed !== FREE) deleteUnreferenced(allocations, this.#attributes, freed);
   }
 
   /**
@@ -347,4 +443,13 @@ export class AllocationBlock {
   validate(): string[] {
     return validateBlockSpec(this.toSpec());
   }
+}
+
+/** The plain fields of a block. */
+interface BlockFields {
+  readonly affinity: string | null;
+  readonly affinityClaimTime?: string | undefined;
+  readonly strictAffinity: boolean;
+  readonly sequenceNumber: number;
+  readonly deleted: boolean;
 }

@@ -8,7 +8,7 @@
  */
 import { rfc3339 } from '../util/clock.js';
 import { AllocationBlock } from './block.js';
-import type { Cidr } from './ipv4.js';
+import { type Cidr, formatCidr } from './ipv4.js';
 import { hostAffinity } from './objects.js';
 import type { IpamStore, LoadedBlock } from './store-io.js';
 
@@ -22,10 +22,10 @@ export const EMPTY_BLOCK_MIN_RECLAIM_AGE_MS = 60_000;
  */
 export function claimBlock(io: IpamStore, cidr: Cidr, node: string, now: number): LoadedBlock {
   io.setAffinity(node, cidr, 'pending');
-  const existing = io.storedBlock(cidr);
-  if (existing && existing.spec.affinity !== hostAffinity(node)) {
+  const existing = io.peekBlock(cidr);
+  if (existing && existing.affinity !== hostAffinity(node)) {
     io.deleteAffinity(node, cidr);
-    throw new Error(`Block ${existing.spec.cidr} is claimed by ${existing.spec.affinity}`);
+    throw new Error(`Block ${formatCidr(cidr)} is claimed by ${existing.affinity}`);
   }
   if (!existing) {
     io.createBlock(AllocationBlock.create(cidr, { affinity: hostAffinity(node), claimTime: rfc3339(now) }));
@@ -49,11 +49,11 @@ export function releaseAffinity(
   cidr: Cidr,
   options: { readonly requireEmpty: boolean },
 ): boolean {
-  // Decided on the stored spec; a working copy is loaded only to rewrite the block.
-  const stored = io.storedBlock(cidr);
-  const empty = stored !== undefined && stored.spec.unallocated.length === stored.spec.allocations.length;
-  if (stored && options.requireEmpty && !empty) return false;
-  if (!stored || stored.spec.affinity !== hostAffinity(node)) {
+  // Decided on the peeked state; the block is loaded only to rewrite it.
+  const block = io.peekBlock(cidr);
+  const empty = block !== undefined && block.numFree() === block.size;
+  if (block && options.requireEmpty && !empty) return false;
+  if (!block || block.affinity !== hostAffinity(node)) {
     io.deleteAffinity(node, cidr);
     return true;
   }

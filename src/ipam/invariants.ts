@@ -30,7 +30,7 @@ function checkBlocks(state: IpamState, problems: string[]): Map<string, Map<stri
   for (const stored of state.blocks) {
     const block = AllocationBlock.fromSpec(stored.spec);
     if (!block) {
-      problems.push(`block ${stored.metadata.name}: bad cidr ${stored.spec.cidr}`);
+      problems.push(`block ${stored.metadata.name}: cannot be read (cidr ${stored.spec.cidr})`);
       continue;
     }
     if (stored.metadata.name !== cidrToName(block.cidr))

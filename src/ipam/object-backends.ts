@@ -7,6 +7,8 @@
  *   (what the emulator uses: `kubectl get ipamblocks` shows them);
  * - `memoryBackend`: plain maps with the same transaction semantics, for
  *   benchmarks that measure the allocator itself and for fast property tests.
+ *   Its blocks are live blocks changed in place (`live-blocks.ts`), offered
+ *   to `IpamStore` as `liveBlocks`; readers get Calico-shaped snapshots.
  *
  * Both are synchronous; `transaction(fn)` undoes every write of `fn` if it throws.
  */
@@ -14,6 +16,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Labels } from './calico-selector.js';
+import { LiveBlocks } from './live-blocks.js';
 import { BLOCK_AFFINITIES, type BlockAffinity, IPAM_BLOCKS, IPAM_HANDLES, IPPOOLS } from './objects.js';
 
 /** The four Calico kinds. */
@@ -69,6 +72,13 @@ export interface IpamObjects {
   /** Annotations of a Node or Namespace (pool annotations); undefined when unknown. */
   annotationsOf(resource: 'nodes' | 'namespaces', name: string): Labels;
   exists(resource: 'nodes' | 'namespaces', name: string): boolean;
+  /**
+   * Set when the backend keeps IPAM blocks as live blocks (the memory
+   * backend): `IpamStore` then changes them through this table instead of
+   * writing a new IPAMBlock object per change. The generic methods above
+   * still read and write IPAMBlock objects (as snapshots of the live blocks).
+   */
+  readonly liveBlocks?: LiveBlocks;
 }
 
 /** Store index of BlockAffinity objects by `spec.node`. */
@@ -109,9 +119,10 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   const maps: Record<IpamKind, Map<string, KubeObject>> = {
     IPPool: new Map(),
     BlockAffinity: new Map(),
-    IPAMBlock: new Map(),
+    IPAMBlock: new Map(), // unused: blocks live in `blocks`
     IPAMHandle: new Map(),
   };
+  const blocks = new LiveBlocks();
   const byNode = new Map<string, Set<string>>();
   // The open transaction's undo log, flat: kind, name, object before, per write.
   // One array reused by every transaction (emptied when it ends).
@@ -136,13 +147,18 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     if (newNode !== undefined) byNode.set(newNode, (byNode.get(newNode) ?? new Set()).add(name));
   }
   return {
+    liveBlocks: blocks,
     transaction(fn) {
       if (inTransaction) return fn();
       inTransaction = true;
+      blocks.begin();
       try {
-        return fn();
+        const result = fn();
+        blocks.commit();
+        return result;
       } catch (err) {
         inTransaction = false;
+        blocks.rollback();
         for (let i = undo.length - 3; i >= 0; i -= 3) {
           const kind = undo[i] as IpamKind;
           const name = undo[i + 1] as string;
@@ -154,17 +170,24 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
         undo.length = 0;
       }
     },
-    get: (kind, name) => table(kind).get(name) as never,
+    get: (kind, name) => (kind === 'IPAMBlock' ? blocks.get(name) : table(kind).get(name)) as never,
     list: (kind) =>
-      [...table(kind).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o) as never,
-    count: (kind) => table(kind).size,
+      (kind === 'IPAMBlock'
+        ? blocks.list()
+        : [...table(kind).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o)) as never,
+    count: (kind) => (kind === 'IPAMBlock' ? blocks.count() : table(kind).size),
     affinitiesOf: (node) =>
       [...(byNode.get(node) ?? [])].map((n) => table('BlockAffinity').get(n) as BlockAffinity),
     countAffinitiesOf: (node) => byNode.get(node)?.size ?? 0,
-    revision: (kind) => revisions[kind],
+    revision: (kind) => (kind === 'IPAMBlock' ? blocks.revision : revisions[kind]),
     create(obj, absent) {
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';
+      if (kind === 'IPAMBlock') {
+        if (blocks.has(name)) throw new Error(`${kind} ${name} already exists`);
+        blocks.putObject(obj);
+        return obj;
+      }
       if (absent !== true && table(kind).has(name)) throw new Error(`${kind} ${name} already exists`);
       write(kind, name, undefined, obj);
       return obj;
@@ -172,12 +195,21 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     update(obj, current) {
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';
+      if (kind === 'IPAMBlock') {
+        if (!blocks.has(name)) throw new Error(`${kind} ${name} not found`);
+        blocks.putObject(obj);
+        return obj;
+      }
       const before = current ?? table(kind).get(name);
       if (!before) throw new Error(`${kind} ${name} not found`);
       write(kind, name, before, obj);
       return obj;
     },
     delete(kind, name, current) {
+      if (kind === 'IPAMBlock') {
+        blocks.deleteObject(name);
+        return;
+      }
       const before = current ?? table(kind).get(name);
       if (!before) throw new Error(`${kind} ${name} not found`);
       write(kind, name, before, undefined);

@@ -9,9 +9,9 @@
  */
 
 import type { AllocationBlock } from './block.js';
-import { BlockCopies, type LoadedBlock } from './block-copies.js';
+import { type BlockState, type BlockTable, type LoadedBlock, StoredBlockTable } from './block-table.js';
 
-export type { LoadedBlock } from './block-copies.js';
+export type { BlockState, LoadedBlock } from './block-table.js';
 
 import type { Labels } from './calico-selector.js';
 import { type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
@@ -74,7 +74,8 @@ class OneAddressBlocks {
 export class IpamStore {
   readonly objects: IpamObjects;
   readonly #parsed = new WeakMap<IPPool, Pool | null>();
-  readonly #copies = new BlockCopies();
+  /** Where blocks are changed: the backend's live blocks, or stored objects. */
+  readonly #blocks: BlockTable;
   readonly #ones = new OneAddressBlocks();
   #pools:
     | {
@@ -87,6 +88,7 @@ export class IpamStore {
 
   constructor(objects: IpamObjects) {
     this.objects = objects;
+    this.#blocks = objects.liveBlocks ?? new StoredBlockTable(objects);
   }
 
   /** Runs `fn` atomically (see the module comment). */
@@ -139,23 +141,27 @@ export class IpamStore {
   }
 
   /**
-   * A working copy of the stored block, private to the caller: change it and
-   * persist it with `writeBlock` in the same transaction, before anything
-   * else writes the block (the write tells the backend that the object loaded
-   * is still the stored one), or drop it. After `writeBlock` the copy belongs
-   * to this store again: load the block anew to change it further.
+   * The block's current state, for decisions (affinity, free addresses);
+   * undefined when there is no block. Read it at once and do not keep it:
+   * it may be the live block itself.
    */
-  loadBlock(cidr: Cidr): LoadedBlock | undefined {
-    const stored = this.objects.get<IPAMBlock>('IPAMBlock', blockName(cidr));
-    return stored ? this.#copies.take(stored, cidr) : undefined;
+  peekBlock(cidr: Cidr): BlockState | undefined {
+    return this.#blocks.peek(cidr);
   }
 
-  /** `loadBlock` for a block object just read with `storedBlock` (no second lookup). */
-  workingCopy(stored: IPAMBlock, cidr: Cidr): LoadedBlock {
-    return this.#copies.take(stored, cidr);
+  /**
+   * The block, to change: persist it with `writeBlock` (or `deleteBlock`) in
+   * the same transaction, before anything else writes the block. With the
+   * Registry it is a working copy private to the caller (dropping it changes
+   * nothing); with live blocks it is the block itself, so change it only to
+   * write it. After `writeBlock`, load the block anew to change it further.
+   * `peeked`: what `peekBlock(cidr)` returned just before (spares a lookup).
+   */
+  loadBlock(cidr: Cidr, peeked?: BlockState): LoadedBlock | undefined {
+    return this.#blocks.load(cidr, peeked);
   }
 
-  /** The stored block object, for read-only checks that need no working copy. */
+  /** The stored block object (a snapshot with live blocks), for readers. */
   storedBlock(cidr: Cidr): IPAMBlock | undefined {
     return this.objects.get<IPAMBlock>('IPAMBlock', blockName(cidr));
   }
@@ -164,32 +170,18 @@ export class IpamStore {
     return this.objects.list<IPAMBlock>('IPAMBlock');
   }
 
-  /** Creates a block object from a new working copy. */
+  /** Stores a new block (`AllocationBlock.create`). */
   createBlock(block: AllocationBlock): void {
-    block.markWritten();
-    const spec = block.toSpec();
-    const name = blockName(block.cidr);
-    this.objects.create<IPAMBlock>({
-      apiVersion: CALICO_API_VERSION,
-      kind: 'IPAMBlock',
-      metadata: { name },
-      spec,
-    });
-    this.#copies.put(name, spec, block);
+    this.#blocks.create(block);
   }
 
-  /** Persists a working copy over the object it was loaded from (see `loadBlock`). */
+  /** Persists a loaded block (see `loadBlock`). */
   writeBlock(loaded: LoadedBlock): void {
-    loaded.block.markWritten();
-    const spec = loaded.block.toSpec();
-    this.objects.update<IPAMBlock>({ ...loaded.stored, spec }, loaded.stored);
-    this.#copies.put(loaded.slot, spec, loaded.block);
+    this.#blocks.write(loaded);
   }
 
   deleteBlock(cidr: Cidr): void {
-    const name = blockName(cidr);
-    this.objects.delete('IPAMBlock', name);
-    this.#copies.drop(name);
+    this.#blocks.delete(cidr);
   }
 
   /** The node's affinities, in name order (how a Kubernetes list returns them). */
