@@ -3,7 +3,8 @@
  * p99 latency, side by side in one run, of
  *
  * 1. `ingress`: a real loopback listener → the ingress-nginx controller app →
- *    the pod network (in-memory) → a simulated hashicorp/http-echo pod;
+ *    the pod network (the dataplane's in-memory socket pairs, as `netkube up`
+ *    connects the controller to pods) → a simulated hashicorp/http-echo pod;
  * 2. `nginx`: nginx `proxy_pass` with an upstream keepalive pool in front of
  *    the same pod served on a real listener;
  * 3. `direct`: the same pod on its real listener.
@@ -19,6 +20,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
+import { natSocketPair } from '../src/dataplane/mem-socket.js';
 import { IngressControllerApp } from '../src/ingress/app/app.js';
 import { StaticClusterView } from '../src/ingress/app/cluster-view.js';
 import { fakeCertificate } from '../src/ingress/certs.js';
@@ -27,7 +29,6 @@ import { backendWorld, ingress, ingressClass, rule } from '../src/ingress/testin
 import { realClock } from '../src/util/clock.js';
 import { seededRandom } from '../src/util/random.js';
 import { createApp } from '../src/workloads/index.js';
-import { socketPair } from '../src/workloads/testing/socket-pair.js';
 import type { App, AppContext, PodNetwork } from '../src/workloads/types.js';
 import { nginxProxy } from './lib.js';
 
@@ -114,12 +115,17 @@ async function startWorld() {
     ),
   );
   if ('kind' in echo) throw new Error(echo.message);
+  let nextPort = 40000;
   const network: PodNetwork = {
+    // The socket pair the dataplane's ConnectionExecutor gives a pod's outgoing connection
+    // (flows off, no NAT between two pods: both ends see the same tuple).
     connect: async (host, port) => {
-      const { client, server } = socketPair({ address: '10.244.0.50', port: 40000 }, { address: host, port });
+      const srcPort = nextPort++;
+      const tuple = { src: { ip: '10.244.0.50', port: srcPort }, dst: { ip: host, port } };
+      const { client, server } = natSocketPair(tuple, tuple);
       echo.handleConnection({
         socket: server,
-        tuple: { protocol: 'TCP', srcIP: '10.244.0.50', srcPort: 40000, dstIP: host, dstPort: port },
+        tuple: { protocol: 'TCP', srcIP: '10.244.0.50', srcPort, dstIP: host, dstPort: port },
       });
       return client;
     },
