@@ -119,7 +119,7 @@ export class GoResponseWriter {
     if (this.#finished) return;
     if (this.#status === 0) this.#status = 200;
     if (!this.#headSent) {
-      const body = Buffer.concat(this.#buffer);
+      const body = this.#joinedBuffer();
       this.#buffer = [];
       this.#buffered = 0;
       this.#finished = true;
@@ -135,16 +135,22 @@ export class GoResponseWriter {
   #flush(): void {
     if (this.#buffered === 0) return;
     this.#flushHead(false);
-    const chunk = Buffer.concat(this.#buffer);
+    const chunk = this.#joinedBuffer();
     this.#buffer = [];
     this.#buffered = 0;
     this.#res.write(chunk);
   }
 
+  /** The buffered body as one buffer (the one chunk itself when there is one: no copy). */
+  #joinedBuffer(): Buffer {
+    const b = this.#buffer;
+    return b.length === 1 ? (b[0] as Buffer) : Buffer.concat(b);
+  }
+
   #flushHead(handlerDone: boolean, body?: Buffer): void {
     if (this.#headSent) return;
     this.#headSent = true;
-    const { head, contentLength, close } = this.#buildHead(handlerDone, body ?? Buffer.concat(this.#buffer));
+    const { head, contentLength, close } = this.#buildHead(handlerDone, body ?? this.#joinedBuffer());
     writeExactHead(this.#res, this.#status, head, { contentLength, close });
   }
 
