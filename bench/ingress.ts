@@ -20,16 +20,8 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { natSocketPair } from '../src/dataplane/mem-socket.js';
-import { IngressControllerApp } from '../src/ingress/app/app.js';
-import { StaticClusterView } from '../src/ingress/app/cluster-view.js';
-import { fakeCertificate } from '../src/ingress/certs.js';
-import { DEFAULT_CLASS_OPTIONS } from '../src/ingress/ingress-class.js';
-import { backendWorld, ingress, ingressClass, rule } from '../src/ingress/testing/fixtures.js';
-import { realClock } from '../src/util/clock.js';
-import { seededRandom } from '../src/util/random.js';
-import { createApp } from '../src/workloads/index.js';
-import type { App, AppContext, PodNetwork } from '../src/workloads/types.js';
+import type { App } from '../src/workloads/types.js';
+import { CONTROLLER_IP, startIngressWorld } from './ingress-world.js';
 import { nginxProxy } from './lib.js';
 
 const run = promisify(execFile);
@@ -53,27 +45,6 @@ function parseArgs(argv: readonly string[]): Options {
     seconds: get('--seconds', 5),
     runs: get('--runs', 5),
     only: only >= 0 ? argv[only + 1] : undefined,
-  };
-}
-
-function context(name: string, ip: string, image: string, args: string[], network: PodNetwork): AppContext {
-  return {
-    pod: {
-      name,
-      namespace: 'default',
-      uid: `uid-${name}`,
-      ip,
-      nodeName: 'worker-1',
-      hostname: name,
-      labels: {},
-      annotations: {},
-    },
-    container: { name: 'c', image, command: [], args, env: {}, ports: [] },
-    clock: realClock,
-    random: seededRandom(1),
-    network,
-    log: () => {},
-    exit: () => {},
   };
 }
 
@@ -101,57 +72,8 @@ function portOf(s: Server): number {
 }
 
 async function startWorld() {
-  const ing = ingress('bench', { rules: [rule('bench.example.com', ['/', 'Prefix', 'echo'])] });
-  const world = backendWorld([ing]);
-  const pod = world.pods[0];
-  if (!pod) throw new Error('no pod');
-  const echo = createApp(
-    context(
-      'echo-0',
-      pod.ip,
-      'hashicorp/http-echo:1.0.0',
-      ['-text=hello from netkube', '-listen=:8080'],
-      {} as PodNetwork,
-    ),
-  );
-  if ('kind' in echo) throw new Error(echo.message);
-  let nextPort = 40000;
-  const network: PodNetwork = {
-    // The socket pair the dataplane's ConnectionExecutor gives a pod's outgoing connection
-    // (flows off, no NAT between two pods: both ends see the same tuple).
-    connect: async (host, port) => {
-      const srcPort = nextPort++;
-      const tuple = { src: { ip: '10.244.0.50', port: srcPort }, dst: { ip: host, port } };
-      const { client, server } = natSocketPair(tuple, tuple);
-      echo.handleConnection({
-        socket: server,
-        tuple: { protocol: 'TCP', srcIP: '10.244.0.50', srcPort, dstIP: host, dstPort: port },
-      });
-      return client;
-    },
-    udpRequest: async () => undefined,
-    resolve: async () => [],
-  };
-  const view = new StaticClusterView({
-    ingresses: [ing],
-    ingressClasses: [ingressClass()],
-    services: world.services,
-    endpointSlices: world.endpointSlices,
-    secrets: [],
-  });
-  const controller = new IngressControllerApp(
-    context('ingress-0', '10.244.0.50', 'registry.k8s.io/ingress-nginx/controller:v1.12.1', [], network),
-    {
-      view,
-      classes: DEFAULT_CLASS_OPTIONS,
-      httpPort: 80,
-      httpsPort: 443,
-      healthzPort: 10254,
-      defaultCertificate: fakeCertificate(Date.now()),
-      version: 'v1.12.1',
-    },
-  );
-  return { direct: await listen(echo, 8080, pod.ip), ingress: await listen(controller, 80, '10.244.0.50') };
+  const { echo, controller, podIP } = startIngressWorld();
+  return { direct: await listen(echo, 8080, podIP), ingress: await listen(controller, 80, CONTROLLER_IP) };
 }
 
 /** nginx `proxy_pass` with an upstream keepalive pool, in front of the direct listener. */
