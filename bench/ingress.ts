@@ -3,7 +3,8 @@
  * p99 latency, side by side in one run, of
  *
  * 1. `ingress`: a real loopback listener → the ingress-nginx controller app →
- *    the pod network (in-memory) → a simulated hashicorp/http-echo pod;
+ *    the pod network (the dataplane's in-memory socket pairs, as `netkube up`
+ *    connects the controller to pods) → a simulated hashicorp/http-echo pod;
  * 2. `nginx`: nginx `proxy_pass` with an upstream keepalive pool in front of
  *    the same pod served on a real listener;
  * 3. `direct`: the same pod on its real listener.
@@ -19,16 +20,8 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { IngressControllerApp } from '../src/ingress/app/app.js';
-import { StaticClusterView } from '../src/ingress/app/cluster-view.js';
-import { fakeCertificate } from '../src/ingress/certs.js';
-import { DEFAULT_CLASS_OPTIONS } from '../src/ingress/ingress-class.js';
-import { backendWorld, ingress, ingressClass, rule } from '../src/ingress/testing/fixtures.js';
-import { realClock } from '../src/util/clock.js';
-import { seededRandom } from '../src/util/random.js';
-import { createApp } from '../src/workloads/index.js';
-import { socketPair } from '../src/workloads/testing/socket-pair.js';
-import type { App, AppContext, PodNetwork } from '../src/workloads/types.js';
+import type { App } from '../src/workloads/types.js';
+import { CONTROLLER_IP, startIngressWorld } from './ingress-world.js';
 import { nginxProxy } from './lib.js';
 
 const run = promisify(execFile);
@@ -52,27 +45,6 @@ function parseArgs(argv: readonly string[]): Options {
     seconds: get('--seconds', 5),
     runs: get('--runs', 5),
     only: only >= 0 ? argv[only + 1] : undefined,
-  };
-}
-
-function context(name: string, ip: string, image: string, args: string[], network: PodNetwork): AppContext {
-  return {
-    pod: {
-      name,
-      namespace: 'default',
-      uid: `uid-${name}`,
-      ip,
-      nodeName: 'worker-1',
-      hostname: name,
-      labels: {},
-      annotations: {},
-    },
-    container: { name: 'c', image, command: [], args, env: {}, ports: [] },
-    clock: realClock,
-    random: seededRandom(1),
-    network,
-    log: () => {},
-    exit: () => {},
   };
 }
 
@@ -100,52 +72,8 @@ function portOf(s: Server): number {
 }
 
 async function startWorld() {
-  const ing = ingress('bench', { rules: [rule('bench.example.com', ['/', 'Prefix', 'echo'])] });
-  const world = backendWorld([ing]);
-  const pod = world.pods[0];
-  if (!pod) throw new Error('no pod');
-  const echo = createApp(
-    context(
-      'echo-0',
-      pod.ip,
-      'hashicorp/http-echo:1.0.0',
-      ['-text=hello from netkube', '-listen=:8080'],
-      {} as PodNetwork,
-    ),
-  );
-  if ('kind' in echo) throw new Error(echo.message);
-  const network: PodNetwork = {
-    connect: async (host, port) => {
-      const { client, server } = socketPair({ address: '10.244.0.50', port: 40000 }, { address: host, port });
-      echo.handleConnection({
-        socket: server,
-        tuple: { protocol: 'TCP', srcIP: '10.244.0.50', srcPort: 40000, dstIP: host, dstPort: port },
-      });
-      return client;
-    },
-    udpRequest: async () => undefined,
-    resolve: async () => [],
-  };
-  const view = new StaticClusterView({
-    ingresses: [ing],
-    ingressClasses: [ingressClass()],
-    services: world.services,
-    endpointSlices: world.endpointSlices,
-    secrets: [],
-  });
-  const controller = new IngressControllerApp(
-    context('ingress-0', '10.244.0.50', 'registry.k8s.io/ingress-nginx/controller:v1.12.1', [], network),
-    {
-      view,
-      classes: DEFAULT_CLASS_OPTIONS,
-      httpPort: 80,
-      httpsPort: 443,
-      healthzPort: 10254,
-      defaultCertificate: fakeCertificate(Date.now()),
-      version: 'v1.12.1',
-    },
-  );
-  return { direct: await listen(echo, 8080, pod.ip), ingress: await listen(controller, 80, '10.244.0.50') };
+  const { echo, controller, podIP } = startIngressWorld();
+  return { direct: await listen(echo, 8080, podIP), ingress: await listen(controller, 80, CONTROLLER_IP) };
 }
 
 /** nginx `proxy_pass` with an upstream keepalive pool, in front of the direct listener. */

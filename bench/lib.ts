@@ -115,18 +115,33 @@ async function waitForPort(port: number, host: string): Promise<void> {
  * any reason: a stray HAProxy left bound to a port (they bind with SO_REUSEPORT,
  * so a second one binds too) would silently take part in the next run.
  */
-const children = new Set<ChildProcess>();
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
+const children = new Map<ChildProcess, { readonly group: boolean }>();
+/** `group`: the child leads its own process group (spawned `detached`), and the whole group is killed. */
+function track(child: ChildProcess, group = false): ChildProcess {
+  children.set(child, { group });
   child.once('exit', () => children.delete(child));
   return child;
 }
-process.once('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
+/**
+ * SIGKILL, to the whole group for nginx: a master killed outright leaves its
+ * worker running, still bound to the port (the next run then fails with
+ * "already in use").
+ */
+function killChildren(): void {
+  for (const [c, { group }] of children) {
+    if (group && c.pid !== undefined) {
+      try {
+        process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        c.kill('SIGKILL');
+      }
+    } else c.kill('SIGKILL');
+  }
+}
+process.once('exit', killChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    for (const c of children) c.kill('SIGKILL');
+    killChildren();
     process.exit(130);
   });
 }
@@ -157,7 +172,7 @@ export async function nginxProxy(listen: string, backend: string): Promise<Child
     `worker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir};\n  proxy_temp_path ${dir};\n  fastcgi_temp_path ${dir};\n  uwsgi_temp_path ${dir};\n  scgi_temp_path ${dir};\n  upstream app { server ${backend}; keepalive 64; }\n  server {\n    listen ${listen};\n    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }\n  }\n}\n`,
   );
   const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
-  const child = track(spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore' }));
+  const child = track(spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore', detached: true }), true);
   const [host, port] = listen.split(':') as [string, string];
   await waitForPort(Number(port), host);
   return child;
@@ -173,7 +188,7 @@ export async function nginxStatic(listen: string): Promise<ChildProcess> {
     `worker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir};\n  server { listen ${listen}; location / { return 200 "hello from the laptop\\n"; } }\n}\n`,
   );
   const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
-  const child = track(spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore' }));
+  const child = track(spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore', detached: true }), true);
   const [host, port] = listen.split(':') as [string, string];
   await waitForPort(Number(port), host);
   return child;

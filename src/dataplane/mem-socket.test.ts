@@ -40,6 +40,31 @@ describe('memSocketPair', () => {
     expect(total).toBe(64 * big.length);
   });
 
+  it('delivers writes queued together (cork, or behind a full peer) as one chunk, in order', async () => {
+    const { client, server } = memSocketPair(CLIENT, SERVER);
+    const chunks: string[] = [];
+    server.on('data', (d: Buffer) => chunks.push(String(d)));
+    client.cork();
+    client.write('HTTP/1.1 200 OK\r\n\r\n');
+    client.write(Buffer.from('body'));
+    client.uncork();
+    client.write('next');
+    await new Promise((r) => setImmediate(r));
+    expect(chunks).toEqual(['HTTP/1.1 200 OK\r\n\r\nbody', 'next']);
+    expect([client.bytesWritten, server.bytesRead]).toEqual([27, 27]);
+    // Writes made while the peer is full wait, then arrive together once it reads.
+    server.pause();
+    const big = Buffer.alloc(64 * 1024, 1);
+    while (client.write(big)) {}
+    client.write('a');
+    client.write('b');
+    client.end();
+    server.resume();
+    await once(server, 'end');
+    expect(chunks.join('').endsWith('ab')).toBe(true);
+    expect(chunks.join('').length).toBe(server.bytesRead);
+  });
+
   it('surfaces a reset as ECONNRESET on the peer', async () => {
     const { client, server } = memSocketPair(CLIENT, SERVER);
     const failed = once(client, 'error');

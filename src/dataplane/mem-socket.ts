@@ -81,6 +81,24 @@ export class MemSocket extends Duplex {
     else this.#blocked = () => callback();
   }
 
+  /**
+   * Writes queued together (a corked HTTP head and body, or writes made while the
+   * peer was full) reach the peer as one chunk, as they would leave in one segment
+   * of a real connection: one 'data' event for the peer instead of one per write.
+   */
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (error?: Error | null) => void,
+  ): void {
+    const first = chunks[0];
+    if (!first) {
+      callback();
+      return;
+    }
+    const data = chunks.length === 1 ? first.chunk : Buffer.concat(chunks.map((c) => c.chunk));
+    this._write(data, first.encoding, callback);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     const peer = this.#peer;
     if (peer && !peer.destroyed) peer.push(null);

@@ -16,6 +16,23 @@ describe('normaliseHost (nginx ngx_http_validate_host)', () => {
   ])('$header', ({ header, want }) => {
     expect(normaliseHost(header)).toEqual(want);
   });
+
+  it('answers a repeated header from its one-entry cache, and each new header afresh', () => {
+    const headers = ['A.example.com:80', 'a.example.com', 'bad/host', 'A.example.com:80', '', 'bad/host'];
+    const want = [
+      { valid: true, host: 'a.example.com' },
+      { valid: true, host: 'a.example.com' },
+      { valid: false },
+      { valid: true, host: 'a.example.com' },
+      { valid: true, host: '' },
+      { valid: false },
+    ];
+    for (let round = 0; round < 2; round++)
+      headers.forEach((h, i) => {
+        expect(normaliseHost(h)).toEqual(want[i]);
+        expect(normaliseHost(h)).toEqual(want[i]);
+      });
+  });
 });
 
 describe('wildcardKey (single label of [\\w-])', () => {

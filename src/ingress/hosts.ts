@@ -11,9 +11,24 @@ import type { RouteTable, Server } from './types.js';
 /** A Host header after nginx's validation, or `invalid` (nginx answers 400). */
 export type NormalisedHost = { readonly valid: true; readonly host: string } | { readonly valid: false };
 
+/**
+ * The last header normalised and its result: clients repeat one Host header on
+ * every request of a connection (results are immutable, so sharing is safe).
+ */
+let lastHeader: string | undefined;
+let lastResult: NormalisedHost = { valid: true, host: '' };
+
 /** Validates and normalises a Host header value (undefined or '' → the empty host). */
 export function normaliseHost(header: string | undefined): NormalisedHost {
   if (header === undefined || header === '') return { valid: true, host: '' };
+  if (header === lastHeader) return lastResult;
+  const result = normalise(header);
+  lastHeader = header;
+  lastResult = result;
+  return result;
+}
+
+function normalise(header: string): NormalisedHost {
   let h = header.toLowerCase();
   if (h.startsWith('[')) {
     const end = h.indexOf(']');

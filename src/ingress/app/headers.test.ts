@@ -5,6 +5,7 @@ import { IngressHarness } from '../testing/harness.js';
 import { send } from '../testing/http-target.js';
 import { rawConnect, rawExchange } from '../testing/raw-client.js';
 import { CASE_CLIENT_IP } from '../testing/run-cases.js';
+import { upstreamRequestHead } from './headers.js';
 
 let h: IngressHarness | undefined;
 afterEach(async () => {
@@ -191,5 +192,61 @@ describe('response heads as nginx writes them (reference §2.2)', () => {
     const pod = h.pods.get('10.244.10.2:8080');
     expect(pod?.received.map((r) => r.path)).toEqual(['/a', '/b']);
     expect(new Set(pod?.received.map((r) => r.remote)).size).toBe(1);
+  });
+});
+
+describe('upstreamRequestHead (pure)', () => {
+  it('keeps the first X-Forwarded-For/-Host as X-Original-*, drops what any Connection header names', () => {
+    const head = upstreamRequestHead({
+      method: 'GET',
+      target: '/p',
+      rawHeaders: [
+        'X-Forwarded-For',
+        '1.1.1.1',
+        'Connection',
+        'keep-alive, X-A',
+        'x-forwarded-for',
+        '2.2.2.2',
+        'X-A',
+        'a',
+        'CONNECTION',
+        'x-b',
+        'X-B',
+        'b',
+        'X-Forwarded-Host',
+        'first',
+        'X-Forwarded-Host',
+        'second',
+        'X-Kept',
+        'k',
+        'Keep-Alive',
+        '5',
+      ],
+      host: 'shop.example.com',
+      upgrade: undefined,
+      requestId: 'rid',
+      remoteAddr: '10.0.0.9',
+      port: 80,
+      scheme: 'http',
+      xForwardedPrefix: undefined,
+      body: undefined,
+    });
+    expect(head.split('\r\n')).toEqual([
+      'GET /p HTTP/1.1',
+      'Host: shop.example.com',
+      'X-Request-ID: rid',
+      'X-Real-IP: 10.0.0.9',
+      'X-Forwarded-For: 10.0.0.9',
+      'X-Forwarded-Host: shop.example.com',
+      'X-Forwarded-Port: 80',
+      'X-Forwarded-Proto: http',
+      'X-Forwarded-Scheme: http',
+      'X-Scheme: http',
+      'X-Original-Forwarded-For: 1.1.1.1',
+      'X-Original-Forwarded-Host: first',
+      'X-Kept: k',
+      '',
+      '',
+    ]);
   });
 });

@@ -65,43 +65,60 @@ export interface UpstreamRequestInput {
   readonly body: number | 'chunked' | undefined;
 }
 
-function connectionTokens(raw: readonly string[]): Set<string> | undefined {
-  let out: Set<string> | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() !== 'connection') continue;
-    out ??= new Set();
-    for (const t of (raw[i + 1] as string).split(',')) out.add(t.trim().toLowerCase());
-  }
-  return out;
+/**
+ * What the client's headers contribute to the upstream head, read in one pass:
+ * the lower-cased names, the tokens of every `Connection` header, and the first
+ * `X-Forwarded-For` and `X-Forwarded-Host` (sent on as `X-Original-…`).
+ */
+interface ClientHeaderScan {
+  readonly lower: string[];
+  named: Set<string> | undefined;
+  xff: string | undefined;
+  xfh: string | undefined;
 }
 
-function firstHeader(raw: readonly string[], lower: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === lower) return raw[i + 1];
-  return undefined;
+function scanClientHeaders(raw: readonly string[]): ClientHeaderScan {
+  const scan: ClientHeaderScan = { lower: [], named: undefined, xff: undefined, xfh: undefined };
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = (raw[i] as string).toLowerCase();
+    scan.lower.push(lower);
+    switch (lower) {
+      case 'connection':
+        scan.named ??= new Set();
+        for (const t of (raw[i + 1] as string).split(',')) scan.named.add(t.trim().toLowerCase());
+        break;
+      case 'x-forwarded-for':
+        scan.xff ??= raw[i + 1];
+        break;
+      case 'x-forwarded-host':
+        scan.xfh ??= raw[i + 1];
+        break;
+      default:
+    }
+  }
+  return scan;
 }
 
 /** The head of the request sent to the pod, ending in the blank line. */
 export function upstreamRequestHead(r: UpstreamRequestInput): string {
   const raw = r.rawHeaders;
+  const scan = scanClientHeaders(raw);
   let head = `${r.method} ${r.target} HTTP/1.1\r\nHost: ${r.host}\r\n`;
   if (r.upgrade) head += `Upgrade: ${r.upgrade}\r\nConnection: upgrade\r\n`;
   head += `X-Request-ID: ${r.requestId}\r\nX-Real-IP: ${r.remoteAddr}\r\nX-Forwarded-For: ${r.remoteAddr}\r\n`;
   head += `X-Forwarded-Host: ${r.host}\r\nX-Forwarded-Port: ${r.port}\r\nX-Forwarded-Proto: ${r.scheme}\r\n`;
   head += `X-Forwarded-Scheme: ${r.scheme}\r\nX-Scheme: ${r.scheme}\r\n`;
-  const xff = firstHeader(raw, 'x-forwarded-for');
-  if (xff) head += `X-Original-Forwarded-For: ${xff}\r\n`;
-  const xfh = firstHeader(raw, 'x-forwarded-host');
-  if (xfh) head += `X-Original-Forwarded-Host: ${xfh}\r\n`;
+  if (scan.xff) head += `X-Original-Forwarded-For: ${scan.xff}\r\n`;
+  if (scan.xfh) head += `X-Original-Forwarded-Host: ${scan.xfh}\r\n`;
   if (r.xForwardedPrefix) head += `X-Forwarded-Prefix: ${r.xForwardedPrefix}\r\n`;
   if (typeof r.body === 'number') head += `Content-Length: ${r.body}\r\n`;
   else if (r.body === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
-  const named = connectionTokens(raw);
+  const named = scan.named;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    const lower = name.toLowerCase();
+    const lower = scan.lower[i >> 1] as string;
     if (REPLACED.has(lower) || named?.has(lower)) continue;
     if (lower === 'x-forwarded-prefix' && r.xForwardedPrefix) continue;
-    head += `${name}: ${raw[i + 1]}\r\n`;
+    head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   }
   return `${head}\r\n`;
 }

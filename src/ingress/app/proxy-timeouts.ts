@@ -26,10 +26,9 @@ export class ExchangeTimer {
     this.#onTimeout = onTimeout;
   }
 
-  /** A new exchange on `conn`; `bodyDone` when the request has no body. */
-  begin(conn: UpstreamConnection, bodyDone: boolean): void {
+  /** A new exchange on `conn`, starting at `now`; `bodyDone` when the request has no body. */
+  begin(conn: UpstreamConnection, bodyDone: boolean, now: number): void {
     this.#conn = conn;
-    const now = this.#clock.now();
     this.#bodyDoneAt = bodyDone ? now : 0;
     this.#lastBodyAt = now;
   }

@@ -50,9 +50,16 @@ const NONE_EXCLUDED: ReadonlySet<string> = new Set();
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const CRLF = Buffer.from('\r\n');
 
-/** Proxies `ctx`'s request as `plan` says; answers and logs it. */
+/**
+ * Proxies `ctx`'s request as `plan` says; answers and logs it. Called in the
+ * same turn as the request arrived: the first attempt starts at `ctx.startMs`.
+ *
+ * Clock readings: like nginx, which reads the time once per event-loop turn
+ * (`ngx_time_update`), an exchange reads the clock once per event (request,
+ * response bytes, response end) and uses that reading for everything done in it.
+ */
 export function proxy(ctx: RequestContext, env: ProxyEnv, plan: ProxyPlan): void {
-  new ProxyExchange(ctx, env, plan).attempt();
+  new ProxyExchange(ctx, env, plan).attempt(ctx.startMs);
 }
 
 class ProxyExchange implements ExchangeHandlers {
@@ -83,7 +90,7 @@ class ProxyExchange implements ExchangeHandlers {
     ctx.res.onceClose(() => this.#clientClosed());
   }
 
-  attempt(): void {
+  attempt(now = this.#env.now()): void {
     const { location, upstream, normalisedHost } = this.#plan;
     const ctx = this.#ctx;
     const request = () => pickRequest(ctx.req, location, ctx.tuple.srcIP, normalisedHost, ctx.scheme);
@@ -94,11 +101,11 @@ class ProxyExchange implements ExchangeHandlers {
     }
     if (pick.setCookie) ctx.extraHeaders.push(['Set-Cookie', pick.setCookie]);
     ctx.endpoint = pick.endpoint;
-    this.#attemptStart = this.#env.now();
+    this.#attemptStart = now;
     this.#key = endpointKey(pick.endpoint);
-    const idle = this.#env.pool.takeIdle(this.#key);
+    const idle = this.#env.pool.takeIdle(this.#key, now);
     if (idle) {
-      this.#start(idle, true);
+      this.#start(idle, true, now);
       return;
     }
     this.#open(pick);
@@ -115,12 +122,12 @@ class ProxyExchange implements ExchangeHandlers {
         cfg.backendProtocol === 'HTTPS',
       )
       .then(
-        (conn) => this.#start(conn, false),
+        (conn) => this.#start(conn, false, this.#env.now()),
         (err: { code?: string }) => this.#retryOrFail(key, err.code === 'ETIMEDOUT' ? 504 : 502, true),
       );
   }
 
-  #start(conn: UpstreamConnection, reused: boolean): void {
+  #start(conn: UpstreamConnection, reused: boolean, now: number): void {
     if (this.#done) {
       this.#env.pool.release(conn);
       return;
@@ -145,8 +152,8 @@ class ProxyExchange implements ExchangeHandlers {
       xForwardedPrefix: this.#plan.rewritten ? cfg.xForwardedPrefix : undefined,
       body: this.#body,
     });
-    this.#timer.begin(conn, this.#body === undefined);
-    conn.start(head, req.method === 'HEAD', this);
+    this.#timer.begin(conn, this.#body === undefined, now);
+    conn.start(head, req.method === 'HEAD', this, now);
     if (this.#body !== undefined) this.#pipeBody(conn);
     // In-memory upstreams often answer inside start(): arm the timer only if still waiting.
     if (!this.#done && this.#conn === conn) this.#timer.arm();
@@ -187,12 +194,9 @@ class ProxyExchange implements ExchangeHandlers {
     const contentLength = h.contentLength;
     const chunked = !noBody && contentLength === undefined && ctx.req.httpVersion === '1.1';
     const keepAlive = res.shouldKeepAlive && (noBody || contentLength !== undefined || chunked);
-    const head = clientResponseHead(
-      h,
-      { contentLength, chunked, keepAlive },
-      this.#env.now(),
-      ctx.extraHeaders,
-    );
+    // The head arrived in the read that set `lastRead`: that reading is now.
+    const now = (this.#conn as UpstreamConnection).lastRead;
+    const head = clientResponseHead(h, { contentLength, chunked, keepAlive }, now, ctx.extraHeaders);
     res.sendHead(h.status, head, { contentLength, close: !keepAlive });
   }
 
@@ -208,15 +212,15 @@ class ProxyExchange implements ExchangeHandlers {
 
   onEnd(): void {
     const conn = this.#conn as UpstreamConnection;
-    this.#record(this.#key, this.#status, this.#responseBytes);
+    const now = this.#env.now();
+    this.#record(this.#key, this.#status, this.#responseBytes, now);
     this.#done = true;
     this.#timer.stop();
-    const now = this.#env.now();
     this.#env.routes.balancer(this.#plan.upstream).observe(this.#key, now - this.#attemptStart, now);
     if (this.#timer.sending) conn.destroy();
     else this.#env.pool.release(conn);
     this.#ctx.res.end();
-    this.#ctx.finish(this.#status);
+    this.#ctx.finish(this.#status, now);
   }
 
   onError(f: UpstreamFailure): void {
@@ -268,8 +272,8 @@ class ProxyExchange implements ExchangeHandlers {
     this.#ctx.respond(status, undefined, status === 413 || status === 408);
   }
 
-  #record(addr: string, status: number, responseLength: number): void {
-    const responseMs = this.#env.now() - this.#attemptStart;
+  #record(addr: string, status: number, responseLength: number, now = this.#env.now()): void {
+    const responseMs = now - this.#attemptStart;
     this.#ctx.attempts.push({ addr, status, responseLength, responseMs });
   }
 

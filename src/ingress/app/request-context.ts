@@ -112,18 +112,21 @@ export class RequestContext {
     this.finish(shown);
   }
 
-  /** Writes the access log line once, and reports the request as an L7 flow while flows are recorded. */
-  finish(status: number): void {
+  /**
+   * Writes the access log line once, and reports the request as an L7 flow while
+   * flows are recorded. `now`: the caller's clock reading for the request's end.
+   */
+  finish(status: number, now = this.#env.now()): void {
     if (this.#logged) return;
     this.#logged = true;
     const flows = this.#env.httpFlows;
-    if (flows?.observer.enabled) flows.observer.exchange(this.#exchange(flows.pod, status));
+    if (flows?.observer.enabled) flows.observer.exchange(this.#exchange(flows.pod, status, now));
     if (!this.accessLog) return;
-    this.#env.log(formatAccessLog(this.#entry(status)));
+    this.#env.log(formatAccessLog(this.#entry(status, now)));
   }
 
   /** The one object a request costs when flows are on: references and numbers, nothing formatted. */
-  #exchange(pod: AppContext['pod'], status: number): HttpExchange {
+  #exchange(pod: AppContext['pod'], status: number, now: number): HttpExchange {
     const req = this.req;
     return {
       pod,
@@ -135,7 +138,7 @@ export class RequestContext {
       scheme: this.scheme,
       status,
       startedAt: this.startMs,
-      endedAt: this.#env.now(),
+      endedAt: now,
       requestBytes: this.requestBodyBytes,
       responseBytes: this.bodyBytesSent,
       answer: status === 499 ? 'client-closed' : this.answer,
@@ -145,7 +148,7 @@ export class RequestContext {
     };
   }
 
-  #entry(status: number): AccessLogEntry {
+  #entry(status: number, now: number): AccessLogEntry {
     const req = this.req;
     let requestLength = req.method.length + req.url.length + 14 + this.requestBodyBytes;
     const raw = req.rawHeaders;
@@ -162,7 +165,7 @@ export class RequestContext {
       referer: req.headers.referer,
       userAgent: req.headers['user-agent'],
       requestLength,
-      requestMs: this.#env.now() - this.startMs,
+      requestMs: now - this.startMs,
       upstreamName: this.upstreamName,
       alternativeName: this.alternativeName,
       attempts: this.attempts,

@@ -77,13 +77,16 @@ export class UpstreamConnection {
     return this.#responded;
   }
 
-  /** Starts an exchange: writes `head`. The caller then writes the body with `write`/`endBody`. */
-  start(head: string, noBody: boolean, handlers: ExchangeHandlers): void {
+  /**
+   * Starts an exchange at `now` (the caller's clock reading): writes `head`. The
+   * caller then writes the body with `write`/`endBody`.
+   */
+  start(head: string, noBody: boolean, handlers: ExchangeHandlers, now = this.#now()): void {
     this.#handlers = handlers;
     this.#responded = false;
     this.#reusable = false;
     this.requests++;
-    this.lastRead = this.#now();
+    this.lastRead = now;
     this.#parser.expect(noBody);
     this.socket.write(head, 'latin1');
   }
@@ -148,7 +151,8 @@ export class UpstreamConnection {
     const h = this.#handlers;
     this.#handlers = undefined;
     if (leftover.length > 0 && this.#reusable) this.#reusable = false;
-    this.idleSince = this.#now();
+    // Idle from the response's last byte (a response ending at EOF leaves a dead connection).
+    this.idleSince = this.lastRead;
     h?.onEnd(leftover);
   }
 

@@ -42,11 +42,10 @@ export class UpstreamPool {
     this.#maxRequests = config.maxRequests ?? 10_000;
   }
 
-  /** An idle connection to `endpoint`, if one is cached and alive. */
-  takeIdle(endpoint: string): UpstreamConnection | undefined {
+  /** An idle connection to `endpoint`, if one is cached and alive (`now`: the caller's clock reading). */
+  takeIdle(endpoint: string, now = this.#config.clock.now()): UpstreamConnection | undefined {
     const list = this.#idle.get(endpoint);
     if (!list) return undefined;
-    const now = this.#config.clock.now();
     while (list.length > 0) {
       const conn = list.pop() as UpstreamConnection;
       this.#idleCount--;

@@ -85,10 +85,35 @@ function trimFraction(value: number, unit: number): string {
   return `${whole}.${String(frac).padStart(digits, '0').replace(/0+$/, '')}`;
 }
 
+/**
+ * The last second formatted and its text. The texts below depend only on the
+ * whole second, and a busy pod formats the same second thousands of times
+ * (every access line, every `Date` header).
+ */
+interface SecondCache {
+  second: number;
+  text: string;
+}
+
+function cachedBySecond(cache: SecondCache, ms: number, format: (second: number) => string): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cache.second) {
+    cache.text = format(second);
+    cache.second = second;
+  }
+  return cache.text;
+}
+
+const logTimeCache: SecondCache = { second: Number.NaN, text: '' };
+
+function formatLogTime(second: number): string {
+  const d = new Date(second * 1000);
+  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
 /** The `log` package's default prefix (`log.LstdFlags`), UTC: `2006/01/02 15:04:05`. */
 export function goLogTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return cachedBySecond(logTimeCache, ms, formatLogTime);
 }
 
 /**
@@ -110,9 +135,15 @@ export function clfTime(ms: number): string {
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
+const httpDateCache: SecondCache = { second: Number.NaN, text: '' };
+
+function formatHttpDate(second: number): string {
+  return new Date(second * 1000).toUTCString();
+}
+
 /** HTTP `Date` header value (`Mon, 02 Jan 2006 15:04:05 GMT`). */
 export function httpDate(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+  return cachedBySecond(httpDateCache, ms, formatHttpDate);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { GoRequest } from './go-request.js';
 import type { GoResponseWriter } from './go-response.js';
 import { goStatusText } from './status-text.js';
 
+/** `path.Clean` for a mux path: rooted, no empty, `.` or `..` segments, no trailing slash. */
 function cleanPath(p: string): string {
   const parts: string[] = [];
   for (const seg of p.split('/')) {
@@ -63,9 +64,19 @@ export function goBadRequest(kind: 'malformed' | 'header-too-large' | 'bad-trans
   }
 }
 
+/**
+ * Whether `cleanPath` leaves `p` as it is (up to a trailing slash, which the mux
+ * keeps): rooted, with no empty, `.` or `..` segment. Most request paths are.
+ */
+const NOT_CLEAN = /\/\/|\/\.\.?(?:\/|$)/;
+function alreadyClean(p: string): boolean {
+  return p.charCodeAt(0) === 0x2f && !NOT_CLEAN.test(p);
+}
+
 /** Go's `ServeMux` cleans paths: `//a/../b` is answered with a 301 to `/b`. Returns the clean path or undefined. */
 export function goMuxRedirectTarget(req: GoRequest): string | undefined {
   if (req.method === 'CONNECT') return undefined;
+  if (alreadyClean(req.path)) return undefined;
   let clean = cleanPath(req.path);
   if (req.path.endsWith('/') && clean !== '/') clean += '/';
   if (clean === req.path) return undefined;

@@ -12,14 +12,33 @@ export type GoHeader = Map<string, string[]>;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** `textproto.CanonicalMIMEHeaderKey`: `content-type` → `Content-Type`; invalid keys are left as they are. */
-export function canonicalHeaderKey(key: string): string {
+/**
+ * Keys already canonicalised, as sent (`x-forwarded-for` → `X-Forwarded-For`).
+ * Clients repeat the same few header names on every request; the cache is
+ * bounded so arbitrary names cannot grow it without limit (once full it is
+ * cleared and refills with the names in use).
+ */
+const canonicalKeys = new Map<string, string>();
+const MAX_CANONICAL_KEYS = 512;
+
+function canonicalise(key: string): string {
   if (!TOKEN.test(key)) return key;
   let upper = true;
   let out = '';
   for (const ch of key) {
     out += upper ? ch.toUpperCase() : ch.toLowerCase();
     upper = ch === '-';
+  }
+  return out;
+}
+
+/** `textproto.CanonicalMIMEHeaderKey`: `content-type` → `Content-Type`; invalid keys are left as they are. */
+export function canonicalHeaderKey(key: string): string {
+  let out = canonicalKeys.get(key);
+  if (out === undefined) {
+    out = canonicalise(key);
+    if (canonicalKeys.size >= MAX_CANONICAL_KEYS) canonicalKeys.clear();
+    canonicalKeys.set(key, out);
   }
   return out;
 }
@@ -85,6 +104,8 @@ function hasToken(values: readonly string[] | undefined, token: string): boolean
 }
 
 function unescapePath(raw: string): string {
+  // Without a `%` there is nothing to decode (decodeURIComponent would return `raw`).
+  if (!raw.includes('%')) return raw;
   try {
     return decodeURIComponent(raw);
   } catch {
@@ -92,13 +113,17 @@ function unescapePath(raw: string): string {
   }
 }
 
+/** An absolute-form request-target (`http://host/path`): scheme, `://`, authority, rest. */
+const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)(.*)$/;
+
 /** Go's view of a Node request that arrived with `tuple`. */
 export function toGoRequest(req: IncomingMessage, tuple: VirtualTuple): GoRequest {
   const target = req.url ?? '/';
   const { header, host: hostHeader, chunked } = goHeaderFrom(req.rawHeaders);
   let pathPart = target;
   let host = hostHeader;
-  const abs = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)(.*)$/.exec(target);
+  // The usual origin-form target (`/path`) cannot be absolute-form, which starts with a letter.
+  const abs = target.charCodeAt(0) === 0x2f ? null : ABSOLUTE_FORM.exec(target);
   if (abs) {
     host = abs[1] ?? '';
     pathPart = abs[2] || '/';

@@ -119,7 +119,7 @@ export class GoResponseWriter {
     if (this.#finished) return;
     if (this.#status === 0) this.#status = 200;
     if (!this.#headSent) {
-      const body = Buffer.concat(this.#buffer);
+      const body = this.#joinedBuffer();
       this.#buffer = [];
       this.#buffered = 0;
       this.#finished = true;
@@ -135,16 +135,22 @@ export class GoResponseWriter {
   #flush(): void {
     if (this.#buffered === 0) return;
     this.#flushHead(false);
-    const chunk = Buffer.concat(this.#buffer);
+    const chunk = this.#joinedBuffer();
     this.#buffer = [];
     this.#buffered = 0;
     this.#res.write(chunk);
   }
 
+  /** The buffered body as one buffer (the one chunk itself when there is one: no copy). */
+  #joinedBuffer(): Buffer {
+    const b = this.#buffer;
+    return b.length === 1 ? (b[0] as Buffer) : Buffer.concat(b);
+  }
+
   #flushHead(handlerDone: boolean, body?: Buffer): void {
     if (this.#headSent) return;
     this.#headSent = true;
-    const { head, contentLength, close } = this.#buildHead(handlerDone, body ?? Buffer.concat(this.#buffer));
+    const { head, contentLength, close } = this.#buildHead(handlerDone, body ?? this.#joinedBuffer());
     writeExactHead(this.#res, this.#status, head, { contentLength, close });
   }
 
@@ -154,59 +160,72 @@ export class GoResponseWriter {
   ): { head: string; contentLength: number | undefined; close: boolean } {
     const req = this.#req;
     const code = this.#status;
-    const header = new Map(this.header);
+    // The handler's headers are read, never changed: the ones the server drops are
+    // skipped when the lines are written (no copy of the map per response).
+    const header = this.header;
+    let dropContentType = false;
+    let dropContentLength = false;
+    let dropTransferEncoding = false;
+    let dropConnection = false;
     const isHead = req.method === 'HEAD';
+    const bodyAllowed = bodyAllowedForStatus(code);
     const explicitCL = header.get('Content-Length')?.[0];
     let contentLength: number | undefined = explicitCL === undefined ? undefined : Number(explicitCL);
     let setCL: number | undefined;
-    if (
-      handlerDone &&
-      bodyAllowedForStatus(code) &&
-      contentLength === undefined &&
-      (!isHead || p.length > 0)
-    ) {
+    if (handlerDone && bodyAllowed && contentLength === undefined && (!isHead || p.length > 0)) {
       setCL = p.length;
       contentLength = p.length;
     }
     let connection = '';
     let close = false;
-    if (req.http10KeepAlive && (isHead || contentLength !== undefined || !bodyAllowedForStatus(code))) {
+    if (req.http10KeepAlive && (isHead || contentLength !== undefined || !bodyAllowed)) {
       if (!header.has('Connection')) connection = 'keep-alive';
     } else if (!req.http11 || req.close) close = true;
     if (header.get('Connection')?.[0] === 'close') close = true;
     let contentType = '';
-    if (bodyAllowedForStatus(code)) {
+    if (bodyAllowed) {
       if (!header.has('Content-Type') && !header.get('Content-Encoding')?.[0] && p.length > 0) {
         contentType = detectContentType(p);
       }
     } else {
-      const suppressed =
-        code === 304
-          ? ['Content-Type', 'Content-Length', 'Transfer-Encoding']
-          : ['Content-Length', 'Transfer-Encoding'];
-      for (const k of suppressed) header.delete(k);
+      if (code === 304) dropContentType = true;
+      dropContentLength = true;
+      dropTransferEncoding = true;
       contentLength = undefined;
     }
     let transferEncoding = '';
-    if (isHead || !bodyAllowedForStatus(code)) header.delete('Transfer-Encoding');
-    else if (contentLength !== undefined) header.delete('Transfer-Encoding');
+    if (isHead || !bodyAllowed) dropTransferEncoding = true;
+    else if (contentLength !== undefined) dropTransferEncoding = true;
     else if (req.http11) transferEncoding = 'chunked';
     else close = true;
     if (close && !(header.get('Connection') ?? []).some((v) => v.toLowerCase().includes('close'))) {
-      header.delete('Connection');
+      dropConnection = true;
       if (req.http11) connection = 'close';
     }
-    const lines = [goStatusLine(code, req.http11)];
-    for (const key of [...header.keys()].sort()) {
-      for (const v of header.get(key) ?? []) lines.push(`${key}: ${v.replace(/[\r\n]+/g, ' ').trim()}`);
+    let head = goStatusLine(code, req.http11);
+    const keys = header.size === 1 ? header.keys() : [...header.keys()].sort();
+    for (const key of keys) {
+      if (
+        (dropContentType && key === 'Content-Type') ||
+        (dropContentLength && key === 'Content-Length') ||
+        (dropTransferEncoding && key === 'Transfer-Encoding') ||
+        (dropConnection && key === 'Connection')
+      )
+        continue;
+      for (const v of header.get(key) ?? []) head += `\r\n${key}: ${headerValue(v)}`;
     }
-    if (!header.has('Date')) lines.push(`Date: ${httpDate(this.#now())}`);
-    if (setCL !== undefined) lines.push(`Content-Length: ${setCL}`);
-    if (contentType) lines.push(`Content-Type: ${contentType}`);
-    if (connection) lines.push(`Connection: ${connection}`);
-    if (transferEncoding) lines.push(`Transfer-Encoding: ${transferEncoding}`);
-    return { head: lines.join('\r\n'), contentLength: isHead ? undefined : contentLength, close };
+    if (!header.has('Date')) head += `\r\nDate: ${httpDate(this.#now())}`;
+    if (setCL !== undefined) head += `\r\nContent-Length: ${setCL}`;
+    if (contentType) head += `\r\nContent-Type: ${contentType}`;
+    if (connection) head += `\r\nConnection: ${connection}`;
+    if (transferEncoding) head += `\r\nTransfer-Encoding: ${transferEncoding}`;
+    return { head, contentLength: isHead ? undefined : contentLength, close };
   }
+}
+
+/** A header value as Go writes it: line breaks become spaces, surrounding space trimmed. */
+function headerValue(v: string): string {
+  return (v.includes('\r') || v.includes('\n') ? v.replace(/[\r\n]+/g, ' ') : v).trim();
 }
 
 /** `http.Error(w, text, code)`: plain text, nosniff, trailing newline. */

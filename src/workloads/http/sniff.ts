@@ -25,9 +25,25 @@ const HTML_SIGNATURES = [
   '<!--',
 ];
 
+/**
+ * The bytes last sniffed (at most 512) and their type: an app answers the same
+ * body over and over, and a byte comparison is cheaper than the sniff.
+ */
+let lastBytes: Buffer | undefined;
+let lastType = '';
+
 /** `http.DetectContentType` for the content simulated apps send (HTML, XML, text, binary). */
 export function detectContentType(data: Buffer): string {
   const head = data.subarray(0, 512);
+  if (lastBytes?.equals(head)) return lastType;
+  const type = sniff(head);
+  lastBytes = Buffer.from(head);
+  lastType = type;
+  return type;
+}
+
+/** Go's sniffing algorithm over the first 512 bytes. */
+function sniff(head: Buffer): string {
   let i = 0;
   while (i < head.length && [0x09, 0x0a, 0x0c, 0x0d, 0x20].includes(head[i] ?? 0)) i++;
   const text = head.subarray(i).toString('latin1');

@@ -44,8 +44,13 @@ export abstract class GoHttpApp extends SimulatedApp implements HttpEndpoint {
     acceptHttp(conn, this, this.host.name, this.host.options, extrasOf(this.ctx)?.faults, this.ctx);
   }
 
+  /** `route` as a handler, made once (not a closure per request). */
+  readonly #route: GoHandler = (w, r, raw) => this.route(w, r, raw);
+  readonly #now = (): number => this.ctx.clock.now();
+  readonly #onPanic = (text: string): void => this.logf(text);
+
   handleRequest(req: IncomingMessage, res: ServerResponse, tuple: VirtualTuple): void {
-    this.runGo(req, res, tuple, (w, r, raw) => this.route(w, r, raw));
+    this.runGo(req, res, tuple, this.#route);
   }
 
   internalError(req: IncomingMessage, res: ServerResponse, tuple: VirtualTuple): void {
@@ -78,9 +83,9 @@ export abstract class GoHttpApp extends SimulatedApp implements HttpEndpoint {
       }
     });
     serveGo(req, res, tuple, handler, {
-      now: () => this.ctx.clock.now(),
+      now: this.#now,
       mux: this.muxed,
-      onPanic: (text) => this.logf(text),
+      onPanic: this.#onPanic,
       shuttingDown: this.#shuttingDown,
     });
   }
