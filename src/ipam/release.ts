@@ -26,19 +26,19 @@ export interface ReleaseIPRequest {
  * addresses; 0 for an unknown handle.
  */
 export function releaseHandle(io: IpamStore, handleID: string): number {
-  const handle = io.getHandle(handleID);
+  const handle = io.readHandle(handleID);
   if (!handle) return 0;
   let released = 0;
-  for (const text in handle.spec.block) {
+  for (const text in handle.blocks) {
     const parsed = parseBlockCidr(text);
     const loaded = parsed ? io.loadBlock(parsed) : undefined;
     if (!loaded) continue;
-    const n = loaded.block.releaseByHandle(handle.spec.handleID);
+    const n = loaded.block.releaseByHandle(handle.handleID);
     if (n === 0) continue;
     released += n;
     persistAfterRelease(io, loaded);
   }
-  io.deleteHandleObject(handle);
+  io.deleteHandleRead(handle);
   return released;
 }
 

@@ -15,7 +15,7 @@ export type { BlockState, LoadedBlock } from './block-table.js';
 
 import type { Labels } from './calico-selector.js';
 import { type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
-import type { IpamObjects } from './object-backends.js';
+import { type HandleBlocks, type IpamObjects, isCompactHandle } from './object-backends.js';
 import {
   type AffinityState,
   affinityName,
@@ -69,6 +69,17 @@ class OneAddressBlocks {
     }
     return block;
   }
+}
+
+/** A handle read for release (`IpamStore.readHandle`). */
+export interface HandleRead {
+  /** `spec.handleID`. */
+  readonly handleID: string;
+  /** `spec.block`: block CIDR → addresses held there. */
+  readonly blocks: HandleBlocks;
+  readonly name: string;
+  /** What the backend holds (for the deletion). */
+  readonly entry: IPAMHandle | HandleBlocks;
 }
 
 export class IpamStore {
@@ -252,6 +263,40 @@ export class IpamStore {
     if (this.getAffinity(node, cidr)) this.objects.delete('BlockAffinity', affinityName(node, cidr));
   }
 
+  /**
+   * A handle's ID as stored and its blocks (`spec.block`), for releasing it:
+   * read without making an IPAMHandle object when the backend keeps the
+   * handle compact. Undefined when there is no handle. Delete it with
+   * `deleteHandleRead` in the same transaction.
+   */
+  readHandle(handleID: string): HandleRead | undefined {
+    const compact = this.objects.compactHandles;
+    if (compact === undefined) {
+      const stored = this.getHandle(handleID);
+      return (
+        stored && {
+          handleID: stored.spec.handleID,
+          blocks: stored.spec.block,
+          name: stored.metadata.name ?? '',
+          entry: stored,
+        }
+      );
+    }
+    const name = handleName(handleID);
+    const entry = compact.entry(name);
+    if (entry === undefined) return undefined;
+    return isCompactHandle(entry)
+      ? { handleID: name, blocks: entry, name, entry }
+      : { handleID: entry.spec.handleID, blocks: entry.spec.block, name, entry };
+  }
+
+  /** Deletes a handle just read with `readHandle` (no second lookup). */
+  deleteHandleRead(read: HandleRead): void {
+    const compact = this.objects.compactHandles;
+    if (compact === undefined) this.objects.delete('IPAMHandle', read.name, read.entry as IPAMHandle);
+    else compact.deleteEntry(read.name, read.entry);
+  }
+
   getHandle(handleID: string): IPAMHandle | undefined {
     return this.objects.get<IPAMHandle>('IPAMHandle', handleName(handleID));
   }
@@ -267,6 +312,12 @@ export class IpamStore {
   incrementHandle(handleID: string, cidr: string, count: number): void {
     const key = cidr;
     const name = handleName(handleID);
+    const compact = this.objects.compactHandles;
+    // The plain case (a new handle of one address whose ID is its name) is kept compact when the backend can.
+    if (compact !== undefined && count === 1 && name === handleID && compact.entry(name) === undefined) {
+      compact.createCompact(name, this.#ones.of(key));
+      return;
+    }
     const existing = this.objects.get<IPAMHandle>('IPAMHandle', name);
     if (!existing) {
       this.objects.create<IPAMHandle>(
@@ -298,11 +349,6 @@ export class IpamStore {
       return;
     }
     this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block } });
-  }
-
-  /** Deletes a handle object just read (no second lookup). */
-  deleteHandleObject(handle: IPAMHandle): void {
-    this.objects.delete('IPAMHandle', handle.metadata.name ?? '', handle);
   }
 
   /** Deletes a handle whatever it still counts (Calico `deleteHandle`). */
