@@ -18,8 +18,12 @@
 import { FREE } from './block-arrays.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
-/** Handle ID (or undefined for attributes without one) → its allocated ordinals, ascending. */
-export type HandleIndex = Map<string | undefined, number[]>;
+/**
+ * Handle ID (or undefined for attributes without one) → its allocated
+ * ordinals: the ordinal itself when the handle holds one (nearly every pod's
+ * handle: no array per handle), else an array, ascending.
+ */
+export type HandleIndex = Map<string | undefined, number | number[]>;
 
 /**
  * Handle IDs share long prefixes (`k8s-pod-network.` + a container ID) and
@@ -72,26 +76,32 @@ export function buildHandleIndex(
 
 /** Records that `handle` holds ordinal `o` (kept ascending; lists are short). */
 export function addOrdinal(index: HandleIndex, handle: string | undefined, o: number): void {
-  const list = index.get(handle);
-  if (list === undefined) {
-    index.set(handle, [o]);
+  const held = index.get(handle);
+  if (held === undefined) {
+    index.set(handle, o);
     return;
   }
-  let i = list.length;
-  while (i > 0 && (list[i - 1] as number) > o) i--;
-  list.splice(i, 0, o);
+  if (typeof held === 'number') {
+    index.set(handle, held < o ? [held, o] : [o, held]);
+    return;
+  }
+  let i = held.length;
+  while (i > 0 && (held[i - 1] as number) > o) i--;
+  held.splice(i, 0, o);
 }
 
 /** Forgets that `handle` holds ordinal `o`. */
 export function removeOrdinal(index: HandleIndex, handle: string | undefined, o: number): void {
-  const list = index.get(handle);
-  if (list === undefined) return;
-  if (list.length === 1) {
-    if (list[0] === o) index.delete(handle);
+  const held = index.get(handle);
+  if (held === undefined) return;
+  if (typeof held === 'number') {
+    if (held === o) index.delete(handle);
     return;
   }
-  const i = list.indexOf(o);
-  if (i >= 0) list.splice(i, 1);
+  const i = held.indexOf(o);
+  if (i < 0) return;
+  held.splice(i, 1);
+  if (held.length === 1) index.set(handle, held[0] as number);
 }
 
 /**
@@ -106,10 +116,14 @@ export function findAttribute(
   index: HandleIndex | undefined,
 ): number {
   if (index === undefined) return attributes.findIndex((a) => sameAttribute(a, attribute));
-  const ordinals = index.get(attribute.handle_id);
-  if (ordinals === undefined) return -1;
+  const held = index.get(attribute.handle_id);
+  if (held === undefined) return -1;
+  if (typeof held === 'number') {
+    const idx = allocations[held] as number;
+    return sameAttribute(attributes[idx] as AllocationAttribute, attribute) ? idx : -1;
+  }
   let found = -1;
-  for (const o of ordinals) {
+  for (const o of held) {
     const idx = allocations[o] as number;
     if ((found < 0 || idx < found) && sameAttribute(attributes[idx] as AllocationAttribute, attribute)) {
       found = idx;
@@ -125,7 +139,10 @@ export function ordinalsOfHandle(
   attributes: readonly AllocationAttribute[],
   index: HandleIndex | undefined,
 ): number[] {
-  if (index !== undefined) return (index.get(handleID) ?? []).slice();
+  if (index !== undefined) {
+    const held = index.get(handleID);
+    return held === undefined ? [] : typeof held === 'number' ? [held] : held.slice();
+  }
   const targets: number[] = [];
   attributes.forEach((a, i) => {
     if (sameHandle(a.handle_id, handleID)) targets.push(i);

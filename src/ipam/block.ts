@@ -402,11 +402,17 @@ export class AllocationBlock {
       return ordinals.length;
     }
     // Every ordinal of the handle's entry goes: the entry is dropped whole.
-    const ordinals = index.get(handleID);
-    if (ordinals === undefined) return 0;
+    const held = index.get(handleID);
+    if (held === undefined) return 0;
     index.delete(handleID);
-    this.#free(ordinals, undefined);
-    return ordinals.length;
+    if (typeof held !== 'number') {
+      this.#free(held, undefined);
+      return held.length;
+    }
+    this.#arraysOf = undefined;
+    const idx = this.#freeOrdinal(held, undefined);
+    if (idx !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, idx);
+    return 1;
   }
 
   /**
@@ -416,22 +422,29 @@ export class AllocationBlock {
   #free(ordinals: readonly number[], index: HandleIndex | undefined): void {
     if (ordinals.length === 0) return;
     this.#arraysOf = undefined;
-    const allocations = this.#allocations;
-    const sequence = this.#sequence;
     let freed: number | number[] = FREE;
     for (const o of ordinals) {
-      const idx = allocations[o] as number;
-      if (idx !== FREE) {
-        if (freed === FREE) freed = idx;
-        else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
-        else if (!freed.includes(idx)) freed.push(idx);
-        if (index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
-      }
-      allocations[o] = FREE;
-      sequence[o] = Number.NaN;
-      this.#push(o);
+      const idx = this.#freeOrdinal(o, index);
+      if (idx === FREE) continue;
+      if (freed === FREE) freed = idx;
+      else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
+      else if (!freed.includes(idx)) freed.push(idx);
     }
-    if (freed !== FREE) deleteUnreferenced(allocations, this.#attributes, freed);
+    if (freed !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, freed);
+  }
+
+  /**
+   * Frees one ordinal to the tail of the queue (`#arraysOf` must be cleared
+   * by the caller). Returns the attribute index it held (`FREE` if none);
+   * the attribute is left for the caller to drop when unreferenced.
+   */
+  #freeOrdinal(o: number, index: HandleIndex | undefined): number {
+    const idx = this.#allocations[o] as number;
+    if (idx !== FREE && index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
+    this.#allocations[o] = FREE;
+    this.#sequence[o] = Number.NaN;
+    this.#push(o);
+    return idx;
   }
 
   /**
