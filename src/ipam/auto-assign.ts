@@ -94,7 +94,7 @@ function assignFrom(
   const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
   const got = loaded.block.autoAssign(num, attribute, { host: req.host, affinityCheck });
   if (typeof got === 'string' || got.length === 0) return [];
-  io.incrementHandle(req.handleID, loaded.block.cidrText, got.length);
+  io.incrementHandle(req.handleID, loaded.block, got.length);
   io.writeBlock(loaded);
   return got;
 }

@@ -78,6 +78,7 @@ export class AllocationBlock {
   /** Handle → ordinals, built on first use; `scan` when Calico's linear scans are needed (see `block-parts.ts`). */
   #index: HandleIndex | 'scan' | undefined;
   #cidrText: string | undefined;
+  #blockCidr: BlockCidr | undefined;
 
   private constructor(
     cidr: Cidr,
@@ -210,6 +211,18 @@ export class AllocationBlock {
   get cidrText(): string {
     this.#cidrText ??= (this.cidr as Partial<BlockCidr>).text ?? formatCidr(this.cidr);
     return this.#cidrText;
+  }
+
+  /** The block's CIDR with its text and IPAMBlock name (`parseBlockCidr`'s shared object). */
+  get blockCidr(): BlockCidr {
+    if (this.#blockCidr === undefined) {
+      const c = this.cidr as Partial<BlockCidr>;
+      this.#blockCidr =
+        c.text !== undefined && c.name !== undefined
+          ? (c as BlockCidr)
+          : (parseBlockCidr(this.cidrText) as BlockCidr);
+    }
+    return this.#blockCidr;
   }
 
   /** The handle index, built on first use. */

@@ -16,6 +16,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Labels } from './calico-selector.js';
+import type { BlockCidr } from './ipv4.js';
 import { LiveBlocks } from './live-blocks.js';
 import {
   BLOCK_AFFINITIES,
@@ -97,11 +98,11 @@ export interface IpamObjects {
 }
 
 /**
- * `spec.block` of a handle kept compact: the handle's ID is its name, it is
- * not being deleted, and its object would be exactly `compactHandleObject`.
- * Frozen; shared by the handles of a block.
+ * A handle kept compact: the one block where it holds one address (the
+ * shared `parseBlockCidr` object). The handle's ID is its name, it is not
+ * being deleted, and its object would be exactly `compactHandleObject`.
  */
-export type HandleBlocks = Readonly<Record<string, number>>;
+export type HandleBlocks = BlockCidr;
 
 /** Handles as the memory backend keeps them: an IPAMHandle object, or only its blocks. */
 export interface CompactHandles {
@@ -109,8 +110,8 @@ export interface CompactHandles {
   entry(name: string): IPAMHandle | HandleBlocks | undefined;
   /**
    * Stores a new handle whose ID is `name` (so `handleName(name) === name`),
-   * holding `blocks` (frozen). The caller found no handle of this name in
-   * this transaction just before.
+   * holding one address in block `blocks`. The caller found no handle of
+   * this name in this transaction just before.
    */
   createCompact(name: string, blocks: HandleBlocks): void;
   /** Deletes handle `name`; `current`: what `entry(name)` returned just before, in this transaction. */
@@ -128,7 +129,7 @@ export function compactHandleObject(name: string, blocks: HandleBlocks): IPAMHan
     apiVersion: CALICO_API_VERSION,
     kind: 'IPAMHandle',
     metadata: { name },
-    spec: { handleID: name, block: blocks, deleted: false },
+    spec: { handleID: name, block: Object.freeze({ [blocks.text]: 1 }), deleted: false },
   };
 }
 

@@ -14,7 +14,7 @@ import { type BlockState, type BlockTable, type LoadedBlock, StoredBlockTable } 
 export type { BlockState, LoadedBlock } from './block-table.js';
 
 import type { Labels } from './calico-selector.js';
-import { type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
+import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
 import { type HandleBlocks, type IpamObjects, isCompactHandle } from './object-backends.js';
 import {
   type AffinityState,
@@ -75,11 +75,17 @@ class OneAddressBlocks {
 export interface HandleRead {
   /** `spec.handleID`. */
   readonly handleID: string;
-  /** `spec.block`: block CIDR → addresses held there. */
-  readonly blocks: HandleBlocks;
+  /** The handle's one block, when it is kept compact (one address there); else `blocks` says. */
+  readonly cidr: BlockCidr | undefined;
+  /** `spec.block` (block CIDR → addresses held there), when not compact. */
+  readonly blocks: Readonly<Record<string, number>> | undefined;
   readonly name: string;
   /** What the backend holds (for the deletion). */
   readonly entry: IPAMHandle | HandleBlocks;
+}
+
+function handleRead(name: string, stored: IPAMHandle): HandleRead {
+  return { handleID: stored.spec.handleID, cidr: undefined, blocks: stored.spec.block, name, entry: stored };
 }
 
 export class IpamStore {
@@ -273,21 +279,14 @@ export class IpamStore {
     const compact = this.objects.compactHandles;
     if (compact === undefined) {
       const stored = this.getHandle(handleID);
-      return (
-        stored && {
-          handleID: stored.spec.handleID,
-          blocks: stored.spec.block,
-          name: stored.metadata.name ?? '',
-          entry: stored,
-        }
-      );
+      return stored && handleRead(stored.metadata.name ?? '', stored);
     }
     const name = handleName(handleID);
     const entry = compact.entry(name);
     if (entry === undefined) return undefined;
     return isCompactHandle(entry)
-      ? { handleID: name, blocks: entry, name, entry }
-      : { handleID: entry.spec.handleID, blocks: entry.spec.block, name, entry };
+      ? { handleID: name, cidr: entry, blocks: undefined, name, entry }
+      : handleRead(name, entry);
   }
 
   /** Deletes a handle just read with `readHandle` (no second lookup). */
@@ -305,17 +304,14 @@ export class IpamStore {
     return this.objects.list<IPAMHandle>('IPAMHandle');
   }
 
-  /**
-   * Adds `count` addresses in the block `cidr` (its text, `10.244.84.128/26`)
-   * to a handle, creating it (Calico `incrementHandle`).
-   */
-  incrementHandle(handleID: string, cidr: string, count: number): void {
-    const key = cidr;
+  /** Adds `count` addresses in `block` to a handle, creating it (Calico `incrementHandle`). */
+  incrementHandle(handleID: string, block: AllocationBlock, count: number): void {
+    const key = block.cidrText;
     const name = handleName(handleID);
     const compact = this.objects.compactHandles;
     // The plain case (a new handle of one address whose ID is its name) is kept compact when the backend can.
     if (compact !== undefined && count === 1 && name === handleID && compact.entry(name) === undefined) {
-      compact.createCompact(name, this.#ones.of(key));
+      compact.createCompact(name, block.blockCidr);
       return;
     }
     const existing = this.objects.get<IPAMHandle>('IPAMHandle', name);
@@ -331,8 +327,8 @@ export class IpamStore {
       );
       return;
     }
-    const block = { ...existing.spec.block, [key]: (existing.spec.block[key] ?? 0) + count };
-    this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block } });
+    const blocks = { ...existing.spec.block, [key]: (existing.spec.block[key] ?? 0) + count };
+    this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block: blocks } });
   }
 
   /** Removes addresses from a handle; a handle reaching zero is deleted (Calico `decrementHandle`). */
