@@ -16,6 +16,7 @@
  * ordinal, `FREE` for a free one.
  */
 import { FREE } from './block-arrays.js';
+import type { BlockImage } from './block-image.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 /**
@@ -160,22 +161,30 @@ export function ordinalsOfHandle(
  * Drops the attributes at the `freed` indexes (one, or several) that no allocation references
  * any more, renumbering the allocations above each dropped index (Calico
  * `deleteAttributes`). Integer scans only: this runs on every release.
+ * `undo`, when given, is told of each drop first.
  */
 export function deleteUnreferenced(
   allocations: Int32Array,
   attributes: AllocationAttribute[],
   freed: number | readonly number[],
+  undo: BlockImage | undefined,
 ): void {
   if (typeof freed === 'number') {
-    if (!allocations.includes(freed)) dropAttribute(allocations, attributes, freed);
+    if (!allocations.includes(freed)) dropAttribute(allocations, attributes, freed, undo);
     return;
   }
   const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
-  for (const idx of unreferenced) dropAttribute(allocations, attributes, idx);
+  for (const idx of unreferenced) dropAttribute(allocations, attributes, idx, undo);
 }
 
 /** Removes attribute `idx` and renumbers the allocations above it. */
-function dropAttribute(allocations: Int32Array, attributes: AllocationAttribute[], idx: number): void {
+function dropAttribute(
+  allocations: Int32Array,
+  attributes: AllocationAttribute[],
+  idx: number,
+  undo: BlockImage | undefined,
+): void {
+  undo?.attributeDropped(idx, attributes[idx] as AllocationAttribute);
   attributes.splice(idx, 1);
   for (let o = 0; o < allocations.length; o++) {
     const a = allocations[o] as number;

@@ -33,7 +33,16 @@ import {
   specSequence,
   specUnallocated,
 } from './block-arrays.js';
-import type { BlockImage } from './block-image.js';
+import {
+  type BlockImage,
+  EVENT_SIZE,
+  UNDO_ATTRIBUTE_ADDED,
+  UNDO_ATTRIBUTE_DROPPED,
+  UNDO_FULL,
+  UNDO_PUSH,
+  UNDO_SHIFT,
+  UNDO_SLOT,
+} from './block-image.js';
 import {
   addOrdinal,
   blockSpec,
@@ -79,6 +88,8 @@ export class AllocationBlock {
   #index: HandleIndex | 'scan' | undefined;
   #cidrText: string | undefined;
   #blockCidr: BlockCidr | undefined;
+  /** The journal changes are reported to (`saveTo`), if any. */
+  #undo: BlockImage | undefined;
 
   private constructor(
     cidr: Cidr,
@@ -185,26 +196,91 @@ export class AllocationBlock {
   }
 
   /**
-   * Copies the block's state into `image` (reusing the image's buffers), so
-   * that `restoreFrom(image)` can put it back exactly. For live blocks.
+   * Starts journaling the block's changes into `image` (its plain fields now,
+   * then each change as it is made: `block-image.ts`), so that
+   * `restoreFrom(image)` can put the block back exactly as it is now. For
+   * live blocks; stop with `endJournal`.
    */
   saveTo(image: BlockImage): void {
-    image.save(this, this.#allocations, this.#queue, this.#head, this.#count);
-    image.saveRest(this.#sequence, this.#attributes, this.#arraysOf);
+    image.begin(this, this.#arraysOf);
+    this.#undo = image;
   }
 
-  /** Puts back the state saved by `saveTo` (an undone transaction). */
+  /** Stops journaling (the owner's transaction ended). */
+  endJournal(): void {
+    this.#undo = undefined;
+  }
+
+  /**
+   * Undoes every change journaled since `saveTo(image)`, newest first; the
+   * block is then exactly as it was at `saveTo`, and journaling goes on
+   * from there (a later `restoreFrom` goes back to the same state).
+   */
   restoreFrom(image: BlockImage): void {
+    const ops = image.ops;
+    let dropped = 0;
+    for (let e = 0; e < image.eventCount; e++) {
+      if (ops[e * EVENT_SIZE] === UNDO_ATTRIBUTE_DROPPED) dropped++;
+    }
+    for (let e = image.eventCount - 1; e >= 0; e--) {
+      const at = e * EVENT_SIZE;
+      const a = ops[at + 1] as number;
+      switch (ops[at]) {
+        case UNDO_SLOT:
+          this.#allocations[a] = ops[at + 2] as number;
+          this.#sequence[a] = ops[at + 3] as number;
+          break;
+        case UNDO_SHIFT:
+          this.#head = this.#head === 0 ? this.#queue.length - 1 : this.#head - 1;
+          this.#queue[this.#head] = a;
+          this.#count++;
+          break;
+        case UNDO_PUSH:
+          this.#count--;
+          break;
+        case UNDO_ATTRIBUTE_ADDED:
+          this.#attributes.pop();
+          break;
+        case UNDO_ATTRIBUTE_DROPPED:
+          this.#undropAttribute(a, image.dropped(--dropped));
+          break;
+        case UNDO_FULL:
+          if (this.#queue.length < image.count) this.#queue = new Int32Array(image.count);
+          this.#head = 0;
+          this.#count = image.restoreFull(this.#allocations, this.#queue, this.#sequence, this.#attributes);
+          break;
+      }
+    }
     this.affinity = image.affinity;
     this.affinityClaimTime = image.affinityClaimTime;
     this.strictAffinity = image.strictAffinity;
     this.sequenceNumber = image.sequenceNumber;
     this.deleted = image.deleted;
-    if (this.#queue.length < image.count) this.#queue = new Int32Array(image.count);
-    this.#head = 0;
-    this.#count = image.restore(this.#allocations, this.#queue, this.#sequence, this.#attributes);
     this.#arraysOf = image.arraysOf;
     this.#index = undefined;
+    image.begin(this, this.#arraysOf);
+  }
+
+  /** Puts back attribute `attr` at `idx`, renumbering the allocations at or above it up (undoes a drop). */
+  #undropAttribute(idx: number, attr: AllocationAttribute): void {
+    this.#attributes.splice(idx, 0, attr);
+    const allocations = this.#allocations;
+    for (let o = 0; o < allocations.length; o++) {
+      const v = allocations[o] as number;
+      if (v !== FREE && v >= idx) allocations[o] = v + 1;
+    }
+  }
+
+  /** Before a wholesale change: the journal, if any, saves the whole block. */
+  #saveFull(): void {
+    this.#undo?.saveFull(
+      this.#allocations,
+      this.#queue,
+      this.#head,
+      this.#count,
+      this.#sequence,
+      this.#attributes,
+    );
   }
 
   /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it. */
@@ -301,12 +377,14 @@ export class AllocationBlock {
   #findOrAddAttribute(attribute: AllocationAttribute): number {
     const idx = findAttribute(attribute, this.#allocations, this.#attributes, this.#handles());
     if (idx >= 0) return idx;
+    this.#undo?.attributeAdded();
     this.#attributes.push(attribute);
     return this.#attributes.length - 1;
   }
 
   /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
   #take(o: number, idx: number): void {
+    this.#undo?.slot(o, this.#allocations[o] as number, this.#sequence[o] as number);
     this.#allocations[o] = idx;
     this.#sequence[o] = this.sequenceNumber;
     const index = this.#index;
@@ -319,6 +397,7 @@ export class AllocationBlock {
     const o = queue[this.#head] as number;
     this.#head = this.#head + 1 === queue.length ? 0 : this.#head + 1;
     this.#count--;
+    this.#undo?.shifted(o);
     return o;
   }
 
@@ -327,6 +406,7 @@ export class AllocationBlock {
     let queue = this.#queue;
     if (this.#count === queue.length) {
       // Only a hand-edited block with an ordinal both free and allocated gets here.
+      // (The queue keeps its order, so the journal's queue events still undo it.)
       const grown = new Int32Array(Math.max(1, queue.length * 2));
       grown.set(this.unallocated());
       this.#queue = queue = grown;
@@ -336,6 +416,7 @@ export class AllocationBlock {
     if (at >= queue.length) at -= queue.length;
     queue[at] = o;
     this.#count++;
+    this.#undo?.pushed();
   }
 
   /**
@@ -365,6 +446,7 @@ export class AllocationBlock {
     const o = this.ordinalOf(ip);
     if (o === undefined) return `IP ${ip} is not in block ${this.cidrText}`;
     if (this.#allocations[o] !== FREE) return 'Address already assigned in block';
+    this.#saveFull();
     this.#arraysOf = undefined;
     this.#take(o, this.#findOrAddAttribute(attribute));
     // Calico filters every occurrence of the ordinal out of the queue.
@@ -424,7 +506,7 @@ export class AllocationBlock {
     }
     this.#arraysOf = undefined;
     const idx = this.#freeOrdinal(held, undefined);
-    if (idx !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, idx);
+    if (idx !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, idx, this.#undo);
     return 1;
   }
 
@@ -443,7 +525,7 @@ export class AllocationBlock {
       else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
       else if (!freed.includes(idx)) freed.push(idx);
     }
-    if (freed !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, freed);
+    if (freed !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, freed, this.#undo);
   }
 
   /**
@@ -454,6 +536,7 @@ export class AllocationBlock {
   #freeOrdinal(o: number, index: HandleIndex | undefined): number {
     const idx = this.#allocations[o] as number;
     if (idx !== FREE && index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
+    this.#undo?.slot(o, idx, this.#sequence[o] as number);
     this.#allocations[o] = FREE;
     this.#sequence[o] = Number.NaN;
     this.#push(o);

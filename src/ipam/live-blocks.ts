@@ -2,8 +2,8 @@
  * The memory backend's IPAM blocks (`BlockTable`, see `block-table.ts`): one
  * live `AllocationBlock` per block, changed in place by the allocator.
  *
- * - Rollback: the first time a transaction loads a block, its before-image
- *   is saved (`AllocationBlock.saveTo`, into an image reused across
+ * - Rollback: the first time a transaction loads a block, it starts an
+ *   undo journal (`AllocationBlock.saveTo`, into a journal reused across
  *   transactions); creations, replacements and deletions are journaled with
  *   the entry they replaced. A failed transaction is undone from the journal
  *   in reverse, so the blocks are exactly as before it.
@@ -31,7 +31,7 @@ class LiveEntry implements BlockState, LoadedBlock {
   readonly owner: LiveBlocks;
   /** The snapshot readers get until the block next changes. */
   snapshot: IPAMBlock | undefined;
-  /** The transaction that saved the block's before-image (0: none). */
+  /** The transaction that started the block's undo journal (0: none). */
   savedIn = 0;
 
   constructor(owner: LiveBlocks, block: AllocationBlock, metadata: ObjectMeta) {
@@ -79,11 +79,11 @@ export class LiveBlocks implements BlockTable {
   #lastTransaction = 0;
   /**
    * The open transaction's records, flat, three slots each: `'image'`, the
-   * entry, its before-image; or `'entry'`, a name, the entry it held before
+   * entry, its undo journal; or `'entry'`, a name, the entry it held before
    * a create, replacement or deletion (undefined: none).
    */
   readonly #journal: unknown[] = [];
-  /** Before-images, reused: `#imagesUsed` of them belong to the open transaction. */
+  /** Undo journals, reused: `#imagesUsed` of them belong to the open transaction. */
   readonly #images: BlockImage[] = [];
   #imagesUsed = 0;
   #revision = 0;
@@ -101,7 +101,11 @@ export class LiveBlocks implements BlockTable {
   /** Ends the transaction, keeping its changes. */
   commit(): void {
     this.#transaction = 0;
-    this.#journal.length = 0;
+    const journal = this.#journal;
+    for (let i = 0; i < journal.length; i += 3) {
+      if (journal[i] === 'image') (journal[i + 1] as LiveEntry).block.endJournal();
+    }
+    journal.length = 0;
     for (let i = 0; i < this.#imagesUsed; i++) this.#images[i]?.clear();
     this.#imagesUsed = 0;
   }
@@ -201,7 +205,7 @@ export class LiveBlocks implements BlockTable {
     this.#revision++;
   }
 
-  /** Saves the entry's before-image once per transaction; its snapshot is stale from now on. */
+  /** Starts the entry's undo journal once per transaction; its snapshot is stale from now on. */
   #changing(entry: LiveEntry): void {
     const tx = this.#transaction;
     if (tx !== 0 && entry.savedIn !== tx) {
