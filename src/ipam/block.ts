@@ -14,11 +14,14 @@
  * - a working copy of a stored IPAMBlock spec (`fromSpec`), persisted as the
  *   new spec of one write (the Registry path). The store layer hands a written
  *   copy to the next operation on the block (`inStepWith` says whether it
- *   may), so neither the compact arrays nor the handle index are rebuilt per
- *   operation;
+ *   may), so neither the compact arrays nor the attribute hashes are rebuilt
+ *   per operation;
  * - a live block owned by a backend (the memory backend): changed in place,
- *   read through `toSpec` snapshots, and restored from a before-image
- *   (`saveTo`, `restoreFrom`) when a transaction fails.
+ *   read through `toSpec` snapshots, and put back from its undo journal
+ *   (`saveTo`, `restoreFrom`, `block-image.ts`) when a transaction fails.
+ *
+ * Attribute lookups are Calico's linear scans over the attribute list, with
+ * an integer hash of each handle ID compared first (`block-attributes.ts`).
  *
  * Methods never throw on user data: they return the outcome, with Calico's
  * own error texts.
@@ -33,6 +36,7 @@ import {
   specSequence,
   specUnallocated,
 } from './block-arrays.js';
+import { BlockAttributes } from './block-attributes.js';
 import {
   type BlockImage,
   EVENT_SIZE,
@@ -43,16 +47,7 @@ import {
   UNDO_SHIFT,
   UNDO_SLOT,
 } from './block-image.js';
-import {
-  addOrdinal,
-  blockSpec,
-  buildHandleIndex,
-  deleteUnreferenced,
-  findAttribute,
-  type HandleIndex,
-  ordinalsOfHandle,
-  removeOrdinal,
-} from './block-parts.js';
+import { blockSpec } from './block-parts.js';
 import type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
 import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
@@ -74,7 +69,7 @@ export class AllocationBlock {
   #queue: Int32Array;
   #head = 0;
   #count: number;
-  #attributes: AllocationAttribute[];
+  readonly #attributes: BlockAttributes;
   /** Ordinal → the block's sequence number when it was assigned; NaN when free. */
   readonly #sequence: Float64Array;
   /** Sequence numbers under keys that are no ordinal of the block (hand-edited specs), kept as they are. */
@@ -84,8 +79,6 @@ export class AllocationBlock {
    * was read from or last produced); undefined once they changed since.
    */
   #arraysOf: IPAMBlockSpec | undefined;
-  /** Handle → ordinals, built on first use; `scan` when Calico's linear scans are needed (see `block-parts.ts`). */
-  #index: HandleIndex | 'scan' | undefined;
   #cidrText: string | undefined;
   #blockCidr: BlockCidr | undefined;
   /** The journal changes are reported to (`saveTo`), if any. */
@@ -108,7 +101,7 @@ export class AllocationBlock {
     this.#count = arrays.count;
     this.#sequence = arrays.sequence;
     this.#otherSequence = arrays.other;
-    this.#attributes = attributes;
+    this.#attributes = new BlockAttributes(attributes, arrays.allocations.length);
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
@@ -160,7 +153,7 @@ export class AllocationBlock {
         this,
         specAllocations(this.#allocations),
         specUnallocated(this.#queue, this.#head, this.#count),
-        specAttributes(this.#attributes),
+        specAttributes(this.#attributes.items),
         specSequence(this.#sequence, this.#otherSequence),
       );
       this.#arraysOf = arrays;
@@ -247,7 +240,13 @@ export class AllocationBlock {
         case UNDO_FULL:
           if (this.#queue.length < image.count) this.#queue = new Int32Array(image.count);
           this.#head = 0;
-          this.#count = image.restoreFull(this.#allocations, this.#queue, this.#sequence, this.#attributes);
+          this.#count = image.restoreFull(
+            this.#allocations,
+            this.#queue,
+            this.#sequence,
+            this.#attributes.items,
+          );
+          this.#attributes.rehash();
           break;
       }
     }
@@ -257,13 +256,12 @@ export class AllocationBlock {
     this.sequenceNumber = image.sequenceNumber;
     this.deleted = image.deleted;
     this.#arraysOf = image.arraysOf;
-    this.#index = undefined;
     image.begin(this, this.#arraysOf);
   }
 
   /** Puts back attribute `attr` at `idx`, renumbering the allocations at or above it up (undoes a drop). */
   #undropAttribute(idx: number, attr: AllocationAttribute): void {
-    this.#attributes.splice(idx, 0, attr);
+    this.#attributes.insert(idx, attr);
     const allocations = this.#allocations;
     for (let o = 0; o < allocations.length; o++) {
       const v = allocations[o] as number;
@@ -279,7 +277,7 @@ export class AllocationBlock {
       this.#head,
       this.#count,
       this.#sequence,
-      this.#attributes,
+      this.#attributes.items,
     );
   }
 
@@ -299,12 +297,6 @@ export class AllocationBlock {
           : (parseBlockCidr(this.cidrText) as BlockCidr);
     }
     return this.#blockCidr;
-  }
-
-  /** The handle index, built on first use. */
-  #handles(): HandleIndex | undefined {
-    this.#index ??= buildHandleIndex(this.#allocations, this.#attributes) ?? 'scan';
-    return this.#index === 'scan' ? undefined : this.#index;
   }
 
   /** Every write of a block bumps its sequence number (the ABA guard of release). */
@@ -343,7 +335,7 @@ export class AllocationBlock {
   attributeOf(ip: number): AllocationAttribute | undefined {
     const o = this.ordinalOf(ip);
     const idx = o === undefined ? FREE : (this.#allocations[o] as number);
-    return idx === FREE ? undefined : this.#attributes[idx];
+    return idx === FREE ? undefined : this.#attributes.items[idx];
   }
 
   /** The sequence number recorded when `ip` was assigned. */
@@ -362,7 +354,7 @@ export class AllocationBlock {
   *allocated(): Generator<{ readonly ip: number; readonly attribute: AllocationAttribute }> {
     for (let o = 0; o < this.#allocations.length; o++) {
       const idx = this.#allocations[o] as number;
-      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes[idx] ?? {} };
+      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes.items[idx] ?? {} };
     }
   }
 
@@ -375,11 +367,10 @@ export class AllocationBlock {
   }
 
   #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const idx = findAttribute(attribute, this.#allocations, this.#attributes, this.#handles());
+    const idx = this.#attributes.find(attribute);
     if (idx >= 0) return idx;
     this.#undo?.attributeAdded();
-    this.#attributes.push(attribute);
-    return this.#attributes.length - 1;
+    return this.#attributes.push(attribute);
   }
 
   /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
@@ -387,8 +378,6 @@ export class AllocationBlock {
     this.#undo?.slot(o, this.#allocations[o] as number, this.#sequence[o] as number);
     this.#allocations[o] = idx;
     this.#sequence[o] = this.sequenceNumber;
-    const index = this.#index;
-    if (index !== undefined && index !== 'scan') addOrdinal(index, this.#attributes[idx]?.handle_id, o);
   }
 
   /** Takes the ordinal at the head of the free queue (there must be one). */
@@ -474,7 +463,7 @@ export class AllocationBlock {
         continue;
       }
       if (ordinals.includes(o)) continue;
-      const attr = this.#attributes[idx];
+      const attr = this.#attributes.items[idx];
       if (r.handle !== undefined && attr?.handle_id !== r.handle) {
         return { ok: false, reason: 'BadHandle', error: `Handle ${r.handle} does not match` };
       }
@@ -484,63 +473,63 @@ export class AllocationBlock {
       ordinals.push(o);
       if (attr?.handle_id) countByHandle.set(attr.handle_id, (countByHandle.get(attr.handle_id) ?? 0) + 1);
     }
-    this.#free(ordinals, this.#index === 'scan' ? undefined : this.#index);
+    this.#free(ordinals);
     return { ok: true, unallocated, countByHandle };
   }
 
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
-    const index = this.#handles();
-    if (index === undefined) {
-      const ordinals = ordinalsOfHandle(handleID, this.#allocations, this.#attributes, undefined);
-      this.#free(ordinals, undefined);
-      return ordinals.length;
+    const more: number[] = [];
+    const first = this.#attributes.ofHandle(handleID, more);
+    if (first < 0) return 0;
+    const allocations = this.#allocations;
+    const ordinals: number[] = [];
+    for (let o = 0; o < allocations.length; o++) {
+      const idx = allocations[o] as number;
+      if (idx === first || (more.length > 0 && idx !== FREE && more.includes(idx))) ordinals.push(o);
     }
-    // Every ordinal of the handle's entry goes: the entry is dropped whole.
-    const held = index.get(handleID);
-    if (held === undefined) return 0;
-    index.delete(handleID);
-    if (typeof held !== 'number') {
-      this.#free(held, undefined);
-      return held.length;
-    }
-    this.#arraysOf = undefined;
-    const idx = this.#freeOrdinal(held, undefined);
-    if (idx !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, idx, this.#undo);
-    return 1;
+    this.#free(ordinals);
+    return ordinals.length;
   }
 
-  /**
-   * Frees ordinals to the tail and drops the attributes nothing references any
-   * more; `index`, when given, forgets each ordinal.
-   */
-  #free(ordinals: readonly number[], index: HandleIndex | undefined): void {
+  /** Frees ordinals to the tail and drops the attributes nothing references any more. */
+  #free(ordinals: readonly number[]): void {
     if (ordinals.length === 0) return;
     this.#arraysOf = undefined;
+    const allocations = this.#allocations;
+    const sequence = this.#sequence;
     let freed: number | number[] = FREE;
     for (const o of ordinals) {
-      const idx = this.#freeOrdinal(o, index);
+      const idx = allocations[o] as number;
+      this.#undo?.slot(o, idx, sequence[o] as number);
+      allocations[o] = FREE;
+      sequence[o] = Number.NaN;
+      this.#push(o);
       if (idx === FREE) continue;
       if (freed === FREE) freed = idx;
       else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
       else if (!freed.includes(idx)) freed.push(idx);
     }
-    if (freed !== FREE) deleteUnreferenced(this.#allocations, this.#attributes, freed, this.#undo);
+    if (typeof freed === 'number') {
+      if (freed !== FREE && !allocations.includes(freed)) this.#dropAttribute(freed);
+      return;
+    }
+    const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
+    for (const idx of unreferenced) this.#dropAttribute(idx);
   }
 
   /**
-   * Frees one ordinal to the tail of the queue (`#arraysOf` must be cleared
-   * by the caller). Returns the attribute index it held (`FREE` if none);
-   * the attribute is left for the caller to drop when unreferenced.
+   * Removes attribute `idx`, which no allocation references, and renumbers
+   * the allocations above it (Calico `deleteAttributes`).
    */
-  #freeOrdinal(o: number, index: HandleIndex | undefined): number {
-    const idx = this.#allocations[o] as number;
-    if (idx !== FREE && index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
-    this.#undo?.slot(o, idx, this.#sequence[o] as number);
-    this.#allocations[o] = FREE;
-    this.#sequence[o] = Number.NaN;
-    this.#push(o);
-    return idx;
+  #dropAttribute(idx: number): void {
+    this.#undo?.attributeDropped(idx, this.#attributes.items[idx] as AllocationAttribute);
+    this.#attributes.remove(idx);
+    const allocations = this.#allocations;
+    for (let o = 0; o < allocations.length; o++) {
+      const a = allocations[o] as number;
+      if (a > idx) allocations[o] = a - 1;
+    }
   }
 
   /**
