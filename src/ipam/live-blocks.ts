@@ -83,6 +83,8 @@ export class LiveBlocks implements BlockTable {
    * a create, replacement or deletion (undefined: none).
    */
   readonly #journal: unknown[] = [];
+  /** How many slots of `#journal` belong to the open transaction (a count: `length = 0` would free the array's store). */
+  #journalLength = 0;
   /** Undo journals, reused: `#imagesUsed` of them belong to the open transaction. */
   readonly #images: BlockImage[] = [];
   #imagesUsed = 0;
@@ -102,10 +104,10 @@ export class LiveBlocks implements BlockTable {
   commit(): void {
     this.#transaction = 0;
     const journal = this.#journal;
-    for (let i = 0; i < journal.length; i += 3) {
+    for (let i = 0; i < this.#journalLength; i += 3) {
       if (journal[i] === 'image') (journal[i + 1] as LiveEntry).block.endJournal();
     }
-    journal.length = 0;
+    this.#journalLength = 0;
     for (let i = 0; i < this.#imagesUsed; i++) this.#images[i]?.clear();
     this.#imagesUsed = 0;
   }
@@ -113,7 +115,7 @@ export class LiveBlocks implements BlockTable {
   /** Undoes every change of the open transaction, newest first, and ends it. */
   rollback(): void {
     const journal = this.#journal;
-    for (let i = journal.length - 3; i >= 0; i -= 3) {
+    for (let i = this.#journalLength - 3; i >= 0; i -= 3) {
       if (journal[i] === 'image') {
         const entry = journal[i + 1] as LiveEntry;
         entry.block.restoreFrom(journal[i + 2] as BlockImage);
@@ -200,7 +202,7 @@ export class LiveBlocks implements BlockTable {
   deleteObject(name: string): void {
     const entry = this.#entries.get(name);
     if (entry === undefined) throw new Error(`IPAMBlock ${name} not found`);
-    if (this.#transaction !== 0) this.#journal.push('entry', name, entry);
+    if (this.#transaction !== 0) this.#record('entry', name, entry);
     this.#entries.delete(name);
     this.#revision++;
   }
@@ -217,16 +219,23 @@ export class LiveBlocks implements BlockTable {
       this.#imagesUsed++;
       entry.block.saveTo(image);
       entry.savedIn = tx;
-      this.#journal.push('image', entry, image);
+      this.#record('image', entry, image);
     }
     entry.snapshot = undefined;
     this.#revision++;
   }
 
+  #record(what: 'image' | 'entry', a: unknown, b: unknown): void {
+    const journal = this.#journal;
+    journal[this.#journalLength++] = what;
+    journal[this.#journalLength++] = a;
+    journal[this.#journalLength++] = b;
+  }
+
   #set(name: string, entry: LiveEntry): void {
     const tx = this.#transaction;
     if (tx !== 0) {
-      this.#journal.push('entry', name, this.#entries.get(name));
+      this.#record('entry', name, this.#entries.get(name));
       // A block new in this transaction needs no before-image: undoing removes it.
       entry.savedIn = tx;
     }

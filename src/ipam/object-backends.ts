@@ -178,8 +178,10 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   const blocks = new LiveBlocks();
   const byNode = new Map<string, Set<string>>();
   // The open transaction's undo log, flat: kind, name, object before, per write.
-  // One array reused by every transaction (emptied when it ends).
+  // One array reused by every transaction: `undoLength` slots belong to the open one
+  // (a count, not `length = 0`, which would free the array's store every time).
   const undo: (IpamKind | string | KubeObject | HandleBlocks | undefined)[] = [];
+  let undoLength = 0;
   let inTransaction = false;
   const revisions: Record<IpamKind, number> = { IPPool: 0, BlockAffinity: 0, IPAMBlock: 0, IPAMHandle: 0 };
   const table = (kind: IpamKind) => maps[kind];
@@ -189,7 +191,11 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     before: KubeObject | HandleBlocks | undefined,
     after: KubeObject | HandleBlocks | undefined,
   ): void {
-    if (inTransaction) undo.push(kind, name, before);
+    if (inTransaction) {
+      undo[undoLength++] = kind;
+      undo[undoLength++] = name;
+      undo[undoLength++] = before;
+    }
     if (after) table(kind).set(name, after);
     else table(kind).delete(name);
     revisions[kind]++;
@@ -222,7 +228,7 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
       } catch (err) {
         inTransaction = false;
         blocks.rollback();
-        for (let i = undo.length - 3; i >= 0; i -= 3) {
+        for (let i = undoLength - 3; i >= 0; i -= 3) {
           const kind = undo[i] as IpamKind;
           const name = undo[i + 1] as string;
           write(kind, name, table(kind).get(name), undo[i + 2] as KubeObject | HandleBlocks | undefined);
@@ -230,7 +236,7 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
         throw err;
       } finally {
         inTransaction = false;
-        undo.length = 0;
+        undoLength = 0;
       }
     },
     get: (kind, name) => {
