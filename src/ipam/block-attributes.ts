@@ -60,21 +60,15 @@ export class BlockAttributes {
     return -1;
   }
 
-  /**
-   * The indexes of the attributes of `handleID`, ascending: the first as a
-   * number (-1 when none), any others in `more` (usually there are none).
-   */
-  ofHandle(handleID: string, more: number[]): number {
+  /** The index of the first attribute of `handleID` at or after `from` (Calico's scan), or -1. */
+  firstOfHandle(handleID: string, from: number): number {
     const h = handleHash(handleID);
     const hashes = this.#hashes;
     const items = this.items;
-    let first = -1;
-    for (let i = 0; i < items.length; i++) {
-      if (hashes[i] !== h || !sameHandle(items[i]?.handle_id, handleID)) continue;
-      if (first < 0) first = i;
-      else more.push(i);
+    for (let i = from; i < items.length; i++) {
+      if (hashes[i] === h && sameHandle(items[i]?.handle_id, handleID)) return i;
     }
-    return first;
+    return -1;
   }
 
   /** Appends an attribute; returns its index. */

@@ -416,10 +416,15 @@ export class AllocationBlock {
     const err = this.#affinityError(req);
     if (err) return err;
     const n = Math.min(num, this.#count);
-    const ips: number[] = [];
-    if (n <= 0) return ips;
+    if (n <= 0) return [];
     this.#arraysOf = undefined;
     const idx = this.#findOrAddAttribute(attribute);
+    if (n === 1) {
+      const o = this.#shift();
+      this.#take(o, idx);
+      return [this.cidr.network + o];
+    }
+    const ips: number[] = [];
     for (let i = 0; i < n; i++) {
       const o = this.#shift();
       this.#take(o, idx);
@@ -479,17 +484,38 @@ export class AllocationBlock {
 
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
-    const more: number[] = [];
-    const first = this.#attributes.ofHandle(handleID, more);
+    const attributes = this.#attributes;
+    const first = attributes.firstOfHandle(handleID, 0);
     if (first < 0) return 0;
     const allocations = this.#allocations;
+    if (attributes.firstOfHandle(handleID, first + 1) < 0) {
+      // One attribute (a pod's handle): free its ordinals, ascending, as they are found.
+      let n = 0;
+      for (let o = 0; o < allocations.length; o++) {
+        if (allocations[o] !== first) continue;
+        if (n++ === 0) this.#arraysOf = undefined;
+        this.#freeSlot(o);
+      }
+      if (n > 0 && !allocations.includes(first)) this.#dropAttribute(first);
+      return n;
+    }
+    const targets: number[] = [];
+    for (let i = first; i >= 0; i = attributes.firstOfHandle(handleID, i + 1)) targets.push(i);
     const ordinals: number[] = [];
     for (let o = 0; o < allocations.length; o++) {
-      const idx = allocations[o] as number;
-      if (idx === first || (more.length > 0 && idx !== FREE && more.includes(idx))) ordinals.push(o);
+      if (targets.includes(allocations[o] as number)) ordinals.push(o);
     }
     this.#free(ordinals);
     return ordinals.length;
+  }
+
+  /** Frees ordinal `o` to the tail of the queue (`#arraysOf` must be cleared by the caller). */
+  #freeSlot(o: number): void {
+    const sequence = this.#sequence;
+    this.#undo?.slot(o, this.#allocations[o] as number, sequence[o] as number);
+    this.#allocations[o] = FREE;
+    sequence[o] = Number.NaN;
+    this.#push(o);
   }
 
   /** Frees ordinals to the tail and drops the attributes nothing references any more. */
@@ -497,14 +523,10 @@ export class AllocationBlock {
     if (ordinals.length === 0) return;
     this.#arraysOf = undefined;
     const allocations = this.#allocations;
-    const sequence = this.#sequence;
     let freed: number | number[] = FREE;
     for (const o of ordinals) {
       const idx = allocations[o] as number;
-      this.#undo?.slot(o, idx, sequence[o] as number);
-      allocations[o] = FREE;
-      sequence[o] = Number.NaN;
-      this.#push(o);
+      this.#freeSlot(o);
       if (idx === FREE) continue;
       if (freed === FREE) freed = idx;
       else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
