@@ -489,14 +489,22 @@ export class AllocationBlock {
     if (first < 0) return 0;
     const allocations = this.#allocations;
     if (attributes.firstOfHandle(handleID, first + 1) < 0) {
-      // One attribute (a pod's handle): free its ordinals, ascending, as they are found.
+      // One attribute (a pod's handle): one pass frees its ordinals (ascending) and
+      // renumbers the allocations above it, then the attribute goes (nothing refers
+      // to it any more). The journal sees the frees, then the drop: the order of
+      // the two-pass way, so undoing it is the same.
+      if (allocations.indexOf(first) < 0) return 0;
+      this.#arraysOf = undefined;
       let n = 0;
       for (let o = 0; o < allocations.length; o++) {
-        if (allocations[o] !== first) continue;
-        if (n++ === 0) this.#arraysOf = undefined;
-        this.#freeSlot(o);
+        const idx = allocations[o] as number;
+        if (idx === first) {
+          this.#freeSlot(o);
+          n++;
+        } else if (idx > first) allocations[o] = idx - 1;
       }
-      if (n > 0 && !allocations.includes(first)) this.#dropAttribute(first);
+      this.#undo?.attributeDropped(first, attributes.items[first] as AllocationAttribute);
+      attributes.remove(first);
       return n;
     }
     const targets: number[] = [];
