@@ -185,17 +185,19 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   let inTransaction = false;
   const revisions: Record<IpamKind, number> = { IPPool: 0, BlockAffinity: 0, IPAMBlock: 0, IPAMHandle: 0 };
   const table = (kind: IpamKind) => maps[kind];
+  function logUndo(kind: IpamKind, name: string, before: KubeObject | HandleBlocks | undefined): void {
+    if (!inTransaction) return;
+    undo[undoLength++] = kind;
+    undo[undoLength++] = name;
+    undo[undoLength++] = before;
+  }
   function write(
     kind: IpamKind,
     name: string,
     before: KubeObject | HandleBlocks | undefined,
     after: KubeObject | HandleBlocks | undefined,
   ): void {
-    if (inTransaction) {
-      undo[undoLength++] = kind;
-      undo[undoLength++] = name;
-      undo[undoLength++] = before;
-    }
+    logUndo(kind, name, before);
     if (after) table(kind).set(name, after);
     else table(kind).delete(name);
     revisions[kind]++;
@@ -214,8 +216,17 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     liveBlocks: blocks,
     compactHandles: {
       entry: (name) => handles.get(name) as IPAMHandle | HandleBlocks | undefined,
-      createCompact: (name, held) => write('IPAMHandle', name, undefined, held),
-      deleteEntry: (name, current) => write('IPAMHandle', name, current, undefined),
+      // `write` for IPAMHandle, without its per-kind dispatch (two of these per pod).
+      createCompact(name, held) {
+        logUndo('IPAMHandle', name, undefined);
+        handles.set(name, held);
+        revisions.IPAMHandle++;
+      },
+      deleteEntry(name, current) {
+        logUndo('IPAMHandle', name, current);
+        handles.delete(name);
+        revisions.IPAMHandle++;
+      },
     },
     transaction(fn) {
       if (inTransaction) return fn();
