@@ -31,10 +31,10 @@ export class BlockAttributes {
   readonly items: AllocationAttribute[];
   #hashes: Int32Array;
 
-  /** Takes `items` (the caller's own array) and hashes them. */
-  constructor(items: AllocationAttribute[], capacity: number) {
+  /** Takes `items` (the caller's own array) and hashes them into `hashes` (replaced if too short). */
+  constructor(items: AllocationAttribute[], hashes: Int32Array) {
     this.items = items;
-    this.#hashes = new Int32Array(Math.max(capacity, items.length, 1));
+    this.#hashes = hashes.length > 0 ? hashes : new Int32Array(1);
     this.rehash();
   }
 

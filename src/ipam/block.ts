@@ -89,6 +89,7 @@ export class AllocationBlock {
     fields: BlockFields,
     arrays: CompactArrays,
     attributes: AllocationAttribute[],
+    hashes?: Int32Array,
   ) {
     this.cidr = cidr;
     this.affinity = fields.affinity;
@@ -101,14 +102,18 @@ export class AllocationBlock {
     this.#count = arrays.count;
     this.#sequence = arrays.sequence;
     this.#otherSequence = arrays.other;
-    this.#attributes = new BlockAttributes(attributes, arrays.allocations.length);
+    this.#attributes = new BlockAttributes(attributes, hashes ?? new Int32Array(arrays.allocations.length));
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
   static create(cidr: Cidr, options: { affinity: string | null; claimTime?: string }): AllocationBlock {
     const n = sizeOf(cidr.prefix);
-    const allocations = new Int32Array(n).fill(FREE);
-    const queue = new Int32Array(n);
+    // One buffer for the allocations, the free queue and the attribute hashes:
+    // an operation touches all three, so they share cache lines and one allocation.
+    const buffer = new ArrayBuffer(n * 12);
+    const allocations = new Int32Array(buffer, 0, n).fill(FREE);
+    const queue = new Int32Array(buffer, n * 4, n);
+    const hashes = new Int32Array(buffer, n * 8, n);
     for (let o = 0; o < n; o++) queue[o] = o;
     const sequence = new Float64Array(n).fill(Number.NaN);
     const fields: BlockFields = {
@@ -123,6 +128,7 @@ export class AllocationBlock {
       fields,
       { allocations, queue, count: n, sequence, other: undefined },
       [],
+      hashes,
     );
   }
 
