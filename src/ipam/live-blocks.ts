@@ -89,10 +89,16 @@ export class LiveBlocks implements BlockTable {
   readonly #images: BlockImage[] = [];
   #imagesUsed = 0;
   #revision = 0;
+  #generation = 0;
 
   /** Changes whenever a block may have changed (rollbacks included). */
   get revision(): number {
     return this.#revision;
+  }
+
+  /** Changes whenever an entry is added, replaced or removed (rollbacks included): `BlockTable.generation`. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Starts journaling (the backend's transaction). Not nested. */
@@ -128,6 +134,7 @@ export class LiveBlocks implements BlockTable {
       else this.#entries.set(name, before);
     }
     this.#revision++;
+    this.#generation++;
     this.commit();
   }
 
@@ -205,6 +212,7 @@ export class LiveBlocks implements BlockTable {
     if (this.#transaction !== 0) this.#record('entry', name, entry);
     this.#entries.delete(name);
     this.#revision++;
+    this.#generation++;
   }
 
   /** Starts the entry's undo journal once per transaction; its snapshot is stale from now on. */
@@ -241,5 +249,6 @@ export class LiveBlocks implements BlockTable {
     }
     this.#entries.set(name, entry);
     this.#revision++;
+    this.#generation++;
   }
 }

@@ -43,9 +43,18 @@ export interface AffinityView {
   /** `spec.cidr` of each, parsed; undefined where it does not parse. */
   readonly cidrs: readonly (Cidr | undefined)[];
   /** The allocator's usable blocks for one pool list, kept while the view is current. */
-  usable: { readonly pools: unknown; readonly cidrs: readonly Cidr[] } | undefined;
+  usable: UsableBlocks | undefined;
   /** The backend's BlockAffinity revision when the view was made. */
   readonly revision: number | undefined;
+}
+
+/** A node's usable blocks for one pool list (`AffinityView.usable`), with their peeked states. */
+export interface UsableBlocks {
+  readonly pools: unknown;
+  readonly cidrs: readonly Cidr[];
+  /** `peekBlock` of each CIDR (null: no block), while the block table's `generation` is `generation`. */
+  states: (BlockState | null | undefined)[] | undefined;
+  generation: number | undefined;
 }
 
 /**
@@ -164,6 +173,28 @@ export class IpamStore {
    */
   peekBlock(cidr: Cidr): BlockState | undefined {
     return this.#blocks.peek(cidr);
+  }
+
+  /**
+   * `peekBlock` of `usable.cidrs[i]`, kept in `usable` while the block
+   * table's entries stay the same (`BlockTable.generation`; a live state
+   * follows its block's changes). Same rules as `peekBlock`.
+   */
+  peekUsable(usable: UsableBlocks, i: number): BlockState | undefined {
+    const cidr = usable.cidrs[i] as Cidr;
+    const generation = this.#blocks.generation;
+    if (generation === undefined) return this.#blocks.peek(cidr);
+    let states = usable.states;
+    if (states === undefined || usable.generation !== generation) {
+      states = usable.states = [];
+      usable.generation = generation;
+    }
+    let state = states[i];
+    if (state === undefined) {
+      state = this.#blocks.peek(cidr) ?? null;
+      states[i] = state;
+    }
+    return state ?? undefined;
   }
 
   /**
