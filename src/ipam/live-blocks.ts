@@ -244,7 +244,7 @@ export class LiveBlocks implements BlockTable {
     const tx = this.#transaction;
     if (tx !== 0) {
       this.#record('entry', name, this.#entries.get(name));
-      // A block new in this transaction needs no before-image: undoing removes it.
+      // A block new in this transaction needs no undo journal: undoing removes it.
       entry.savedIn = tx;
     }
     this.#entries.set(name, entry);
