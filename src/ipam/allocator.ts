@@ -164,7 +164,7 @@ export class CalicoIpam {
         { host: req.node, affinityCheck: this.settings.strictAffinity },
       );
       if (error) throw new AssignIPError(req.ip, error);
-      this.io.incrementHandle(req.handleID, loaded.block.cidrText, 1);
+      this.io.incrementHandle(req.handleID, loaded.block, 1);
       this.io.writeBlock(loaded);
     });
   }

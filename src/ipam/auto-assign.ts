@@ -19,7 +19,7 @@ import { BlockLimitError } from './errors.js';
 import { type Cidr, cidrContains } from './ipv4.js';
 import { type AllocationAttribute, affinityNode, hostAffinity } from './objects.js';
 import type { Pool } from './pools.js';
-import type { IpamStore, LoadedBlock } from './store-io.js';
+import type { IpamStore, LoadedBlock, UsableBlocks } from './store-io.js';
 
 export interface AssignSettings {
   readonly blockSelection: BlockSelection;
@@ -60,10 +60,10 @@ function inAnyPool(pools: readonly Pool[], cidr: Cidr): boolean {
  * next request with the same pool list gets it back while the view is current.
  * Do not mutate the result.
  */
-function affineBlocks(io: IpamStore, req: AutoAssignRequest): readonly Cidr[] {
+function affineBlocks(io: IpamStore, req: AutoAssignRequest): readonly Cidr[] | UsableBlocks {
   const view = io.affinityView(req.host);
   const memo = view.usable;
-  if (memo !== undefined && memo.pools === req.pools) return memo.cidrs;
+  if (memo !== undefined && memo.pools === req.pools) return memo;
   const out: Cidr[] = [];
   let poolsOnly = true;
   for (let i = 0; i < view.affinities.length; i++) {
@@ -79,8 +79,9 @@ function affineBlocks(io: IpamStore, req: AutoAssignRequest): readonly Cidr[] {
       releaseAffinity(io, req.host, cidr, { requireEmpty: true });
     }
   }
-  if (poolsOnly) view.usable = { pools: req.pools, cidrs: out };
-  return out;
+  if (!poolsOnly) return out;
+  view.usable = { pools: req.pools, cidrs: out, states: undefined, generation: undefined };
+  return view.usable;
 }
 
 /** Takes what one block can give (Calico `assignFromExistingBlock`). */
@@ -94,7 +95,7 @@ function assignFrom(
   const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
   const got = loaded.block.autoAssign(num, attribute, { host: req.host, affinityCheck });
   if (typeof got === 'string' || got.length === 0) return [];
-  io.incrementHandle(req.handleID, loaded.block.cidrText, got.length);
+  io.incrementHandle(req.handleID, loaded.block, got.length);
   io.writeBlock(loaded);
   return got;
 }
@@ -164,16 +165,19 @@ export function autoAssign(
   req: AutoAssignRequest,
 ): AutoAssignResult {
   const result: AutoAssignResult = { ips: [], msgs: [] };
-  const queue = affineBlocks(io, req);
+  const affine = affineBlocks(io, req);
+  const usable = Array.isArray(affine) ? undefined : (affine as UsableBlocks);
+  const queue = usable === undefined ? (affine as readonly Cidr[]) : usable.cidrs;
   const affinity = hostAffinity(req.host);
   let owned = queue.length;
   let next = 0;
   while (result.ips.length < req.num) {
     let loaded: LoadedBlock | undefined;
     while (!loaded && next < queue.length) {
-      const cidr = queue[next++] as Cidr;
+      const cidr = queue[next] as Cidr;
       // Checked on the peeked state: only the block used is loaded for a change.
-      const block = io.peekBlock(cidr);
+      const block = usable === undefined ? io.peekBlock(cidr) : io.peekUsable(usable, next);
+      next++;
       if (!block) loaded = claimBlock(io, cidr, req.host, req.now);
       else if (block.affinity !== affinity) io.deleteAffinity(req.host, cidr);
       else if (block.numFree() >= 1) loaded = io.loadBlock(cidr, block);

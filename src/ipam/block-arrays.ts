@@ -11,8 +11,8 @@
  * |                               | `other`: keys that are not ordinals, kept as is   |
  * | `attributes`                  | the same array of attribute objects               |
  *
- * Typed arrays change in place without write barriers or holes and are
- * copied by `set`, which is what makes a live block's before-image cheap.
+ * Typed arrays change in place without write barriers or holes, and a
+ * live block's undo journal records their slots as plain numbers.
  * A spec that the compact form cannot hold exactly (an entry that is not an
  * integer, a free ordinal outside the block, a sequence number that is not a
  * number) is not representable: `readSpecArrays` returns undefined. Calico's

@@ -1,8 +1,8 @@
 /**
  * The working copies of IPAM blocks that `IpamStore` hands out (`loadBlock`)
  * and takes back when it writes them (`writeBlock`), so that the next
- * operation on a block continues with the copy that wrote it — handle index
- * included — instead of a copy made afresh from the stored spec.
+ * operation on a block continues with the copy that wrote it — attribute
+ * hashes included — instead of a copy made afresh from the stored spec.
  *
  * A slot per block name remembers the copy and the spec object it wrote. The
  * copy is handed out only to a load that finds that very spec object stored

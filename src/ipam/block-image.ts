@@ -1,14 +1,25 @@
 /**
- * The before-image of a live block (`AllocationBlock.saveTo`): what an owning
+ * The undo journal of a live block (`AllocationBlock.saveTo`): what an owning
  * backend needs to undo a failed transaction's changes to the block exactly.
- * An image is reused from transaction to transaction: its buffers grow to
- * the largest block saved and are overwritten, never reallocated, so saving
- * costs two typed-array copies, the free queue's integers and the attribute
- * references, and makes no garbage.
+ *
+ * `saveTo` records only the block's plain fields; from then on the block
+ * reports each change before making it, as a small event: an ordinal's slot
+ * (attribute index and sequence number) about to change, an ordinal taken
+ * from the head of the free queue or appended to its tail, an attribute
+ * appended or dropped. `restoreFrom` undoes the events newest first (queue
+ * events as queue operations, so they hold even if the ring was regrown). A
+ * change that rewrites the block wholesale (a specific-address assignment,
+ * which filters the free queue) saves a full image of the block as it is at
+ * that moment instead, and nothing after it is recorded: undoing restores
+ * that image, then the events before it.
+ *
+ * A journal is reused from transaction to transaction: its buffers grow to
+ * the largest seen and are overwritten, never reallocated, so an allocation
+ * or release journals a few numbers and makes no garbage.
  */
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
-/** The plain fields of a block, as an image keeps them. */
+/** The plain fields of a block, as a journal keeps them. */
 interface BlockFields {
   readonly affinity: string | null;
   readonly affinityClaimTime: string | undefined;
@@ -17,16 +28,35 @@ interface BlockFields {
   readonly deleted: boolean;
 }
 
+/** Event codes (the first of each event's four numbers in the journal). */
+export const UNDO_SLOT = 1;
+export const UNDO_SHIFT = 2;
+export const UNDO_PUSH = 3;
+export const UNDO_ATTRIBUTE_ADDED = 4;
+export const UNDO_ATTRIBUTE_DROPPED = 5;
+export const UNDO_FULL = 6;
+
+/** Numbers per event: code and up to three operands. */
+export const EVENT_SIZE = 4;
+
 export class BlockImage {
   affinity: string | null = null;
   affinityClaimTime: string | undefined;
   strictAffinity = false;
   sequenceNumber = 0;
   deleted = false;
-  /** How many free ordinals the block had. */
-  count = 0;
-  /** The block's `#arraysOf` spec, if any (its arrays are immutable, so the reference is enough). */
+  /** The block's `#arraysOf` spec when journaling began (its arrays are immutable, so the reference is enough). */
   arraysOf: IPAMBlockSpec | undefined;
+  /** The events, `EVENT_SIZE` numbers each; `events` numbers are in use. */
+  #ops = new Float64Array(64);
+  #events = 0;
+  /** The attributes dropped, in event order (one per `UNDO_ATTRIBUTE_DROPPED`). */
+  readonly #dropped: AllocationAttribute[] = [];
+  #droppedCount = 0;
+  /** Whether the full image below holds the block (then nothing later is recorded). */
+  #full = false;
+  /** How many free ordinals the block had when the full image was saved. */
+  count = 0;
   #size = 0;
   #allocations = new Int32Array(0);
   /** The free queue, head first (not as a ring). */
@@ -35,13 +65,97 @@ export class BlockImage {
   readonly #attributes: AllocationAttribute[] = [];
   #attributeCount = 0;
 
-  /** Saves the plain fields, the allocations and the free queue (`count` ordinals from `head`). */
-  save(fields: BlockFields, allocations: Int32Array, queue: Int32Array, head: number, count: number): void {
+  /** Starts a journal: the block's plain fields now, and no events. */
+  begin(fields: BlockFields, arraysOf: IPAMBlockSpec | undefined): void {
     this.affinity = fields.affinity;
     this.affinityClaimTime = fields.affinityClaimTime;
     this.strictAffinity = fields.strictAffinity;
     this.sequenceNumber = fields.sequenceNumber;
     this.deleted = fields.deleted;
+    this.arraysOf = arraysOf;
+    this.#events = 0;
+    this.#droppedCount = 0;
+    this.#full = false;
+  }
+
+  /** Whether changes still need recording (no full image taken since `begin`). */
+  get recording(): boolean {
+    return !this.#full;
+  }
+
+  /** The events, `EVENT_SIZE` numbers each, oldest first: read `eventCount` of them. */
+  get ops(): Float64Array {
+    return this.#ops;
+  }
+
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /** The `n`-th attribute dropped (counting `UNDO_ATTRIBUTE_DROPPED` events from 0). */
+  dropped(n: number): AllocationAttribute {
+    return this.#dropped[n] as AllocationAttribute;
+  }
+
+  #event(code: number, a: number, b: number, c: number): void {
+    if (this.#full) return;
+    let ops = this.#ops;
+    const at = this.#events * EVENT_SIZE;
+    if (at + EVENT_SIZE > ops.length) {
+      const grown = new Float64Array(ops.length * 2);
+      grown.set(ops);
+      this.#ops = ops = grown;
+    }
+    ops[at] = code;
+    ops[at + 1] = a;
+    ops[at + 2] = b;
+    ops[at + 3] = c;
+    this.#events++;
+  }
+
+  /** Ordinal `o` held attribute index `idx` and sequence number `seq`, about to change. */
+  slot(o: number, idx: number, seq: number): void {
+    this.#event(UNDO_SLOT, o, idx, seq);
+  }
+
+  /** Ordinal `o` was taken from the head of the free queue. */
+  shifted(o: number): void {
+    this.#event(UNDO_SHIFT, o, 0, 0);
+  }
+
+  /** An ordinal was appended to the tail of the free queue. */
+  pushed(): void {
+    this.#event(UNDO_PUSH, 0, 0, 0);
+  }
+
+  /** An attribute was appended to the attribute list. */
+  attributeAdded(): void {
+    this.#event(UNDO_ATTRIBUTE_ADDED, 0, 0, 0);
+  }
+
+  /** Attribute `attr` at index `idx` is about to be dropped (allocations above it renumbered down). */
+  attributeDropped(idx: number, attr: AllocationAttribute): void {
+    if (this.#full) return;
+    this.#event(UNDO_ATTRIBUTE_DROPPED, idx, 0, 0);
+    this.#dropped[this.#droppedCount++] = attr;
+  }
+
+  /**
+   * Saves the whole block as it is now (before a wholesale change): the
+   * allocations, the free queue (`count` ordinals from `head`), the sequence
+   * numbers and the attribute references. Nothing later is recorded.
+   */
+  saveFull(
+    allocations: Int32Array,
+    queue: Int32Array,
+    head: number,
+    count: number,
+    sequence: Float64Array,
+    attributes: readonly AllocationAttribute[],
+  ): void {
+    if (this.#full) return;
+    this.#event(UNDO_FULL, 0, 0, 0);
+    this.#full = true;
     const size = allocations.length;
     if (this.#allocations.length < size) {
       this.#allocations = new Int32Array(size);
@@ -50,6 +164,7 @@ export class BlockImage {
     if (this.#queue.length < count) this.#queue = new Int32Array(Math.max(count, size));
     this.#size = size;
     this.#allocations.set(allocations);
+    this.#sequence.set(sequence);
     const saved = this.#queue;
     const cap = queue.length;
     for (let i = 0, at = head; i < count; i++) {
@@ -57,27 +172,17 @@ export class BlockImage {
       if (++at === cap) at = 0;
     }
     this.count = count;
-  }
-
-  /** Saves the sequence numbers, the attribute references and the block's current spec. */
-  saveRest(
-    sequence: Float64Array,
-    attributes: readonly AllocationAttribute[],
-    arraysOf: IPAMBlockSpec | undefined,
-  ): void {
-    this.#sequence.set(sequence);
     const to = this.#attributes;
     const n = attributes.length;
     for (let i = 0; i < n; i++) to[i] = attributes[i] as AllocationAttribute;
     this.#attributeCount = n;
-    this.arraysOf = arraysOf;
   }
 
   /**
-   * Writes the saved state back into a block's buffers (the queue from its
+   * Writes the full image back into a block's buffers (the queue from its
    * start; it must hold `count`). Returns the free count.
    */
-  restore(
+  restoreFull(
     allocations: Int32Array,
     queue: Int32Array,
     sequence: Float64Array,
@@ -93,10 +198,13 @@ export class BlockImage {
   }
 
   /**
-   * Forgets the saved block. The attribute references stay in the reused
-   * array until overwritten (at most one block's worth per image).
+   * Forgets the journal (the transaction ended). Attribute references stay in
+   * the reused arrays until overwritten (at most one block's worth each).
    */
   clear(): void {
+    this.#events = 0;
+    this.#droppedCount = 0;
+    this.#full = false;
     this.#attributeCount = 0;
     this.arraysOf = undefined;
   }

@@ -46,6 +46,20 @@ class ModelBlock {
     return out;
   }
 
+  /** Calico `allocationBlock.assign` of ordinal `o`; the error text, or undefined. */
+  assign(o: number, attribute: AllocationAttribute): string | undefined {
+    if (this.allocations[o] !== null) return 'Address already assigned in block';
+    let idx = this.attributes.findIndex((a) => this.#same(a, attribute));
+    if (idx < 0) {
+      this.attributes.push(attribute);
+      idx = this.attributes.length - 1;
+    }
+    this.allocations[o] = idx;
+    this.sequence[o] = this.sequenceNumber;
+    this.unallocated = this.unallocated.filter((u) => u !== o);
+    return undefined;
+  }
+
   releaseByHandle(handle: string): number {
     const targets: number[] = [];
     this.attributes.forEach((a, i) => {
@@ -132,6 +146,7 @@ function arraysOf(spec: IPAMBlockSpec): unknown {
 
 type Op =
   | { readonly op: 'assign'; readonly num: number; readonly handle: number; readonly variant: number }
+  | { readonly op: 'assignIP'; readonly ordinal: number; readonly handle: number; readonly variant: number }
   | { readonly op: 'releaseByHandle'; readonly handle: number }
   | { readonly op: 'release'; readonly ordinals: number[]; readonly handle: number | undefined }
   | { readonly op: 'write' }
@@ -151,6 +166,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 5,
   },
+  // A specific address: the queue is filtered (a full before-image in a live block's journal).
+  {
+    arbitrary: fc.record({
+      op: fc.constant('assignIP' as const),
+      ordinal,
+      handle,
+      variant: fc.integer({ min: 0, max: 1 }),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ op: fc.constant('releaseByHandle' as const), handle }), weight: 3 },
   {
     arbitrary: fc.record({
@@ -164,9 +189,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('write' as const) }), weight: 2 },
   // A fresh working copy from the stored spec (index rebuilt on first use).
   { arbitrary: fc.record({ op: fc.constant('reload' as const) }), weight: 1 },
-  // A live block's before-image (the memory backend's rollback): saved, then put back.
-  { arbitrary: fc.record({ op: fc.constant('save' as const) }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant('restore' as const) }), weight: 1 },
+  // A live block's undo journal (the memory backend's rollback): started, then undone.
+  { arbitrary: fc.record({ op: fc.constant('save' as const) }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant('restore' as const) }), weight: 2 },
 );
 
 const attribute = (h: number, variant: number): AllocationAttribute => ({
@@ -177,78 +202,150 @@ const attribute = (h: number, variant: number): AllocationAttribute => ({
 describe('AllocationBlock agrees with Calico linear scans (property)', () => {
   it('handle index, compact arrays and before-images give the model answers, hand-edited blocks included', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.boolean(), fc.array(op, { maxLength: 80 }), (stray, checkEvery, ops) => {
-        const cidr = parseCidr('10.0.0.0/28');
-        if (!cidr) throw new Error('cidr');
-        let block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
-        if (stray) {
-          // A hand-edited block: an attribute no ordinal references (no index; Calico's scans).
-          block = AllocationBlock.fromSpec({
-            ...block.toSpec(),
-            attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
-          }) as AllocationBlock;
-        }
-        let model = new ModelBlock(block.toSpec());
-        const specs: [IPAMBlockSpec, unknown][] = [];
-        const image = new BlockImage();
-        let saved: { model: ModelBlock; text: string } | undefined;
-        for (const o of ops) {
-          switch (o.op) {
-            case 'assign': {
-              const got = block.autoAssign(o.num, attribute(o.handle, o.variant), {
-                host: 'node-1',
-                affinityCheck: true,
-              });
-              const want = model.autoAssign(o.num, attribute(o.handle, o.variant));
-              expect(got).toEqual(want.map((x) => cidr.network + x));
-              break;
-            }
-            case 'releaseByHandle':
-              expect(block.releaseByHandle(`k8s-pod-network.${o.handle}`)).toBe(
-                model.releaseByHandle(`k8s-pod-network.${o.handle}`),
-              );
-              break;
-            case 'release': {
-              const h = o.handle === undefined ? undefined : `k8s-pod-network.${o.handle}`;
-              const got = block.release(o.ordinals.map((x) => ({ ip: cidr.network + x, handle: h })));
-              const want = model.release(o.ordinals, h);
-              if (want === 'BadHandle') expect(got.ok ? 'ok' : got.reason).toBe('BadHandle');
-              else expect(got.ok && got.unallocated).toEqual(want.map((x) => cidr.network + x));
-              break;
-            }
-            case 'write': {
-              block.markWritten();
-              model.sequenceNumber++;
-              const spec = block.toSpec();
-              specs.push([spec, JSON.stringify(spec)]);
-              break;
-            }
-            case 'reload':
-              block = AllocationBlock.fromSpec(block.toSpec()) as AllocationBlock;
-              saved = undefined;
-              break;
-            case 'save':
-              block.saveTo(image);
-              saved = { model: model.clone(), text: JSON.stringify(block.toSpec()) };
-              break;
-            case 'restore':
-              if (saved === undefined) break;
-              block.restoreFrom(image);
-              model = saved.model.clone();
-              // Exactly the block that was saved: same spec, same plain fields.
-              expect(JSON.stringify(block.toSpec())).toBe(saved.text);
-              break;
+      fc.property(
+        fc.integer({ min: 0, max: 2 }),
+        fc.boolean(),
+        fc.array(op, { maxLength: 80 }),
+        (stray, checkEvery, ops) => {
+          const cidr = parseCidr('10.0.0.0/28');
+          if (!cidr) throw new Error('cidr');
+          let block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
+          if (stray === 1) {
+            // A hand-edited block: an attribute no ordinal references (no index; Calico's scans).
+            block = AllocationBlock.fromSpec({
+              ...block.toSpec(),
+              attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
+            }) as AllocationBlock;
           }
-          // Without a check after every op, saves see blocks changed since their last spec.
-          if (checkEvery || o.op === 'save' || o.op === 'restore') {
-            expect(arraysOf(block.toSpec())).toEqual(model.arrays());
+          if (stray === 2) {
+            // Hand-edited: ordinal 0 allocated and also free, so releasing it overfills the queue (it grows).
+            const spec = block.toSpec();
+            block = AllocationBlock.fromSpec({
+              ...spec,
+              allocations: spec.allocations.map((a, o) => (o === 0 ? 0 : a)),
+              attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
+              sequenceNumberForAllocation: { 0: 0 },
+            }) as AllocationBlock;
           }
-        }
-        expect(arraysOf(block.toSpec())).toEqual(model.arrays());
-        // Specs handed out earlier never change afterwards (the block keeps its own arrays).
-        for (const [spec, text] of specs) expect(JSON.stringify(spec)).toBe(text);
-      }),
-      { numRuns: 300 },
+          let model = new ModelBlock(block.toSpec());
+          const specs: [IPAMBlockSpec, unknown][] = [];
+          const image = new BlockImage();
+          let saved: { model: ModelBlock; text: string } | undefined;
+          for (const o of ops) {
+            switch (o.op) {
+              case 'assign': {
+                const got = block.autoAssign(o.num, attribute(o.handle, o.variant), {
+                  host: 'node-1',
+                  affinityCheck: true,
+                });
+                const want = model.autoAssign(o.num, attribute(o.handle, o.variant));
+                expect(got).toEqual(want.map((x) => cidr.network + x));
+                break;
+              }
+              case 'assignIP': {
+                const got = block.assign(cidr.network + o.ordinal, attribute(o.handle, o.variant), {
+                  host: 'node-1',
+                  affinityCheck: false,
+                });
+                expect(got).toBe(model.assign(o.ordinal, attribute(o.handle, o.variant)));
+                break;
+              }
+              case 'releaseByHandle':
+                expect(block.releaseByHandle(`k8s-pod-network.${o.handle}`)).toBe(
+                  model.releaseByHandle(`k8s-pod-network.${o.handle}`),
+                );
+                break;
+              case 'release': {
+                const h = o.handle === undefined ? undefined : `k8s-pod-network.${o.handle}`;
+                const got = block.release(o.ordinals.map((x) => ({ ip: cidr.network + x, handle: h })));
+                const want = model.release(o.ordinals, h);
+                if (want === 'BadHandle') expect(got.ok ? 'ok' : got.reason).toBe('BadHandle');
+                else expect(got.ok && got.unallocated).toEqual(want.map((x) => cidr.network + x));
+                break;
+              }
+              case 'write': {
+                block.markWritten();
+                model.sequenceNumber++;
+                const spec = block.toSpec();
+                specs.push([spec, JSON.stringify(spec)]);
+                break;
+              }
+              case 'reload':
+                block = AllocationBlock.fromSpec(block.toSpec()) as AllocationBlock;
+                saved = undefined;
+                break;
+              case 'save':
+                block.saveTo(image);
+                saved = { model: model.clone(), text: JSON.stringify(block.toSpec()) };
+                break;
+              case 'restore':
+                if (saved === undefined) break;
+                block.restoreFrom(image);
+                model = saved.model.clone();
+                // Exactly the block that was saved: same spec, same plain fields.
+                expect(JSON.stringify(block.toSpec())).toBe(saved.text);
+                break;
+            }
+            // Without a check after every op, saves see blocks changed since their last spec.
+            if (checkEvery || o.op === 'save' || o.op === 'restore') {
+              expect(arraysOf(block.toSpec())).toEqual(model.arrays());
+            }
+          }
+          expect(arraysOf(block.toSpec())).toEqual(model.arrays());
+          // Specs handed out earlier never change afterwards (the block keeps its own arrays).
+          for (const [spec, text] of specs) expect(JSON.stringify(spec)).toBe(text);
+        },
+      ),
+      { numRuns: 500 },
     );
+  });
+});
+
+describe('AllocationBlock undo journal', () => {
+  const cidr = parseCidr('10.0.0.0/28');
+  if (!cidr) throw new Error('cidr');
+  const req = { host: 'node-1', affinityCheck: false };
+
+  it.each([
+    ['slot events only', false],
+    ['a specific address (full image part-way)', true],
+  ])('puts the block back exactly, twice in a row: %s', (_name, withAssignIP) => {
+    const block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
+    block.autoAssign(3, attribute(1, 0), req);
+    block.releaseByHandle('k8s-pod-network.1');
+    block.autoAssign(2, attribute(2, 0), req);
+    const image = new BlockImage();
+    block.saveTo(image);
+    const text = JSON.stringify(block.toSpec());
+    for (let round = 0; round < 2; round++) {
+      block.autoAssign(2, attribute(3, 0), req);
+      block.releaseByHandle('k8s-pod-network.2');
+      if (withAssignIP) expect(block.assign(cidr.network + 9, attribute(4, 1), req)).toBeUndefined();
+      block.autoAssign(1, attribute(3, 1), req);
+      block.releaseByHandle('k8s-pod-network.3');
+      block.markWritten();
+      block.restoreFrom(image);
+      expect(JSON.stringify(block.toSpec())).toBe(text);
+      expect(block.validate()).toEqual([]);
+    }
+  });
+
+  it('puts back a hand-edited block whose free queue grew', () => {
+    const fresh = AllocationBlock.create(cidr, { affinity: null }).toSpec();
+    // Ordinal 0 allocated and also free: releasing it overfills the queue.
+    const block = AllocationBlock.fromSpec({
+      ...fresh,
+      allocations: fresh.allocations.map((a, o) => (o === 0 ? 0 : a)),
+      attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
+      sequenceNumberForAllocation: { 0: 0 },
+    }) as AllocationBlock;
+    const image = new BlockImage();
+    block.saveTo(image);
+    const text = JSON.stringify(block.toSpec());
+    expect(block.releaseByHandle('k8s-pod-network.9')).toBe(1);
+    expect(block.unallocated()).toHaveLength(17);
+    block.autoAssign(2, attribute(1, 0), req);
+    block.restoreFrom(image);
+    expect(JSON.stringify(block.toSpec())).toBe(text);
   });
 });

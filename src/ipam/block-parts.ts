@@ -1,31 +1,16 @@
 /**
- * The parts of an allocation block's working copy (`block.ts`) that are plain
- * functions over its arrays:
- *
- * - attributes: which entry an allocation shares (Calico `findOrAddAttribute`),
- *   which ordinals a handle holds (Calico `releaseByHandle`) and dropping the
- *   entries nothing references (Calico `deleteAttributes`). Calico scans the
- *   attribute list for the first two; netkube answers them from an index of
- *   handle → ordinals kept with the working copy, which gives the scans'
- *   answers whenever every attribute is referenced by an ordinal (what the
- *   allocator always leaves behind). `buildHandleIndex` returns no index for
- *   a block not in that state (hand-edited), and the scans are used;
- * - the stored spec's shape.
- *
- * `allocations` is the compact form (`block-arrays.ts`): attribute index per
- * ordinal, `FREE` for a free one.
+ * The parts of an allocation block (`block.ts`) that are plain functions:
+ * Calico's attribute equality (which entry an allocation shares, Calico
+ * `findOrAddAttribute`; which entries a handle owns, `releaseByHandle`) and
+ * the stored spec's shape.
  */
-import { FREE } from './block-arrays.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
-
-/** Handle ID (or undefined for attributes without one) → its allocated ordinals, ascending. */
-export type HandleIndex = Map<string | undefined, number[]>;
 
 /**
  * Handle IDs share long prefixes (`k8s-pod-network.` + a container ID) and
  * differ at the end, so the last character rejects most mismatches at once.
  */
-function sameHandle(a: string | undefined, b: string | undefined): boolean {
+export function sameHandle(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return a.length === b.length && a.charCodeAt(a.length - 1) === b.charCodeAt(b.length - 1) && a === b;
 }
@@ -43,127 +28,6 @@ export function sameAttribute(a: AllocationAttribute, b: AllocationAttribute): b
   }
   for (const _ in sb) count--;
   return count === 0;
-}
-
-/**
- * The handle index of a block's arrays, or undefined when some attribute is
- * referenced by no ordinal (then only Calico's scans give Calico's answers).
- */
-export function buildHandleIndex(
-  allocations: Int32Array,
-  attributes: readonly AllocationAttribute[],
-): HandleIndex | undefined {
-  const index: HandleIndex = new Map();
-  const referenced = new Uint8Array(attributes.length);
-  let distinct = 0;
-  for (let o = 0; o < allocations.length; o++) {
-    const idx = allocations[o] as number;
-    if (idx === FREE) continue;
-    const attr = attributes[idx];
-    if (attr === undefined) return undefined;
-    if (referenced[idx] === 0) {
-      referenced[idx] = 1;
-      distinct++;
-    }
-    addOrdinal(index, attr.handle_id, o);
-  }
-  return distinct === attributes.length ? index : undefined;
-}
-
-/** Records that `handle` holds ordinal `o` (kept ascending; lists are short). */
-export function addOrdinal(index: HandleIndex, handle: string | undefined, o: number): void {
-  const list = index.get(handle);
-  if (list === undefined) {
-    index.set(handle, [o]);
-    return;
-  }
-  let i = list.length;
-  while (i > 0 && (list[i - 1] as number) > o) i--;
-  list.splice(i, 0, o);
-}
-
-/** Forgets that `handle` holds ordinal `o`. */
-export function removeOrdinal(index: HandleIndex, handle: string | undefined, o: number): void {
-  const list = index.get(handle);
-  if (list === undefined) return;
-  if (list.length === 1) {
-    if (list[0] === o) index.delete(handle);
-    return;
-  }
-  const i = list.indexOf(o);
-  if (i >= 0) list.splice(i, 1);
-}
-
-/**
- * The index of the first attribute equal to `attribute` (Calico's scan order),
- * or -1. With an index only the attributes of the handle's ordinals are
- * compared; without one, every attribute is.
- */
-export function findAttribute(
-  attribute: AllocationAttribute,
-  allocations: Int32Array,
-  attributes: readonly AllocationAttribute[],
-  index: HandleIndex | undefined,
-): number {
-  if (index === undefined) return attributes.findIndex((a) => sameAttribute(a, attribute));
-  const ordinals = index.get(attribute.handle_id);
-  if (ordinals === undefined) return -1;
-  let found = -1;
-  for (const o of ordinals) {
-    const idx = allocations[o] as number;
-    if ((found < 0 || idx < found) && sameAttribute(attributes[idx] as AllocationAttribute, attribute)) {
-      found = idx;
-    }
-  }
-  return found;
-}
-
-/** The ordinals holding an attribute of `handleID`, ascending (Calico `releaseByHandle`'s targets). */
-export function ordinalsOfHandle(
-  handleID: string,
-  allocations: Int32Array,
-  attributes: readonly AllocationAttribute[],
-  index: HandleIndex | undefined,
-): number[] {
-  if (index !== undefined) return (index.get(handleID) ?? []).slice();
-  const targets: number[] = [];
-  attributes.forEach((a, i) => {
-    if (sameHandle(a.handle_id, handleID)) targets.push(i);
-  });
-  const ordinals: number[] = [];
-  if (targets.length === 0) return ordinals;
-  for (let o = 0; o < allocations.length; o++) {
-    const idx = allocations[o] as number;
-    if (idx !== FREE && targets.includes(idx)) ordinals.push(o);
-  }
-  return ordinals;
-}
-
-/**
- * Drops the attributes at the `freed` indexes (one, or several) that no allocation references
- * any more, renumbering the allocations above each dropped index (Calico
- * `deleteAttributes`). Integer scans only: this runs on every release.
- */
-export function deleteUnreferenced(
-  allocations: Int32Array,
-  attributes: AllocationAttribute[],
-  freed: number | readonly number[],
-): void {
-  if (typeof freed === 'number') {
-    if (!allocations.includes(freed)) dropAttribute(allocations, attributes, freed);
-    return;
-  }
-  const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
-  for (const idx of unreferenced) dropAttribute(allocations, attributes, idx);
-}
-
-/** Removes attribute `idx` and renumbers the allocations above it. */
-function dropAttribute(allocations: Int32Array, attributes: AllocationAttribute[], idx: number): void {
-  attributes.splice(idx, 1);
-  for (let o = 0; o < allocations.length; o++) {
-    const a = allocations[o] as number;
-    if (a > idx) allocations[o] = a - 1;
-  }
 }
 
 /** The plain fields of a block, as `blockSpec` reads them. */

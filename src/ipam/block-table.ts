@@ -47,6 +47,12 @@ export interface BlockTable {
    * `peek(cidr)` returned just before, which spares a second lookup.
    */
   load(cidr: Cidr, peeked?: BlockState): LoadedBlock | undefined;
+  /**
+   * A number that changes whenever a block is added, replaced or removed (not
+   * when a block's contents change), rollbacks included; undefined when the
+   * table cannot tell. While it holds, a peeked state stays the block's state.
+   */
+  readonly generation?: number | undefined;
   /** Stores a new block (a fresh `AllocationBlock.create`), bumping its sequence number. */
   create(block: AllocationBlock): void;
   /** Persists a loaded block, bumping its sequence number (every write does, Calico's ABA guard). */

@@ -14,11 +14,14 @@
  * - a working copy of a stored IPAMBlock spec (`fromSpec`), persisted as the
  *   new spec of one write (the Registry path). The store layer hands a written
  *   copy to the next operation on the block (`inStepWith` says whether it
- *   may), so neither the compact arrays nor the handle index are rebuilt per
- *   operation;
+ *   may), so neither the compact arrays nor the attribute hashes are rebuilt
+ *   per operation;
  * - a live block owned by a backend (the memory backend): changed in place,
- *   read through `toSpec` snapshots, and restored from a before-image
- *   (`saveTo`, `restoreFrom`) when a transaction fails.
+ *   read through `toSpec` snapshots, and put back from its undo journal
+ *   (`saveTo`, `restoreFrom`, `block-image.ts`) when a transaction fails.
+ *
+ * Attribute lookups are Calico's linear scans over the attribute list, with
+ * an integer hash of each handle ID compared first (`block-attributes.ts`).
  *
  * Methods never throw on user data: they return the outcome, with Calico's
  * own error texts.
@@ -33,17 +36,18 @@ import {
   specSequence,
   specUnallocated,
 } from './block-arrays.js';
-import type { BlockImage } from './block-image.js';
+import { BlockAttributes } from './block-attributes.js';
 import {
-  addOrdinal,
-  blockSpec,
-  buildHandleIndex,
-  deleteUnreferenced,
-  findAttribute,
-  type HandleIndex,
-  ordinalsOfHandle,
-  removeOrdinal,
-} from './block-parts.js';
+  type BlockImage,
+  EVENT_SIZE,
+  UNDO_ATTRIBUTE_ADDED,
+  UNDO_ATTRIBUTE_DROPPED,
+  UNDO_FULL,
+  UNDO_PUSH,
+  UNDO_SHIFT,
+  UNDO_SLOT,
+} from './block-image.js';
+import { blockSpec } from './block-parts.js';
 import type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
 import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
@@ -65,7 +69,7 @@ export class AllocationBlock {
   #queue: Int32Array;
   #head = 0;
   #count: number;
-  #attributes: AllocationAttribute[];
+  readonly #attributes: BlockAttributes;
   /** Ordinal → the block's sequence number when it was assigned; NaN when free. */
   readonly #sequence: Float64Array;
   /** Sequence numbers under keys that are no ordinal of the block (hand-edited specs), kept as they are. */
@@ -75,15 +79,17 @@ export class AllocationBlock {
    * was read from or last produced); undefined once they changed since.
    */
   #arraysOf: IPAMBlockSpec | undefined;
-  /** Handle → ordinals, built on first use; `scan` when Calico's linear scans are needed (see `block-parts.ts`). */
-  #index: HandleIndex | 'scan' | undefined;
   #cidrText: string | undefined;
+  #blockCidr: BlockCidr | undefined;
+  /** The journal changes are reported to (`saveTo`), if any. */
+  #undo: BlockImage | undefined;
 
   private constructor(
     cidr: Cidr,
     fields: BlockFields,
     arrays: CompactArrays,
     attributes: AllocationAttribute[],
+    hashes?: Int32Array,
   ) {
     this.cidr = cidr;
     this.affinity = fields.affinity;
@@ -96,14 +102,18 @@ export class AllocationBlock {
     this.#count = arrays.count;
     this.#sequence = arrays.sequence;
     this.#otherSequence = arrays.other;
-    this.#attributes = attributes;
+    this.#attributes = new BlockAttributes(attributes, hashes ?? new Int32Array(arrays.allocations.length));
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
   static create(cidr: Cidr, options: { affinity: string | null; claimTime?: string }): AllocationBlock {
     const n = sizeOf(cidr.prefix);
-    const allocations = new Int32Array(n).fill(FREE);
-    const queue = new Int32Array(n);
+    // One buffer for the allocations, the free queue and the attribute hashes:
+    // an operation touches all three, so they share cache lines and one allocation.
+    const buffer = new ArrayBuffer(n * 12);
+    const allocations = new Int32Array(buffer, 0, n).fill(FREE);
+    const queue = new Int32Array(buffer, n * 4, n);
+    const hashes = new Int32Array(buffer, n * 8, n);
     for (let o = 0; o < n; o++) queue[o] = o;
     const sequence = new Float64Array(n).fill(Number.NaN);
     const fields: BlockFields = {
@@ -118,6 +128,7 @@ export class AllocationBlock {
       fields,
       { allocations, queue, count: n, sequence, other: undefined },
       [],
+      hashes,
     );
   }
 
@@ -148,7 +159,7 @@ export class AllocationBlock {
         this,
         specAllocations(this.#allocations),
         specUnallocated(this.#queue, this.#head, this.#count),
-        specAttributes(this.#attributes),
+        specAttributes(this.#attributes.items),
         specSequence(this.#sequence, this.#otherSequence),
       );
       this.#arraysOf = arrays;
@@ -184,26 +195,96 @@ export class AllocationBlock {
   }
 
   /**
-   * Copies the block's state into `image` (reusing the image's buffers), so
-   * that `restoreFrom(image)` can put it back exactly. For live blocks.
+   * Starts journaling the block's changes into `image` (its plain fields now,
+   * then each change as it is made: `block-image.ts`), so that
+   * `restoreFrom(image)` can put the block back exactly as it is now. For
+   * live blocks; stop with `endJournal`.
    */
   saveTo(image: BlockImage): void {
-    image.save(this, this.#allocations, this.#queue, this.#head, this.#count);
-    image.saveRest(this.#sequence, this.#attributes, this.#arraysOf);
+    image.begin(this, this.#arraysOf);
+    this.#undo = image;
   }
 
-  /** Puts back the state saved by `saveTo` (an undone transaction). */
+  /** Stops journaling (the owner's transaction ended). */
+  endJournal(): void {
+    this.#undo = undefined;
+  }
+
+  /**
+   * Undoes every change journaled since `saveTo(image)`, newest first; the
+   * block is then exactly as it was at `saveTo`, and journaling goes on
+   * from there (a later `restoreFrom` goes back to the same state).
+   */
   restoreFrom(image: BlockImage): void {
+    const ops = image.ops;
+    let dropped = 0;
+    for (let e = 0; e < image.eventCount; e++) {
+      if (ops[e * EVENT_SIZE] === UNDO_ATTRIBUTE_DROPPED) dropped++;
+    }
+    for (let e = image.eventCount - 1; e >= 0; e--) {
+      const at = e * EVENT_SIZE;
+      const a = ops[at + 1] as number;
+      switch (ops[at]) {
+        case UNDO_SLOT:
+          this.#allocations[a] = ops[at + 2] as number;
+          this.#sequence[a] = ops[at + 3] as number;
+          break;
+        case UNDO_SHIFT:
+          this.#head = this.#head === 0 ? this.#queue.length - 1 : this.#head - 1;
+          this.#queue[this.#head] = a;
+          this.#count++;
+          break;
+        case UNDO_PUSH:
+          this.#count--;
+          break;
+        case UNDO_ATTRIBUTE_ADDED:
+          this.#attributes.pop();
+          break;
+        case UNDO_ATTRIBUTE_DROPPED:
+          this.#undropAttribute(a, image.dropped(--dropped));
+          break;
+        case UNDO_FULL:
+          if (this.#queue.length < image.count) this.#queue = new Int32Array(image.count);
+          this.#head = 0;
+          this.#count = image.restoreFull(
+            this.#allocations,
+            this.#queue,
+            this.#sequence,
+            this.#attributes.items,
+          );
+          this.#attributes.rehash();
+          break;
+      }
+    }
     this.affinity = image.affinity;
     this.affinityClaimTime = image.affinityClaimTime;
     this.strictAffinity = image.strictAffinity;
     this.sequenceNumber = image.sequenceNumber;
     this.deleted = image.deleted;
-    if (this.#queue.length < image.count) this.#queue = new Int32Array(image.count);
-    this.#head = 0;
-    this.#count = image.restore(this.#allocations, this.#queue, this.#sequence, this.#attributes);
     this.#arraysOf = image.arraysOf;
-    this.#index = undefined;
+    image.begin(this, this.#arraysOf);
+  }
+
+  /** Puts back attribute `attr` at `idx`, renumbering the allocations at or above it up (undoes a drop). */
+  #undropAttribute(idx: number, attr: AllocationAttribute): void {
+    this.#attributes.insert(idx, attr);
+    const allocations = this.#allocations;
+    for (let o = 0; o < allocations.length; o++) {
+      const v = allocations[o] as number;
+      if (v !== FREE && v >= idx) allocations[o] = v + 1;
+    }
+  }
+
+  /** Before a wholesale change: the journal, if any, saves the whole block. */
+  #saveFull(): void {
+    this.#undo?.saveFull(
+      this.#allocations,
+      this.#queue,
+      this.#head,
+      this.#count,
+      this.#sequence,
+      this.#attributes.items,
+    );
   }
 
   /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it. */
@@ -212,10 +293,16 @@ export class AllocationBlock {
     return this.#cidrText;
   }
 
-  /** The handle index, built on first use. */
-  #handles(): HandleIndex | undefined {
-    this.#index ??= buildHandleIndex(this.#allocations, this.#attributes) ?? 'scan';
-    return this.#index === 'scan' ? undefined : this.#index;
+  /** The block's CIDR with its text and IPAMBlock name (`parseBlockCidr`'s shared object). */
+  get blockCidr(): BlockCidr {
+    if (this.#blockCidr === undefined) {
+      const c = this.cidr as Partial<BlockCidr>;
+      this.#blockCidr =
+        c.text !== undefined && c.name !== undefined
+          ? (c as BlockCidr)
+          : (parseBlockCidr(this.cidrText) as BlockCidr);
+    }
+    return this.#blockCidr;
   }
 
   /** Every write of a block bumps its sequence number (the ABA guard of release). */
@@ -254,7 +341,7 @@ export class AllocationBlock {
   attributeOf(ip: number): AllocationAttribute | undefined {
     const o = this.ordinalOf(ip);
     const idx = o === undefined ? FREE : (this.#allocations[o] as number);
-    return idx === FREE ? undefined : this.#attributes[idx];
+    return idx === FREE ? undefined : this.#attributes.items[idx];
   }
 
   /** The sequence number recorded when `ip` was assigned. */
@@ -273,7 +360,7 @@ export class AllocationBlock {
   *allocated(): Generator<{ readonly ip: number; readonly attribute: AllocationAttribute }> {
     for (let o = 0; o < this.#allocations.length; o++) {
       const idx = this.#allocations[o] as number;
-      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes[idx] ?? {} };
+      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes.items[idx] ?? {} };
     }
   }
 
@@ -286,18 +373,17 @@ export class AllocationBlock {
   }
 
   #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const idx = findAttribute(attribute, this.#allocations, this.#attributes, this.#handles());
+    const idx = this.#attributes.find(attribute);
     if (idx >= 0) return idx;
-    this.#attributes.push(attribute);
-    return this.#attributes.length - 1;
+    this.#undo?.attributeAdded();
+    return this.#attributes.push(attribute);
   }
 
   /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
   #take(o: number, idx: number): void {
+    this.#undo?.slot(o, this.#allocations[o] as number, this.#sequence[o] as number);
     this.#allocations[o] = idx;
     this.#sequence[o] = this.sequenceNumber;
-    const index = this.#index;
-    if (index !== undefined && index !== 'scan') addOrdinal(index, this.#attributes[idx]?.handle_id, o);
   }
 
   /** Takes the ordinal at the head of the free queue (there must be one). */
@@ -306,6 +392,7 @@ export class AllocationBlock {
     const o = queue[this.#head] as number;
     this.#head = this.#head + 1 === queue.length ? 0 : this.#head + 1;
     this.#count--;
+    this.#undo?.shifted(o);
     return o;
   }
 
@@ -314,6 +401,7 @@ export class AllocationBlock {
     let queue = this.#queue;
     if (this.#count === queue.length) {
       // Only a hand-edited block with an ordinal both free and allocated gets here.
+      // (The queue keeps its order, so the journal's queue events still undo it.)
       const grown = new Int32Array(Math.max(1, queue.length * 2));
       grown.set(this.unallocated());
       this.#queue = queue = grown;
@@ -323,6 +411,7 @@ export class AllocationBlock {
     if (at >= queue.length) at -= queue.length;
     queue[at] = o;
     this.#count++;
+    this.#undo?.pushed();
   }
 
   /**
@@ -333,10 +422,15 @@ export class AllocationBlock {
     const err = this.#affinityError(req);
     if (err) return err;
     const n = Math.min(num, this.#count);
-    const ips: number[] = [];
-    if (n <= 0) return ips;
+    if (n <= 0) return [];
     this.#arraysOf = undefined;
     const idx = this.#findOrAddAttribute(attribute);
+    if (n === 1) {
+      const o = this.#shift();
+      this.#take(o, idx);
+      return [this.cidr.network + o];
+    }
+    const ips: number[] = [];
     for (let i = 0; i < n; i++) {
       const o = this.#shift();
       this.#take(o, idx);
@@ -352,6 +446,7 @@ export class AllocationBlock {
     const o = this.ordinalOf(ip);
     if (o === undefined) return `IP ${ip} is not in block ${this.cidrText}`;
     if (this.#allocations[o] !== FREE) return 'Address already assigned in block';
+    this.#saveFull();
     this.#arraysOf = undefined;
     this.#take(o, this.#findOrAddAttribute(attribute));
     // Calico filters every occurrence of the ordinal out of the queue.
@@ -379,7 +474,7 @@ export class AllocationBlock {
         continue;
       }
       if (ordinals.includes(o)) continue;
-      const attr = this.#attributes[idx];
+      const attr = this.#attributes.items[idx];
       if (r.handle !== undefined && attr?.handle_id !== r.handle) {
         return { ok: false, reason: 'BadHandle', error: `Handle ${r.handle} does not match` };
       }
@@ -389,49 +484,88 @@ export class AllocationBlock {
       ordinals.push(o);
       if (attr?.handle_id) countByHandle.set(attr.handle_id, (countByHandle.get(attr.handle_id) ?? 0) + 1);
     }
-    this.#free(ordinals, this.#index === 'scan' ? undefined : this.#index);
+    this.#free(ordinals);
     return { ok: true, unallocated, countByHandle };
   }
 
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
-    const index = this.#handles();
-    if (index === undefined) {
-      const ordinals = ordinalsOfHandle(handleID, this.#allocations, this.#attributes, undefined);
-      this.#free(ordinals, undefined);
-      return ordinals.length;
+    const attributes = this.#attributes;
+    const first = attributes.firstOfHandle(handleID, 0);
+    if (first < 0) return 0;
+    const allocations = this.#allocations;
+    if (attributes.firstOfHandle(handleID, first + 1) < 0) {
+      // One attribute (a pod's handle): one pass frees its ordinals (ascending) and
+      // renumbers the allocations above it, then the attribute goes (nothing refers
+      // to it any more). The journal sees the frees, then the drop: the order of
+      // the two-pass way, so undoing it is the same.
+      if (allocations.indexOf(first) < 0) return 0;
+      this.#arraysOf = undefined;
+      let n = 0;
+      for (let o = 0; o < allocations.length; o++) {
+        const idx = allocations[o] as number;
+        if (idx === first) {
+          this.#freeSlot(o);
+          n++;
+        } else if (idx > first) allocations[o] = idx - 1;
+      }
+      this.#undo?.attributeDropped(first, attributes.items[first] as AllocationAttribute);
+      attributes.remove(first);
+      return n;
     }
-    // Every ordinal of the handle's entry goes: the entry is dropped whole.
-    const ordinals = index.get(handleID);
-    if (ordinals === undefined) return 0;
-    index.delete(handleID);
-    this.#free(ordinals, undefined);
+    const targets: number[] = [];
+    for (let i = first; i >= 0; i = attributes.firstOfHandle(handleID, i + 1)) targets.push(i);
+    const ordinals: number[] = [];
+    for (let o = 0; o < allocations.length; o++) {
+      if (targets.includes(allocations[o] as number)) ordinals.push(o);
+    }
+    this.#free(ordinals);
     return ordinals.length;
   }
 
-  /**
-   * Frees ordinals to the tail and drops the attributes nothing references any
-   * more; `index`, when given, forgets each ordinal.
-   */
-  #free(ordinals: readonly number[], index: HandleIndex | undefined): void {
+  /** Frees ordinal `o` to the tail of the queue (`#arraysOf` must be cleared by the caller). */
+  #freeSlot(o: number): void {
+    const sequence = this.#sequence;
+    this.#undo?.slot(o, this.#allocations[o] as number, sequence[o] as number);
+    this.#allocations[o] = FREE;
+    sequence[o] = Number.NaN;
+    this.#push(o);
+  }
+
+  /** Frees ordinals to the tail and drops the attributes nothing references any more. */
+  #free(ordinals: readonly number[]): void {
     if (ordinals.length === 0) return;
     this.#arraysOf = undefined;
     const allocations = this.#allocations;
-    const sequence = this.#sequence;
     let freed: number | number[] = FREE;
     for (const o of ordinals) {
       const idx = allocations[o] as number;
-      if (idx !== FREE) {
-        if (freed === FREE) freed = idx;
-        else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
-        else if (!freed.includes(idx)) freed.push(idx);
-        if (index) removeOrdinal(index, this.#attributes[idx]?.handle_id, o);
-      }
-      allocations[o] = FREE;
-      sequence[o] = Number.NaN;
-      this.#push(o);
+      this.#freeSlot(o);
+      if (idx === FREE) continue;
+      if (freed === FREE) freed = idx;
+      else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
+      else if (!freed.includes(idx)) freed.push(idx);
     }
-    if (freed !== FREE) deleteUnreferenced(allocations, this.#attributes, freed);
+    if (typeof freed === 'number') {
+      if (freed !== FREE && !allocations.includes(freed)) this.#dropAttribute(freed);
+      return;
+    }
+    const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
+    for (const idx of unreferenced) this.#dropAttribute(idx);
+  }
+
+  /**
+   * Removes attribute `idx`, which no allocation references, and renumbers
+   * the allocations above it (Calico `deleteAttributes`).
+   */
+  #dropAttribute(idx: number): void {
+    this.#undo?.attributeDropped(idx, this.#attributes.items[idx] as AllocationAttribute);
+    this.#attributes.remove(idx);
+    const allocations = this.#allocations;
+    for (let o = 0; o < allocations.length; o++) {
+      const a = allocations[o] as number;
+      if (a > idx) allocations[o] = a - 1;
+    }
   }
 
   /**

@@ -2,8 +2,8 @@
  * The memory backend's IPAM blocks (`BlockTable`, see `block-table.ts`): one
  * live `AllocationBlock` per block, changed in place by the allocator.
  *
- * - Rollback: the first time a transaction loads a block, its before-image
- *   is saved (`AllocationBlock.saveTo`, into an image reused across
+ * - Rollback: the first time a transaction loads a block, it starts an
+ *   undo journal (`AllocationBlock.saveTo`, into a journal reused across
  *   transactions); creations, replacements and deletions are journaled with
  *   the entry they replaced. A failed transaction is undone from the journal
  *   in reverse, so the blocks are exactly as before it.
@@ -31,7 +31,7 @@ class LiveEntry implements BlockState, LoadedBlock {
   readonly owner: LiveBlocks;
   /** The snapshot readers get until the block next changes. */
   snapshot: IPAMBlock | undefined;
-  /** The transaction that saved the block's before-image (0: none). */
+  /** The transaction that started the block's undo journal (0: none). */
   savedIn = 0;
 
   constructor(owner: LiveBlocks, block: AllocationBlock, metadata: ObjectMeta) {
@@ -79,18 +79,26 @@ export class LiveBlocks implements BlockTable {
   #lastTransaction = 0;
   /**
    * The open transaction's records, flat, three slots each: `'image'`, the
-   * entry, its before-image; or `'entry'`, a name, the entry it held before
+   * entry, its undo journal; or `'entry'`, a name, the entry it held before
    * a create, replacement or deletion (undefined: none).
    */
   readonly #journal: unknown[] = [];
-  /** Before-images, reused: `#imagesUsed` of them belong to the open transaction. */
+  /** How many slots of `#journal` belong to the open transaction (a count: `length = 0` would free the array's store). */
+  #journalLength = 0;
+  /** Undo journals, reused: `#imagesUsed` of them belong to the open transaction. */
   readonly #images: BlockImage[] = [];
   #imagesUsed = 0;
   #revision = 0;
+  #generation = 0;
 
   /** Changes whenever a block may have changed (rollbacks included). */
   get revision(): number {
     return this.#revision;
+  }
+
+  /** Changes whenever an entry is added, replaced or removed (rollbacks included): `BlockTable.generation`. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Starts journaling (the backend's transaction). Not nested. */
@@ -101,7 +109,11 @@ export class LiveBlocks implements BlockTable {
   /** Ends the transaction, keeping its changes. */
   commit(): void {
     this.#transaction = 0;
-    this.#journal.length = 0;
+    const journal = this.#journal;
+    for (let i = 0; i < this.#journalLength; i += 3) {
+      if (journal[i] === 'image') (journal[i + 1] as LiveEntry).block.endJournal();
+    }
+    this.#journalLength = 0;
     for (let i = 0; i < this.#imagesUsed; i++) this.#images[i]?.clear();
     this.#imagesUsed = 0;
   }
@@ -109,7 +121,7 @@ export class LiveBlocks implements BlockTable {
   /** Undoes every change of the open transaction, newest first, and ends it. */
   rollback(): void {
     const journal = this.#journal;
-    for (let i = journal.length - 3; i >= 0; i -= 3) {
+    for (let i = this.#journalLength - 3; i >= 0; i -= 3) {
       if (journal[i] === 'image') {
         const entry = journal[i + 1] as LiveEntry;
         entry.block.restoreFrom(journal[i + 2] as BlockImage);
@@ -122,6 +134,7 @@ export class LiveBlocks implements BlockTable {
       else this.#entries.set(name, before);
     }
     this.#revision++;
+    this.#generation++;
     this.commit();
   }
 
@@ -196,12 +209,13 @@ export class LiveBlocks implements BlockTable {
   deleteObject(name: string): void {
     const entry = this.#entries.get(name);
     if (entry === undefined) throw new Error(`IPAMBlock ${name} not found`);
-    if (this.#transaction !== 0) this.#journal.push('entry', name, entry);
+    if (this.#transaction !== 0) this.#record('entry', name, entry);
     this.#entries.delete(name);
     this.#revision++;
+    this.#generation++;
   }
 
-  /** Saves the entry's before-image once per transaction; its snapshot is stale from now on. */
+  /** Starts the entry's undo journal once per transaction; its snapshot is stale from now on. */
   #changing(entry: LiveEntry): void {
     const tx = this.#transaction;
     if (tx !== 0 && entry.savedIn !== tx) {
@@ -213,20 +227,28 @@ export class LiveBlocks implements BlockTable {
       this.#imagesUsed++;
       entry.block.saveTo(image);
       entry.savedIn = tx;
-      this.#journal.push('image', entry, image);
+      this.#record('image', entry, image);
     }
     entry.snapshot = undefined;
     this.#revision++;
   }
 
+  #record(what: 'image' | 'entry', a: unknown, b: unknown): void {
+    const journal = this.#journal;
+    journal[this.#journalLength++] = what;
+    journal[this.#journalLength++] = a;
+    journal[this.#journalLength++] = b;
+  }
+
   #set(name: string, entry: LiveEntry): void {
     const tx = this.#transaction;
     if (tx !== 0) {
-      this.#journal.push('entry', name, this.#entries.get(name));
-      // A block new in this transaction needs no before-image: undoing removes it.
+      this.#record('entry', name, this.#entries.get(name));
+      // A block new in this transaction needs no undo journal: undoing removes it.
       entry.savedIn = tx;
     }
     this.#entries.set(name, entry);
     this.#revision++;
+    this.#generation++;
   }
 }

@@ -16,8 +16,17 @@ import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Labels } from './calico-selector.js';
+import type { BlockCidr } from './ipv4.js';
 import { LiveBlocks } from './live-blocks.js';
-import { BLOCK_AFFINITIES, type BlockAffinity, IPAM_BLOCKS, IPAM_HANDLES, IPPOOLS } from './objects.js';
+import {
+  BLOCK_AFFINITIES,
+  type BlockAffinity,
+  CALICO_API_VERSION,
+  IPAM_BLOCKS,
+  IPAM_HANDLES,
+  type IPAMHandle,
+  IPPOOLS,
+} from './objects.js';
 
 /** The four Calico kinds. */
 export type IpamKind = 'IPPool' | 'BlockAffinity' | 'IPAMBlock' | 'IPAMHandle';
@@ -79,6 +88,49 @@ export interface IpamObjects {
    * still read and write IPAMBlock objects (as snapshots of the live blocks).
    */
   readonly liveBlocks?: LiveBlocks;
+  /**
+   * Set when the backend can keep plain handles compact (the memory
+   * backend): `IpamStore` then creates, reads and deletes them through this
+   * table, without an IPAMHandle object. The generic methods above still
+   * read and write IPAMHandle objects (made from the compact form on read).
+   */
+  readonly compactHandles?: CompactHandles;
+}
+
+/**
+ * A handle kept compact: the one block where it holds one address (the
+ * shared `parseBlockCidr` object). The handle's ID is its name, it is not
+ * being deleted, and its object would be exactly `compactHandleObject`.
+ */
+export type HandleBlocks = BlockCidr;
+
+/** Handles as the memory backend keeps them: an IPAMHandle object, or only its blocks. */
+export interface CompactHandles {
+  /** What is stored under `name`: the IPAMHandle, its blocks when kept compact (`isCompactHandle`), or undefined. */
+  entry(name: string): IPAMHandle | HandleBlocks | undefined;
+  /**
+   * Stores a new handle whose ID is `name` (so `handleName(name) === name`),
+   * holding one address in block `blocks`. The caller found no handle of
+   * this name in this transaction just before.
+   */
+  createCompact(name: string, blocks: HandleBlocks): void;
+  /** Deletes handle `name`; `current`: what `entry(name)` returned just before, in this transaction. */
+  deleteEntry(name: string, current: IPAMHandle | HandleBlocks): void;
+}
+
+/** Whether a `CompactHandles.entry` is the compact form (an object otherwise). */
+export function isCompactHandle(entry: IPAMHandle | HandleBlocks): entry is HandleBlocks {
+  return (entry as Partial<IPAMHandle>).kind !== 'IPAMHandle';
+}
+
+/** The IPAMHandle object a compact handle stands for (the shape `IpamStore.incrementHandle` creates). */
+export function compactHandleObject(name: string, blocks: HandleBlocks): IPAMHandle {
+  return {
+    apiVersion: CALICO_API_VERSION,
+    kind: 'IPAMHandle',
+    metadata: { name },
+    spec: { handleID: name, block: Object.freeze({ [blocks.text]: 1 }), deleted: false },
+  };
 }
 
 /** Store index of BlockAffinity objects by `spec.node`. */
@@ -116,7 +168,8 @@ export function registryBackend(registry: Registry): IpamObjects & { readonly st
  * come from `labels`; every node exists. For benchmarks and tests.
  */
 export function memoryBackend(options: { readonly labels?: (node: string) => Labels } = {}): IpamObjects {
-  const maps: Record<IpamKind, Map<string, KubeObject>> = {
+  // IPAMHandle values may be compact (`HandleBlocks`); `get` and `list` make the object.
+  const maps: Record<IpamKind, Map<string, KubeObject | HandleBlocks>> = {
     IPPool: new Map(),
     BlockAffinity: new Map(),
     IPAMBlock: new Map(), // unused: blocks live in `blocks`
@@ -125,18 +178,26 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   const blocks = new LiveBlocks();
   const byNode = new Map<string, Set<string>>();
   // The open transaction's undo log, flat: kind, name, object before, per write.
-  // One array reused by every transaction (emptied when it ends).
-  const undo: (IpamKind | string | KubeObject | undefined)[] = [];
+  // One array reused by every transaction: `undoLength` slots belong to the open one
+  // (a count, not `length = 0`, which would free the array's store every time).
+  const undo: (IpamKind | string | KubeObject | HandleBlocks | undefined)[] = [];
+  let undoLength = 0;
   let inTransaction = false;
   const revisions: Record<IpamKind, number> = { IPPool: 0, BlockAffinity: 0, IPAMBlock: 0, IPAMHandle: 0 };
   const table = (kind: IpamKind) => maps[kind];
+  function logUndo(kind: IpamKind, name: string, before: KubeObject | HandleBlocks | undefined): void {
+    if (!inTransaction) return;
+    undo[undoLength++] = kind;
+    undo[undoLength++] = name;
+    undo[undoLength++] = before;
+  }
   function write(
     kind: IpamKind,
     name: string,
-    before: KubeObject | undefined,
-    after: KubeObject | undefined,
+    before: KubeObject | HandleBlocks | undefined,
+    after: KubeObject | HandleBlocks | undefined,
   ): void {
-    if (inTransaction) undo.push(kind, name, before);
+    logUndo(kind, name, before);
     if (after) table(kind).set(name, after);
     else table(kind).delete(name);
     revisions[kind]++;
@@ -146,8 +207,27 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     const newNode = (after as BlockAffinity | undefined)?.spec.node;
     if (newNode !== undefined) byNode.set(newNode, (byNode.get(newNode) ?? new Set()).add(name));
   }
+  const objectOf = (kind: IpamKind, name: string, value: KubeObject | HandleBlocks): KubeObject =>
+    kind === 'IPAMHandle' && isCompactHandle(value as IPAMHandle | HandleBlocks)
+      ? compactHandleObject(name, value as HandleBlocks)
+      : (value as KubeObject);
+  const handles = table('IPAMHandle');
   return {
     liveBlocks: blocks,
+    compactHandles: {
+      entry: (name) => handles.get(name) as IPAMHandle | HandleBlocks | undefined,
+      // `write` for IPAMHandle, without its per-kind dispatch (two of these per pod).
+      createCompact(name, held) {
+        logUndo('IPAMHandle', name, undefined);
+        handles.set(name, held);
+        revisions.IPAMHandle++;
+      },
+      deleteEntry(name, current) {
+        logUndo('IPAMHandle', name, current);
+        handles.delete(name);
+        revisions.IPAMHandle++;
+      },
+    },
     transaction(fn) {
       if (inTransaction) return fn();
       inTransaction = true;
@@ -159,22 +239,28 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
       } catch (err) {
         inTransaction = false;
         blocks.rollback();
-        for (let i = undo.length - 3; i >= 0; i -= 3) {
+        for (let i = undoLength - 3; i >= 0; i -= 3) {
           const kind = undo[i] as IpamKind;
           const name = undo[i + 1] as string;
-          write(kind, name, table(kind).get(name), undo[i + 2] as KubeObject | undefined);
+          write(kind, name, table(kind).get(name), undo[i + 2] as KubeObject | HandleBlocks | undefined);
         }
         throw err;
       } finally {
         inTransaction = false;
-        undo.length = 0;
+        undoLength = 0;
       }
     },
-    get: (kind, name) => (kind === 'IPAMBlock' ? blocks.get(name) : table(kind).get(name)) as never,
+    get: (kind, name) => {
+      if (kind === 'IPAMBlock') return blocks.get(name) as never;
+      const value = table(kind).get(name);
+      return (value === undefined ? undefined : objectOf(kind, name, value)) as never;
+    },
     list: (kind) =>
       (kind === 'IPAMBlock'
         ? blocks.list()
-        : [...table(kind).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => o)) as never,
+        : [...table(kind).entries()]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([name, value]) => objectOf(kind, name, value))) as never,
     count: (kind) => (kind === 'IPAMBlock' ? blocks.count() : table(kind).size),
     affinitiesOf: (node) =>
       [...(byNode.get(node) ?? [])].map((n) => table('BlockAffinity').get(n) as BlockAffinity),

@@ -26,20 +26,25 @@ export interface ReleaseIPRequest {
  * addresses; 0 for an unknown handle.
  */
 export function releaseHandle(io: IpamStore, handleID: string): number {
-  const handle = io.getHandle(handleID);
+  const handle = io.readHandle(handleID);
   if (!handle) return 0;
   let released = 0;
-  for (const text in handle.spec.block) {
+  if (handle.cidr !== undefined) released = releaseIn(io, handle.cidr, handle.handleID);
+  for (const text in handle.blocks) {
     const parsed = parseBlockCidr(text);
-    const loaded = parsed ? io.loadBlock(parsed) : undefined;
-    if (!loaded) continue;
-    const n = loaded.block.releaseByHandle(handle.spec.handleID);
-    if (n === 0) continue;
-    released += n;
-    persistAfterRelease(io, loaded);
+    if (parsed) released += releaseIn(io, parsed, handle.handleID);
   }
-  io.deleteHandleObject(handle);
+  io.deleteHandleRead(handle);
   return released;
+}
+
+/** Releases a handle's addresses in one block and persists it; returns how many. */
+function releaseIn(io: IpamStore, cidr: Cidr, handleID: string): number {
+  const loaded = io.loadBlock(cidr);
+  if (!loaded) return 0;
+  const n = loaded.block.releaseByHandle(handleID);
+  if (n !== 0) persistAfterRelease(io, loaded);
+  return n;
 }
 
 /** Releases given addresses; returns those that were not allocated. Throws on a handle or sequence mismatch. */

@@ -14,8 +14,8 @@ import { type BlockState, type BlockTable, type LoadedBlock, StoredBlockTable } 
 export type { BlockState, LoadedBlock } from './block-table.js';
 
 import type { Labels } from './calico-selector.js';
-import { type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
-import type { IpamObjects } from './object-backends.js';
+import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
+import { type HandleBlocks, type IpamObjects, isCompactHandle } from './object-backends.js';
 import {
   type AffinityState,
   affinityName,
@@ -43,9 +43,18 @@ export interface AffinityView {
   /** `spec.cidr` of each, parsed; undefined where it does not parse. */
   readonly cidrs: readonly (Cidr | undefined)[];
   /** The allocator's usable blocks for one pool list, kept while the view is current. */
-  usable: { readonly pools: unknown; readonly cidrs: readonly Cidr[] } | undefined;
+  usable: UsableBlocks | undefined;
   /** The backend's BlockAffinity revision when the view was made. */
   readonly revision: number | undefined;
+}
+
+/** A node's usable blocks for one pool list (`AffinityView.usable`), with their peeked states. */
+export interface UsableBlocks {
+  readonly pools: unknown;
+  readonly cidrs: readonly Cidr[];
+  /** `peekBlock` of each CIDR (null: no block), while the block table's `generation` is `generation`. */
+  states: (BlockState | null | undefined)[] | undefined;
+  generation: number | undefined;
 }
 
 /**
@@ -69,6 +78,23 @@ class OneAddressBlocks {
     }
     return block;
   }
+}
+
+/** A handle read for release (`IpamStore.readHandle`). */
+export interface HandleRead {
+  /** `spec.handleID`. */
+  readonly handleID: string;
+  /** The handle's one block, when it is kept compact (one address there); else `blocks` says. */
+  readonly cidr: BlockCidr | undefined;
+  /** `spec.block` (block CIDR → addresses held there), when not compact. */
+  readonly blocks: Readonly<Record<string, number>> | undefined;
+  readonly name: string;
+  /** What the backend holds (for the deletion). */
+  readonly entry: IPAMHandle | HandleBlocks;
+}
+
+function handleRead(name: string, stored: IPAMHandle): HandleRead {
+  return { handleID: stored.spec.handleID, cidr: undefined, blocks: stored.spec.block, name, entry: stored };
 }
 
 export class IpamStore {
@@ -147,6 +173,28 @@ export class IpamStore {
    */
   peekBlock(cidr: Cidr): BlockState | undefined {
     return this.#blocks.peek(cidr);
+  }
+
+  /**
+   * `peekBlock` of `usable.cidrs[i]`, kept in `usable` while the block
+   * table's entries stay the same (`BlockTable.generation`; a live state
+   * follows its block's changes). Same rules as `peekBlock`.
+   */
+  peekUsable(usable: UsableBlocks, i: number): BlockState | undefined {
+    const cidr = usable.cidrs[i] as Cidr;
+    const generation = this.#blocks.generation;
+    if (generation === undefined) return this.#blocks.peek(cidr);
+    let states = usable.states;
+    if (states === undefined || usable.generation !== generation) {
+      states = usable.states = [];
+      usable.generation = generation;
+    }
+    let state = states[i];
+    if (state === undefined) {
+      state = this.#blocks.peek(cidr) ?? null;
+      states[i] = state;
+    }
+    return state ?? undefined;
   }
 
   /**
@@ -252,6 +300,33 @@ export class IpamStore {
     if (this.getAffinity(node, cidr)) this.objects.delete('BlockAffinity', affinityName(node, cidr));
   }
 
+  /**
+   * A handle's ID as stored and its blocks (`spec.block`), for releasing it:
+   * read without making an IPAMHandle object when the backend keeps the
+   * handle compact. Undefined when there is no handle. Delete it with
+   * `deleteHandleRead` in the same transaction.
+   */
+  readHandle(handleID: string): HandleRead | undefined {
+    const compact = this.objects.compactHandles;
+    if (compact === undefined) {
+      const stored = this.getHandle(handleID);
+      return stored && handleRead(stored.metadata.name ?? '', stored);
+    }
+    const name = handleName(handleID);
+    const entry = compact.entry(name);
+    if (entry === undefined) return undefined;
+    return isCompactHandle(entry)
+      ? { handleID: name, cidr: entry, blocks: undefined, name, entry }
+      : handleRead(name, entry);
+  }
+
+  /** Deletes a handle just read with `readHandle` (no second lookup). */
+  deleteHandleRead(read: HandleRead): void {
+    const compact = this.objects.compactHandles;
+    if (compact === undefined) this.objects.delete('IPAMHandle', read.name, read.entry as IPAMHandle);
+    else compact.deleteEntry(read.name, read.entry);
+  }
+
   getHandle(handleID: string): IPAMHandle | undefined {
     return this.objects.get<IPAMHandle>('IPAMHandle', handleName(handleID));
   }
@@ -260,13 +335,16 @@ export class IpamStore {
     return this.objects.list<IPAMHandle>('IPAMHandle');
   }
 
-  /**
-   * Adds `count` addresses in the block `cidr` (its text, `10.244.84.128/26`)
-   * to a handle, creating it (Calico `incrementHandle`).
-   */
-  incrementHandle(handleID: string, cidr: string, count: number): void {
-    const key = cidr;
+  /** Adds `count` addresses in `block` to a handle, creating it (Calico `incrementHandle`). */
+  incrementHandle(handleID: string, block: AllocationBlock, count: number): void {
+    const key = block.cidrText;
     const name = handleName(handleID);
+    const compact = this.objects.compactHandles;
+    // The plain case (a new handle of one address whose ID is its name) is kept compact when the backend can.
+    if (compact !== undefined && count === 1 && name === handleID && compact.entry(name) === undefined) {
+      compact.createCompact(name, block.blockCidr);
+      return;
+    }
     const existing = this.objects.get<IPAMHandle>('IPAMHandle', name);
     if (!existing) {
       this.objects.create<IPAMHandle>(
@@ -280,8 +358,8 @@ export class IpamStore {
       );
       return;
     }
-    const block = { ...existing.spec.block, [key]: (existing.spec.block[key] ?? 0) + count };
-    this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block } });
+    const blocks = { ...existing.spec.block, [key]: (existing.spec.block[key] ?? 0) + count };
+    this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block: blocks } });
   }
 
   /** Removes addresses from a handle; a handle reaching zero is deleted (Calico `decrementHandle`). */
@@ -298,11 +376,6 @@ export class IpamStore {
       return;
     }
     this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block } });
-  }
-
-  /** Deletes a handle object just read (no second lookup). */
-  deleteHandleObject(handle: IPAMHandle): void {
-    this.objects.delete('IPAMHandle', handle.metadata.name ?? '', handle);
   }
 
   /** Deletes a handle whatever it still counts (Calico `deleteHandle`). */

@@ -1,0 +1,111 @@
+/**
+ * A block's attribute list (Calico `allocationBlock.Attributes`) with a
+ * short hash of each attribute's handle ID beside it, in an `Int32Array`.
+ *
+ * Calico answers "which attribute equals this one" (`findOrAddAttribute`) and
+ * "which attributes belong to this handle" (`releaseByHandle`) by scanning
+ * the list; so does this class, but it compares the integer hashes first and
+ * looks at an attribute object only when they match. The answers are
+ * exactly the scans' (equal IDs have equal hashes), for any list, hand-edited
+ * ones included, and a block needs no per-handle map or array: a /26 holds
+ * at most 64 attributes, a few cache lines of hashes.
+ */
+import { sameAttribute, sameHandle } from './block-parts.js';
+import type { AllocationAttribute } from './objects.js';
+
+/**
+ * A hash of a handle ID from its length and last eight characters (handle IDs
+ * share long prefixes, `k8s-pod-network.` + a container ID, and differ at the
+ * end). -1 for no ID; collisions only cost a comparison.
+ */
+export function handleHash(id: string | undefined): number {
+  if (id === undefined) return -1;
+  const n = id.length;
+  let h = n;
+  for (let i = n > 8 ? n - 8 : 0; i < n; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
+  return h;
+}
+
+export class BlockAttributes {
+  /** The attributes, in Calico's order. Change them only through this class (the hashes follow). */
+  readonly items: AllocationAttribute[];
+  #hashes: Int32Array;
+
+  /** Takes `items` (the caller's own array) and hashes them into `hashes` (replaced if too short). */
+  constructor(items: AllocationAttribute[], hashes: Int32Array) {
+    this.items = items;
+    this.#hashes = hashes.length > 0 ? hashes : new Int32Array(1);
+    this.rehash();
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Recomputes every hash (after `items` was rewritten wholesale). */
+  rehash(): void {
+    const items = this.items;
+    if (this.#hashes.length < items.length) this.#hashes = new Int32Array(items.length * 2);
+    for (let i = 0; i < items.length; i++) this.#hashes[i] = handleHash(items[i]?.handle_id);
+  }
+
+  /** The index of the first attribute equal to `attribute` (Calico's scan), or -1. */
+  find(attribute: AllocationAttribute): number {
+    const h = handleHash(attribute.handle_id);
+    const hashes = this.#hashes;
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) {
+      if (hashes[i] === h && sameAttribute(items[i] as AllocationAttribute, attribute)) return i;
+    }
+    return -1;
+  }
+
+  /** The index of the first attribute of `handleID` at or after `from` (Calico's scan), or -1. */
+  firstOfHandle(handleID: string, from: number): number {
+    const h = handleHash(handleID);
+    const hashes = this.#hashes;
+    const items = this.items;
+    for (let i = from; i < items.length; i++) {
+      if (hashes[i] === h && sameHandle(items[i]?.handle_id, handleID)) return i;
+    }
+    return -1;
+  }
+
+  /** Appends an attribute; returns its index. */
+  push(attribute: AllocationAttribute): number {
+    const i = this.items.length;
+    if (this.#hashes.length <= i) {
+      const grown = new Int32Array(this.#hashes.length * 2);
+      grown.set(this.#hashes);
+      this.#hashes = grown;
+    }
+    this.items.push(attribute);
+    this.#hashes[i] = handleHash(attribute.handle_id);
+    return i;
+  }
+
+  /** Removes the last attribute. */
+  pop(): void {
+    this.items.pop();
+  }
+
+  /** Removes the attribute at `idx` (the caller renumbers the allocations). */
+  remove(idx: number): void {
+    const n = this.items.length;
+    this.items.splice(idx, 1);
+    this.#hashes.copyWithin(idx, idx + 1, n);
+  }
+
+  /** Puts `attribute` back at `idx` (undoes `remove`; the caller renumbers the allocations). */
+  insert(idx: number, attribute: AllocationAttribute): void {
+    const n = this.items.length;
+    if (this.#hashes.length <= n) {
+      const grown = new Int32Array(this.#hashes.length * 2);
+      grown.set(this.#hashes);
+      this.#hashes = grown;
+    }
+    this.items.splice(idx, 0, attribute);
+    this.#hashes.copyWithin(idx + 1, idx, n);
+    this.#hashes[idx] = handleHash(attribute.handle_id);
+  }
+}
