@@ -18,7 +18,7 @@
  * Each group runs its paths interleaved (one run of every path per round), so
  * the ratios compare runs made under the same machine load.
  *
- *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--only keepalive|close|l4|accept|pod|flows]
+ *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--warmup 1] [--only keepalive|close|l4|accept|pod|flows]
  */
 import { Agent, request } from 'node:http';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
@@ -45,6 +45,8 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
 const RUNS = Number(args.get('--runs') ?? 3);
 const SECONDS = Number(args.get('--seconds') ?? 5);
+/** Seconds of wrk per path before the measured rounds (JIT, heap and flow-log warm-up). */
+const WARMUP = Number(args.get('--warmup') ?? 1);
 /** Only one group: `keepalive`, `close`, `l4`, `accept`, `pod` or `flows`. */
 const ONLY = args.get('--only');
 const SLOT = 240;
@@ -312,7 +314,7 @@ interface Group {
  * ratios are taken within each round and their median reported.
  */
 async function interleaved(title: string, close: boolean, paths: ReadonlyArray<Path>): Promise<Group> {
-  for (const [, url] of paths) await wrk(url, { seconds: 1, close });
+  for (const [, url] of paths) await wrk(url, { seconds: WARMUP, close });
   const runs: Sample[][] = [];
   const loads: string[] = [];
   for (let i = 0; i < RUNS; i++) {
