@@ -5,7 +5,7 @@ import { AffinityTable } from '../affinity.js';
 import type { ProxyMode } from '../options.js';
 import {
   fakeRuleSet,
-  makeTestService,
+  nodePortServices,
   simpleSlice,
   TEST_EXTERNAL_CLIENT,
   TEST_NODE_IP,
@@ -22,35 +22,20 @@ const MODES: readonly ProxyMode[] = ['iptables', 'nftables'];
  * svc6 with none (REJECT).
  */
 function cluster(mode: ProxyMode) {
-  const services = [];
-  const slices = [];
-  for (let n = 1; n <= 6; n++) {
-    services.push(
-      makeTestService('ns1', `svc${n}`, (s) => {
-        s.spec = {
-          type: 'NodePort',
-          clusterIP: `172.30.2.${n}`,
-          ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 31000 + n }],
-          ...(n === 5
-            ? { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } } }
-            : {}),
-          ...(n === 3 ? { externalTrafficPolicy: 'Local' } : {}),
-        };
-      }),
-    );
-    if (n <= 5)
-      slices.push(
-        simpleSlice(
-          'ns1',
-          `svc${n}`,
-          { name: 'p80', port: 80 },
-          Array.from(
-            { length: n },
-            (_, i) => [`10.181.${n}.${i + 1}`, i === 0 ? 'test-node' : 'other'] as const,
-          ),
-        ),
-      );
-  }
+  const services = nodePortServices(6, '172.30.2', 31000, (n) => ({
+    ...(n === 5
+      ? { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } } }
+      : {}),
+    ...(n === 3 ? { externalTrafficPolicy: 'Local' } : {}),
+  }));
+  const slices = [1, 2, 3, 4, 5].map((n) =>
+    simpleSlice(
+      'ns1',
+      `svc${n}`,
+      { name: 'p80', port: 80 },
+      Array.from({ length: n }, (_, i) => [`10.181.${n}.${i + 1}`, i === 0 ? 'test-node' : 'other'] as const),
+    ),
+  );
   return fakeRuleSet(services, slices, { mode });
 }
 

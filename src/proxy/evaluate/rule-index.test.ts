@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../util/random.js';
 import {
   fakeRuleSet,
-  makeTestService,
+  nodePortServices,
   simpleSlice,
   TEST_EXTERNAL_CLIENT,
   TEST_NODE_IP,
@@ -14,22 +14,13 @@ import { withoutRuleIndex } from './walker.js';
 
 /** 40 NodePort Services (ClusterIP 172.30.1.N, NodePort 30000+N, two endpoints each): every chain the walk indexes is long. */
 function cluster() {
-  const services = [];
-  const slices = [];
-  for (let n = 1; n <= 40; n++) {
-    services.push(
-      makeTestService('ns1', `svc${n}`, (s) => {
-        s.spec = {
-          type: 'NodePort',
-          clusterIP: `172.30.1.${n}`,
-          ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30000 + n }],
-        };
-      }),
-    );
-    slices.push(
-      simpleSlice('ns1', `svc${n}`, { name: 'p80', port: 80 }, [[`10.180.${n}.1`], [`10.180.${n}.2`]]),
-    );
-  }
+  const services = nodePortServices(40, '172.30.1', 30000);
+  const slices = services.map((_, i) =>
+    simpleSlice('ns1', `svc${i + 1}`, { name: 'p80', port: 80 }, [
+      [`10.180.${i + 1}.1`],
+      [`10.180.${i + 1}.2`],
+    ]),
+  );
   return fakeRuleSet(services, slices, { mode: 'iptables' });
 }
 

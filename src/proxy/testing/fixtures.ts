@@ -49,6 +49,28 @@ export function makeTestService(
   return svc as Service;
 }
 
+/**
+ * `count` NodePort Services `ns1/svc1`…`ns1/svc<count>`: ClusterIP `<clusterIPPrefix>.N`,
+ * port `p80` 80/TCP, NodePort `nodePortBase + N`, plus `extra(N)` in the spec.
+ */
+export function nodePortServices(
+  count: number,
+  clusterIPPrefix: string,
+  nodePortBase: number,
+  extra: (n: number) => DeepMutable<Service>['spec'] = () => ({}),
+): Service[] {
+  return Array.from({ length: count }, (_, i) =>
+    makeTestService('ns1', `svc${i + 1}`, (s) => {
+      s.spec = {
+        type: 'NodePort',
+        clusterIP: `${clusterIPPrefix}.${i + 1}`,
+        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: nodePortBase + i + 1 }],
+        ...extra(i + 1),
+      };
+    }),
+  );
+}
+
 /** `makeTestEndpointSlice`: slice `<name>-<n>` labelled for its Service. */
 export function makeTestEndpointSlice(
   namespace: string,
