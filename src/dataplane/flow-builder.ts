@@ -46,7 +46,6 @@ export function rfc3339Nano(ms: number): string {
 }
 
 /** Who an address belonged to when the connection ran: a pod, a node, or neither. */
-/** Who holds an address when the connection ends: a pod, a node, or nobody known. */
 type Owner = PathPod | { readonly node: string } | undefined;
 
 /** One owner object per node name (the flow keeps it until the record is built). */
