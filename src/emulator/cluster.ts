@@ -200,7 +200,11 @@ export class Cluster {
       ipFormatter: podIpFormatter(this.network.model),
       // Every HTTP request an app or the ingress controller answers becomes an L7 flow.
       ...(config.flows
-        ? { httpFlows: httpFlowObserver(config.flows, this.dataplane.world, (ip) => this.#tunnelNode(ip)) }
+        ? {
+            httpFlows: httpFlowObserver(config.flows, this.dataplane.world, (ip) =>
+              this.network.model.nodeByTunnel(ip),
+            ),
+          }
         : {}),
       appFactory: createAppFactory([
         corednsProfile({ view: this.dnsView, upstream: this.upstreamDns, lookupExternal }),
@@ -319,11 +323,6 @@ export class Cluster {
         log.error(fields, `${emfileMessage(address, this.#fdLimits)}${more}`);
       else log.warn(fields, `Cannot listen: ${first.message}${more}`);
     }
-  }
-
-  /** The node whose IPIP or VXLAN tunnel device has `ip` (clients a pod sees after masquerade). */
-  #tunnelNode(ip: string): string | undefined {
-    return this.network.model.nodeByTunnel(ip);
   }
 
   #unbindable(service: string, ips: readonly string[]): void {

@@ -63,12 +63,12 @@ export class AffinityTable implements AffinityView {
   }
 }
 
+const NO_CONNECTIONS = Object.freeze({ active: 0, inactive: 0 });
+
 /**
  * ipvs scheduler state of one node: live connection counts per real server and the
  * rr/wrr cursors. The dataplane opens/closes connections; evaluation reads it.
  */
-const NO_CONNECTIONS = Object.freeze({ active: 0, inactive: 0 });
-
 export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
   /** Per virtual server, per real server: counters changed in place (one per pair, not one per connection). */
   #counts = new Map<string, Map<string, { active: number; inactive: number }>>();

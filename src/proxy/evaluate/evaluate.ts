@@ -56,7 +56,7 @@ function evaluateWalk<R extends RuleSet>(
   // The dataplane's question (one connection, no exploration) is answered from memory when it can be.
   if (options.explore === false && walkMemoOn())
     return rememberedWalk(ruleSet, packet, options, (o, decider) =>
-      walkOnce(ruleSet, packet, { ...o, explore: false }, walk, decider),
+      walkOnce(ruleSet, packet, o, walk, decider),
     );
   return walkOnce(ruleSet, packet, options, walk);
 }

@@ -78,11 +78,11 @@ interface Taken {
  * from `options.random` as the kernel would) and reading affinity only through
  * `options.affinity`.
  */
-export function rememberedWalk(
+export function rememberedWalk<O extends EvaluateOptions>(
   ruleSet: RuleSet,
   packet: Packet,
-  options: EvaluateOptions,
-  run: (options: EvaluateOptions, decider?: Decider) => PacketResult,
+  options: O,
+  run: (options: O, decider?: Decider) => PacketResult,
 ): PacketResult {
   let memo = memos.get(ruleSet);
   if (!memo) {
