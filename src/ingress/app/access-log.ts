@@ -11,6 +11,8 @@
  * comma-separated, as nginx does after `proxy_next_upstream`. Pure.
  */
 
+import { clfTime } from '../../util/time-text.js';
+
 /** One attempt at an upstream. */
 export interface UpstreamAttempt {
   readonly addr: string;
@@ -39,25 +41,8 @@ export interface AccessLogEntry {
   readonly requestId: string;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function pad(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-let cachedSecond = -1;
-let cachedTime = '';
-
 /** nginx `$time_local` in UTC (the controller container's zone): `22/Nov/2026:01:20:00 +0000`. */
-export function timeLocal(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    const d = new Date(second * 1000);
-    cachedSecond = second;
-    cachedTime = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-  }
-  return cachedTime;
-}
+export const timeLocal: (ms: number) => string = clfTime;
 
 const MS = Array.from({ length: 1000 }, (_, i) => `0.${String(i).padStart(3, '0')}`);
 

@@ -73,15 +73,4 @@ export function errorPage(status: number, userAgent?: string): string | undefine
   return msie && status >= 400 && status !== 414 ? page + PADDING : page;
 }
 
-let cachedSecond = -1;
-let cachedDate = '';
-
-/** The `Date` header value for `nowMs` (cached per second). */
-export function httpDate(nowMs: number): string {
-  const second = Math.floor(nowMs / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedDate = new Date(second * 1000).toUTCString();
-  }
-  return cachedDate;
-}
+export { httpDate } from '../../util/time-text.js';

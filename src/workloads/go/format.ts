@@ -4,7 +4,9 @@
  * the `log` package prefix and `encoding/json` output. Pure functions.
  */
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+import { cachedBySecond, secondCache } from '../../util/time-text.js';
+
+export { clfTime, httpDate } from '../../util/time-text.js';
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
@@ -85,26 +87,7 @@ function trimFraction(value: number, unit: number): string {
   return `${whole}.${String(frac).padStart(digits, '0').replace(/0+$/, '')}`;
 }
 
-/**
- * The last second formatted and its text. The texts below depend only on the
- * whole second, and a busy pod formats the same second thousands of times
- * (every access line, every `Date` header).
- */
-interface SecondCache {
-  second: number;
-  text: string;
-}
-
-function cachedBySecond(cache: SecondCache, ms: number, format: (second: number) => string): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== cache.second) {
-    cache.text = format(second);
-    cache.second = second;
-  }
-  return cache.text;
-}
-
-const logTimeCache: SecondCache = { second: Number.NaN, text: '' };
+const logTimeCache = secondCache();
 
 function formatLogTime(second: number): string {
   const d = new Date(second * 1000);
@@ -127,23 +110,6 @@ export function goTimeString(ms: number, sinceStartMs: number): string {
   const wall = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${frac} +0000 UTC`;
   const mono = Math.max(0, Math.round(sinceStartMs * 1e6));
   return `${wall} m=+${Math.floor(mono / 1e9)}.${String(mono % 1e9).padStart(9, '0')}`;
-}
-
-/** Common Log Format time (`02/Jan/2006:15:04:05 +0000`), used by nginx, Apache and whoami. */
-export function clfTime(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-}
-
-const httpDateCache: SecondCache = { second: Number.NaN, text: '' };
-
-function formatHttpDate(second: number): string {
-  return new Date(second * 1000).toUTCString();
-}
-
-/** HTTP `Date` header value (`Mon, 02 Jan 2006 15:04:05 GMT`). */
-export function httpDate(ms: number): string {
-  return cachedBySecond(httpDateCache, ms, formatHttpDate);
 }
 
 /**
