@@ -19,7 +19,7 @@
  * CRD types (`[]*int`, `[]int`, `map[string]uint64`) admit none of these
  * except out-of-range free ordinals, on which Calico's own allocator panics.
  */
-import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
+import type { IPAMBlockSpec } from './objects.js';
 
 /** `allocations[o]` of a free ordinal. */
 export const FREE = -1;
@@ -108,9 +108,4 @@ export function specSequence(
   }
   if (other !== undefined) Object.assign(out, other);
   return out;
-}
-
-/** A copy of the attribute list. */
-export function specAttributes(attributes: readonly AllocationAttribute[]): AllocationAttribute[] {
-  return attributes.slice();
 }

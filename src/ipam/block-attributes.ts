@@ -18,7 +18,7 @@ import type { AllocationAttribute } from './objects.js';
  * share long prefixes, `k8s-pod-network.` + a container ID, and differ at the
  * end). -1 for no ID; collisions only cost a comparison.
  */
-export function handleHash(id: string | undefined): number {
+function handleHash(id: string | undefined): number {
   if (id === undefined) return -1;
   const n = id.length;
   let h = n;
@@ -36,10 +36,6 @@ export class BlockAttributes {
     this.items = items;
     this.#hashes = hashes.length > 0 ? hashes : new Int32Array(1);
     this.rehash();
-  }
-
-  get length(): number {
-    return this.items.length;
   }
 
   /** Recomputes every hash (after `items` was rewritten wholesale). */

@@ -78,11 +78,6 @@ export class BlockImage {
     this.#full = false;
   }
 
-  /** Whether changes still need recording (no full image taken since `begin`). */
-  get recording(): boolean {
-    return !this.#full;
-  }
-
   /** The events, `EVENT_SIZE` numbers each, oldest first: read `eventCount` of them. */
   get ops(): Float64Array {
     return this.#ops;

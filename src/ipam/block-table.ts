@@ -86,7 +86,7 @@ class StoredBlockState implements BlockState {
 }
 
 /** The IPAMBlock object of a spec. */
-export function blockObject(name: string, spec: IPAMBlockSpec): IPAMBlock {
+function blockObject(name: string, spec: IPAMBlockSpec): IPAMBlock {
   return { apiVersion: CALICO_API_VERSION, kind: 'IPAMBlock', metadata: { name }, spec };
 }
 

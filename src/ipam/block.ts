@@ -32,7 +32,6 @@ import {
   FREE,
   readSpecArrays,
   specAllocations,
-  specAttributes,
   specSequence,
   specUnallocated,
 } from './block-arrays.js';
@@ -159,7 +158,7 @@ export class AllocationBlock {
         this,
         specAllocations(this.#allocations),
         specUnallocated(this.#queue, this.#head, this.#count),
-        specAttributes(this.#attributes.items),
+        this.#attributes.items.slice(),
         specSequence(this.#sequence, this.#otherSequence),
       );
       this.#arraysOf = arrays;

@@ -88,13 +88,7 @@ export class LiveBlocks implements BlockTable {
   /** Undo journals, reused: `#imagesUsed` of them belong to the open transaction. */
   readonly #images: BlockImage[] = [];
   #imagesUsed = 0;
-  #revision = 0;
   #generation = 0;
-
-  /** Changes whenever a block may have changed (rollbacks included). */
-  get revision(): number {
-    return this.#revision;
-  }
 
   /** Changes whenever an entry is added, replaced or removed (rollbacks included): `BlockTable.generation`. */
   get generation(): number {
@@ -133,7 +127,6 @@ export class LiveBlocks implements BlockTable {
       if (before === undefined) this.#entries.delete(name);
       else this.#entries.set(name, before);
     }
-    this.#revision++;
     this.#generation++;
     this.commit();
   }
@@ -164,7 +157,6 @@ export class LiveBlocks implements BlockTable {
     }
     loaded.block.markWritten();
     loaded.snapshot = undefined;
-    this.#revision++;
   }
 
   delete(cidr: Cidr): void {
@@ -211,7 +203,6 @@ export class LiveBlocks implements BlockTable {
     if (entry === undefined) throw new Error(`IPAMBlock ${name} not found`);
     if (this.#transaction !== 0) this.#record('entry', name, entry);
     this.#entries.delete(name);
-    this.#revision++;
     this.#generation++;
   }
 
@@ -230,7 +221,6 @@ export class LiveBlocks implements BlockTable {
       this.#record('image', entry, image);
     }
     entry.snapshot = undefined;
-    this.#revision++;
   }
 
   #record(what: 'image' | 'entry', a: unknown, b: unknown): void {
@@ -248,7 +238,6 @@ export class LiveBlocks implements BlockTable {
       entry.savedIn = tx;
     }
     this.#entries.set(name, entry);
-    this.#revision++;
     this.#generation++;
   }
 }

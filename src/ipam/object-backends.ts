@@ -38,6 +38,9 @@ const INFO = {
   IPAMHandle: IPAM_HANDLES,
 } as const;
 
+/** The kinds the memory backend keeps in plain maps (its blocks are live blocks). */
+type MapKind = Exclude<IpamKind, 'IPAMBlock'>;
+
 /** Store key of each kind (`ipamblocks.crd.projectcalico.org`). */
 export const KIND_KEYS: Readonly<Record<IpamKind, string>> = {
   IPPool: 'ippools.crd.projectcalico.org',
@@ -58,9 +61,10 @@ export interface IpamObjects {
   countAffinitiesOf(node: string): number;
   /**
    * A number that changes whenever any object of `kind` is written (rollbacks
-   * included), when the backend can tell cheaply; undefined otherwise.
+   * included), when the backend can tell cheaply; undefined otherwise. Only
+   * the kinds `IpamStore` caches by (pools, affinity views).
    */
-  revision(kind: IpamKind): number | undefined;
+  revision(kind: 'IPPool' | 'BlockAffinity'): number | undefined;
   /**
    * Stores a new object. `absent`: the caller found no object of this name in
    * this transaction just before, so the backend may skip its own check.
@@ -168,11 +172,11 @@ export function registryBackend(registry: Registry): IpamObjects & { readonly st
  * come from `labels`; every node exists. For benchmarks and tests.
  */
 export function memoryBackend(options: { readonly labels?: (node: string) => Labels } = {}): IpamObjects {
-  // IPAMHandle values may be compact (`HandleBlocks`); `get` and `list` make the object.
-  const maps: Record<IpamKind, Map<string, KubeObject | HandleBlocks>> = {
+  // Blocks live in `blocks`; the other kinds in maps. IPAMHandle values may be
+  // compact (`HandleBlocks`); `get` and `list` make the object.
+  const maps: Record<MapKind, Map<string, KubeObject | HandleBlocks>> = {
     IPPool: new Map(),
     BlockAffinity: new Map(),
-    IPAMBlock: new Map(), // unused: blocks live in `blocks`
     IPAMHandle: new Map(),
   };
   const blocks = new LiveBlocks();
@@ -180,19 +184,20 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
   // The open transaction's undo log, flat: kind, name, object before, per write.
   // One array reused by every transaction: `undoLength` slots belong to the open one
   // (a count, not `length = 0`, which would free the array's store every time).
-  const undo: (IpamKind | string | KubeObject | HandleBlocks | undefined)[] = [];
+  const undo: (MapKind | string | KubeObject | HandleBlocks | undefined)[] = [];
   let undoLength = 0;
   let inTransaction = false;
-  const revisions: Record<IpamKind, number> = { IPPool: 0, BlockAffinity: 0, IPAMBlock: 0, IPAMHandle: 0 };
-  const table = (kind: IpamKind) => maps[kind];
-  function logUndo(kind: IpamKind, name: string, before: KubeObject | HandleBlocks | undefined): void {
+  let poolRevision = 0;
+  let affinityRevision = 0;
+  const table = (kind: MapKind) => maps[kind];
+  function logUndo(kind: MapKind, name: string, before: KubeObject | HandleBlocks | undefined): void {
     if (!inTransaction) return;
     undo[undoLength++] = kind;
     undo[undoLength++] = name;
     undo[undoLength++] = before;
   }
   function write(
-    kind: IpamKind,
+    kind: MapKind,
     name: string,
     before: KubeObject | HandleBlocks | undefined,
     after: KubeObject | HandleBlocks | undefined,
@@ -200,14 +205,15 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     logUndo(kind, name, before);
     if (after) table(kind).set(name, after);
     else table(kind).delete(name);
-    revisions[kind]++;
+    if (kind === 'IPPool') poolRevision++;
     if (kind !== 'BlockAffinity') return;
+    affinityRevision++;
     const oldNode = (before as BlockAffinity | undefined)?.spec.node;
     if (oldNode !== undefined) byNode.get(oldNode)?.delete(name);
     const newNode = (after as BlockAffinity | undefined)?.spec.node;
     if (newNode !== undefined) byNode.set(newNode, (byNode.get(newNode) ?? new Set()).add(name));
   }
-  const objectOf = (kind: IpamKind, name: string, value: KubeObject | HandleBlocks): KubeObject =>
+  const objectOf = (kind: MapKind, name: string, value: KubeObject | HandleBlocks): KubeObject =>
     kind === 'IPAMHandle' && isCompactHandle(value as IPAMHandle | HandleBlocks)
       ? compactHandleObject(name, value as HandleBlocks)
       : (value as KubeObject);
@@ -220,12 +226,10 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
       createCompact(name, held) {
         logUndo('IPAMHandle', name, undefined);
         handles.set(name, held);
-        revisions.IPAMHandle++;
       },
       deleteEntry(name, current) {
         logUndo('IPAMHandle', name, current);
         handles.delete(name);
-        revisions.IPAMHandle++;
       },
     },
     transaction(fn) {
@@ -240,7 +244,7 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
         inTransaction = false;
         blocks.rollback();
         for (let i = undoLength - 3; i >= 0; i -= 3) {
-          const kind = undo[i] as IpamKind;
+          const kind = undo[i] as MapKind;
           const name = undo[i + 1] as string;
           write(kind, name, table(kind).get(name), undo[i + 2] as KubeObject | HandleBlocks | undefined);
         }
@@ -265,7 +269,7 @@ export function memoryBackend(options: { readonly labels?: (node: string) => Lab
     affinitiesOf: (node) =>
       [...(byNode.get(node) ?? [])].map((n) => table('BlockAffinity').get(n) as BlockAffinity),
     countAffinitiesOf: (node) => byNode.get(node)?.size ?? 0,
-    revision: (kind) => (kind === 'IPAMBlock' ? blocks.revision : revisions[kind]),
+    revision: (kind) => (kind === 'IPPool' ? poolRevision : affinityRevision),
     create(obj, absent) {
       const kind = obj.kind as IpamKind;
       const name = obj.metadata.name ?? '';

@@ -20,7 +20,6 @@ import {
   type AffinityState,
   affinityName,
   type BlockAffinity,
-  blockName,
   CALICO_API_VERSION,
   handleName,
   type IPAMBlock,
@@ -209,11 +208,6 @@ export class IpamStore {
     return this.#blocks.load(cidr, peeked);
   }
 
-  /** The stored block object (a snapshot with live blocks), for readers. */
-  storedBlock(cidr: Cidr): IPAMBlock | undefined {
-    return this.objects.get<IPAMBlock>('IPAMBlock', blockName(cidr));
-  }
-
   blocks(): IPAMBlock[] {
     return this.objects.list<IPAMBlock>('IPAMBlock');
   }
@@ -376,11 +370,6 @@ export class IpamStore {
       return;
     }
     this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block } });
-  }
-
-  /** Deletes a handle whatever it still counts (Calico `deleteHandle`). */
-  deleteHandle(handleID: string): void {
-    if (this.getHandle(handleID)) this.objects.delete('IPAMHandle', handleName(handleID));
   }
 
   /** Labels of a Node or Namespace, if it exists. */
