@@ -39,7 +39,7 @@ const plainOp: fc.Arbitrary<Op> = fc.oneof(
 
 /**
  * Also: an operation run inside a transaction that then fails (the memory
- * backend's undo journal and block before-images must put everything back).
+ * backend's undo log and the blocks' undo journals must put everything back).
  * GC passes are left out: the collector's own memory is not transactional.
  */
 const op: fc.Arbitrary<Op> = fc.oneof(

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AllocationBlock, BlockImage } from './block.js';
+import { AllocationBlock, BlockJournal } from './block.js';
 import { parseCidr } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 /**
  * Calico's `allocationBlock` as plain linear scans over the spec's arrays
- * (`ipam_block.go`): what `AllocationBlock` answers from its handle index and
- * compact arrays, and the spec it produces, must be exactly this.
+ * (`ipam_block.go`): what `AllocationBlock` answers from its attribute hashes
+ * and compact arrays, and the spec it produces, must be exactly this.
  */
 class ModelBlock {
   allocations: (number | null)[];
@@ -166,7 +166,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 5,
   },
-  // A specific address: the queue is filtered (a full before-image in a live block's journal).
+  // A specific address: the queue is filtered (a full image in a live block's undo journal).
   {
     arbitrary: fc.record({
       op: fc.constant('assignIP' as const),
@@ -185,9 +185,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 2,
   },
-  // A write: the copy hands its arrays to a spec and must copy before its next change.
+  // A write: the spec handed out must not change with the block's later changes (checked at the end).
   { arbitrary: fc.record({ op: fc.constant('write' as const) }), weight: 2 },
-  // A fresh working copy from the stored spec (index rebuilt on first use).
+  // A fresh working copy from the stored spec (compact arrays and attribute hashes built anew).
   { arbitrary: fc.record({ op: fc.constant('reload' as const) }), weight: 1 },
   // A live block's undo journal (the memory backend's rollback): started, then undone.
   { arbitrary: fc.record({ op: fc.constant('save' as const) }), weight: 2 },
@@ -200,7 +200,7 @@ const attribute = (h: number, variant: number): AllocationAttribute => ({
 });
 
 describe('AllocationBlock agrees with Calico linear scans (property)', () => {
-  it('handle index, compact arrays and before-images give the model answers, hand-edited blocks included', () => {
+  it('attribute hashes, compact arrays and the undo journal give the model answers, hand-edited blocks included', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 2 }),
@@ -211,7 +211,7 @@ describe('AllocationBlock agrees with Calico linear scans (property)', () => {
           if (!cidr) throw new Error('cidr');
           let block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
           if (stray === 1) {
-            // A hand-edited block: an attribute no ordinal references (no index; Calico's scans).
+            // A hand-edited block: an attribute no ordinal references (still hashed and scanned, as Calico scans).
             block = AllocationBlock.fromSpec({
               ...block.toSpec(),
               attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
@@ -229,7 +229,7 @@ describe('AllocationBlock agrees with Calico linear scans (property)', () => {
           }
           let model = new ModelBlock(block.toSpec());
           const specs: [IPAMBlockSpec, unknown][] = [];
-          const image = new BlockImage();
+          const journal = new BlockJournal();
           let saved: { model: ModelBlock; text: string } | undefined;
           for (const o of ops) {
             switch (o.op) {
@@ -275,12 +275,12 @@ describe('AllocationBlock agrees with Calico linear scans (property)', () => {
                 saved = undefined;
                 break;
               case 'save':
-                block.saveTo(image);
+                block.saveTo(journal);
                 saved = { model: model.clone(), text: JSON.stringify(block.toSpec()) };
                 break;
               case 'restore':
                 if (saved === undefined) break;
-                block.restoreFrom(image);
+                block.restoreFrom(journal);
                 model = saved.model.clone();
                 // Exactly the block that was saved: same spec, same plain fields.
                 expect(JSON.stringify(block.toSpec())).toBe(saved.text);
@@ -314,8 +314,8 @@ describe('AllocationBlock undo journal', () => {
     block.autoAssign(3, attribute(1, 0), req);
     block.releaseByHandle('k8s-pod-network.1');
     block.autoAssign(2, attribute(2, 0), req);
-    const image = new BlockImage();
-    block.saveTo(image);
+    const journal = new BlockJournal();
+    block.saveTo(journal);
     const text = JSON.stringify(block.toSpec());
     for (let round = 0; round < 2; round++) {
       block.autoAssign(2, attribute(3, 0), req);
@@ -324,7 +324,7 @@ describe('AllocationBlock undo journal', () => {
       block.autoAssign(1, attribute(3, 1), req);
       block.releaseByHandle('k8s-pod-network.3');
       block.markWritten();
-      block.restoreFrom(image);
+      block.restoreFrom(journal);
       expect(JSON.stringify(block.toSpec())).toBe(text);
       expect(block.validate()).toEqual([]);
     }
@@ -339,13 +339,13 @@ describe('AllocationBlock undo journal', () => {
       attributes: [{ handle_id: 'k8s-pod-network.9', secondary: {} }],
       sequenceNumberForAllocation: { 0: 0 },
     }) as AllocationBlock;
-    const image = new BlockImage();
-    block.saveTo(image);
+    const journal = new BlockJournal();
+    block.saveTo(journal);
     const text = JSON.stringify(block.toSpec());
     expect(block.releaseByHandle('k8s-pod-network.9')).toBe(1);
     expect(block.unallocated()).toHaveLength(17);
     block.autoAssign(2, attribute(1, 0), req);
-    block.restoreFrom(image);
+    block.restoreFrom(journal);
     expect(JSON.stringify(block.toSpec())).toBe(text);
   });
 });

@@ -7,8 +7,10 @@
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 /**
- * Handle IDs share long prefixes (`k8s-pod-network.` + a container ID) and
- * differ at the end, so the last character rejects most mismatches at once.
+ * Handle equality as the attribute scans use it (`block-attributes.ts`, after
+ * the handle hashes matched). Not plain `a === b`: two empty IDs compare
+ * unequal here (`charCodeAt(-1)` is NaN), so an attribute whose handle ID is
+ * `''` is never found by handle; `a === b` would change that.
  */
 export function sameHandle(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;

@@ -18,7 +18,7 @@
  *   per operation;
  * - a live block owned by a backend (the memory backend): changed in place,
  *   read through `toSpec` snapshots, and put back from its undo journal
- *   (`saveTo`, `restoreFrom`, `block-image.ts`) when a transaction fails.
+ *   (`saveTo`, `restoreFrom`, `block-journal.ts`) when a transaction fails.
  *
  * Attribute lookups are Calico's linear scans over the attribute list, with
  * an integer hash of each handle ID compared first (`block-attributes.ts`).
@@ -37,7 +37,7 @@ import {
 } from './block-arrays.js';
 import { BlockAttributes } from './block-attributes.js';
 import {
-  type BlockImage,
+  type BlockJournal,
   EVENT_SIZE,
   UNDO_ATTRIBUTE_ADDED,
   UNDO_ATTRIBUTE_DROPPED,
@@ -45,14 +45,14 @@ import {
   UNDO_PUSH,
   UNDO_SHIFT,
   UNDO_SLOT,
-} from './block-image.js';
+} from './block-journal.js';
 import { blockSpec } from './block-parts.js';
 import type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
 import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
-export { BlockImage } from './block-image.js';
+export { BlockJournal } from './block-journal.js';
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 
 export class AllocationBlock {
@@ -81,7 +81,7 @@ export class AllocationBlock {
   #cidrText: string | undefined;
   #blockCidr: BlockCidr | undefined;
   /** The journal changes are reported to (`saveTo`), if any. */
-  #undo: BlockImage | undefined;
+  #undo: BlockJournal | undefined;
 
   private constructor(
     cidr: Cidr,
@@ -194,14 +194,14 @@ export class AllocationBlock {
   }
 
   /**
-   * Starts journaling the block's changes into `image` (its plain fields now,
-   * then each change as it is made: `block-image.ts`), so that
-   * `restoreFrom(image)` can put the block back exactly as it is now. For
+   * Starts journaling the block's changes into `journal` (its plain fields
+   * now, then each change as it is made: `block-journal.ts`), so that
+   * `restoreFrom(journal)` can put the block back exactly as it is now. For
    * live blocks; stop with `endJournal`.
    */
-  saveTo(image: BlockImage): void {
-    image.begin(this, this.#arraysOf);
-    this.#undo = image;
+  saveTo(journal: BlockJournal): void {
+    journal.begin(this, this.#arraysOf);
+    this.#undo = journal;
   }
 
   /** Stops journaling (the owner's transaction ended). */
@@ -210,17 +210,13 @@ export class AllocationBlock {
   }
 
   /**
-   * Undoes every change journaled since `saveTo(image)`, newest first; the
+   * Undoes every change journaled since `saveTo(journal)`, newest first; the
    * block is then exactly as it was at `saveTo`, and journaling goes on
    * from there (a later `restoreFrom` goes back to the same state).
    */
-  restoreFrom(image: BlockImage): void {
-    const ops = image.ops;
-    let dropped = 0;
-    for (let e = 0; e < image.eventCount; e++) {
-      if (ops[e * EVENT_SIZE] === UNDO_ATTRIBUTE_DROPPED) dropped++;
-    }
-    for (let e = image.eventCount - 1; e >= 0; e--) {
+  restoreFrom(journal: BlockJournal): void {
+    const ops = journal.ops;
+    for (let e = journal.eventCount - 1; e >= 0; e--) {
       const at = e * EVENT_SIZE;
       const a = ops[at + 1] as number;
       switch (ops[at]) {
@@ -240,12 +236,12 @@ export class AllocationBlock {
           this.#attributes.pop();
           break;
         case UNDO_ATTRIBUTE_DROPPED:
-          this.#undropAttribute(a, image.dropped(--dropped));
+          this.#undropAttribute(a, journal.dropped(ops[at + 2] as number));
           break;
         case UNDO_FULL:
-          if (this.#queue.length < image.count) this.#queue = new Int32Array(image.count);
+          if (this.#queue.length < journal.count) this.#queue = new Int32Array(journal.count);
           this.#head = 0;
-          this.#count = image.restoreFull(
+          this.#count = journal.restoreFull(
             this.#allocations,
             this.#queue,
             this.#sequence,
@@ -255,13 +251,13 @@ export class AllocationBlock {
           break;
       }
     }
-    this.affinity = image.affinity;
-    this.affinityClaimTime = image.affinityClaimTime;
-    this.strictAffinity = image.strictAffinity;
-    this.sequenceNumber = image.sequenceNumber;
-    this.deleted = image.deleted;
-    this.#arraysOf = image.arraysOf;
-    image.begin(this, this.#arraysOf);
+    this.affinity = journal.affinity;
+    this.affinityClaimTime = journal.affinityClaimTime;
+    this.strictAffinity = journal.strictAffinity;
+    this.sequenceNumber = journal.sequenceNumber;
+    this.deleted = journal.deleted;
+    this.#arraysOf = journal.arraysOf;
+    journal.begin(this, this.#arraysOf);
   }
 
   /** Puts back attribute `attr` at `idx`, renumbering the allocations at or above it up (undoes a drop). */

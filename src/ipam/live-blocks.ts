@@ -18,7 +18,7 @@
  * what a store of immutable objects has to pay per write.
  */
 import type { KubeObject, ObjectMeta } from '../api/types.js';
-import { AllocationBlock, BlockImage } from './block.js';
+import { AllocationBlock, BlockJournal } from './block.js';
 import type { BlockState, BlockTable, LoadedBlock } from './block-table.js';
 import type { Cidr } from './ipv4.js';
 import { blockName, CALICO_API_VERSION, type IPAMBlock } from './objects.js';
@@ -78,16 +78,18 @@ export class LiveBlocks implements BlockTable {
   #transaction = 0;
   #lastTransaction = 0;
   /**
-   * The open transaction's records, flat, three slots each: `'image'`, the
-   * entry, its undo journal; or `'entry'`, a name, the entry it held before
-   * a create, replacement or deletion (undefined: none).
+   * The open transaction's records, flat, three slots each: `'journal'`, the
+   * entry, its block's undo journal (one record per entry and transaction, so
+   * each journal of `#journals` in use is in exactly one); or `'entry'`, a
+   * name, the entry it held before a create, replacement or deletion
+   * (undefined: none).
    */
   readonly #journal: unknown[] = [];
   /** How many slots of `#journal` belong to the open transaction (a count: `length = 0` would free the array's store). */
   #journalLength = 0;
-  /** Undo journals, reused: `#imagesUsed` of them belong to the open transaction. */
-  readonly #images: BlockImage[] = [];
-  #imagesUsed = 0;
+  /** Block undo journals, reused: `#journalsUsed` of them belong to the open transaction. */
+  readonly #journals: BlockJournal[] = [];
+  #journalsUsed = 0;
   #generation = 0;
 
   /** Changes whenever an entry is added, replaced or removed (rollbacks included): `BlockTable.generation`. */
@@ -105,20 +107,21 @@ export class LiveBlocks implements BlockTable {
     this.#transaction = 0;
     const journal = this.#journal;
     for (let i = 0; i < this.#journalLength; i += 3) {
-      if (journal[i] === 'image') (journal[i + 1] as LiveEntry).block.endJournal();
+      if (journal[i] !== 'journal') continue;
+      (journal[i + 1] as LiveEntry).block.endJournal();
+      (journal[i + 2] as BlockJournal).clear();
     }
     this.#journalLength = 0;
-    for (let i = 0; i < this.#imagesUsed; i++) this.#images[i]?.clear();
-    this.#imagesUsed = 0;
+    this.#journalsUsed = 0;
   }
 
   /** Undoes every change of the open transaction, newest first, and ends it. */
   rollback(): void {
     const journal = this.#journal;
     for (let i = this.#journalLength - 3; i >= 0; i -= 3) {
-      if (journal[i] === 'image') {
+      if (journal[i] === 'journal') {
         const entry = journal[i + 1] as LiveEntry;
-        entry.block.restoreFrom(journal[i + 2] as BlockImage);
+        entry.block.restoreFrom(journal[i + 2] as BlockJournal);
         entry.snapshot = undefined;
         continue;
       }
@@ -210,20 +213,20 @@ export class LiveBlocks implements BlockTable {
   #changing(entry: LiveEntry): void {
     const tx = this.#transaction;
     if (tx !== 0 && entry.savedIn !== tx) {
-      let image = this.#images[this.#imagesUsed];
-      if (image === undefined) {
-        image = new BlockImage();
-        this.#images.push(image);
+      let undo = this.#journals[this.#journalsUsed];
+      if (undo === undefined) {
+        undo = new BlockJournal();
+        this.#journals.push(undo);
       }
-      this.#imagesUsed++;
-      entry.block.saveTo(image);
+      this.#journalsUsed++;
+      entry.block.saveTo(undo);
       entry.savedIn = tx;
-      this.#record('image', entry, image);
+      this.#record('journal', entry, undo);
     }
     entry.snapshot = undefined;
   }
 
-  #record(what: 'image' | 'entry', a: unknown, b: unknown): void {
+  #record(what: 'journal' | 'entry', a: unknown, b: unknown): void {
     const journal = this.#journal;
     journal[this.#journalLength++] = what;
     journal[this.#journalLength++] = a;

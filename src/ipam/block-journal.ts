@@ -39,7 +39,7 @@ export const UNDO_FULL = 6;
 /** Numbers per event: code and up to three operands. */
 export const EVENT_SIZE = 4;
 
-export class BlockImage {
+export class BlockJournal {
   affinity: string | null = null;
   affinityClaimTime: string | undefined;
   strictAffinity = false;
@@ -50,7 +50,7 @@ export class BlockImage {
   /** The events, `EVENT_SIZE` numbers each; `events` numbers are in use. */
   #ops = new Float64Array(64);
   #events = 0;
-  /** The attributes dropped, in event order (one per `UNDO_ATTRIBUTE_DROPPED`). */
+  /** The attributes dropped, in event order (one per `UNDO_ATTRIBUTE_DROPPED`, whose second operand is its index here). */
   readonly #dropped: AllocationAttribute[] = [];
   #droppedCount = 0;
   /** Whether the full image below holds the block (then nothing later is recorded). */
@@ -87,7 +87,7 @@ export class BlockImage {
     return this.#events;
   }
 
-  /** The `n`-th attribute dropped (counting `UNDO_ATTRIBUTE_DROPPED` events from 0). */
+  /** The attribute an `UNDO_ATTRIBUTE_DROPPED` event saved (`n`: the event's second operand). */
   dropped(n: number): AllocationAttribute {
     return this.#dropped[n] as AllocationAttribute;
   }
@@ -128,10 +128,13 @@ export class BlockImage {
     this.#event(UNDO_ATTRIBUTE_ADDED, 0, 0, 0);
   }
 
-  /** Attribute `attr` at index `idx` is about to be dropped (allocations above it renumbered down). */
+  /**
+   * Attribute `attr` at index `idx` is about to be dropped (allocations above
+   * it renumbered down). The event holds `idx` and where `dropped` finds `attr`.
+   */
   attributeDropped(idx: number, attr: AllocationAttribute): void {
     if (this.#full) return;
-    this.#event(UNDO_ATTRIBUTE_DROPPED, idx, 0, 0);
+    this.#event(UNDO_ATTRIBUTE_DROPPED, idx, this.#droppedCount, 0);
     this.#dropped[this.#droppedCount++] = attr;
   }
 
