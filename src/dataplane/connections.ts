@@ -17,7 +17,7 @@ import type { Random } from '../util/random.js';
 import type { PodSandboxRegistry } from '../workloads/sandbox.js';
 import type { L4Protocol } from '../workloads/types.js';
 import type { ConntrackEntry, ConntrackTable } from './conntrack.js';
-import type { FlowSink } from './flow.js';
+import { emitPending, type FlowSink } from './flow.js';
 import { PendingFlow } from './flow-builder.js';
 import type { ListenKey } from './listeners.js';
 import { natSocketPair } from './mem-socket.js';
@@ -399,7 +399,8 @@ export class ConnectionExecutor {
     this.#config.conntrack.remove(entry.id);
     if (!this.#config.flows.enabled) return;
     const now = this.#config.clock.now();
-    this.#emit(
+    emitPending(
+      this.#config.flows,
       new PendingFlow({
         plan,
         origin,
@@ -415,13 +416,6 @@ export class ConnectionExecutor {
     );
   }
 
-  /** Hands a finished connection to the sink; the record is built when someone reads it. */
-  #emit(flow: PendingFlow): void {
-    const sink = this.#config.flows;
-    if (sink.recordPending) sink.recordPending(flow);
-    else sink.record(flow.record());
-  }
-
   #recordOnly(
     plan: PathPlan,
     origin: Origin,
@@ -431,7 +425,8 @@ export class ConnectionExecutor {
   ): void {
     if (!this.#config.flows.enabled) return;
     const now = this.#config.clock.now();
-    this.#emit(
+    emitPending(
+      this.#config.flows,
       new PendingFlow({
         plan,
         origin,

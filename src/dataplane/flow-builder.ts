@@ -12,9 +12,10 @@
  * issue 7 section of docs/benchmarks.md).
  */
 import { randomUUID } from 'node:crypto';
+import { cachedBySecond, secondCache } from '../util/time-text.js';
 import type { L4Protocol } from '../workloads/types.js';
 import type { FlowEndpoint, FlowRecord } from './flow.js';
-import type { AddrPort, Hop, Origin, PathPlan, PathPod, PathWorld, Tuple } from './path.js';
+import type { Hop, Origin, PathPlan, PathWorld, Tuple } from './path.js';
 
 export interface FlowInput {
   readonly plan: PathPlan;
@@ -30,31 +31,37 @@ export interface FlowInput {
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` of the last second formatted (flows come in bursts within a second). */
-let stampSecond = Number.NaN;
-let stampPrefix = '';
+const stampCache = secondCache();
+
+function stampPrefix(second: number): string {
+  return new Date(second * 1000).toISOString().slice(0, 19);
+}
 
 /** RFC 3339 with nanoseconds, as Hubble prints `time`. */
 export function rfc3339Nano(ms: number): string {
   const whole = Math.floor(ms);
-  const second = Math.floor(whole / 1000);
-  if (second !== stampSecond) {
-    stampSecond = second;
-    stampPrefix = new Date(second * 1000).toISOString().slice(0, 19);
-  }
   const frac = `${String(whole % 1000).padStart(3, '0')}${String(Math.round((ms % 1) * 1e6)).padStart(6, '0')}`;
-  return `${stampPrefix}.${frac}Z`;
+  return `${cachedBySecond(stampCache, whole, stampPrefix)}.${frac}Z`;
 }
 
-/** Who an address belonged to when the connection ran: a pod, a node, or neither. */
-type Owner = PathPod | { readonly node: string } | undefined;
+/** Who an address belonged to when the traffic ran: a pod, a node, or neither. */
+export type Owner =
+  | { readonly namespace: string; readonly name: string }
+  | { readonly node: string }
+  | undefined;
 
 /** One owner object per node name (the flow keeps it until the record is built). */
 const nodeOwners = new Map<string, { readonly node: string }>();
 
-function ownerOf(world: PathWorld, ip: string): Owner {
+/**
+ * The owner of `ip` now: its pod (the world's own PathPod, no copy), else its
+ * node, by the world or by `nodeOf` (addresses the world does not list, such
+ * as a node's tunnel address seen after masquerade).
+ */
+export function ownerOf(world: PathWorld, ip: string, nodeOf?: (ip: string) => string | undefined): Owner {
   const pod = world.podByIP(ip);
   if (pod) return pod;
-  const node = world.nodeByAddress(ip);
+  const node = world.nodeByAddress(ip) ?? nodeOf?.(ip);
   if (node === undefined) return undefined;
   let owner = nodeOwners.get(node);
   if (!owner) {
@@ -64,10 +71,11 @@ function ownerOf(world: PathWorld, ip: string): Owner {
   return owner;
 }
 
-function endpoint(owner: Owner, a: AddrPort): FlowEndpoint {
-  if (owner === undefined) return { ip: a.ip, port: a.port };
-  if ('veth' in owner) return { ip: a.ip, port: a.port, namespace: owner.namespace, pod_name: owner.name };
-  return { ip: a.ip, port: a.port, node_name: owner.node };
+/** A flow's `source` or `destination`: the address, named by its pod or node when known. */
+export function flowEndpoint(ip: string, port: number, owner: Owner): FlowEndpoint {
+  if (owner === undefined) return { ip, port };
+  if ('name' in owner) return { ip, port, namespace: owner.namespace, pod_name: owner.name };
+  return { ip, port, node_name: owner.node };
 }
 
 const SERVICE = /^([^/]+)\/([^:]+)(?::(.*))?$/;
@@ -152,8 +160,8 @@ export class PendingFlow {
       node_name: this.#proxyNode ?? nodes[0] ?? '',
       IP: { source: original.src.ip, destination: seen.dst.ip, ipVersion: 'IPv4' },
       l4: this.#protocol === 'UDP' ? { UDP: l4ports } : { TCP: l4ports },
-      source: endpoint(this.#source, original.src),
-      destination: endpoint(this.#destination, seen.dst),
+      source: flowEndpoint(original.src.ip, original.src.port, this.#source),
+      destination: flowEndpoint(seen.dst.ip, seen.dst.port, this.#destination),
       ...(svc ? { destination_service: svc } : {}),
       traffic_direction: this.#fromPod ? 'EGRESS' : 'INGRESS',
       is_reply: false,

@@ -13,9 +13,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HttpExchange, HttpFlowObserver } from '../workloads/types.js';
-import type { FlowEndpoint, FlowIngress, FlowRecord, FlowService, FlowSink, FlowVerdict } from './flow.js';
-import { rfc3339Nano } from './flow-builder.js';
-import type { PathPod, PathWorld } from './path.js';
+import {
+  emitPending,
+  type FlowEndpoint,
+  type FlowIngress,
+  type FlowRecord,
+  type FlowService,
+  type FlowSink,
+  type FlowVerdict,
+} from './flow.js';
+import { flowEndpoint, type Owner, ownerOf, rfc3339Nano } from './flow-builder.js';
+import type { PathWorld } from './path.js';
 
 /** Why the controller's own answers are not FORWARDED, in `drop_reason_desc`'s words. */
 const PROXY_VERDICTS: Record<
@@ -31,29 +39,8 @@ const PROXY_VERDICTS: Record<
   'client-closed': { verdict: 'ERROR', reason: 'the client closed the connection before the response' },
 };
 
-/** The client side of an exchange, looked up when it was recorded. */
-interface Client {
-  readonly pod: PathPod | undefined;
-  readonly node: string | undefined;
-}
-
 /** Names a node by an address the world does not list (its tunnel address, seen after masquerade). */
 export type NodeOfAddress = (ip: string) => string | undefined;
-
-function clientOf(world: PathWorld, ip: string, nodeOf: NodeOfAddress | undefined): Client {
-  const pod = world.inPodSubnet(ip) ? world.podByIP(ip) : undefined;
-  return { pod, node: pod ? undefined : (world.nodeByAddress(ip) ?? nodeOf?.(ip)) };
-}
-
-function endpoint(
-  ip: string,
-  port: number,
-  pod: { readonly namespace: string; readonly name: string } | undefined,
-  node: string | undefined,
-): FlowEndpoint {
-  if (pod) return { ip, port, namespace: pod.namespace, pod_name: pod.name };
-  return node !== undefined ? { ip, port, node_name: node } : { ip, port };
-}
 
 function service(s: HttpExchange['service']): FlowService | undefined {
   return s ? { namespace: s.namespace, name: s.name, port: String(s.port) } : undefined;
@@ -72,13 +59,13 @@ function absoluteUrl(e: HttpExchange): string {
  */
 export class PendingHttpFlow {
   readonly #exchange: HttpExchange;
-  readonly #client: Client;
+  readonly #client: Owner;
   #record: FlowRecord | undefined;
 
   /** Captures who the client is now (its pod may be gone when the record is read). */
   constructor(exchange: HttpExchange, world: PathWorld, nodeOf?: NodeOfAddress) {
     this.#exchange = exchange;
-    this.#client = clientOf(world, exchange.tuple.srcIP, nodeOf);
+    this.#client = ownerOf(world, exchange.tuple.srcIP, nodeOf);
   }
 
   /**
@@ -101,16 +88,12 @@ export class PendingHttpFlow {
 /** The answering side: the endpoint when it wrote the response, else the app's own pod. */
 function server(e: HttpExchange): FlowEndpoint {
   const ep = e.endpoint;
-  if (e.answer === 'upstream' && ep) {
-    if (ep.pod) return endpoint(ep.address, ep.port, ep.pod, undefined);
-    return { ip: ep.address, port: ep.port };
-  }
-  return endpoint(e.tuple.dstIP, e.tuple.dstPort, e.pod, undefined);
+  if (e.answer === 'upstream' && ep) return flowEndpoint(ep.address, ep.port, ep.pod);
+  return flowEndpoint(e.tuple.dstIP, e.tuple.dstPort, e.pod);
 }
 
-function ingressField(e: HttpExchange): FlowIngress | undefined {
+function ingressField(e: HttpExchange, svc: FlowService | undefined): FlowIngress | undefined {
   if (e.answer === undefined) return undefined;
-  const svc = service(e.service);
   return {
     ...(e.ingress ? { namespace: e.ingress.namespace, name: e.ingress.name } : {}),
     ...(svc ? { service: svc } : {}),
@@ -119,16 +102,17 @@ function ingressField(e: HttpExchange): FlowIngress | undefined {
   };
 }
 
-function build(e: HttpExchange, client: Client): FlowRecord {
+function build(e: HttpExchange, client: Owner): FlowRecord {
   const t = e.tuple;
   const from = server(e);
-  const to = endpoint(t.srcIP, t.srcPort, client.pod, client.node);
+  const to = flowEndpoint(t.srcIP, t.srcPort, client);
   const latencyMs = Math.max(0, e.endedAt - e.startedAt);
   const protocol = `HTTP/${e.httpVersion}`;
   const url = absoluteUrl(e);
   const { verdict, reason } = PROXY_VERDICTS[e.answer ?? 'upstream'];
-  const ingress = ingressField(e);
-  const upstream = e.answer === 'upstream' ? service(e.service) : undefined;
+  const svc = service(e.service);
+  const ingress = ingressField(e, svc);
+  const upstream = e.answer === 'upstream' ? svc : undefined;
   const nodes = [e.pod.nodeName];
   const via = e.endpoint?.nodeName;
   if (e.answer === 'upstream' && via && via !== e.pod.nodeName) nodes.push(via);
@@ -191,9 +175,7 @@ export function httpFlowObserver(sink: FlowSink, world: PathWorld, nodeOf?: Node
     exchange(e: HttpExchange): void {
       if (!sink.enabled) return;
       try {
-        const flow = new PendingHttpFlow(e, world, nodeOf);
-        if (sink.recordPending) sink.recordPending(flow);
-        else sink.record(flow.record());
+        emitPending(sink, new PendingHttpFlow(e, world, nodeOf));
       } catch {
         // A flow that cannot be recorded must never break the app answering it.
       }

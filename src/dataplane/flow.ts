@@ -126,7 +126,16 @@ export interface FlowSink {
    * send: see `PendingFlow`, `PendingHttpFlow`). A sink without it gets
    * `record(flow.record())`.
    */
-  recordPending?(flow: PendingFlow | PendingHttpFlow): void;
+  recordPending?(flow: PendingRecord): void;
+}
+
+/** A finished connection or answered request whose record is built when first read. */
+export type PendingRecord = PendingFlow | PendingHttpFlow;
+
+/** Hands `flow` to `sink` unbuilt when the sink keeps pending flows, built otherwise. */
+export function emitPending(sink: FlowSink, flow: PendingRecord): void {
+  if (sink.recordPending) sink.recordPending(flow);
+  else sink.record(flow.record());
 }
 
 /** A sink that records nothing. */

@@ -11,7 +11,7 @@
  * or its request's strings. Records are built when
  * they are read (`list`, or at once when someone watches), once each.
  */
-import type { FlowRecord, FlowSink } from '../dataplane/flow.js';
+import type { FlowRecord, FlowSink, PendingRecord } from '../dataplane/flow.js';
 import { PendingFlow } from '../dataplane/flow-builder.js';
 import { PendingHttpFlow } from '../dataplane/flow-http.js';
 import { type FlowFilter, matchesFlow } from './flow-filter.js';
@@ -56,13 +56,13 @@ export function estimateFlowBytes(flow: FlowRecord): number {
 }
 
 /** The same estimate for a flow not built yet: counted as if it were, so the bound holds after reads. */
-export function estimatePendingBytes(flow: PendingFlow | PendingHttpFlow): number {
+export function estimatePendingBytes(flow: PendingRecord): number {
   if (flow instanceof PendingHttpFlow) return RECORD_OVERHEAD + L7_OVERHEAD + flow.textLength;
   return RECORD_OVERHEAD + PENDING_STRINGS + hopBytes(flow.hops);
 }
 
 /** A kept flow: a record, or a pending flow whose record is built on first read. */
-type Kept = FlowRecord | PendingFlow | PendingHttpFlow;
+type Kept = FlowRecord | PendingRecord;
 
 function built(flow: Kept): FlowRecord {
   return flow instanceof PendingFlow || flow instanceof PendingHttpFlow ? flow.record() : flow;
@@ -116,7 +116,7 @@ export class FlowLog implements FlowSink {
    * dataplane's path); watchers, when there are any, get the record at once.
    * Never throws.
    */
-  recordPending(flow: PendingFlow | PendingHttpFlow): void {
+  recordPending(flow: PendingRecord): void {
     if (!this.#enabled) return;
     this.#keep(flow, estimatePendingBytes(flow));
     if (this.#listeners.size > 0) this.#tell(flow.record());
