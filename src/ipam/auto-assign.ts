@@ -108,6 +108,7 @@ function assignFrom(
  */
 function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssignRequest): Cidr | undefined {
   const empty: { cidr: Cidr; node: string | undefined; claimTime: string | undefined }[] = [];
+  const affinity = hostAffinity(req.host);
   for (const pool of req.pools) {
     for (const cidr of blockCandidates(pool, req.host, settings.blockSelection)) {
       const block = io.peekBlock(cidr);
@@ -115,7 +116,7 @@ function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssig
       const free = block.numFree();
       if (free === 0) continue;
       // (Reached only for a block the node's affinity list did not offer, e.g. one it cannot read.)
-      if (block.affinity === hostAffinity(req.host)) {
+      if (block.affinity === affinity) {
         if (io.loadBlock(cidr, block) !== undefined) return cidr;
         continue;
       }

@@ -85,14 +85,19 @@ export function specAllocations(allocations: Int32Array): (number | null)[] {
   return out;
 }
 
+/** Copies the ring's `count` entries from `head` into `out` from index 0, in queue order (`out` must take them). */
+export function copyRing(queue: Int32Array, head: number, count: number, out: Int32Array | number[]): void {
+  const cap = queue.length;
+  for (let i = 0, at = head; i < count; i++) {
+    out[i] = queue[at] as number;
+    if (++at === cap) at = 0;
+  }
+}
+
 /** The ring's `count` entries from `head`, in queue order. */
 export function specUnallocated(queue: Int32Array, head: number, count: number): number[] {
   const out: number[] = [];
-  const cap = queue.length;
-  for (let i = 0, at = head; i < count; i++) {
-    out.push(queue[at] as number);
-    if (++at === cap) at = 0;
-  }
+  copyRing(queue, head, count, out);
   return out;
 }
 

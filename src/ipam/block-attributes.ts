@@ -67,14 +67,19 @@ export class BlockAttributes {
     return -1;
   }
 
-  /** Appends an attribute; returns its index. */
-  push(attribute: AllocationAttribute): number {
-    const i = this.items.length;
-    if (this.#hashes.length <= i) {
+  /** Makes room for `n` hashes by doubling the array once (callers add one attribute at a time). */
+  #reserve(n: number): void {
+    if (this.#hashes.length < n) {
       const grown = new Int32Array(this.#hashes.length * 2);
       grown.set(this.#hashes);
       this.#hashes = grown;
     }
+  }
+
+  /** Appends an attribute; returns its index. */
+  push(attribute: AllocationAttribute): number {
+    const i = this.items.length;
+    this.#reserve(i + 1);
     this.items.push(attribute);
     this.#hashes[i] = handleHash(attribute.handle_id);
     return i;
@@ -95,11 +100,7 @@ export class BlockAttributes {
   /** Puts `attribute` back at `idx` (undoes `remove`; the caller renumbers the allocations). */
   insert(idx: number, attribute: AllocationAttribute): void {
     const n = this.items.length;
-    if (this.#hashes.length <= n) {
-      const grown = new Int32Array(this.#hashes.length * 2);
-      grown.set(this.#hashes);
-      this.#hashes = grown;
-    }
+    this.#reserve(n + 1);
     this.items.splice(idx, 0, attribute);
     this.#hashes.copyWithin(idx + 1, idx, n);
     this.#hashes[idx] = handleHash(attribute.handle_id);

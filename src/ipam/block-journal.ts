@@ -17,16 +17,9 @@
  * the largest seen and are overwritten, never reallocated, so an allocation
  * or release journals a few numbers and makes no garbage.
  */
+import { copyRing } from './block-arrays.js';
+import type { BlockFields } from './block-types.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
-
-/** The plain fields of a block, as a journal keeps them. */
-interface BlockFields {
-  readonly affinity: string | null;
-  readonly affinityClaimTime: string | undefined;
-  readonly strictAffinity: boolean;
-  readonly sequenceNumber: number;
-  readonly deleted: boolean;
-}
 
 /** Event codes (the first of each event's four numbers in the journal). */
 export const UNDO_SLOT = 1;
@@ -163,12 +156,7 @@ export class BlockJournal {
     this.#size = size;
     this.#allocations.set(allocations);
     this.#sequence.set(sequence);
-    const saved = this.#queue;
-    const cap = queue.length;
-    for (let i = 0, at = head; i < count; i++) {
-      saved[i] = queue[at] as number;
-      if (++at === cap) at = 0;
-    }
+    copyRing(queue, head, count, this.#queue);
     this.count = count;
     const to = this.#attributes;
     const n = attributes.length;

@@ -4,6 +4,7 @@
  * `findOrAddAttribute`; which entries a handle owns, `releaseByHandle`) and
  * the stored spec's shape.
  */
+import type { BlockFields } from './block-types.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
 /**
@@ -32,16 +33,6 @@ export function sameAttribute(a: AllocationAttribute, b: AllocationAttribute): b
   return count === 0;
 }
 
-/** The plain fields of a block, as `blockSpec` reads them. */
-interface BlockFields {
-  readonly cidrText: string;
-  readonly affinity: string | null;
-  readonly affinityClaimTime: string | undefined;
-  readonly strictAffinity: boolean;
-  readonly sequenceNumber: number;
-  readonly deleted: boolean;
-}
-
 /**
  * An IPAMBlock spec in Calico's field order, `affinityClaimTime` only when
  * set. Two literals rather than a conditional spread: every spec of a shape
@@ -49,7 +40,7 @@ interface BlockFields {
  * arrays are separate arguments for the same reason).
  */
 export function blockSpec(
-  b: BlockFields,
+  b: BlockFields & { readonly cidrText: string },
   allocations: readonly (number | null)[],
   unallocated: readonly number[],
   attributes: readonly AllocationAttribute[],

@@ -1,4 +1,16 @@
-/** Request and outcome shapes of `AllocationBlock` (Calico `AffinityConfig`, `ReleaseOptions`). */
+/** Request and outcome shapes of `AllocationBlock` (Calico `AffinityConfig`, `ReleaseOptions`), and its plain fields. */
+
+/**
+ * The plain fields of a block: what `AllocationBlock` is made from (a spec
+ * has them), what its undo journal keeps and `blockSpec` writes out.
+ */
+export interface BlockFields {
+  readonly affinity: string | null;
+  readonly affinityClaimTime?: string | undefined;
+  readonly strictAffinity: boolean;
+  readonly sequenceNumber: number;
+  readonly deleted: boolean;
+}
 
 /** Who is asking, for the affinity check (Calico `AffinityConfig`). */
 export interface BlockRequester {

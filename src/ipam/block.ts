@@ -47,10 +47,10 @@ import {
   UNDO_SLOT,
 } from './block-journal.js';
 import { blockSpec } from './block-parts.js';
-import type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+import type { BlockFields, BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
 import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
-import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
+import { type AllocationAttribute, hostAffinity, type IPAMBlockSpec } from './objects.js';
 
 export { BlockJournal } from './block-journal.js';
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
@@ -78,7 +78,6 @@ export class AllocationBlock {
    * was read from or last produced); undefined once they changed since.
    */
   #arraysOf: IPAMBlockSpec | undefined;
-  #cidrText: string | undefined;
   #blockCidr: BlockCidr | undefined;
   /** The journal changes are reported to (`saveTo`), if any. */
   #undo: BlockJournal | undefined;
@@ -282,10 +281,9 @@ export class AllocationBlock {
     );
   }
 
-  /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it. */
+  /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it (`blockCidr.text`). */
   get cidrText(): string {
-    this.#cidrText ??= (this.cidr as Partial<BlockCidr>).text ?? formatCidr(this.cidr);
-    return this.#cidrText;
+    return this.blockCidr.text;
   }
 
   /** The block's CIDR with its text and IPAMBlock name (`parseBlockCidr`'s shared object). */
@@ -295,7 +293,7 @@ export class AllocationBlock {
       this.#blockCidr =
         c.text !== undefined && c.name !== undefined
           ? (c as BlockCidr)
-          : (parseBlockCidr(this.cidrText) as BlockCidr);
+          : (parseBlockCidr(c.text ?? formatCidr(this.cidr)) as BlockCidr);
     }
     return this.#blockCidr;
   }
@@ -362,7 +360,7 @@ export class AllocationBlock {
   #affinityError(req: BlockRequester): string | undefined {
     if (!req.affinityCheck) return undefined;
     if (this.affinity === null) return `Attempt to assign from block ${this.cidrText} with no affinity`;
-    if (this.affinity !== `host:${req.host}`)
+    if (this.affinity !== hostAffinity(req.host))
       return `Block affinity (${this.affinity}) does not match provided (${req.host})`;
     return undefined;
   }
@@ -572,13 +570,4 @@ export class AllocationBlock {
   validate(): string[] {
     return validateBlockSpec(this.toSpec());
   }
-}
-
-/** The plain fields of a block. */
-interface BlockFields {
-  readonly affinity: string | null;
-  readonly affinityClaimTime?: string | undefined;
-  readonly strictAffinity: boolean;
-  readonly sequenceNumber: number;
-  readonly deleted: boolean;
 }

@@ -31,7 +31,8 @@ export function claimBlock(io: IpamStore, cidr: Cidr, node: string, now: number)
     io.createBlock(AllocationBlock.create(cidr, { affinity: hostAffinity(node), claimTime: rfc3339(now) }));
   }
   io.setAffinity(node, cidr, 'confirmed');
-  const loaded = io.loadBlock(cidr);
+  // Only affinities were written since the peek (or the block was just created: no peeked state).
+  const loaded = io.loadBlock(cidr, existing);
   if (!loaded) throw new Error(`Block ${cidr.network}/${cidr.prefix} vanished while being claimed`);
   return loaded;
 }
@@ -58,7 +59,8 @@ export function releaseAffinity(
     return true;
   }
   io.setAffinity(node, cidr, 'pendingDeletion');
-  const loaded = empty ? undefined : io.loadBlock(cidr);
+  // Only the affinity was written since the peek.
+  const loaded = empty ? undefined : io.loadBlock(cidr, block);
   if (loaded) {
     loaded.block.affinity = null;
     loaded.block.affinityClaimTime = undefined;

@@ -8,6 +8,7 @@
  * CAS-retry loops have no counterpart.
  */
 
+import type { KubeObject } from '../api/types.js';
 import type { AllocationBlock } from './block.js';
 import { type BlockState, type BlockTable, type LoadedBlock, StoredBlockTable } from './block-table.js';
 
@@ -132,7 +133,12 @@ export class IpamStore {
     const store = this.objects;
     const cached = this.#pools;
     const revision = store.revision('IPPool');
-    if (cached && (revision === undefined ? this.#samePools(cached.objects) : revision === cached.revision)) {
+    if (
+      cached &&
+      (revision === undefined
+        ? this.#stillStored('IPPool', store.count('IPPool'), cached.objects)
+        : revision === cached.revision)
+    ) {
       return cached.pools;
     }
     const objects = store.list<IPPool>('IPPool');
@@ -149,11 +155,13 @@ export class IpamStore {
     return pools;
   }
 
-  /** Whether the stored pools are exactly `objects` (by count and identity). */
-  #samePools(objects: readonly IPPool[]): boolean {
-    const store = this.objects;
-    if (store.count('IPPool') !== objects.length) return false;
-    for (const o of objects) if (store.get('IPPool', o.metadata.name ?? '') !== o) return false;
+  /**
+   * Whether `cached` are still exactly the stored objects of a set that now
+   * counts `count`: as many, and each still the object stored under its name.
+   */
+  #stillStored(kind: 'IPPool' | 'BlockAffinity', count: number, cached: readonly KubeObject[]): boolean {
+    if (count !== cached.length) return false;
+    for (const o of cached) if (this.objects.get(kind, o.metadata.name ?? '') !== o) return false;
     return true;
   }
 
@@ -245,15 +253,11 @@ export class IpamStore {
     const revision = objects.revision('BlockAffinity');
     if (cached !== undefined && revision !== undefined) {
       if (cached.revision === revision) return cached;
-    } else if (cached !== undefined && objects.countAffinitiesOf(node) === cached.affinities.length) {
-      let current = true;
-      for (const a of cached.affinities) {
-        if (objects.get('BlockAffinity', a.metadata.name ?? '') !== a) {
-          current = false;
-          break;
-        }
-      }
-      if (current) return cached;
+    } else if (
+      cached !== undefined &&
+      this.#stillStored('BlockAffinity', objects.countAffinitiesOf(node), cached.affinities)
+    ) {
+      return cached;
     }
     const affinities = this.affinitiesOf(node);
     const view: AffinityView = {
