@@ -163,9 +163,6 @@ export class GoResponseWriter {
     // The handler's headers are read, never changed: the ones the server drops are
     // skipped when the lines are written (no copy of the map per response).
     const header = this.header;
-    let dropContentType = false;
-    let dropContentLength = false;
-    let dropTransferEncoding = false;
     let dropConnection = false;
     const isHead = req.method === 'HEAD';
     const bodyAllowed = bodyAllowedForStatus(code);
@@ -183,21 +180,18 @@ export class GoResponseWriter {
     } else if (!req.http11 || req.close) close = true;
     if (header.get('Connection')?.[0] === 'close') close = true;
     let contentType = '';
-    if (bodyAllowed) {
-      if (!header.has('Content-Type') && !header.get('Content-Encoding')?.[0] && p.length > 0) {
-        contentType = detectContentType(p);
-      }
-    } else {
-      if (code === 304) dropContentType = true;
-      dropContentLength = true;
-      dropTransferEncoding = true;
-      contentLength = undefined;
-    }
+    if (!bodyAllowed) contentLength = undefined;
+    else if (!header.has('Content-Type') && !header.get('Content-Encoding')?.[0] && p.length > 0)
+      contentType = detectContentType(p);
+    // The handler's framing headers the server drops: all of them without a body, Content-Type on 304.
+    const dropContentType = !bodyAllowed && code === 304;
+    const dropContentLength = !bodyAllowed;
+    const dropTransferEncoding = isHead || !bodyAllowed || contentLength !== undefined;
     let transferEncoding = '';
-    if (isHead || !bodyAllowed) dropTransferEncoding = true;
-    else if (contentLength !== undefined) dropTransferEncoding = true;
-    else if (req.http11) transferEncoding = 'chunked';
-    else close = true;
+    if (!dropTransferEncoding) {
+      if (req.http11) transferEncoding = 'chunked';
+      else close = true;
+    }
     if (close && !(header.get('Connection') ?? []).some((v) => v.toLowerCase().includes('close'))) {
       dropConnection = true;
       if (req.http11) connection = 'close';

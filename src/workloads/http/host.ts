@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { endUnlessFinished } from '../../util/stream-end.js';
+import { extrasOf } from '../app-extras.js';
 import type { FaultInjector } from '../fault-injector.js';
 import type { AppContext, HttpFlowObserver, PodConnection, VirtualTuple } from '../types.js';
 
@@ -188,17 +189,18 @@ function observeExchange(
 /**
  * Feeds a connection to the shared server of `hostName`, bound to `endpoint`.
  * The caller (an app) owns the connection's lifetime: it may destroy the socket
- * at any time (SIGKILL, shutdown). With `ctx`, each answered request is
- * reported to `ctx.httpFlows` while it records.
+ * at any time (SIGKILL, shutdown). With `ctx`, the pod's fault injector (when
+ * it has a plan) applies and each answered request is reported to
+ * `ctx.httpFlows` while it records.
  */
 export function acceptHttp(
   conn: PodConnection,
   endpoint: HttpEndpoint,
   hostName: string,
   options: HttpHostOptions,
-  faults?: FaultInjector,
   ctx?: AppContext,
 ): void {
+  const faults = ctx ? extrasOf(ctx)?.faults : undefined;
   let server = hosts.get(hostName);
   if (!server) {
     server = createHost(options);

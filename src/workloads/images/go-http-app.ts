@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { extrasOf } from '../app-extras.js';
 import { goLogTime } from '../go/format.js';
 import type { GoRequest } from '../http/go-request.js';
 import { type GoResponseWriter, goBadRequest, goError } from '../http/go-response.js';
@@ -41,7 +40,7 @@ export abstract class GoHttpApp extends SimulatedApp implements HttpEndpoint {
       conn.socket.destroy();
       return;
     }
-    acceptHttp(conn, this, this.host.name, this.host.options, extrasOf(this.ctx)?.faults, this.ctx);
+    acceptHttp(conn, this, this.host.name, this.host.options, this.ctx);
   }
 
   /** `route` as a handler, made once (not a closure per request). */

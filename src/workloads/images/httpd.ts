@@ -73,7 +73,7 @@ export class HttpdApp extends SimulatedApp implements HttpEndpoint {
   }
 
   protected serve(conn: PodConnection): void {
-    acceptHttp(conn, this, 'apache', HOST, extrasOf(this.ctx)?.faults, this.ctx);
+    acceptHttp(conn, this, 'apache', HOST, this.ctx);
   }
 
   protected override onTerminate(): void {

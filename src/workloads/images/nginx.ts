@@ -72,7 +72,7 @@ export class NginxApp extends SimulatedApp implements HttpEndpoint {
 
   protected serve(conn: PodConnection): void {
     this.#connections++;
-    acceptHttp(conn, this, 'nginx', HOST, extrasOf(this.ctx)?.faults, this.ctx);
+    acceptHttp(conn, this, 'nginx', HOST, this.ctx);
   }
 
   protected override onTerminate(): void {
