@@ -43,7 +43,7 @@ export class UpstreamPool {
   }
 
   /** An idle connection to `endpoint`, if one is cached and alive (`now`: the caller's clock reading). */
-  takeIdle(endpoint: string, now = this.#config.clock.now()): UpstreamConnection | undefined {
+  takeIdle(endpoint: string, now: number): UpstreamConnection | undefined {
     const list = this.#idle.get(endpoint);
     if (!list) return undefined;
     while (list.length > 0) {
