@@ -18,7 +18,7 @@
  * Each group runs its paths interleaved (one run of every path per round), so
  * the ratios compare runs made under the same machine load.
  *
- *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--warmup 1] [--only keepalive|close|l4|accept|pod|flows]
+ *   npm run bench -- dataplane [--runs 3] [--seconds 5] [--warmup 1] [--only keepalive|close|l4|accept|pod|flows|flows-cpu]
  */
 import { Agent, request } from 'node:http';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
@@ -28,6 +28,7 @@ import { Emulator } from '../src/emulator/emulator.js';
 import { silentLogger } from '../src/log/index.js';
 import { defaultTopologyText, loadTopology } from '../src/topology/index.js';
 import { acceptCost, acceptTable } from './accept-cost.js';
+import { flowsCpu, flowsCpuTable } from './flows-cpu.js';
 import { flowsOnOff, flowsTable } from './flows-on-off.js';
 import {
   ensureTools,
@@ -173,17 +174,33 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => direct.listen(18081, '127.0.0.1', r));
   const node = topology.nodes[1]?.address ?? '';
-  if (ONLY === 'flows') {
-    const modes = await flowsOnOff({
-      url: `http://${node}:30080/bench`,
+  if (ONLY === 'flows' || ONLY === 'flows-cpu') {
+    const inProcess = await flowsCpu({
+      executor: c.dataplane.executor,
+      key: { address: node, port: 30080, protocol: 'TCP' },
+      entryNode: topology.nodes[1]?.name ?? '',
       flows: emulator.flows,
-      runs: RUNS,
-      seconds: SECONDS,
+      rounds: Math.max(RUNS * 2, 6),
+      requests: 20_000,
     });
+    const modes =
+      ONLY === 'flows'
+        ? await flowsOnOff({
+            url: `http://${node}:30080/bench`,
+            flows: emulator.flows,
+            runs: RUNS,
+            seconds: SECONDS,
+          })
+        : [];
     direct.close();
     await emulator.stop();
-    console.log(`\nMachine: ${machine()}; ${RUNS} runs of ${SECONDS} s each per side, medians.\n`);
-    console.log(flowsTable(modes));
+    console.log(`\nMachine: ${machine()}; load average at start ${loadStart}.\n`);
+    console.log(`Flow log on vs off, this process's CPU per request (alternating batches, medians):\n`);
+    console.log(`${flowsCpuTable(inProcess)}\n`);
+    if (modes.length) {
+      console.log(`With wrk, ${RUNS} runs of ${SECONDS} s each per side, medians:\n`);
+      console.log(flowsTable(modes));
+    }
     return;
   }
   const haproxy = await haproxyTcp('127.0.0.1:18082', '127.0.0.1:18081');
