@@ -6,19 +6,21 @@
  * an in-memory socket pair whose two ends see the tuples before and after NAT.
  * Refusals reset the client, drops leave it hanging, host destinations get a
  * real socket. Every connection ends as a flow record when flows are on.
+ * Bookkeeping is in `connection-records.ts`, real TCP sockets outside the
+ * virtual network in `host-sockets.ts`, UDP exchanges in `datagrams.ts`.
  */
-import { createSocket } from 'node:dgram';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log/index.js';
-import { virtualServerKey } from '../proxy/ruleset.js';
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import type { PodSandboxRegistry } from '../workloads/sandbox.js';
 import type { L4Protocol } from '../workloads/types.js';
-import type { ConntrackEntry, ConntrackTable } from './conntrack.js';
-import { emitPending, type FlowSink } from './flow.js';
-import { PendingFlow } from './flow-builder.js';
+import { commitPlan, endUndelivered, recordFlow, trackConnection } from './connection-records.js';
+import type { ConntrackTable } from './conntrack.js';
+import { udpToHost, udpToPod } from './datagrams.js';
+import type { FlowSink } from './flow.js';
+import { connectError, connectHost, holdDropped, pipeToHost } from './host-sockets.js';
 import type { ListenKey } from './listeners.js';
 import { natSocketPair } from './mem-socket.js';
 import { type AddrPort, type Origin, type PathPlan, type PathWorld, planPath, type Tuple } from './path.js';
@@ -38,21 +40,6 @@ export interface ConnectionExecutorConfig {
   readonly dropHoldMs?: number;
   /** Connect timeout for virtual connections whose packets are dropped. @default 10_000 */
   readonly connectTimeoutMs?: number;
-}
-
-/** The error a socket connect gives when refused or timing out. */
-export function connectError(
-  code: 'ECONNREFUSED' | 'ETIMEDOUT' | 'EHOSTUNREACH',
-  to: AddrPort,
-): NodeJS.ErrnoException {
-  const errno = { ECONNREFUSED: -111, ETIMEDOUT: -110, EHOSTUNREACH: -113 }[code];
-  return Object.assign(new Error(`connect ${code} ${to.ip}:${to.port}`), {
-    code,
-    errno,
-    syscall: 'connect',
-    address: to.ip,
-    port: to.port,
-  });
 }
 
 function unmapped(ip: string | undefined): string {
@@ -103,12 +90,12 @@ export class ConnectionExecutor {
     };
     const origin: Origin = { kind: 'host' };
     const plan = this.plan(origin, 'TCP', tuple, hops ? { entryNode, hops } : { entryNode });
-    this.#commit(plan);
+    commitPlan(this.#config, plan);
     socket.on('error', destroySelf);
     const out = plan.outcome;
     switch (out.kind) {
       case 'pod': {
-        const entry = this.#track(plan, origin, tuple, 'TCP', [socket]);
+        const entry = trackConnection(this.#config, plan, origin, tuple, 'TCP', [socket]);
         const delivered = this.#config.sandboxes.get(out.pod.ip)?.deliver({
           socket,
           tuple: {
@@ -120,21 +107,21 @@ export class ConnectionExecutor {
           },
         });
         if (!delivered?.delivered) {
-          this.#end(entry, plan, origin, tuple, 'TCP', 'DROPPED', 'nothing listens on the destination port');
+          endUndelivered(this.#config, entry, plan, origin, tuple);
           socket.resetAndDestroy();
         }
         return plan;
       }
       case 'host':
-        this.#pipeToHost(socket, out.ip, out.port, plan, origin, tuple);
+        pipeToHost(this.#config, socket, out.ip, out.port, plan, origin, tuple);
         return plan;
       case 'refused':
-        this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
+        recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
         socket.resetAndDestroy();
         return plan;
       case 'dropped':
-        this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
-        this.#hold(socket);
+        recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
+        holdDropped(socket, this.#config.clock, this.#config.dropHoldMs ?? 30_000);
         return plan;
     }
   }
@@ -150,12 +137,12 @@ export class ConnectionExecutor {
   ): Promise<{ socket: Duplex; plan: PathPlan }> {
     const tuple: Tuple = { src: { ip: origin.ip, port: this.#ports.allocate(origin.ip) }, dst };
     const plan = this.plan(origin, 'TCP', tuple, { hops: options.hops ?? this.#config.flows.enabled });
-    this.#commit(plan);
+    commitPlan(this.#config, plan);
     const out = plan.outcome;
     switch (out.kind) {
       case 'pod': {
         const { client, server } = natSocketPair(tuple, plan.seen);
-        const entry = this.#track(plan, origin, tuple, 'TCP', [client, server]);
+        const entry = trackConnection(this.#config, plan, origin, tuple, 'TCP', [client, server]);
         const delivered = this.#config.sandboxes.get(out.pod.ip)?.deliver({
           socket: server,
           tuple: {
@@ -167,7 +154,7 @@ export class ConnectionExecutor {
           },
         });
         if (!delivered?.delivered) {
-          this.#end(entry, plan, origin, tuple, 'TCP', 'DROPPED', 'nothing listens on the destination port');
+          endUndelivered(this.#config, entry, plan, origin, tuple);
           client.destroy();
           server.destroy();
           throw connectError('ECONNREFUSED', dst);
@@ -175,20 +162,20 @@ export class ConnectionExecutor {
         return { socket: client, plan };
       }
       case 'host': {
-        const socket = await this.#connectHost(
+        const socket = await connectHost(
           out.ip,
           out.port,
           options.timeoutMs ?? this.#config.connectTimeoutMs ?? 10_000,
           dst,
         );
-        this.#track(plan, origin, tuple, 'TCP', [socket]);
+        trackConnection(this.#config, plan, origin, tuple, 'TCP', [socket]);
         return { socket, plan };
       }
       case 'refused':
-        this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
+        recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
         throw connectError('ECONNREFUSED', dst);
       case 'dropped': {
-        this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
+        recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
         const ms = options.timeoutMs ?? this.#config.connectTimeoutMs ?? 10_000;
         await new Promise((r) => this.#config.clock.setTimeout(() => r(undefined), ms));
         throw connectError('ETIMEDOUT', dst);
@@ -209,11 +196,11 @@ export class ConnectionExecutor {
   ): PathPlan {
     const tuple: Tuple = { src: { ip: origin.ip, port: this.#ports.allocate(origin.ip) }, dst };
     const plan = this.plan(origin, 'TCP', tuple);
-    this.#commit(plan);
+    commitPlan(this.#config, plan);
     const out = plan.outcome;
     if (out.kind === 'pod') {
       hooks.ready();
-      const entry = this.#track(plan, origin, tuple, 'TCP', [socket]);
+      const entry = trackConnection(this.#config, plan, origin, tuple, 'TCP', [socket]);
       const delivered = this.#config.sandboxes.get(out.pod.ip)?.deliver({
         socket,
         tuple: {
@@ -225,24 +212,24 @@ export class ConnectionExecutor {
         },
       });
       if (!delivered?.delivered) {
-        this.#end(entry, plan, origin, tuple, 'TCP', 'DROPPED', 'nothing listens on the destination port');
+        endUndelivered(this.#config, entry, plan, origin, tuple);
         socket.destroy();
       }
     } else if (out.kind === 'host') {
       const upstream = netConnect({ host: out.ip, port: out.port });
       upstream.once('connect', () => {
         hooks.ready();
-        this.#track(plan, origin, tuple, 'TCP', [socket]);
+        trackConnection(this.#config, plan, origin, tuple, 'TCP', [socket]);
         socket.pipe(upstream).pipe(socket);
         socket.resume();
       });
       upstream.once('error', () => hooks.refused());
       socket.on('error', () => upstream.destroy());
     } else if (out.kind === 'refused') {
-      this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
+      recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
       hooks.refused();
     } else {
-      this.#recordOnly(plan, origin, tuple, 'TCP', out.reason);
+      recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
       hooks.unreachable();
     }
     return plan;
@@ -257,38 +244,17 @@ export class ConnectionExecutor {
   ): Promise<Buffer | undefined> {
     const tuple: Tuple = { src: { ip: origin.ip, port: this.#ports.allocate(origin.ip) }, dst };
     const plan = this.plan(origin, 'UDP', tuple);
-    this.#commit(plan);
+    commitPlan(this.#config, plan);
     const out = plan.outcome;
-    this.#recordOnly(
+    recordFlow(
+      this.#config,
       plan,
       origin,
       tuple,
       'UDP',
       out.kind === 'pod' || out.kind === 'host' ? undefined : out.reason,
     );
-    if (out.kind === 'pod') {
-      return new Promise((resolve) => {
-        const timer = this.#config.clock.setTimeout(() => resolve(undefined), timeoutMs);
-        const accepted = this.#config.sandboxes.get(out.pod.ip)?.deliverDatagram(
-          payload,
-          {
-            protocol: 'UDP',
-            srcIP: plan.seen.src.ip,
-            srcPort: plan.seen.src.port,
-            dstIP: plan.seen.dst.ip,
-            dstPort: plan.seen.dst.port,
-          },
-          (data) => {
-            this.#config.clock.clearTimeout(timer);
-            resolve(data);
-          },
-        );
-        if (!accepted) {
-          this.#config.clock.clearTimeout(timer);
-          resolve(undefined);
-        }
-      });
-    }
+    if (out.kind === 'pod') return udpToPod(this.#config, out.pod.ip, plan, payload, timeoutMs);
     if (out.kind === 'host') return udpToHost(out.ip, out.port, payload, timeoutMs);
     return undefined;
   }
@@ -303,9 +269,10 @@ export class ConnectionExecutor {
   ): void {
     const tuple: Tuple = { src: remote, dst: { ip: key.address, port: key.port } };
     const plan = this.plan({ kind: 'host' }, 'UDP', tuple, entryNode ? { entryNode } : {});
-    this.#commit(plan);
+    commitPlan(this.#config, plan);
     const out = plan.outcome;
-    this.#recordOnly(
+    recordFlow(
+      this.#config,
       plan,
       { kind: 'host' },
       tuple,
@@ -326,195 +293,9 @@ export class ConnectionExecutor {
       );
     }
   }
-
-  /** Commits what the rules remembered (affinity, ipvs cursors) once the connection is really opened. */
-  #commit(plan: PathPlan): void {
-    if (!plan.proxyNode || plan.updates.length === 0) return;
-    const state = this.#config.nodeState(plan.proxyNode);
-    state.affinity.commit(plan.updates, this.#config.clock.now());
-    state.ipvs.commit(plan.updates);
-  }
-
-  /** Adds a conntrack entry and closes it (with a flow record) when the sockets close. */
-  #track(
-    plan: PathPlan,
-    origin: Origin,
-    original: Tuple,
-    protocol: L4Protocol,
-    sockets: readonly Duplex[],
-  ): ConntrackEntry {
-    const node = plan.proxyNode ?? nodeOfOrigin(origin, plan);
-    const vs =
-      plan.serviceAddress && plan.proxyNode
-        ? virtualServerKey(protocol, plan.serviceAddress.ip, plan.serviceAddress.port)
-        : undefined;
-    const realServer = `${plan.seen.dst.ip}:${plan.seen.dst.port}`;
-    if (vs && plan.proxyNode) this.#config.nodeState(plan.proxyNode).ipvs.opened(vs, realServer);
-    const entry = this.#config.conntrack.add({
-      node,
-      protocol,
-      original: {
-        src: original.src.ip,
-        sport: original.src.port,
-        dst: original.dst.ip,
-        dport: original.dst.port,
-      },
-      reply: {
-        src: plan.seen.dst.ip,
-        sport: plan.seen.dst.port,
-        dst: plan.seen.src.ip,
-        dport: plan.seen.src.port,
-      },
-      service: plan.service,
-      masqueraded: plan.masquerade,
-      state: 'ESTABLISHED',
-      createdAt: this.#config.clock.now(),
-      bytesOriginal: 0,
-      bytesReply: 0,
-    });
-    const first = sockets[0] as Duplex & { bytesRead?: number; bytesWritten?: number };
-    let closed = false;
-    const onClose = () => {
-      if (closed) return;
-      closed = true;
-      if (vs && plan.proxyNode) this.#config.nodeState(plan.proxyNode).ipvs.closed(vs, realServer);
-      entry.bytesOriginal = first.bytesRead ?? 0;
-      entry.bytesReply = first.bytesWritten ?? 0;
-      this.#end(entry, plan, origin, original, protocol, 'FORWARDED', undefined);
-    };
-    // 'close' is emitted once per socket and `closed` guards the pair: plain `on`, no once-wrapper.
-    for (const s of sockets) s.on('close', onClose);
-    return entry;
-  }
-
-  #end(
-    entry: ConntrackEntry,
-    plan: PathPlan,
-    origin: Origin,
-    original: Tuple,
-    protocol: L4Protocol,
-    verdict: 'FORWARDED' | 'DROPPED',
-    reason: string | undefined,
-  ): void {
-    this.#config.conntrack.remove(entry.id);
-    if (!this.#config.flows.enabled) return;
-    const now = this.#config.clock.now();
-    emitPending(
-      this.#config.flows,
-      new PendingFlow({
-        plan,
-        origin,
-        original,
-        protocol,
-        verdict,
-        reason,
-        startedAt: entry.createdAt,
-        endedAt: now,
-        bytes: { sent: entry.bytesOriginal, received: entry.bytesReply },
-        world: this.#config.world,
-      }),
-    );
-  }
-
-  #recordOnly(
-    plan: PathPlan,
-    origin: Origin,
-    original: Tuple,
-    protocol: L4Protocol,
-    reason: string | undefined,
-  ): void {
-    if (!this.#config.flows.enabled) return;
-    const now = this.#config.clock.now();
-    emitPending(
-      this.#config.flows,
-      new PendingFlow({
-        plan,
-        origin,
-        original,
-        protocol,
-        verdict: reason ? 'DROPPED' : 'FORWARDED',
-        reason,
-        startedAt: now,
-        endedAt: now,
-        bytes: { sent: 0, received: 0 },
-        world: this.#config.world,
-      }),
-    );
-  }
-
-  #hold(socket: Socket): void {
-    socket.on('data', () => {});
-    const timer = this.#config.clock.setTimeout(() => socket.destroy(), this.#config.dropHoldMs ?? 30_000);
-    timer.unref();
-    socket.once('close', () => this.#config.clock.clearTimeout(timer));
-  }
-
-  #pipeToHost(
-    socket: Socket,
-    ip: string,
-    port: number,
-    plan: PathPlan,
-    origin: Origin,
-    original: Tuple,
-  ): void {
-    socket.pause();
-    const upstream = netConnect({ host: ip, port, noDelay: true });
-    upstream.once('connect', () => {
-      this.#track(plan, origin, original, 'TCP', [socket]);
-      socket.pipe(upstream);
-      upstream.pipe(socket);
-      socket.resume();
-    });
-    upstream.once('error', () => socket.resetAndDestroy());
-    socket.once('close', () => upstream.destroy());
-    upstream.once('close', () => socket.destroy());
-  }
-
-  #connectHost(ip: string, port: number, timeoutMs: number, dst: AddrPort): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const s = netConnect({ host: ip, port, noDelay: true });
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(connectError('ETIMEDOUT', dst));
-      }, timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-      s.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(err.code === 'ECONNREFUSED' ? connectError('ECONNREFUSED', dst) : err);
-      });
-    });
-  }
 }
 
 /** An 'error' listener shared by every accepted socket (no closure per connection). */
 function destroySelf(this: Socket): void {
   this.destroy();
-}
-
-function nodeOfOrigin(origin: Origin, plan: PathPlan): string {
-  if (origin.kind !== 'host') return origin.node;
-  return plan.hops.find((h) => h.node)?.node ?? '';
-}
-
-function udpToHost(
-  ip: string,
-  port: number,
-  payload: Buffer,
-  timeoutMs: number,
-): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    const done = (v: Buffer | undefined) => {
-      clearTimeout(timer);
-      s.close();
-      resolve(v);
-    };
-    const timer = setTimeout(() => done(undefined), timeoutMs);
-    s.on('message', (m) => done(m));
-    s.on('error', () => done(undefined));
-    s.send(payload, port, ip);
-  });
 }
