@@ -18,7 +18,7 @@ import type { AllocationAttribute } from './objects.js';
  * share long prefixes, `k8s-pod-network.` + a container ID, and differ at the
  * end). -1 for no ID; collisions only cost a comparison.
  */
-function handleHash(id: string | undefined): number {
+export function handleHash(id: string | undefined): number {
   if (id === undefined) return -1;
   const n = id.length;
   let h = n;
@@ -45,9 +45,11 @@ export class BlockAttributes {
     for (let i = 0; i < items.length; i++) this.#hashes[i] = handleHash(items[i]?.handle_id);
   }
 
-  /** The index of the first attribute equal to `attribute` (Calico's scan), or -1. */
-  find(attribute: AllocationAttribute): number {
-    const h = handleHash(attribute.handle_id);
+  /**
+   * The index of the first attribute equal to `attribute` (Calico's scan), or
+   * -1. `h`: `handleHash(attribute.handle_id)`, when the caller has it.
+   */
+  find(attribute: AllocationAttribute, h = handleHash(attribute.handle_id)): number {
     const hashes = this.#hashes;
     const items = this.items;
     for (let i = 0; i < items.length; i++) {
@@ -56,9 +58,11 @@ export class BlockAttributes {
     return -1;
   }
 
-  /** The index of the first attribute of `handleID` at or after `from` (Calico's scan), or -1. */
-  firstOfHandle(handleID: string, from: number): number {
-    const h = handleHash(handleID);
+  /**
+   * The index of the first attribute of `handleID` at or after `from`
+   * (Calico's scan), or -1. `h`: `handleHash(handleID)`, when the caller has it.
+   */
+  firstOfHandle(handleID: string, from: number, h = handleHash(handleID)): number {
     const hashes = this.#hashes;
     const items = this.items;
     for (let i = from; i < items.length; i++) {
@@ -76,12 +80,12 @@ export class BlockAttributes {
     }
   }
 
-  /** Appends an attribute; returns its index. */
-  push(attribute: AllocationAttribute): number {
+  /** Appends an attribute; returns its index. `h`: as for `find`. */
+  push(attribute: AllocationAttribute, h = handleHash(attribute.handle_id)): number {
     const i = this.items.length;
     this.#reserve(i + 1);
     this.items.push(attribute);
-    this.#hashes[i] = handleHash(attribute.handle_id);
+    this.#hashes[i] = h;
     return i;
   }
 
@@ -90,11 +94,21 @@ export class BlockAttributes {
     this.items.pop();
   }
 
-  /** Removes the attribute at `idx` (the caller renumbers the allocations). */
+  /**
+   * Removes the attribute at `idx` (the caller renumbers the allocations).
+   * One loop moves the attributes and hashes above it down: `splice` would
+   * make an array of the removed attribute, and `copyWithin` on a typed
+   * array is a call into the runtime, each time for a few dozen entries.
+   */
   remove(idx: number): void {
-    const n = this.items.length;
-    this.items.splice(idx, 1);
-    this.#hashes.copyWithin(idx, idx + 1, n);
+    const items = this.items;
+    const hashes = this.#hashes;
+    const last = items.length - 1;
+    for (let i = idx; i < last; i++) {
+      items[i] = items[i + 1] as AllocationAttribute;
+      hashes[i] = hashes[i + 1] as number;
+    }
+    items.pop();
   }
 
   /** Puts `attribute` back at `idx` (undoes `remove`; the caller renumbers the allocations). */

@@ -35,7 +35,7 @@ import {
   specSequence,
   specUnallocated,
 } from './block-arrays.js';
-import { BlockAttributes } from './block-attributes.js';
+import { BlockAttributes, handleHash } from './block-attributes.js';
 import {
   type BlockJournal,
   EVENT_SIZE,
@@ -54,6 +54,15 @@ import { type AllocationAttribute, hostAffinity, type IPAMBlockSpec } from './ob
 
 export { BlockJournal } from './block-journal.js';
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+
+/**
+ * Whether `allocations` holds `idx`: `Int32Array.prototype.includes` as a
+ * loop, which V8 compiles inline (the builtin is a call into the runtime).
+ */
+function holds(allocations: Int32Array, idx: number): boolean {
+  for (let o = 0; o < allocations.length; o++) if (allocations[o] === idx) return true;
+  return false;
+}
 
 export class AllocationBlock {
   readonly cidr: Cidr;
@@ -366,10 +375,11 @@ export class AllocationBlock {
   }
 
   #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const idx = this.#attributes.find(attribute);
+    const h = handleHash(attribute.handle_id);
+    const idx = this.#attributes.find(attribute, h);
     if (idx >= 0) return idx;
     this.#undo?.attributeAdded();
-    return this.#attributes.push(attribute);
+    return this.#attributes.push(attribute, h);
   }
 
   /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
@@ -484,15 +494,16 @@ export class AllocationBlock {
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
     const attributes = this.#attributes;
-    const first = attributes.firstOfHandle(handleID, 0);
+    const h = handleHash(handleID);
+    const first = attributes.firstOfHandle(handleID, 0, h);
     if (first < 0) return 0;
     const allocations = this.#allocations;
-    if (attributes.firstOfHandle(handleID, first + 1) < 0) {
+    if (attributes.firstOfHandle(handleID, first + 1, h) < 0) {
       // One attribute (a pod's handle): one pass frees its ordinals (ascending) and
       // renumbers the allocations above it, then the attribute goes (nothing refers
       // to it any more). The journal sees the frees, then the drop: the order of
       // the two-pass way, so undoing it is the same.
-      if (allocations.indexOf(first) < 0) return 0;
+      if (!holds(allocations, first)) return 0;
       this.#arraysOf = undefined;
       let n = 0;
       for (let o = 0; o < allocations.length; o++) {
@@ -540,10 +551,10 @@ export class AllocationBlock {
       else if (!freed.includes(idx)) freed.push(idx);
     }
     if (typeof freed === 'number') {
-      if (freed !== FREE && !allocations.includes(freed)) this.#dropAttribute(freed);
+      if (freed !== FREE && !holds(allocations, freed)) this.#dropAttribute(freed);
       return;
     }
-    const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
+    const unreferenced = freed.filter((idx) => !holds(allocations, idx)).sort((a, b) => b - a);
     for (const idx of unreferenced) this.#dropAttribute(idx);
   }
 
