@@ -3,8 +3,8 @@ import { silentLogger } from '../log/index.js';
 import { FakeClock } from '../util/clock.js';
 import { CalicoIpam } from './allocator.js';
 import { AssignIPError, BlockLimitError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
+import { memoryBackend } from './memory-backend.js';
 import { reconcileTunnelAddresses } from './node-addresses.js';
-import { memoryBackend } from './object-backends.js';
 import type { IPAMBlock } from './objects.js';
 import {
   BLOCK_AFFINITIES_KEY,

@@ -107,28 +107,35 @@ export class CalicoIpam {
    * nothing when fewer than `num` addresses could be found.
    */
   assign(req: AssignRequest): string[] {
-    return this.io.transaction(() => {
-      const result = this.#autoAssign(req);
-      const num = req.num ?? 1;
-      if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
-      const ips = result.ips.map(formatIPv4);
-      if (this.#logger.isLevelEnabled('debug'))
-        this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
-      return ips;
-    });
+    return this.io.transaction(this.#assignIn, this, req);
+  }
+
+  /** `assign`'s transaction body (a method: no closure per call). */
+  #assignIn(req: AssignRequest): string[] {
+    const result = this.#autoAssign(req);
+    const num = req.num ?? 1;
+    if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
+    const ips = result.ips.map(formatIPv4);
+    if (this.#logger.isLevelEnabled('debug'))
+      this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
+    return ips;
   }
 
   #autoAssign(req: AssignRequest): AutoAssignResult {
     const allPools = this.io.pools();
     const hostLabels = this.io.labelsOf('nodes', req.node);
-    const choice = this.#poolChoice.choose(allPools, {
-      nodeName: req.node,
-      nodeLabels: hostLabels,
-      namespaceLabels:
-        req.namespace === undefined ? undefined : this.io.labelsOf('namespaces', req.namespace),
-      requested: req.pools,
-      use: req.use ?? 'Workload',
-    });
+    const namespaceLabels =
+      req.namespace === undefined ? undefined : this.io.labelsOf('namespaces', req.namespace);
+    const use = req.use ?? 'Workload';
+    const choice =
+      this.#poolChoice.kept(allPools, req.pools, hostLabels, namespaceLabels, use) ??
+      this.#poolChoice.choose(allPools, {
+        nodeName: req.node,
+        nodeLabels: hostLabels,
+        namespaceLabels,
+        requested: req.pools,
+        use,
+      });
     if (!choice.ok) throw new NoQualifiedPoolError(choice.error);
     return autoAssign(this.io, this.settings, {
       num: req.num ?? 1,
@@ -171,7 +178,7 @@ export class CalicoIpam {
 
   /** Releases every address of a handle (CNI DEL). Returns how many; 0 for an unknown handle. */
   releaseByHandle(handleID: string): number {
-    return this.io.transaction(() => this.releaseByHandleInTransaction(handleID));
+    return this.io.transaction(this.releaseByHandleInTransaction, this, handleID);
   }
 
   /** `releaseByHandle` for callers already inside a transaction. */

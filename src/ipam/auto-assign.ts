@@ -19,7 +19,7 @@ import { BlockLimitError } from './errors.js';
 import { type Cidr, cidrContains } from './ipv4.js';
 import { type AllocationAttribute, affinityNode, hostAffinity } from './objects.js';
 import type { Pool } from './pools.js';
-import type { IpamStore, LoadedBlock, UsableBlocks } from './store-io.js';
+import type { AffinityView, IpamStore, LoadedBlock, UsableBlocks } from './store-io.js';
 
 export interface AssignSettings {
   readonly blockSelection: BlockSelection;
@@ -42,7 +42,12 @@ export interface AutoAssignRequest {
 }
 
 export interface AutoAssignResult {
-  readonly ips: number[];
+  /**
+   * The addresses. Not readonly: `autoAssign` takes the first block's answer
+   * as this array rather than copying it into a new one (in the common case
+   * the answer is all there is).
+   */
+  ips: number[];
   /** Calico's assignment messages (`No IPs available in pools: […]`). */
   readonly msgs: string[];
 }
@@ -60,8 +65,11 @@ function inAnyPool(pools: readonly Pool[], cidr: Cidr): boolean {
  * next request with the same pool list gets it back while the view is current.
  * Do not mutate the result.
  */
-function affineBlocks(io: IpamStore, req: AutoAssignRequest): readonly Cidr[] | UsableBlocks {
-  const view = io.affinityView(req.host);
+function affineBlocks(
+  io: IpamStore,
+  view: AffinityView,
+  req: AutoAssignRequest,
+): readonly Cidr[] | UsableBlocks {
   const memo = view.usable;
   if (memo !== undefined && memo.pools === req.pools) return memo;
   const out: Cidr[] = [];
@@ -166,10 +174,11 @@ export function autoAssign(
   req: AutoAssignRequest,
 ): AutoAssignResult {
   const result: AutoAssignResult = { ips: [], msgs: [] };
-  const affine = affineBlocks(io, req);
+  const view = io.affinityView(req.host);
+  const affine = affineBlocks(io, view, req);
   const usable = Array.isArray(affine) ? undefined : (affine as UsableBlocks);
   const queue = usable === undefined ? (affine as readonly Cidr[]) : usable.cidrs;
-  const affinity = hostAffinity(req.host);
+  const affinity = view.hostAffinity;
   let owned = queue.length;
   let next = 0;
   while (result.ips.length < req.num) {
@@ -199,7 +208,8 @@ export function autoAssign(
       result.msgs.push('Failed to assign IPs in newly allocated block');
       break;
     }
-    for (const ip of got) result.ips.push(ip);
+    if (result.ips.length === 0) result.ips = got;
+    else for (const ip of got) result.ips.push(ip);
   }
   if (!settings.strictAffinity && result.ips.length < req.num) borrow(io, settings, req, result);
   return result;
