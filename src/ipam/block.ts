@@ -49,7 +49,7 @@ import {
 import { blockSpec } from './block-parts.js';
 import type { BlockFields, BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
-import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
+import { type BlockCidr, blockCidrOf, type Cidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import { type AllocationAttribute, hostAffinity, type IPAMBlockSpec } from './objects.js';
 
 export { BlockJournal } from './block-journal.js';
@@ -297,13 +297,7 @@ export class AllocationBlock {
 
   /** The block's CIDR with its text and IPAMBlock name (`parseBlockCidr`'s shared object). */
   get blockCidr(): BlockCidr {
-    if (this.#blockCidr === undefined) {
-      const c = this.cidr as Partial<BlockCidr>;
-      this.#blockCidr =
-        c.text !== undefined && c.name !== undefined
-          ? (c as BlockCidr)
-          : (parseBlockCidr(c.text ?? formatCidr(this.cidr)) as BlockCidr);
-    }
+    this.#blockCidr ??= blockCidrOf(this.cidr);
     return this.#blockCidr;
   }
 
