@@ -71,6 +71,9 @@ export class CalicoIpam {
   readonly #logger: Logger;
   readonly settings: AssignSettings;
   readonly #poolChoice = new PoolChoiceCache();
+  /** The logger level `#debug` was worked out for (`#debugEnabled`). */
+  #debugLevel: string;
+  #debug: boolean;
 
   constructor(config: CalicoIpamConfig) {
     const max = config.maxBlocksPerHost ?? 0;
@@ -78,6 +81,8 @@ export class CalicoIpam {
     this.io = new IpamStore('registry' in config ? registryBackend(config.registry) : config.objects);
     this.#clock = config.clock;
     this.#logger = config.logger;
+    this.#debugLevel = config.logger.level;
+    this.#debug = config.logger.isLevelEnabled('debug');
     this.settings = {
       blockSelection: config.blockSelection ?? 'calico',
       strictAffinity: config.strictAffinity ?? false,
@@ -116,9 +121,23 @@ export class CalicoIpam {
     const num = req.num ?? 1;
     if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
     const ips = result.ips.map(formatIPv4);
-    if (this.#logger.isLevelEnabled('debug'))
-      this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
+    if (this.#debugEnabled()) this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
     return ips;
+  }
+
+  /**
+   * `logger.isLevelEnabled('debug')`, asked again only when the logger's
+   * level changes (the answer depends on nothing else). pino gives each
+   * logger its own level comparator, so calling it on every assignment put
+   * a new call target into the allocator's optimised code with each logger.
+   */
+  #debugEnabled(): boolean {
+    const level = this.#logger.level;
+    if (level !== this.#debugLevel) {
+      this.#debugLevel = level;
+      this.#debug = this.#logger.isLevelEnabled('debug');
+    }
+    return this.#debug;
   }
 
   #autoAssign(req: AssignRequest): AutoAssignResult {

@@ -30,6 +30,7 @@
 import {
   type CompactArrays,
   FREE,
+  objectArray,
   readSpecArrays,
   specAllocations,
   specSequence,
@@ -134,7 +135,7 @@ export class AllocationBlock {
       cidr,
       fields,
       { allocations, queue, count: n, sequence, other: undefined },
-      [],
+      objectArray(),
       hashes,
     );
   }

@@ -11,6 +11,7 @@
  * targets, and each new backend threw away the allocator's optimised code).
  */
 import type { KubeObject } from '../api/types.js';
+import { objectSlots } from './block-arrays.js';
 import type { Labels } from './calico-selector.js';
 import { LiveBlocks } from './live-blocks.js';
 import {
@@ -54,7 +55,7 @@ class MemoryObjects implements IpamObjects, CompactHandles {
    * to the open one (a count, not `length = 0`, which would free the array's
    * store every time).
    */
-  readonly #undo: (MapKind | string | Stored | undefined)[] = [];
+  readonly #undo: (MapKind | string | Stored | undefined)[] = objectSlots(24);
   #undoLength = 0;
   #inTransaction = false;
   #poolRevision = 0;
