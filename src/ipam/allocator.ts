@@ -71,8 +71,8 @@ export class CalicoIpam {
   readonly #logger: Logger;
   readonly settings: AssignSettings;
   readonly #poolChoice = new PoolChoiceCache();
-  /** The logger level `#debug` was worked out for (`#debugEnabled`). */
-  #debugLevel: string;
+  /** The logger level (number) `#debug` was worked out for (`#debugEnabled`). */
+  #debugLevel: number;
   #debug: boolean;
 
   constructor(config: CalicoIpamConfig) {
@@ -81,7 +81,7 @@ export class CalicoIpam {
     this.io = new IpamStore('registry' in config ? registryBackend(config.registry) : config.objects);
     this.#clock = config.clock;
     this.#logger = config.logger;
-    this.#debugLevel = config.logger.level;
+    this.#debugLevel = config.logger.levelVal;
     this.#debug = config.logger.isLevelEnabled('debug');
     this.settings = {
       blockSelection: config.blockSelection ?? 'calico',
@@ -132,7 +132,7 @@ export class CalicoIpam {
    * a new call target into the allocator's optimised code with each logger.
    */
   #debugEnabled(): boolean {
-    const level = this.#logger.level;
+    const level = this.#logger.levelVal;
     if (level !== this.#debugLevel) {
       this.#debugLevel = level;
       this.#debug = this.#logger.isLevelEnabled('debug');

@@ -12,7 +12,7 @@
  * Runs inside the caller's transaction; throws only the typed IPAM errors.
  */
 import type { BlockSelection } from '../topology/types.js';
-import { blockCandidates } from './block-picker.js';
+import { blockCandidates, blockCount, candidateAt, startIndex } from './block-picker.js';
 import type { Labels } from './calico-selector.js';
 import { claimBlock, reclaimable, releaseAffinity } from './claims.js';
 import { BlockLimitError } from './errors.js';
@@ -118,7 +118,11 @@ function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssig
   const empty: { cidr: Cidr; node: string | undefined; claimTime: string | undefined }[] = [];
   const affinity = hostAffinity(req.host);
   for (const pool of req.pools) {
-    for (const cidr of blockCandidates(pool, req.host, settings.blockSelection)) {
+    // blockCandidates' order, without a generator (every block claim walks it).
+    const n = blockCount(pool);
+    const start = startIndex(pool, req.host, settings.blockSelection);
+    for (let k = 0; k < n; k++) {
+      const cidr = candidateAt(pool, start, k, n);
       const block = io.peekBlock(cidr);
       if (!block) return cidr;
       const free = block.numFree();

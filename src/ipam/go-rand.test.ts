@@ -22,6 +22,17 @@ describe('fnv1_32', () => {
   ])('$host', ({ host, want }) => {
     expect(fnv1_32(host)).toBe(want);
   });
+
+  it('hashes the UTF-8 bytes of any text, ASCII or not', () => {
+    const reference = (text: string) => {
+      let hash = 0x811c9dc5;
+      for (const byte of Buffer.from(text, 'utf8')) hash = ((Math.imul(hash, 0x01000193) >>> 0) ^ byte) >>> 0;
+      return hash;
+    };
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => fnv1_32(text) === reference(text)));
+    for (const text of ['nöde-1', 'ноде', '节点-7', 'a\u{1F600}b'])
+      expect(fnv1_32(text)).toBe(reference(text));
+  });
 });
 
 describe('cookedTable', () => {

@@ -21,13 +21,27 @@ import { cookedTable, LAG_LONG, LAG_SHORT, lehmerNext } from './cooked-table.js'
 
 const INT32_MAX = 2147483647;
 
-/** FNV-1 32-bit hash of the UTF-8 bytes of `text` (Go `fnv.New32().Sum32()`). */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV-1 32-bit hash of the UTF-8 bytes of `text` (Go `fnv.New32().Sum32()`).
+ * An ASCII character is its own byte, so hostnames (ASCII by RFC 1123) are
+ * hashed from the string; anything else through its UTF-8 encoding.
+ */
 export function fnv1_32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-    hash = (hash ^ byte) >>> 0;
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return fnv1Bytes(Buffer.from(text, 'utf8'));
+    hash = (Math.imul(hash, FNV_PRIME) ^ c) >>> 0;
   }
+  return hash;
+}
+
+function fnv1Bytes(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < bytes.length; i++) hash = (Math.imul(hash, FNV_PRIME) ^ (bytes[i] as number)) >>> 0;
   return hash;
 }
 
