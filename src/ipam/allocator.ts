@@ -15,7 +15,7 @@ import type { Clock } from '../util/clock.js';
 import { type AssignSettings, type AutoAssignResult, autoAssign } from './auto-assign.js';
 import { claimBlock } from './claims.js';
 import { AssignIPError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
-import { formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
+import { addressText, formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
 import { type IpamObjects, registryBackend } from './object-backends.js';
 import { type AllowedUse, hostAffinity, type IPPool } from './objects.js';
 import { blockForIP, defaultPool, PoolChoiceCache, poolForIP } from './pools.js';
@@ -103,7 +103,7 @@ export class CalicoIpam {
    */
   autoAssign(req: AssignRequest): { readonly ips: string[]; readonly msgs: string[] } {
     const result = this.io.transaction(() => this.#autoAssign(req));
-    return { ips: result.ips.map(formatIPv4), msgs: result.msgs };
+    return { ips: result.ips.map(addressText), msgs: result.msgs };
   }
 
   /**
@@ -120,7 +120,7 @@ export class CalicoIpam {
     const result = this.#autoAssign(req);
     const num = req.num ?? 1;
     if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
-    const ips = result.ips.map(formatIPv4);
+    const ips = result.ips.map(addressText);
     if (this.#debugEnabled()) this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
     return ips;
   }
@@ -161,6 +161,7 @@ export class CalicoIpam {
       handleID: req.handleID,
       attrs: req.attrs,
       host: req.node,
+      affinityCheck: this.settings.strictAffinity,
       hostLabels,
       pools: choice.pools,
       allPools,

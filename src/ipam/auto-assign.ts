@@ -12,6 +12,7 @@
  * Runs inside the caller's transaction; throws only the typed IPAM errors.
  */
 import type { BlockSelection } from '../topology/types.js';
+import type { BlockRequester } from './block.js';
 import { blockCandidates, blockCount, candidateAt, startIndex } from './block-picker.js';
 import type { Labels } from './calico-selector.js';
 import { claimBlock, reclaimable, releaseAffinity } from './claims.js';
@@ -28,7 +29,11 @@ export interface AssignSettings {
   readonly maxBlocksPerHost: number;
 }
 
-export interface AutoAssignRequest {
+/**
+ * Also the `BlockRequester` of the affine blocks: `affinityCheck` is the
+ * settings' `strictAffinity` (borrowing asks without the check).
+ */
+export interface AutoAssignRequest extends BlockRequester {
   readonly num: number;
   readonly handleID: string;
   readonly attrs: Readonly<Record<string, string>>;
@@ -101,7 +106,8 @@ function assignFrom(
   affinityCheck: boolean,
 ): number[] {
   const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
-  const got = loaded.block.autoAssign(num, attribute, { host: req.host, affinityCheck });
+  const requester = affinityCheck === req.affinityCheck ? req : { host: req.host, affinityCheck };
+  const got = loaded.block.autoAssign(num, attribute, requester);
   if (typeof got === 'string' || got.length === 0) return [];
   io.incrementHandle(req.handleID, loaded.block, got.length);
   io.writeBlock(loaded);
