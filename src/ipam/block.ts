@@ -370,11 +370,10 @@ export class AllocationBlock {
   }
 
   #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const h = handleHash(attribute.handle_id);
-    const idx = this.#attributes.find(attribute, h);
+    const idx = this.#attributes.findOrPush(attribute, handleHash(attribute.handle_id));
     if (idx >= 0) return idx;
     this.#undo?.attributeAdded();
-    return this.#attributes.push(attribute, h);
+    return ~idx;
   }
 
   /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
@@ -493,13 +492,11 @@ export class AllocationBlock {
     const first = attributes.firstOfHandle(handleID, 0, h);
     if (first < 0) return 0;
     const allocations = this.#allocations;
-    if (attributes.firstOfHandle(handleID, first + 1, h) < 0) {
+    if (attributes.onlyOfHandle(first, handleID, h)) {
       // One attribute (a pod's handle): one pass frees its ordinals (ascending) and
       // renumbers the allocations above it, then the attribute goes (nothing refers
       // to it any more). The journal sees the frees, then the drop: the order of
       // the two-pass way, so undoing it is the same.
-      if (!holds(allocations, first)) return 0;
-      this.#arraysOf = undefined;
       let n = 0;
       for (let o = 0; o < allocations.length; o++) {
         const idx = allocations[o] as number;
@@ -508,6 +505,16 @@ export class AllocationBlock {
           n++;
         } else if (idx > first) allocations[o] = idx - 1;
       }
+      if (n === 0) {
+        // No allocation referred to it (a hand-edited block): nothing to release,
+        // so the renumbering is put back.
+        for (let o = 0; o < allocations.length; o++) {
+          const idx = allocations[o] as number;
+          if (idx >= first) allocations[o] = idx + 1;
+        }
+        return 0;
+      }
+      this.#arraysOf = undefined;
       this.#undo?.attributeDropped(first, attributes.items[first] as AllocationAttribute);
       attributes.remove(first);
       return n;
