@@ -26,7 +26,7 @@ import type { Pod } from '../src/api/types.js';
 import { CalicoNetworkPlugin, NetworkReadModel, syncNetworkModel } from '../src/cni/index.js';
 import { CalicoIpam } from '../src/ipam/allocator.js';
 import { cookedTable } from '../src/ipam/cooked-table.js';
-import { memoryBackend } from '../src/ipam/object-backends.js';
+import { memoryBackend } from '../src/ipam/memory-backend.js';
 import { newIpamFixture, podAttrs } from '../src/ipam/testing.js';
 import { silentLogger } from '../src/log/index.js';
 import { FakeClock } from '../src/util/clock.js';

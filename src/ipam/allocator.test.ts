@@ -1,10 +1,11 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/index.js';
 import { FakeClock } from '../util/clock.js';
 import { CalicoIpam } from './allocator.js';
 import { AssignIPError, BlockLimitError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
+import { memoryBackend } from './memory-backend.js';
 import { reconcileTunnelAddresses } from './node-addresses.js';
-import { memoryBackend } from './object-backends.js';
 import type { IPAMBlock } from './objects.js';
 import {
   BLOCK_AFFINITIES_KEY,
@@ -381,5 +382,29 @@ describe('hand-edited blocks', () => {
     f.registry.update({ ...stored, spec: { ...stored.spec, unallocated: [...stored.spec.unallocated, 64] } });
     expect(f.ipam.assign({ node: 'node-1', handleID: 'b', attrs: {} })).toEqual(['10.0.0.64']);
     expect(f.invariants()).toContain('block 10-0-0-0-26: cannot be read (cidr 10.0.0.0/26)');
+  });
+});
+
+describe('debug log of assignments', () => {
+  it('follows the logger level as it changes', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info', base: null }, { write: (line: string) => lines.push(line) });
+    const ipam = new CalicoIpam({ objects: memoryBackend(), clock: new FakeClock(), logger });
+    ipam.io.createPool({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'IPPool',
+      metadata: { name: 'p' },
+      spec: plain('10.0.0.0/24'),
+    });
+    const assigned = () => lines.filter((l) => l.includes('"msg":"Assigned"')).length;
+    ipam.assign({ node: 'a', handleID: 'h0', attrs: {} });
+    expect(assigned()).toBe(0);
+    logger.level = 'debug';
+    ipam.assign({ node: 'a', handleID: 'h1', attrs: {} });
+    expect(assigned()).toBe(1);
+    expect(lines.at(-1)).toContain('"handle":"h1"');
+    logger.level = 'warn';
+    ipam.assign({ node: 'a', handleID: 'h2', attrs: {} });
+    expect(assigned()).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ import type { Clock } from '../util/clock.js';
 import { type AssignSettings, type AutoAssignResult, autoAssign } from './auto-assign.js';
 import { claimBlock } from './claims.js';
 import { AssignIPError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
-import { formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
+import { addressText, formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
 import { type IpamObjects, registryBackend } from './object-backends.js';
 import { type AllowedUse, hostAffinity, type IPPool } from './objects.js';
 import { blockForIP, defaultPool, PoolChoiceCache, poolForIP } from './pools.js';
@@ -71,6 +71,9 @@ export class CalicoIpam {
   readonly #logger: Logger;
   readonly settings: AssignSettings;
   readonly #poolChoice = new PoolChoiceCache();
+  /** The logger level (number) `#debug` was worked out for (`#debugEnabled`). */
+  #debugLevel: number;
+  #debug: boolean;
 
   constructor(config: CalicoIpamConfig) {
     const max = config.maxBlocksPerHost ?? 0;
@@ -78,6 +81,8 @@ export class CalicoIpam {
     this.io = new IpamStore('registry' in config ? registryBackend(config.registry) : config.objects);
     this.#clock = config.clock;
     this.#logger = config.logger;
+    this.#debugLevel = config.logger.levelVal;
+    this.#debug = config.logger.isLevelEnabled('debug');
     this.settings = {
       blockSelection: config.blockSelection ?? 'calico',
       strictAffinity: config.strictAffinity ?? false,
@@ -98,7 +103,7 @@ export class CalicoIpam {
    */
   autoAssign(req: AssignRequest): { readonly ips: string[]; readonly msgs: string[] } {
     const result = this.io.transaction(() => this.#autoAssign(req));
-    return { ips: result.ips.map(formatIPv4), msgs: result.msgs };
+    return { ips: result.ips.map(addressText), msgs: result.msgs };
   }
 
   /**
@@ -107,34 +112,56 @@ export class CalicoIpam {
    * nothing when fewer than `num` addresses could be found.
    */
   assign(req: AssignRequest): string[] {
-    return this.io.transaction(() => {
-      const result = this.#autoAssign(req);
-      const num = req.num ?? 1;
-      if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
-      const ips = result.ips.map(formatIPv4);
-      if (this.#logger.isLevelEnabled('debug'))
-        this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
-      return ips;
-    });
+    return this.io.transaction(this.#assignIn, this, req);
+  }
+
+  /** `assign`'s transaction body (a method: no closure per call). */
+  #assignIn(req: AssignRequest): string[] {
+    const result = this.#autoAssign(req);
+    const num = req.num ?? 1;
+    if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
+    const ips = result.ips.map(addressText);
+    if (this.#debugEnabled()) this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
+    return ips;
+  }
+
+  /**
+   * `logger.isLevelEnabled('debug')`, asked again only when the logger's
+   * level changes (the answer depends on nothing else). pino gives each
+   * logger its own level comparator, so calling it on every assignment put
+   * a new call target into the allocator's optimised code with each logger.
+   */
+  #debugEnabled(): boolean {
+    const level = this.#logger.levelVal;
+    if (level !== this.#debugLevel) {
+      this.#debugLevel = level;
+      this.#debug = this.#logger.isLevelEnabled('debug');
+    }
+    return this.#debug;
   }
 
   #autoAssign(req: AssignRequest): AutoAssignResult {
     const allPools = this.io.pools();
     const hostLabels = this.io.labelsOf('nodes', req.node);
-    const choice = this.#poolChoice.choose(allPools, {
-      nodeName: req.node,
-      nodeLabels: hostLabels,
-      namespaceLabels:
-        req.namespace === undefined ? undefined : this.io.labelsOf('namespaces', req.namespace),
-      requested: req.pools,
-      use: req.use ?? 'Workload',
-    });
+    const namespaceLabels =
+      req.namespace === undefined ? undefined : this.io.labelsOf('namespaces', req.namespace);
+    const use = req.use ?? 'Workload';
+    const choice =
+      this.#poolChoice.kept(allPools, req.pools, hostLabels, namespaceLabels, use) ??
+      this.#poolChoice.choose(allPools, {
+        nodeName: req.node,
+        nodeLabels: hostLabels,
+        namespaceLabels,
+        requested: req.pools,
+        use,
+      });
     if (!choice.ok) throw new NoQualifiedPoolError(choice.error);
     return autoAssign(this.io, this.settings, {
       num: req.num ?? 1,
       handleID: req.handleID,
       attrs: req.attrs,
       host: req.node,
+      affinityCheck: this.settings.strictAffinity,
       hostLabels,
       pools: choice.pools,
       allPools,
@@ -171,7 +198,7 @@ export class CalicoIpam {
 
   /** Releases every address of a handle (CNI DEL). Returns how many; 0 for an unknown handle. */
   releaseByHandle(handleID: string): number {
-    return this.io.transaction(() => this.releaseByHandleInTransaction(handleID));
+    return this.io.transaction(this.releaseByHandleInTransaction, this, handleID);
   }
 
   /** `releaseByHandle` for callers already inside a transaction. */

@@ -12,14 +12,15 @@
  * Runs inside the caller's transaction; throws only the typed IPAM errors.
  */
 import type { BlockSelection } from '../topology/types.js';
-import { blockCandidates } from './block-picker.js';
+import type { BlockRequester } from './block.js';
+import { blockCandidates, blockCount, candidateAt, startIndex } from './block-picker.js';
 import type { Labels } from './calico-selector.js';
 import { claimBlock, reclaimable, releaseAffinity } from './claims.js';
 import { BlockLimitError } from './errors.js';
 import { type Cidr, cidrContains } from './ipv4.js';
 import { type AllocationAttribute, affinityNode, hostAffinity } from './objects.js';
 import type { Pool } from './pools.js';
-import type { IpamStore, LoadedBlock, UsableBlocks } from './store-io.js';
+import type { AffinityView, IpamStore, LoadedBlock, UsableBlocks } from './store-io.js';
 
 export interface AssignSettings {
   readonly blockSelection: BlockSelection;
@@ -28,7 +29,11 @@ export interface AssignSettings {
   readonly maxBlocksPerHost: number;
 }
 
-export interface AutoAssignRequest {
+/**
+ * Also the `BlockRequester` of the affine blocks: `affinityCheck` is the
+ * settings' `strictAffinity` (borrowing asks without the check).
+ */
+export interface AutoAssignRequest extends BlockRequester {
   readonly num: number;
   readonly handleID: string;
   readonly attrs: Readonly<Record<string, string>>;
@@ -42,7 +47,12 @@ export interface AutoAssignRequest {
 }
 
 export interface AutoAssignResult {
-  readonly ips: number[];
+  /**
+   * The addresses. Not readonly: `autoAssign` takes the first block's answer
+   * as this array rather than copying it into a new one (in the common case
+   * the answer is all there is).
+   */
+  ips: number[];
   /** Calico's assignment messages (`No IPs available in pools: […]`). */
   readonly msgs: string[];
 }
@@ -60,8 +70,11 @@ function inAnyPool(pools: readonly Pool[], cidr: Cidr): boolean {
  * next request with the same pool list gets it back while the view is current.
  * Do not mutate the result.
  */
-function affineBlocks(io: IpamStore, req: AutoAssignRequest): readonly Cidr[] | UsableBlocks {
-  const view = io.affinityView(req.host);
+function affineBlocks(
+  io: IpamStore,
+  view: AffinityView,
+  req: AutoAssignRequest,
+): readonly Cidr[] | UsableBlocks {
   const memo = view.usable;
   if (memo !== undefined && memo.pools === req.pools) return memo;
   const out: Cidr[] = [];
@@ -93,7 +106,8 @@ function assignFrom(
   affinityCheck: boolean,
 ): number[] {
   const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
-  const got = loaded.block.autoAssign(num, attribute, { host: req.host, affinityCheck });
+  const requester = affinityCheck === req.affinityCheck ? req : { host: req.host, affinityCheck };
+  const got = loaded.block.autoAssign(num, attribute, requester);
   if (typeof got === 'string' || got.length === 0) return [];
   io.incrementHandle(req.handleID, loaded.block, got.length);
   io.writeBlock(loaded);
@@ -110,7 +124,11 @@ function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssig
   const empty: { cidr: Cidr; node: string | undefined; claimTime: string | undefined }[] = [];
   const affinity = hostAffinity(req.host);
   for (const pool of req.pools) {
-    for (const cidr of blockCandidates(pool, req.host, settings.blockSelection)) {
+    // blockCandidates' order, without a generator (every block claim walks it).
+    const n = blockCount(pool);
+    const start = startIndex(pool, req.host, settings.blockSelection);
+    for (let k = 0; k < n; k++) {
+      const cidr = candidateAt(pool, start, k, n);
       const block = io.peekBlock(cidr);
       if (!block) return cidr;
       const free = block.numFree();
@@ -166,10 +184,11 @@ export function autoAssign(
   req: AutoAssignRequest,
 ): AutoAssignResult {
   const result: AutoAssignResult = { ips: [], msgs: [] };
-  const affine = affineBlocks(io, req);
+  const view = io.affinityView(req.host);
+  const affine = affineBlocks(io, view, req);
   const usable = Array.isArray(affine) ? undefined : (affine as UsableBlocks);
   const queue = usable === undefined ? (affine as readonly Cidr[]) : usable.cidrs;
-  const affinity = hostAffinity(req.host);
+  const affinity = view.hostAffinity;
   let owned = queue.length;
   let next = 0;
   while (result.ips.length < req.num) {
@@ -199,7 +218,8 @@ export function autoAssign(
       result.msgs.push('Failed to assign IPs in newly allocated block');
       break;
     }
-    for (const ip of got) result.ips.push(ip);
+    if (result.ips.length === 0) result.ips = got;
+    else for (const ip of got) result.ips.push(ip);
   }
   if (!settings.strictAffinity && result.ips.length < req.num) borrow(io, settings, req, result);
   return result;

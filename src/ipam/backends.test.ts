@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/index.js';
 import { CalicoIpam } from './allocator.js';
 import { IpamError } from './errors.js';
+import { memoryBackend } from './memory-backend.js';
 import { EmptyBlockCollector, releaseNode } from './node-addresses.js';
-import { memoryBackend } from './object-backends.js';
 import type { IPAMBlock, IPPool } from './objects.js';
 import { newIpamFixture, podAttrs } from './testing.js';
 

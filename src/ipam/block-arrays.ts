@@ -114,3 +114,28 @@ export function specSequence(
   if (other !== undefined) Object.assign(out, other);
   return out;
 }
+
+/**
+ * An empty array already in V8's elements kind for objects, for arrays that
+ * only ever hold objects and strings. A `[]` starts in the small-integer
+ * kind and changes kind (and hidden class) at its first object, so code V8
+ * optimised for the filled arrays of one backend, table or journal did not
+ * fit the fresh `[]` of the next one: a "wrong map" deoptimisation and a
+ * recompilation of the allocator each time one is made (each benchmark run).
+ */
+export function objectArray<T>(): T[] {
+  const array: (T | undefined)[] = [undefined];
+  array.length = 0;
+  return array as T[];
+}
+
+/**
+ * `n` undefined slots in the elements kind for objects (`objectArray`), for
+ * logs reused with a count of slots in use. Written slot by slot at the
+ * count, a fresh empty array grows at every write of its first transaction;
+ * code optimised on a log that had stopped growing then deoptimised ("out
+ * of bounds") on the next one. A log longer than `n` still grows, once.
+ */
+export function objectSlots<T>(n: number): (T | undefined)[] {
+  return Array.from({ length: n });
+}

@@ -8,7 +8,10 @@
  * looks at an attribute object only when they match. The answers are
  * exactly the scans' (equal IDs have equal hashes), for any list, hand-edited
  * ones included, and a block needs no per-handle map or array: a /26 holds
- * at most 64 attributes, a few cache lines of hashes.
+ * at most 64 attributes, a few cache lines of hashes. It also keeps whether
+ * all hashes are distinct (one attribute per pod, as the allocator makes
+ * them): then a release by handle stops at the handle's attribute instead of
+ * scanning the rest of the list for another one.
  */
 import { sameAttribute, sameHandle } from './block-parts.js';
 import type { AllocationAttribute } from './objects.js';
@@ -18,7 +21,7 @@ import type { AllocationAttribute } from './objects.js';
  * share long prefixes, `k8s-pod-network.` + a container ID, and differ at the
  * end). -1 for no ID; collisions only cost a comparison.
  */
-function handleHash(id: string | undefined): number {
+export function handleHash(id: string | undefined): number {
   if (id === undefined) return -1;
   const n = id.length;
   let h = n;
@@ -26,16 +29,29 @@ function handleHash(id: string | undefined): number {
   return h;
 }
 
+/** Whether the first `n` hashes are all different. */
+function allDistinct(hashes: Int32Array, n: number): boolean {
+  return new Set(hashes.subarray(0, n)).size === n;
+}
+
 export class BlockAttributes {
   /** The attributes, in Calico's order. Change them only through this class (the hashes follow). */
   readonly items: AllocationAttribute[];
   #hashes: Int32Array;
+  /**
+   * Whether no two attributes have the same handle hash (so no two have the
+   * same handle); undefined when not known since a change that could have
+   * made it so (worked out again when asked). True for the blocks the
+   * allocator makes: one attribute per pod.
+   */
+  #distinct: boolean | undefined;
 
   /** Takes `items` (the caller's own array) and hashes them into `hashes` (replaced if too short). */
   constructor(items: AllocationAttribute[], hashes: Int32Array) {
     this.items = items;
     this.#hashes = hashes.length > 0 ? hashes : new Int32Array(1);
     this.rehash();
+    if (items.length === 0) this.#distinct = true;
   }
 
   /** Recomputes every hash (after `items` was rewritten wholesale). */
@@ -43,22 +59,14 @@ export class BlockAttributes {
     const items = this.items;
     if (this.#hashes.length < items.length) this.#hashes = new Int32Array(items.length * 2);
     for (let i = 0; i < items.length; i++) this.#hashes[i] = handleHash(items[i]?.handle_id);
+    this.#distinct = undefined;
   }
 
-  /** The index of the first attribute equal to `attribute` (Calico's scan), or -1. */
-  find(attribute: AllocationAttribute): number {
-    const h = handleHash(attribute.handle_id);
-    const hashes = this.#hashes;
-    const items = this.items;
-    for (let i = 0; i < items.length; i++) {
-      if (hashes[i] === h && sameAttribute(items[i] as AllocationAttribute, attribute)) return i;
-    }
-    return -1;
-  }
-
-  /** The index of the first attribute of `handleID` at or after `from` (Calico's scan), or -1. */
-  firstOfHandle(handleID: string, from: number): number {
-    const h = handleHash(handleID);
+  /**
+   * The index of the first attribute of `handleID` at or after `from`
+   * (Calico's scan), or -1. `h`: `handleHash(handleID)`, when the caller has it.
+   */
+  firstOfHandle(handleID: string, from: number, h = handleHash(handleID)): number {
     const hashes = this.#hashes;
     const items = this.items;
     for (let i = from; i < items.length; i++) {
@@ -76,25 +84,61 @@ export class BlockAttributes {
     }
   }
 
-  /** Appends an attribute; returns its index. */
-  push(attribute: AllocationAttribute): number {
-    const i = this.items.length;
+  /**
+   * The index of the first attribute equal to `attribute` (Calico's
+   * `findOrAddAttribute` scan), appending `attribute` when there is none:
+   * then the complement (`~i`, negative) of the index it was appended at.
+   * `h`: `handleHash(attribute.handle_id)`. The same scan tells whether the
+   * new attribute's hash is another's (`#distinct`).
+   */
+  findOrPush(attribute: AllocationAttribute, h: number): number {
+    const hashes = this.#hashes;
+    const items = this.items;
+    let taken = false;
+    for (let i = 0; i < items.length; i++) {
+      if (hashes[i] !== h) continue;
+      if (sameAttribute(items[i] as AllocationAttribute, attribute)) return i;
+      taken = true;
+    }
+    const i = items.length;
     this.#reserve(i + 1);
-    this.items.push(attribute);
-    this.#hashes[i] = handleHash(attribute.handle_id);
-    return i;
+    items.push(attribute);
+    this.#hashes[i] = h;
+    if (taken) this.#distinct = false;
+    return ~i;
   }
 
-  /** Removes the last attribute. */
+  /**
+   * Whether attribute `first` (of `handleID`, hash `h`) is the only one of
+   * its handle: no scan when every hash is distinct.
+   */
+  onlyOfHandle(first: number, handleID: string, h: number): boolean {
+    this.#distinct ??= allDistinct(this.#hashes, this.items.length);
+    return this.#distinct || this.firstOfHandle(handleID, first + 1, h) < 0;
+  }
+
+  /** Removes the last attribute (undoes `findOrPush`'s append). */
   pop(): void {
     this.items.pop();
+    if (this.#distinct === false) this.#distinct = undefined;
   }
 
-  /** Removes the attribute at `idx` (the caller renumbers the allocations). */
+  /**
+   * Removes the attribute at `idx` (the caller renumbers the allocations).
+   * One loop moves the attributes and hashes above it down: `splice` would
+   * make an array of the removed attribute, and `copyWithin` on a typed
+   * array is a call into the runtime, each time for a few dozen entries.
+   */
   remove(idx: number): void {
-    const n = this.items.length;
-    this.items.splice(idx, 1);
-    this.#hashes.copyWithin(idx, idx + 1, n);
+    const items = this.items;
+    const hashes = this.#hashes;
+    const last = items.length - 1;
+    for (let i = idx; i < last; i++) {
+      items[i] = items[i + 1] as AllocationAttribute;
+      hashes[i] = hashes[i + 1] as number;
+    }
+    items.pop();
+    if (this.#distinct === false) this.#distinct = undefined;
   }
 
   /** Puts `attribute` back at `idx` (undoes `remove`; the caller renumbers the allocations). */
@@ -104,5 +148,6 @@ export class BlockAttributes {
     this.items.splice(idx, 0, attribute);
     this.#hashes.copyWithin(idx + 1, idx, n);
     this.#hashes[idx] = handleHash(attribute.handle_id);
+    if (this.#distinct === true) this.#distinct = undefined;
   }
 }

@@ -17,7 +17,7 @@
  * the largest seen and are overwritten, never reallocated, so an allocation
  * or release journals a few numbers and makes no garbage.
  */
-import { copyRing } from './block-arrays.js';
+import { copyRing, objectArray, objectSlots } from './block-arrays.js';
 import type { BlockFields } from './block-types.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
@@ -44,7 +44,7 @@ export class BlockJournal {
   #ops = new Float64Array(64);
   #events = 0;
   /** The attributes dropped, in event order (one per `UNDO_ATTRIBUTE_DROPPED`, whose second operand is its index here). */
-  readonly #dropped: AllocationAttribute[] = [];
+  readonly #dropped: (AllocationAttribute | undefined)[] = objectSlots(4);
   #droppedCount = 0;
   /** Whether the full image below holds the block (then nothing later is recorded). */
   #full = false;
@@ -55,7 +55,7 @@ export class BlockJournal {
   /** The free queue, head first (not as a ring). */
   #queue = new Int32Array(0);
   #sequence = new Float64Array(0);
-  readonly #attributes: AllocationAttribute[] = [];
+  readonly #attributes: AllocationAttribute[] = objectArray();
   #attributeCount = 0;
 
   /** Starts a journal: the block's plain fields now, and no events. */

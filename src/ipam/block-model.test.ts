@@ -194,8 +194,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('restore' as const) }), weight: 2 },
 );
 
+/**
+ * Handle `h`'s ID. Handles 4 and 5 differ only before their last eight
+ * characters: same length, same attribute hash (`block-attributes.ts`), so
+ * the scans must tell them apart by comparing the IDs.
+ */
+const handleID = (h: number): string =>
+  h < 4 ? `k8s-pod-network.${h}` : `${h === 4 ? 'a' : 'b'}/k8s-pod-network.x`;
+
 const attribute = (h: number, variant: number): AllocationAttribute => ({
-  handle_id: `k8s-pod-network.${h}`,
+  handle_id: handleID(h),
   secondary: { node: 'node-1', pod: variant === 0 ? `pod-${h}` : `other-${h}` },
 });
 
@@ -251,12 +259,12 @@ describe('AllocationBlock agrees with Calico linear scans (property)', () => {
                 break;
               }
               case 'releaseByHandle':
-                expect(block.releaseByHandle(`k8s-pod-network.${o.handle}`)).toBe(
-                  model.releaseByHandle(`k8s-pod-network.${o.handle}`),
+                expect(block.releaseByHandle(handleID(o.handle))).toBe(
+                  model.releaseByHandle(handleID(o.handle)),
                 );
                 break;
               case 'release': {
-                const h = o.handle === undefined ? undefined : `k8s-pod-network.${o.handle}`;
+                const h = o.handle === undefined ? undefined : handleID(o.handle);
                 const got = block.release(o.ordinals.map((x) => ({ ip: cidr.network + x, handle: h })));
                 const want = model.release(o.ordinals, h);
                 if (want === 'BadHandle') expect(got.ok ? 'ok' : got.reason).toBe('BadHandle');
@@ -328,6 +336,51 @@ describe('AllocationBlock undo journal', () => {
       expect(JSON.stringify(block.toSpec())).toBe(text);
       expect(block.validate()).toEqual([]);
     }
+  });
+
+  it('knows again after an undo whether two attributes share a handle', () => {
+    // Two attributes of handle 2, then one is dropped: every hash distinct, as a
+    // release of handle 3 works out. Undoing brings the dropped one back, so
+    // releasing handle 2 must free both addresses again, not stop at the first.
+    const block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
+    block.autoAssign(1, attribute(2, 0), req);
+    block.autoAssign(1, attribute(2, 1), req);
+    block.autoAssign(1, attribute(3, 0), req);
+    const journal = new BlockJournal();
+    block.saveTo(journal);
+    expect(block.release([{ ip: cidr.network }])).toMatchObject({ ok: true });
+    expect(block.releaseByHandle('k8s-pod-network.3')).toBe(1);
+    block.restoreFrom(journal);
+    expect(block.releaseByHandle('k8s-pod-network.2')).toBe(2);
+    expect(block.validate()).toEqual([]);
+  });
+
+  it('knows again after undoing a specific-address assignment (full image) whether two attributes share a handle', () => {
+    const block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
+    block.autoAssign(1, attribute(2, 0), req);
+    block.autoAssign(1, attribute(2, 1), req);
+    block.autoAssign(1, attribute(3, 0), req);
+    const journal = new BlockJournal();
+    block.saveTo(journal);
+    expect(block.assign(cidr.network + 9, attribute(1, 0), req)).toBeUndefined();
+    expect(block.release([{ ip: cidr.network }])).toMatchObject({ ok: true });
+    expect(block.releaseByHandle('k8s-pod-network.3')).toBe(1);
+    block.restoreFrom(journal);
+    expect(block.releaseByHandle('k8s-pod-network.2')).toBe(2);
+    expect(block.validate()).toEqual([]);
+  });
+
+  it('knows again after an undone addition whether every handle hash is distinct', () => {
+    // Handles 4 and 5 share a hash; undoing the addition of 5 leaves them distinct.
+    const block = AllocationBlock.create(cidr, { affinity: 'host:node-1' });
+    block.autoAssign(1, attribute(4, 0), req);
+    const journal = new BlockJournal();
+    block.saveTo(journal);
+    block.autoAssign(1, attribute(5, 0), req);
+    block.restoreFrom(journal);
+    block.autoAssign(1, attribute(4, 1), req);
+    expect(block.releaseByHandle(handleID(4))).toBe(2);
+    expect(block.validate()).toEqual([]);
   });
 
   it('puts back a hand-edited block whose free queue grew', () => {

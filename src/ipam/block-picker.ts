@@ -21,7 +21,8 @@ export interface PickerPool {
   readonly blockSize: number;
 }
 
-const startCache = new Map<string, number>();
+/** Per pool size (blocks), per host: its start index. */
+const startCache = new Map<number, Map<string, number>>();
 
 /** Number of blocks of `blockSize` in the pool. */
 export function blockCount(pool: PickerPool): number {
@@ -32,11 +33,15 @@ export function blockCount(pool: PickerPool): number {
 export function startIndex(pool: PickerPool, host: string, mode: BlockSelection): number {
   if (mode === 'sequential') return 0;
   const n = blockCount(pool);
-  const key = `${n}|${host}`;
-  let start = startCache.get(key);
+  let byHost = startCache.get(n);
+  if (byHost === undefined) {
+    byHost = new Map();
+    startCache.set(n, byHost);
+  }
+  let start = byHost.get(host);
   if (start === undefined) {
     start = goBigRand(new GoRandSource(fnv1_32(host)), n);
-    startCache.set(key, start);
+    byHost.set(host, start);
   }
   return start;
 }
@@ -46,12 +51,14 @@ export function blockAt(pool: PickerPool, index: number): Cidr {
   return { network: pool.cidr.network + index * sizeOf(pool.blockSize), prefix: pool.blockSize };
 }
 
+/** The `k`-th block a host probes, `start` being its `startIndex` and `n` the pool's `blockCount`. */
+export function candidateAt(pool: PickerPool, start: number, k: number, n: number): Cidr {
+  return blockAt(pool, start + k < n ? start + k : start + k - n);
+}
+
 /** Every block of the pool, in the order `host` probes them. */
 export function* blockCandidates(pool: PickerPool, host: string, mode: BlockSelection): Generator<Cidr> {
   const n = blockCount(pool);
   const start = startIndex(pool, host, mode);
-  for (let k = 0; k < n; k++) {
-    const i = start + k < n ? start + k : start + k - n;
-    yield blockAt(pool, i);
-  }
+  for (let k = 0; k < n; k++) yield candidateAt(pool, start, k, n);
 }

@@ -30,12 +30,13 @@
 import {
   type CompactArrays,
   FREE,
+  objectArray,
   readSpecArrays,
   specAllocations,
   specSequence,
   specUnallocated,
 } from './block-arrays.js';
-import { BlockAttributes } from './block-attributes.js';
+import { BlockAttributes, handleHash } from './block-attributes.js';
 import {
   type BlockJournal,
   EVENT_SIZE,
@@ -49,11 +50,20 @@ import {
 import { blockSpec } from './block-parts.js';
 import type { BlockFields, BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
-import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr, sizeOf } from './ipv4.js';
+import { type BlockCidr, blockCidrOf, type Cidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import { type AllocationAttribute, hostAffinity, type IPAMBlockSpec } from './objects.js';
 
 export { BlockJournal } from './block-journal.js';
 export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+
+/**
+ * Whether `allocations` holds `idx`: `Int32Array.prototype.includes` as a
+ * loop, which V8 compiles inline (the builtin is a call into the runtime).
+ */
+function holds(allocations: Int32Array, idx: number): boolean {
+  for (let o = 0; o < allocations.length; o++) if (allocations[o] === idx) return true;
+  return false;
+}
 
 export class AllocationBlock {
   readonly cidr: Cidr;
@@ -125,7 +135,7 @@ export class AllocationBlock {
       cidr,
       fields,
       { allocations, queue, count: n, sequence, other: undefined },
-      [],
+      objectArray(),
       hashes,
     );
   }
@@ -288,13 +298,7 @@ export class AllocationBlock {
 
   /** The block's CIDR with its text and IPAMBlock name (`parseBlockCidr`'s shared object). */
   get blockCidr(): BlockCidr {
-    if (this.#blockCidr === undefined) {
-      const c = this.cidr as Partial<BlockCidr>;
-      this.#blockCidr =
-        c.text !== undefined && c.name !== undefined
-          ? (c as BlockCidr)
-          : (parseBlockCidr(c.text ?? formatCidr(this.cidr)) as BlockCidr);
-    }
+    this.#blockCidr ??= blockCidrOf(this.cidr);
     return this.#blockCidr;
   }
 
@@ -366,10 +370,10 @@ export class AllocationBlock {
   }
 
   #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const idx = this.#attributes.find(attribute);
+    const idx = this.#attributes.findOrPush(attribute, handleHash(attribute.handle_id));
     if (idx >= 0) return idx;
     this.#undo?.attributeAdded();
-    return this.#attributes.push(attribute);
+    return ~idx;
   }
 
   /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
@@ -484,16 +488,15 @@ export class AllocationBlock {
   /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
   releaseByHandle(handleID: string): number {
     const attributes = this.#attributes;
-    const first = attributes.firstOfHandle(handleID, 0);
+    const h = handleHash(handleID);
+    const first = attributes.firstOfHandle(handleID, 0, h);
     if (first < 0) return 0;
     const allocations = this.#allocations;
-    if (attributes.firstOfHandle(handleID, first + 1) < 0) {
+    if (attributes.onlyOfHandle(first, handleID, h)) {
       // One attribute (a pod's handle): one pass frees its ordinals (ascending) and
       // renumbers the allocations above it, then the attribute goes (nothing refers
       // to it any more). The journal sees the frees, then the drop: the order of
       // the two-pass way, so undoing it is the same.
-      if (allocations.indexOf(first) < 0) return 0;
-      this.#arraysOf = undefined;
       let n = 0;
       for (let o = 0; o < allocations.length; o++) {
         const idx = allocations[o] as number;
@@ -502,6 +505,16 @@ export class AllocationBlock {
           n++;
         } else if (idx > first) allocations[o] = idx - 1;
       }
+      if (n === 0) {
+        // No allocation referred to it (a hand-edited block): nothing to release,
+        // so the renumbering is put back.
+        for (let o = 0; o < allocations.length; o++) {
+          const idx = allocations[o] as number;
+          if (idx >= first) allocations[o] = idx + 1;
+        }
+        return 0;
+      }
+      this.#arraysOf = undefined;
       this.#undo?.attributeDropped(first, attributes.items[first] as AllocationAttribute);
       attributes.remove(first);
       return n;
@@ -540,10 +553,10 @@ export class AllocationBlock {
       else if (!freed.includes(idx)) freed.push(idx);
     }
     if (typeof freed === 'number') {
-      if (freed !== FREE && !allocations.includes(freed)) this.#dropAttribute(freed);
+      if (freed !== FREE && !holds(allocations, freed)) this.#dropAttribute(freed);
       return;
     }
-    const unreferenced = freed.filter((idx) => !allocations.includes(idx)).sort((a, b) => b - a);
+    const unreferenced = freed.filter((idx) => !holds(allocations, idx)).sort((a, b) => b - a);
     for (const idx of unreferenced) this.#dropAttribute(idx);
   }
 

@@ -23,6 +23,13 @@ export type SelectorParse =
 
 type Node = (labels: Labels) => boolean;
 
+/**
+ * `all()`, `global()` and the empty selector: one function for all of them,
+ * so a call of `matches` sees the same function whichever pool (new pool
+ * objects, e.g. another store's, would otherwise bring new call targets).
+ */
+const always: Node = () => true;
+
 const TOKEN =
   /\s*(?:(&&|\|\||!=|==|!|\(|\)|\{|\}|,)|(all\(\)|global\(\))|(has\()|('[^']*'|"[^"]*")|(not\s+in\b|in\b|contains\b|starts\s+with\b|ends\s+with\b)|([A-Za-z0-9_./-]+))/y;
 
@@ -110,7 +117,7 @@ class Parser {
       this.#expect(')');
       return inner;
     }
-    if (t.kind === 'fn') return () => true;
+    if (t.kind === 'fn') return always;
     if (t.kind === 'has') {
       const key = this.#take();
       if (key?.kind !== 'label') throw new SyntaxError(`expected a label name ${where(key)}`);
@@ -176,7 +183,7 @@ function where(t: Token | undefined): string {
 export function parseCalicoSelector(source: string): SelectorParse {
   const tokens = tokenize(source);
   if (typeof tokens === 'string') return { ok: false, error: tokens };
-  if (tokens.length === 0) return { ok: true, selector: { source, matches: () => true } };
+  if (tokens.length === 0) return { ok: true, selector: { source, matches: always } };
   const parser = new Parser(tokens);
   try {
     const node = parser.or();

@@ -21,45 +21,99 @@ import { cookedTable, LAG_LONG, LAG_SHORT, lehmerNext } from './cooked-table.js'
 
 const INT32_MAX = 2147483647;
 
-/** FNV-1 32-bit hash of the UTF-8 bytes of `text` (Go `fnv.New32().Sum32()`). */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV-1 32-bit hash of the UTF-8 bytes of `text` (Go `fnv.New32().Sum32()`).
+ * An ASCII character is its own byte, so hostnames (ASCII by RFC 1123) are
+ * hashed from the string; anything else through its UTF-8 encoding.
+ */
 export function fnv1_32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-    hash = (hash ^ byte) >>> 0;
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return fnv1Bytes(Buffer.from(text, 'utf8'));
+    hash = (Math.imul(hash, FNV_PRIME) ^ c) >>> 0;
   }
   return hash;
+}
+
+function fnv1Bytes(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < bytes.length; i++) hash = (Math.imul(hash, FNV_PRIME) ^ (bytes[i] as number)) >>> 0;
+  return hash;
+}
+
+/** Go's `seedrand` modulus, 2^31 − 1. */
+const LEHMER_M = INT32_MAX;
+
+/** Lehmer steps the seeding takes: 20 to warm up, then three per state word. */
+const SEED_STEPS = 20 + 3 * LAG_LONG;
+
+let lehmerPowers: Float64Array | undefined;
+
+/** 48271^k mod (2^31 − 1) for k = 0 … `SEED_STEPS` (made once: 1,841 steps). */
+function powers(): Float64Array {
+  if (lehmerPowers === undefined) {
+    lehmerPowers = new Float64Array(SEED_STEPS + 1);
+    let p = 1;
+    for (let k = 0; k <= SEED_STEPS; k++) {
+      lehmerPowers[k] = p;
+      p = lehmerNext(p);
+    }
+  }
+  return lehmerPowers;
+}
+
+/** `a · b mod (2^31 − 1)` for a, b < 2^31, exact in doubles (b split into 16-bit halves). */
+function mulmod(a: number, b: number): number {
+  const high = (a * (b >>> 16)) % LEHMER_M;
+  return (high * 65536 + a * (b & 0xffff)) % LEHMER_M;
 }
 
 /**
  * Go's `rand.NewSource(seed)` for a seed in [0, 2^53). Produces the same
  * `Int63`/`Uint32` stream as Go's v1 `rngSource`.
+ *
+ * Go seeds all 607 words up front: 1,841 steps of `seedrand`. A block
+ * picker's start index reads about eight of them, so each word is seeded
+ * here when first read, from `seedrand`'s closed form (step k from seed s is
+ * s · 48271^k mod 2^31 − 1): the same words, without the other 600. (Every
+ * node's first block claim makes a source.)
  */
 export class GoRandSource {
-  readonly #hi = new Uint32Array(LAG_LONG);
-  readonly #lo = new Uint32Array(LAG_LONG);
+  /** The state words, `hi` then `lo` half of word i at 2i, 2i+1; valid where `#seeded[i]` is 1. */
+  readonly #words = new Uint32Array(2 * LAG_LONG);
+  readonly #seeded = new Uint8Array(LAG_LONG);
+  readonly #seed: number;
   #tap = 0;
   #feed = LAG_LONG - LAG_SHORT;
 
   constructor(seed: number) {
-    const cooked = cookedTable();
     let s = seed % INT32_MAX;
     if (s === 0) s = 89482311;
-    let x = s;
-    for (let i = -20; i < LAG_LONG; i++) {
-      x = lehmerNext(x);
-      if (i < 0) continue;
-      // u = x<<40 ^ x'<<20 ^ x'' as a 64-bit word (x < 2^31, so x<<40 keeps bits 40..63).
-      const x1 = x;
-      x = lehmerNext(x);
-      const x2 = x;
-      x = lehmerNext(x);
-      const x3 = x;
-      const hi = ((x1 << 8) ^ (x2 >>> 12)) >>> 0;
-      const lo = ((x2 << 20) ^ x3) >>> 0;
-      this.#hi[i] = (hi ^ (cooked.hi[i] as number)) >>> 0;
-      this.#lo[i] = (lo ^ (cooked.lo[i] as number)) >>> 0;
-    }
+    this.#seed = s;
+  }
+
+  /**
+   * Seeds word `i` if it was not yet: `u = x1<<40 ^ x2<<20 ^ x3` of the three
+   * `seedrand` steps Go takes for it, xored with `rngCooked[i]`.
+   */
+  #ensure(i: number): void {
+    if (this.#seeded[i] === 1) return;
+    const p = powers();
+    const k = 21 + 3 * i;
+    const x1 = mulmod(this.#seed, p[k] as number);
+    const x2 = mulmod(this.#seed, p[k + 1] as number);
+    const x3 = mulmod(this.#seed, p[k + 2] as number);
+    // x < 2^31, so x1<<40 keeps bits 40..63 of the 64-bit word.
+    const hi = ((x1 << 8) ^ (x2 >>> 12)) >>> 0;
+    const lo = ((x2 << 20) ^ x3) >>> 0;
+    const cooked = cookedTable();
+    this.#words[2 * i] = (hi ^ (cooked.hi[i] as number)) >>> 0;
+    this.#words[2 * i + 1] = (lo ^ (cooked.lo[i] as number)) >>> 0;
+    this.#seeded[i] = 1;
   }
 
   /** Advances the generator (Go `rngSource.Uint64`) and returns the new word. */
@@ -68,11 +122,14 @@ export class GoRandSource {
     this.#feed = this.#feed === 0 ? LAG_LONG - 1 : this.#feed - 1;
     const f = this.#feed;
     const t = this.#tap;
-    const loSum = (this.#lo[f] as number) + (this.#lo[t] as number);
+    this.#ensure(f);
+    this.#ensure(t);
+    const words = this.#words;
+    const loSum = (words[2 * f + 1] as number) + (words[2 * t + 1] as number);
     const lo = loSum >>> 0;
-    const hi = ((this.#hi[f] as number) + (this.#hi[t] as number) + (loSum > 0xffffffff ? 1 : 0)) >>> 0;
-    this.#hi[f] = hi;
-    this.#lo[f] = lo;
+    const hi = ((words[2 * f] as number) + (words[2 * t] as number) + (loSum > 0xffffffff ? 1 : 0)) >>> 0;
+    words[2 * f] = hi;
+    words[2 * f + 1] = lo;
     return { hi, lo };
   }
 

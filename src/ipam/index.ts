@@ -28,6 +28,7 @@ export { type IpamRoutesConfig, ipamExtensionRoutes, ipamShowText } from './exte
 export { CidrSet, HostLocalRange, NO_CIDRS_REMAINING } from './host-local.js';
 export { checkIpamInvariants, type IpamState } from './invariants.js';
 export { type Cidr, cidrContains, formatCidr, formatIPv4, parseCidr, parseIPv4 } from './ipv4.js';
+export { memoryBackend } from './memory-backend.js';
 export {
   EmptyBlockCollector,
   type EmptyBlockCollectorConfig,
@@ -38,7 +39,7 @@ export {
   tunnelHandle,
 } from './node-addresses.js';
 export { NodeIpamController, type NodeIpamControllerConfig } from './node-ipam-controller.js';
-export { type IpamKind, type IpamObjects, memoryBackend, registryBackend } from './object-backends.js';
+export { type IpamKind, type IpamObjects, registryBackend } from './object-backends.js';
 export {
   affinityNode,
   BLOCK_AFFINITIES_KEY,

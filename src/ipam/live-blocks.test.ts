@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/index.js';
 import { FakeClock } from '../util/clock.js';
 import { CalicoIpam } from './allocator.js';
-import { memoryBackend } from './object-backends.js';
+import { memoryBackend } from './memory-backend.js';
 import type { IPAMBlock } from './objects.js';
 import { podAttrs } from './testing.js';
 

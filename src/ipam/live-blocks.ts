@@ -19,6 +19,7 @@
  */
 import type { KubeObject, ObjectMeta } from '../api/types.js';
 import { AllocationBlock, BlockJournal } from './block.js';
+import { objectArray, objectSlots } from './block-arrays.js';
 import type { BlockState, BlockTable, LoadedBlock } from './block-table.js';
 import type { Cidr } from './ipv4.js';
 import { blockName, CALICO_API_VERSION, type IPAMBlock } from './objects.js';
@@ -84,11 +85,11 @@ export class LiveBlocks implements BlockTable {
    * name, the entry it held before a create, replacement or deletion
    * (undefined: none).
    */
-  readonly #journal: unknown[] = [];
+  readonly #journal: unknown[] = objectSlots(24);
   /** How many slots of `#journal` belong to the open transaction (a count: `length = 0` would free the array's store). */
   #journalLength = 0;
   /** Block undo journals, reused: `#journalsUsed` of them belong to the open transaction. */
-  readonly #journals: BlockJournal[] = [];
+  readonly #journals: BlockJournal[] = objectArray();
   #journalsUsed = 0;
   #generation = 0;
 

@@ -5,10 +5,11 @@
  *
  * - `registryBackend`: the cluster's API objects, written through the Registry
  *   (what the emulator uses: `kubectl get ipamblocks` shows them);
- * - `memoryBackend`: plain maps with the same transaction semantics, for
- *   benchmarks that measure the allocator itself and for fast property tests.
- *   Its blocks are live blocks changed in place (`live-blocks.ts`), offered
- *   to `IpamStore` as `liveBlocks`; readers get Calico-shaped snapshots.
+ * - `memoryBackend` (`memory-backend.ts`): plain maps with the same
+ *   transaction semantics, for benchmarks that measure the allocator itself
+ *   and for fast property tests. Its blocks are live blocks changed in place
+ *   (`live-blocks.ts`), offered to `IpamStore` as `liveBlocks`; readers get
+ *   Calico-shaped snapshots.
  *
  * Both are synchronous; `transaction(fn)` undoes every write of `fn` if it throws.
  */
@@ -17,7 +18,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Labels } from './calico-selector.js';
 import type { BlockCidr } from './ipv4.js';
-import { LiveBlocks } from './live-blocks.js';
+import type { LiveBlocks } from './live-blocks.js';
 import {
   BLOCK_AFFINITIES,
   type BlockAffinity,
@@ -38,9 +39,6 @@ const INFO = {
   IPAMHandle: IPAM_HANDLES,
 } as const;
 
-/** The kinds the memory backend keeps in plain maps (its blocks are live blocks). */
-type MapKind = Exclude<IpamKind, 'IPAMBlock'>;
-
 /** Store key of each kind (`ipamblocks.crd.projectcalico.org`). */
 export const KIND_KEYS: Readonly<Record<IpamKind, string>> = {
   IPPool: 'ippools.crd.projectcalico.org',
@@ -50,7 +48,12 @@ export const KIND_KEYS: Readonly<Record<IpamKind, string>> = {
 };
 
 export interface IpamObjects {
-  transaction<R>(fn: () => R): R;
+  /**
+   * Runs `fn.call(self, arg)` atomically (see `IpamStore.transaction`):
+   * `self` and `arg` let a caller pass a method, its object and its request
+   * instead of a new closure per call.
+   */
+  transaction<R, T = undefined, A = undefined>(fn: (this: T, arg: A) => R, self?: T, arg?: A): R;
   get<T extends KubeObject>(kind: IpamKind, name: string): T | undefined;
   /** Every object of a kind, in name order. */
   list<T extends KubeObject>(kind: IpamKind): T[];
@@ -149,7 +152,7 @@ export function registryBackend(registry: Registry): IpamObjects & { readonly st
   });
   return {
     store,
-    transaction: (fn) => store.transaction(fn),
+    transaction: (fn, self, arg) => store.transaction(() => fn.call(self as never, arg as never)),
     get: (kind, name) => store.get(KIND_KEYS[kind], undefined, name),
     list: (kind) => store.list(KIND_KEYS[kind]),
     count: (kind) => store.count(KIND_KEYS[kind]),
@@ -164,148 +167,5 @@ export function registryBackend(registry: Registry): IpamObjects & { readonly st
     labelsOf: (resource, name) => store.get(resource, undefined, name)?.metadata.labels,
     annotationsOf: (resource, name) => store.get(resource, undefined, name)?.metadata.annotations,
     exists: (resource, name) => store.get(resource, undefined, name) !== undefined,
-  };
-}
-
-/**
- * The IPAM objects in plain maps (no API server, no watch events). Node labels
- * come from `labels`; every node exists. For benchmarks and tests.
- */
-export function memoryBackend(options: { readonly labels?: (node: string) => Labels } = {}): IpamObjects {
-  // Blocks live in `blocks`; the other kinds in maps. IPAMHandle values may be
-  // compact (`HandleBlocks`); `get` and `list` make the object.
-  const maps: Record<MapKind, Map<string, KubeObject | HandleBlocks>> = {
-    IPPool: new Map(),
-    BlockAffinity: new Map(),
-    IPAMHandle: new Map(),
-  };
-  const blocks = new LiveBlocks();
-  const byNode = new Map<string, Set<string>>();
-  // The open transaction's undo log, flat: kind, name, object before, per write.
-  // One array reused by every transaction: `undoLength` slots belong to the open one
-  // (a count, not `length = 0`, which would free the array's store every time).
-  const undo: (MapKind | string | KubeObject | HandleBlocks | undefined)[] = [];
-  let undoLength = 0;
-  let inTransaction = false;
-  let poolRevision = 0;
-  let affinityRevision = 0;
-  const table = (kind: MapKind) => maps[kind];
-  function logUndo(kind: MapKind, name: string, before: KubeObject | HandleBlocks | undefined): void {
-    if (!inTransaction) return;
-    undo[undoLength++] = kind;
-    undo[undoLength++] = name;
-    undo[undoLength++] = before;
-  }
-  function write(
-    kind: MapKind,
-    name: string,
-    before: KubeObject | HandleBlocks | undefined,
-    after: KubeObject | HandleBlocks | undefined,
-  ): void {
-    logUndo(kind, name, before);
-    if (after) table(kind).set(name, after);
-    else table(kind).delete(name);
-    if (kind === 'IPPool') poolRevision++;
-    if (kind !== 'BlockAffinity') return;
-    affinityRevision++;
-    const oldNode = (before as BlockAffinity | undefined)?.spec.node;
-    if (oldNode !== undefined) byNode.get(oldNode)?.delete(name);
-    const newNode = (after as BlockAffinity | undefined)?.spec.node;
-    if (newNode !== undefined) byNode.set(newNode, (byNode.get(newNode) ?? new Set()).add(name));
-  }
-  const objectOf = (kind: MapKind, name: string, value: KubeObject | HandleBlocks): KubeObject =>
-    kind === 'IPAMHandle' && isCompactHandle(value as IPAMHandle | HandleBlocks)
-      ? compactHandleObject(name, value as HandleBlocks)
-      : (value as KubeObject);
-  const handles = table('IPAMHandle');
-  return {
-    liveBlocks: blocks,
-    compactHandles: {
-      entry: (name) => handles.get(name) as IPAMHandle | HandleBlocks | undefined,
-      // `write` for IPAMHandle, without its per-kind dispatch (two of these per pod).
-      createCompact(name, held) {
-        logUndo('IPAMHandle', name, undefined);
-        handles.set(name, held);
-      },
-      deleteEntry(name, current) {
-        logUndo('IPAMHandle', name, current);
-        handles.delete(name);
-      },
-    },
-    transaction(fn) {
-      if (inTransaction) return fn();
-      inTransaction = true;
-      blocks.begin();
-      try {
-        const result = fn();
-        blocks.commit();
-        return result;
-      } catch (err) {
-        inTransaction = false;
-        blocks.rollback();
-        for (let i = undoLength - 3; i >= 0; i -= 3) {
-          const kind = undo[i] as MapKind;
-          const name = undo[i + 1] as string;
-          write(kind, name, table(kind).get(name), undo[i + 2] as KubeObject | HandleBlocks | undefined);
-        }
-        throw err;
-      } finally {
-        inTransaction = false;
-        undoLength = 0;
-      }
-    },
-    get: (kind, name) => {
-      if (kind === 'IPAMBlock') return blocks.get(name) as never;
-      const value = table(kind).get(name);
-      return (value === undefined ? undefined : objectOf(kind, name, value)) as never;
-    },
-    list: (kind) =>
-      (kind === 'IPAMBlock'
-        ? blocks.list()
-        : [...table(kind).entries()]
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([name, value]) => objectOf(kind, name, value))) as never,
-    count: (kind) => (kind === 'IPAMBlock' ? blocks.count() : table(kind).size),
-    affinitiesOf: (node) =>
-      [...(byNode.get(node) ?? [])].map((n) => table('BlockAffinity').get(n) as BlockAffinity),
-    countAffinitiesOf: (node) => byNode.get(node)?.size ?? 0,
-    revision: (kind) => (kind === 'IPPool' ? poolRevision : affinityRevision),
-    create(obj, absent) {
-      const kind = obj.kind as IpamKind;
-      const name = obj.metadata.name ?? '';
-      if (kind === 'IPAMBlock') {
-        if (blocks.has(name)) throw new Error(`${kind} ${name} already exists`);
-        blocks.putObject(obj);
-        return obj;
-      }
-      if (absent !== true && table(kind).has(name)) throw new Error(`${kind} ${name} already exists`);
-      write(kind, name, undefined, obj);
-      return obj;
-    },
-    update(obj, current) {
-      const kind = obj.kind as IpamKind;
-      const name = obj.metadata.name ?? '';
-      if (kind === 'IPAMBlock') {
-        if (!blocks.has(name)) throw new Error(`${kind} ${name} not found`);
-        blocks.putObject(obj);
-        return obj;
-      }
-      const before = current ?? table(kind).get(name);
-      if (!before) throw new Error(`${kind} ${name} not found`);
-      write(kind, name, before, obj);
-      return obj;
-    },
-    delete(kind, name, current) {
-      if (kind === 'IPAMBlock') {
-        blocks.deleteObject(name);
-        return;
-      }
-      const before = current ?? table(kind).get(name);
-      if (!before) throw new Error(`${kind} ${name} not found`);
-      write(kind, name, before, undefined);
-    },
-    labelsOf: (_resource, name) => options.labels?.(name),
-    annotationsOf: () => undefined,
-    exists: () => true,
   };
 }

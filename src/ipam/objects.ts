@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { apiVersionOf, type ResourceInfo, resourceForKind, resourceKeyOf } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { type BlockCidr, type Cidr, cidrToName } from './ipv4.js';
+import { type BlockCidr, blockCidrOf, type Cidr, cidrToName } from './ipv4.js';
 
 export type EncapMode = 'Always' | 'CrossSubnet' | 'Never';
 export type AllowedUse = 'Workload' | 'Tunnel' | 'LoadBalancer';
@@ -101,28 +101,17 @@ export const IPAM_HANDLES_KEY = resourceKeyOf(IPAM_HANDLES);
 /** `crd.projectcalico.org/v1`. */
 export const CALICO_API_VERSION = apiVersionOf(IPPOOLS);
 
-/** Per prefix length: the network address as a signed 32-bit integer (a small-integer key) → name. */
-const blockNames = Array.from({ length: 33 }, () => new Map<number, string>());
-
 /**
- * The IPAMBlock name of a block (`10-244-84-128-26`): the one a
- * `parseBlockCidr` result carries, else memoised. The allocator looks blocks
- * up by name on every operation, and a name it has seen before is the same
- * string, whose hash the lookup does not recompute.
+ * The IPAMBlock name of a block (`10-244-84-128-26`): the one its BlockCidr
+ * carries (`blockCidrOf`, memoised). The allocator looks blocks up by name
+ * on every operation, and the name of a block is always the same string,
+ * whose hash the lookup does not recompute and whose characters an equal
+ * key need not compare.
  */
 export function blockName(cidr: Cidr): string {
   const known = (cidr as Partial<BlockCidr>).name;
   if (known !== undefined) return known;
-  const names = blockNames[cidr.prefix];
-  if (names === undefined) return cidrToName(cidr);
-  const key = cidr.network | 0;
-  let name = names.get(key);
-  if (name === undefined) {
-    if (names.size >= 100_000) names.clear();
-    name = cidrToName(cidr);
-    names.set(key, name);
-  }
-  return name;
+  return cidr.prefix >= 0 && cidr.prefix <= 32 ? blockCidrOf(cidr).name : cidrToName(cidr);
 }
 
 /**

@@ -179,6 +179,22 @@ export class PoolChoiceCache {
   #pools: readonly Pool[] | undefined;
   #choices = new WeakMap<object, WeakMap<object, Partial<Record<AllowedUse, PoolChoice>>>>();
 
+  /**
+   * The choice kept for a request with these fields, if any: what `choose`
+   * would return, without building the request (the allocator asks this
+   * first on every assignment).
+   */
+  kept(
+    all: readonly Pool[],
+    requested: readonly string[] | undefined,
+    nodeLabels: Labels,
+    namespaceLabels: Labels,
+    use: AllowedUse,
+  ): PoolChoice | undefined {
+    if ((requested && requested.length > 0) || all !== this.#pools) return undefined;
+    return this.#choices.get(nodeLabels ?? NO_LABELS)?.get(namespaceLabels ?? NO_LABELS)?.[use];
+  }
+
   choose(all: readonly Pool[], req: PoolRequest): PoolChoice {
     if (req.requested && req.requested.length > 0) return choosePools(all, req);
     if (all !== this.#pools) {

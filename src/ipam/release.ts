@@ -26,6 +26,13 @@ export interface ReleaseIPRequest {
  * addresses; 0 for an unknown handle.
  */
 export function releaseHandle(io: IpamStore, handleID: string): number {
+  const compact = io.compactHandle(handleID);
+  if (compact !== undefined) {
+    // What nearly every pod's handle is: one address, in one block.
+    const released = releaseIn(io, compact, handleID);
+    io.deleteCompactHandle(handleID, compact);
+    return released;
+  }
   const handle = io.readHandle(handleID);
   if (!handle) return 0;
   let released = 0;

@@ -23,6 +23,7 @@ import {
   type BlockAffinity,
   CALICO_API_VERSION,
   handleName,
+  hostAffinity,
   type IPAMBlock,
   type IPAMHandle,
   type IPPool,
@@ -42,6 +43,8 @@ export interface AffinityView {
   readonly affinities: readonly BlockAffinity[];
   /** `spec.cidr` of each, parsed; undefined where it does not parse. */
   readonly cidrs: readonly (Cidr | undefined)[];
+  /** `hostAffinity(node)`, which every assignment compares blocks with (no lookup per assignment). */
+  readonly hostAffinity: string;
   /** The allocator's usable blocks for one pool list, kept while the view is current. */
   usable: UsableBlocks | undefined;
   /** The backend's BlockAffinity revision when the view was made. */
@@ -117,9 +120,13 @@ export class IpamStore {
     this.#blocks = objects.liveBlocks ?? new StoredBlockTable(objects);
   }
 
-  /** Runs `fn` atomically (see the module comment). */
-  transaction<R>(fn: () => R): R {
-    return this.objects.transaction(fn);
+  /**
+   * Runs `fn.call(self, arg)` atomically (see the module comment). The
+   * allocator's hot paths pass a method, its object and the request instead
+   * of a new closure per operation.
+   */
+  transaction<R, T = undefined, A = undefined>(fn: (this: T, arg: A) => R, self?: T, arg?: A): R {
+    return this.objects.transaction(fn, self, arg);
   }
 
   /**
@@ -263,6 +270,7 @@ export class IpamStore {
     const view: AffinityView = {
       affinities,
       cidrs: affinities.map((a) => parseBlockCidr(a.spec.cidr)),
+      hostAffinity: hostAffinity(node),
       usable: undefined,
       revision,
     };
@@ -316,6 +324,25 @@ export class IpamStore {
     return isCompactHandle(entry)
       ? { handleID: name, cidr: entry, blocks: undefined, name, entry }
       : handleRead(name, entry);
+  }
+
+  /**
+   * The block of handle `handleID` when the backend keeps it compact (one
+   * address there; its ID is its name): all that releasing it needs, read
+   * without making a `HandleRead`. Undefined otherwise (no such handle, or
+   * one kept as an object, or an ID that is not its own name: use
+   * `readHandle`). Delete it with `deleteCompactHandle` in the same transaction.
+   */
+  compactHandle(handleID: string): BlockCidr | undefined {
+    const compact = this.objects.compactHandles;
+    if (compact === undefined || handleName(handleID) !== handleID) return undefined;
+    const entry = compact.entry(handleID);
+    return entry !== undefined && isCompactHandle(entry) ? entry : undefined;
+  }
+
+  /** Deletes a handle just read with `compactHandle` (no second lookup). */
+  deleteCompactHandle(handleID: string, cidr: BlockCidr): void {
+    this.objects.compactHandles?.deleteEntry(handleID, cidr);
   }
 
   /** Deletes a handle just read with `readHandle` (no second lookup). */
