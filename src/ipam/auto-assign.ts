@@ -13,6 +13,7 @@
  */
 import type { BlockSelection } from '../topology/types.js';
 import type { BlockRequester } from './block.js';
+import { objectArray } from './block-arrays.js';
 import { blockCandidates, blockCount, candidateAt, startIndex } from './block-picker.js';
 import type { Labels } from './calico-selector.js';
 import { claimBlock, reclaimable, releaseAffinity } from './claims.js';
@@ -77,7 +78,7 @@ function affineBlocks(
 ): readonly Cidr[] | UsableBlocks {
   const memo = view.usable;
   if (memo !== undefined && memo.pools === req.pools) return memo;
-  const out: Cidr[] = [];
+  const out: Cidr[] = objectArray();
   let poolsOnly = true;
   for (let i = 0; i < view.affinities.length; i++) {
     const cidr = view.cidrs[i];

@@ -11,7 +11,7 @@
  * targets, and each new backend threw away the allocator's optimised code).
  */
 import type { KubeObject } from '../api/types.js';
-import { objectSlots } from './block-arrays.js';
+import { objectArray, objectSlots } from './block-arrays.js';
 import type { Labels } from './calico-selector.js';
 import { LiveBlocks } from './live-blocks.js';
 import {
@@ -154,7 +154,9 @@ class MemoryObjects implements IpamObjects, CompactHandles {
 
   affinitiesOf(node: string): BlockAffinity[] {
     const affinities = this.#maps.BlockAffinity;
-    return [...(this.#byNode.get(node) ?? [])].map((n) => affinities.get(n) as BlockAffinity);
+    const out: BlockAffinity[] = objectArray();
+    for (const name of this.#byNode.get(node) ?? []) out.push(affinities.get(name) as BlockAffinity);
+    return out;
   }
 
   countAffinitiesOf(node: string): number {

@@ -10,6 +10,7 @@
 
 import type { KubeObject } from '../api/types.js';
 import type { AllocationBlock } from './block.js';
+import { objectArray } from './block-arrays.js';
 import { type BlockState, type BlockTable, type LoadedBlock, StoredBlockTable } from './block-table.js';
 
 export type { BlockState, LoadedBlock } from './block-table.js';
@@ -29,6 +30,13 @@ import {
   type IPPool,
 } from './objects.js';
 import { type Pool, toPool } from './pools.js';
+
+/** `spec.cidr` of each affinity, parsed (an array of the object kind, `objectArray`, even when empty). */
+function parsedCidrs(affinities: readonly BlockAffinity[]): (Cidr | undefined)[] {
+  const cidrs: (Cidr | undefined)[] = objectArray();
+  for (const a of affinities) cidrs.push(parseBlockCidr(a.spec.cidr));
+  return cidrs;
+}
 
 function byName(a: BlockAffinity, b: BlockAffinity): number {
   return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
@@ -149,7 +157,7 @@ export class IpamStore {
       return cached.pools;
     }
     const objects = store.list<IPPool>('IPPool');
-    const pools: Pool[] = [];
+    const pools: Pool[] = objectArray();
     for (const obj of objects) {
       let pool = this.#parsed.get(obj);
       if (pool === undefined) {
@@ -200,7 +208,7 @@ export class IpamStore {
     if (generation === undefined) return this.#blocks.peek(cidr);
     let states = usable.states;
     if (states === undefined || usable.generation !== generation) {
-      states = usable.states = [];
+      states = usable.states = objectArray();
       usable.generation = generation;
     }
     let state = states[i];
@@ -269,7 +277,7 @@ export class IpamStore {
     const affinities = this.affinitiesOf(node);
     const view: AffinityView = {
       affinities,
-      cidrs: affinities.map((a) => parseBlockCidr(a.spec.cidr)),
+      cidrs: parsedCidrs(affinities),
       hostAffinity: hostAffinity(node),
       usable: undefined,
       revision,
