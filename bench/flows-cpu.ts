@@ -19,7 +19,7 @@ import type { ConnectionExecutor } from '../src/dataplane/connections.js';
 import type { ListenKey } from '../src/dataplane/listeners.js';
 import { natSocketPair } from '../src/dataplane/mem-socket.js';
 import type { FlowLog } from '../src/trace/index.js';
-import { median } from './lib.js';
+import { median, onHttpResponses } from './lib.js';
 
 const KEEP_ALIVE = Buffer.from('GET /bench HTTP/1.1\r\nHost: bench\r\n\r\n', 'latin1');
 const CLOSE = Buffer.from('GET /bench HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n', 'latin1');
@@ -48,19 +48,7 @@ function open(target: Target, onResponse: () => void): (request: Buffer) => void
   const { client, server } = natSocketPair(tuple, tuple);
   Object.assign(server, { resetAndDestroy: () => server.destroy() });
   target.executor.acceptHost(server as never, target.key, target.entryNode);
-  let buffered = '';
-  client.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('latin1');
-    for (;;) {
-      const headEnd = buffered.indexOf('\r\n\r\n');
-      if (headEnd < 0) return;
-      const length = /\r\nContent-Length: (\d+)/i.exec(buffered.slice(0, headEnd));
-      const size = headEnd + 4 + Number(length?.[1] ?? 0);
-      if (buffered.length < size) return;
-      buffered = buffered.slice(size);
-      onResponse();
-    }
-  });
+  onHttpResponses(client, onResponse);
   client.on('end', () => client.destroy());
   return (request) => setImmediate(() => client.write(request));
 }

@@ -20,6 +20,7 @@ import type { Duplex } from 'node:stream';
 import { natSocketPair } from '../src/dataplane/mem-socket.js';
 import type { App } from '../src/workloads/types.js';
 import { CONTROLLER_IP, startIngressWorld } from './ingress-world.js';
+import { onHttpResponses } from './lib.js';
 
 const CONNECTIONS = 50;
 const REQUEST = Buffer.from('GET / HTTP/1.1\r\nHost: bench.example.com\r\nUser-Agent: wrk\r\n\r\n', 'latin1');
@@ -66,20 +67,7 @@ class Clients {
     const srcPort = this.#nextPort++;
     const tuple = { src: { ip: '10.0.0.1', port: srcPort }, dst: { ip: CONTROLLER_IP, port: this.#port } };
     const { client, server } = natSocketPair(tuple, tuple);
-    let buffered = '';
-    client.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('latin1');
-      for (;;) {
-        const headEnd = buffered.indexOf('\r\n\r\n');
-        if (headEnd < 0) return;
-        const length = /\r\nContent-Length: (\d+)/i.exec(buffered.slice(0, headEnd));
-        const size = headEnd + 4 + Number(length?.[1] ?? 0);
-        if (buffered.length < size) return;
-        const closing = /\r\nConnection: close\r\n/i.test(buffered.slice(0, headEnd + 2));
-        buffered = buffered.slice(size);
-        this.#answered(closing ? this.#replace(client) : client);
-      }
-    });
+    onHttpResponses(client, (closing) => this.#answered(closing ? this.#replace(client) : client));
     this.#app.handleConnection({
       socket: server,
       tuple: { protocol: 'TCP', srcIP: '10.0.0.1', srcPort, dstIP: CONTROLLER_IP, dstPort: this.#port },

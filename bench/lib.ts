@@ -221,3 +221,28 @@ export function machine(): string {
     .map((l) => l.toFixed(1))
     .join(' ')}`;
 }
+
+/**
+ * Calls `onResponse` for every whole HTTP/1.1 response read from `client` (a
+ * head, then `Content-Length` body bytes), with whether it said
+ * `Connection: close`: the in-process benchmarks' keep-alive clients.
+ */
+export function onHttpResponses(
+  client: { on(event: 'data', listener: (chunk: Buffer) => void): unknown },
+  onResponse: (closing: boolean) => void,
+): void {
+  let buffered = '';
+  client.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('latin1');
+    for (;;) {
+      const headEnd = buffered.indexOf('\r\n\r\n');
+      if (headEnd < 0) return;
+      const length = /\r\nContent-Length: (\d+)/i.exec(buffered.slice(0, headEnd));
+      const size = headEnd + 4 + Number(length?.[1] ?? 0);
+      if (buffered.length < size) return;
+      const closing = /\r\nConnection: close\r\n/i.test(buffered.slice(0, headEnd + 2));
+      buffered = buffered.slice(size);
+      onResponse(closing);
+    }
+  });
+}
