@@ -27,6 +27,8 @@ export interface CertificateOptions {
   readonly now: number;
   /** @default 365 */
   readonly validDays?: number;
+  /** The serial number, big-endian. @default 16 random bytes (Go's `rand.Int(2^128)`) */
+  readonly serial?: Uint8Array;
 }
 
 export const FAKE_CERTIFICATE_CN = 'Kubernetes Ingress Controller Fake Certificate';
@@ -37,6 +39,20 @@ const generateRsa = promisify(generateKeyPair);
 function tbsOf(pki_: typeof forge.pki, cert: forge.pki.Certificate): forge.asn1.Asn1 {
   const pki = pki_ as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
   return pki.getTBSCertificate(cert);
+}
+
+/**
+ * The content octets, in hex, of the DER INTEGER for the non-negative
+ * big-endian number `bytes`: minimal, as DER requires and Go's encoding/asn1
+ * writes it (no leading zero byte unless the next byte's high bit is set, or
+ * OpenSSL refuses the certificate with "illegal padding").
+ */
+export function serialNumberHex(bytes: Uint8Array): string {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const first = bytes[start] ?? 0;
+  const hex = bytes.length === 0 ? '00' : Buffer.from(bytes.subarray(start)).toString('hex');
+  return first >= 0x80 ? `00${hex}` : hex;
 }
 
 /**
@@ -54,8 +70,7 @@ export async function selfSignedCertificate(options: CertificateOptions): Promis
   });
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-  // A positive 128-bit serial, as Go's rand.Int(2^128).
-  cert.serialNumber = `00${randomBytes(16).toString('hex')}`;
+  cert.serialNumber = serialNumberHex(options.serial ?? randomBytes(16));
   cert.validity.notBefore = new Date(options.now);
   cert.validity.notAfter = new Date(options.now + (options.validDays ?? 365) * 86_400_000);
   const subject = [

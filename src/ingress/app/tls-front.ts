@@ -39,9 +39,16 @@ export class TlsFront {
 
   constructor(config: TlsFrontConfig) {
     this.#config = config;
+    // A certificate OpenSSL refuses leaves the context unset: #wrap then
+    // tries again and closes that one connection instead of the process
+    // seeing an unhandled rejection.
     config.defaultCertificate.then(
       (pair) => {
-        this.#defaultContext = createSecureContext({ cert: pair.cert, key: pair.key });
+        try {
+          this.#defaultContext = createSecureContext({ cert: pair.cert, key: pair.key });
+        } catch {
+          this.#defaultContext = undefined;
+        }
       },
       () => {},
     );
