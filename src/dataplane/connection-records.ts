@@ -14,8 +14,7 @@ import { virtualServerKey } from '../proxy/ruleset.js';
 import type { Clock } from '../util/clock.js';
 import type { L4Protocol } from '../workloads/types.js';
 import type { ConntrackEntry, ConntrackTable } from './conntrack.js';
-import { emitPending, type FlowSink } from './flow.js';
-import { PendingFlow } from './flow-builder.js';
+import { emitConnection, type FlowSink } from './flow.js';
 import type { Origin, PathPlan, PathWorld, Tuple } from './path.js';
 import type { NodeProxyState } from './world.js';
 
@@ -107,21 +106,18 @@ export function endConnection(
   config.conntrack.remove(entry.id);
   if (!config.flows.enabled) return;
   const now = config.clock.now();
-  emitPending(
-    config.flows,
-    new PendingFlow({
-      plan,
-      origin,
-      original,
-      protocol,
-      verdict,
-      reason,
-      startedAt: entry.createdAt,
-      endedAt: now,
-      bytes: { sent: entry.bytesOriginal, received: entry.bytesReply },
-      world: config.world,
-    }),
-  );
+  emitConnection(config.flows, {
+    plan,
+    origin,
+    original,
+    protocol,
+    verdict,
+    reason,
+    startedAt: entry.createdAt,
+    endedAt: now,
+    bytes: { sent: entry.bytesOriginal, received: entry.bytesReply },
+    world: config.world,
+  });
 }
 
 /**
@@ -162,21 +158,18 @@ export function recordFlow(
 ): void {
   if (!config.flows.enabled) return;
   const now = config.clock.now();
-  emitPending(
-    config.flows,
-    new PendingFlow({
-      plan,
-      origin,
-      original,
-      protocol,
-      verdict: reason ? 'DROPPED' : 'FORWARDED',
-      reason,
-      startedAt: now,
-      endedAt: now,
-      bytes: { sent: 0, received: 0 },
-      world: config.world,
-    }),
-  );
+  emitConnection(config.flows, {
+    plan,
+    origin,
+    original,
+    protocol,
+    verdict: reason ? 'DROPPED' : 'FORWARDED',
+    reason,
+    startedAt: now,
+    endedAt: now,
+    bytes: { sent: 0, received: 0 },
+    world: config.world,
+  });
 }
 
 function nodeOfOrigin(origin: Origin, plan: PathPlan): string {

@@ -2,14 +2,14 @@
  * Builds a `FlowRecord` from a path plan and what the connection carried.
  * Runs only when flows are enabled (the sink says so), off the fast path.
  *
- * `PendingFlow` is how the dataplane hands a finished connection to the flow
- * log: one flat object holding the facts (the plan's hops and tuples, times,
- * bytes, and who the two ends were when the connection ran), with the record
- * itself — a dozen small objects and three formatted strings — built the first
- * time someone reads it. A flow log keeps thousands of these alive, so every
- * object a kept flow retains is copied and marked by the garbage collector:
- * building records eagerly was most of what recording flows cost (see the
- * issue 7 section of docs/benchmarks.md).
+ * A finished connection is handed to the flow log as its `FlowInput`; the
+ * log copies the facts (`ConnectionFacts`: the plan's hops and tuples, times,
+ * bytes, and who the two ends were when the connection ran) into columns, and
+ * the record itself — a dozen small objects and three formatted strings — is
+ * built the first time someone reads it. A flow log keeps thousands of flows,
+ * and every object a kept flow retains is copied by the young-generation
+ * collector and then marked: keeping per-connection objects was most of what
+ * recording flows cost (see the issue 7 section of docs/benchmarks.md).
  */
 import { randomUUID } from 'node:crypto';
 import { cachedBySecond, secondCache } from '../util/time-text.js';
@@ -88,91 +88,106 @@ function service(name: string | undefined): FlowRecord['destination_service'] {
 }
 
 /**
- * A finished connection, waiting to become a `FlowRecord`. Built by the
- * dataplane when a connection ends (or is refused); `record()` builds the
- * record once and returns the same object every time after, so its `uuid`
- * is stable however often it is read.
+ * What a finished connection's record is built from, captured when it ended:
+ * who owned each address then, and the plan's hops and tuples.
+ */
+export interface ConnectionFacts {
+  readonly hops: readonly Hop[];
+  /** The tuple as the receiver saw it. */
+  readonly seen: Tuple;
+  readonly service: string | undefined;
+  readonly proxyNode: string | undefined;
+  readonly fromPod: boolean;
+  readonly original: Tuple;
+  readonly protocol: L4Protocol;
+  readonly verdict: 'FORWARDED' | 'DROPPED' | 'ERROR';
+  readonly reason: string | undefined;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly sent: number;
+  readonly received: number;
+  readonly source: Owner;
+  readonly destination: Owner;
+}
+
+/** The facts of `input`: who owns each address is looked up now, while the connection's pods still exist. */
+export function connectionFacts(input: FlowInput): ConnectionFacts {
+  const { plan } = input;
+  return {
+    hops: plan.hops,
+    seen: plan.seen,
+    service: plan.service,
+    proxyNode: plan.proxyNode,
+    fromPod: input.origin.kind === 'pod',
+    original: input.original,
+    protocol: input.protocol,
+    verdict: input.verdict,
+    reason: input.reason,
+    startedAt: input.startedAt,
+    endedAt: input.endedAt,
+    sent: input.bytes.sent,
+    received: input.bytes.received,
+    source: ownerOf(input.world, input.original.src.ip),
+    destination: ownerOf(input.world, plan.seen.dst.ip),
+  };
+}
+
+/** The L3/L4 record of a finished connection. */
+export function buildConnectionRecord(f: ConnectionFacts): FlowRecord {
+  const { original, seen } = f;
+  const nodes: string[] = [];
+  for (const h of f.hops) if (h.node && nodes[nodes.length - 1] !== h.node) nodes.push(h.node);
+  const l4ports = { source_port: original.src.port, destination_port: seen.dst.port };
+  const svc = service(f.service);
+  const arrow = f.service ? ` (${f.service})` : '';
+  const state = f.verdict === 'FORWARDED' ? 'FORWARDED' : `DROPPED: ${f.reason ?? ''}`;
+  return {
+    time: rfc3339Nano(f.startedAt),
+    uuid: randomUUID(),
+    verdict: f.verdict,
+    ...(f.reason ? { drop_reason_desc: f.reason } : {}),
+    Type: 'L3_L4',
+    node_name: f.proxyNode ?? nodes[0] ?? '',
+    IP: { source: original.src.ip, destination: seen.dst.ip, ipVersion: 'IPv4' },
+    l4: f.protocol === 'UDP' ? { UDP: l4ports } : { TCP: l4ports },
+    source: flowEndpoint(original.src.ip, original.src.port, f.source),
+    destination: flowEndpoint(seen.dst.ip, seen.dst.port, f.destination),
+    ...(svc ? { destination_service: svc } : {}),
+    traffic_direction: f.fromPod ? 'EGRESS' : 'INGRESS',
+    is_reply: false,
+    Summary: `${f.protocol} ${original.src.ip}:${original.src.port} -> ${original.dst.ip}:${original.dst.port} → ${seen.dst.ip}:${seen.dst.port}${arrow} ${state}`,
+    original,
+    translated: seen,
+    node_hops: nodes,
+    hops: f.hops,
+    bytes: { sent: f.sent, received: f.received },
+    duration_ms: Math.max(0, f.endedAt - f.startedAt),
+  };
+}
+
+/**
+ * A finished connection, waiting to become a `FlowRecord` (for sinks that
+ * keep objects; the flow log copies the facts into columns instead).
+ * `record()` builds the record once and returns the same object every time
+ * after, so its `uuid` is stable however often it is read.
  */
 export class PendingFlow {
-  readonly #hops: readonly Hop[];
-  readonly #seen: Tuple;
-  readonly #service: string | undefined;
-  readonly #proxyNode: string | undefined;
-  readonly #fromPod: boolean;
-  readonly #original: Tuple;
-  readonly #protocol: L4Protocol;
-  readonly #verdict: 'FORWARDED' | 'DROPPED' | 'ERROR';
-  readonly #reason: string | undefined;
-  readonly #startedAt: number;
-  readonly #endedAt: number;
-  readonly #sent: number;
-  readonly #received: number;
-  readonly #source: Owner;
-  readonly #destination: Owner;
+  readonly #facts: ConnectionFacts;
   #record: FlowRecord | undefined;
 
-  /** Captures the facts now: who owns each address is looked up while the connection's pods still exist. */
   constructor(input: FlowInput) {
-    const { plan } = input;
-    this.#hops = plan.hops;
-    this.#seen = plan.seen;
-    this.#service = plan.service;
-    this.#proxyNode = plan.proxyNode;
-    this.#fromPod = input.origin.kind === 'pod';
-    this.#original = input.original;
-    this.#protocol = input.protocol;
-    this.#verdict = input.verdict;
-    this.#reason = input.reason;
-    this.#startedAt = input.startedAt;
-    this.#endedAt = input.endedAt;
-    this.#sent = input.bytes.sent;
-    this.#received = input.bytes.received;
-    this.#source = ownerOf(input.world, input.original.src.ip);
-    this.#destination = ownerOf(input.world, plan.seen.dst.ip);
+    this.#facts = connectionFacts(input);
   }
 
   /** The hops, for the flow log's size estimate without building the record. */
   get hops(): readonly Hop[] {
-    return this.#hops;
+    return this.#facts.hops;
   }
 
   /** The record (built on the first call). */
   record(): FlowRecord {
-    this.#record ??= this.#build();
+    this.#record ??= buildConnectionRecord(this.#facts);
     return this.#record;
-  }
-
-  #build(): FlowRecord {
-    const original = this.#original;
-    const seen = this.#seen;
-    const nodes: string[] = [];
-    for (const h of this.#hops) if (h.node && nodes[nodes.length - 1] !== h.node) nodes.push(h.node);
-    const l4ports = { source_port: original.src.port, destination_port: seen.dst.port };
-    const svc = service(this.#service);
-    const arrow = this.#service ? ` (${this.#service})` : '';
-    const state = this.#verdict === 'FORWARDED' ? 'FORWARDED' : `DROPPED: ${this.#reason ?? ''}`;
-    return {
-      time: rfc3339Nano(this.#startedAt),
-      uuid: randomUUID(),
-      verdict: this.#verdict,
-      ...(this.#reason ? { drop_reason_desc: this.#reason } : {}),
-      Type: 'L3_L4',
-      node_name: this.#proxyNode ?? nodes[0] ?? '',
-      IP: { source: original.src.ip, destination: seen.dst.ip, ipVersion: 'IPv4' },
-      l4: this.#protocol === 'UDP' ? { UDP: l4ports } : { TCP: l4ports },
-      source: flowEndpoint(original.src.ip, original.src.port, this.#source),
-      destination: flowEndpoint(seen.dst.ip, seen.dst.port, this.#destination),
-      ...(svc ? { destination_service: svc } : {}),
-      traffic_direction: this.#fromPod ? 'EGRESS' : 'INGRESS',
-      is_reply: false,
-      Summary: `${this.#protocol} ${original.src.ip}:${original.src.port} -> ${original.dst.ip}:${original.dst.port} → ${seen.dst.ip}:${seen.dst.port}${arrow} ${state}`,
-      original,
-      translated: seen,
-      node_hops: nodes,
-      hops: this.#hops,
-      bytes: { sent: this.#sent, received: this.#received },
-      duration_ms: Math.max(0, this.#endedAt - this.#startedAt),
-    };
   }
 }
 

@@ -54,6 +54,15 @@ function absoluteUrl(e: HttpExchange): string {
 }
 
 /**
+ * The characters the record of `e` will take in strings (the URL twice, in
+ * `url` and `Summary`, the host three times, the summary's and a drop
+ * reason's fixed text), for the flow log's size estimate: never less than built.
+ */
+export function httpTextLength(e: HttpExchange): number {
+  return 2 * e.target.length + 3 * (e.host?.length ?? 24) + e.method.length + 120;
+}
+
+/**
  * An answered HTTP request, waiting to become a `FlowRecord`. `record()`
  * builds it once and returns the same object after, so its `uuid` is stable.
  */
@@ -68,19 +77,14 @@ export class PendingHttpFlow {
     this.#client = ownerOf(world, exchange.tuple.srcIP, nodeOf);
   }
 
-  /**
-   * The characters the record's strings will take (the URL twice, in `url`
-   * and `Summary`, the host three times, the summary's and a drop reason's
-   * fixed text), for the flow log's size estimate: never less than built.
-   */
+  /** `httpTextLength` of the exchange. */
   get textLength(): number {
-    const e = this.#exchange;
-    return 2 * e.target.length + 3 * (e.host?.length ?? 24) + e.method.length + 120;
+    return httpTextLength(this.#exchange);
   }
 
   /** The record (built on the first call). */
   record(): FlowRecord {
-    this.#record ??= build(this.#exchange, this.#client);
+    this.#record ??= buildHttpRecord(this.#exchange, this.#client);
     return this.#record;
   }
 }
@@ -102,7 +106,8 @@ function ingressField(e: HttpExchange, svc: FlowService | undefined): FlowIngres
   };
 }
 
-function build(e: HttpExchange, client: Owner): FlowRecord {
+/** The record of `e`, answered to `client` (who the client was when it asked). */
+export function buildHttpRecord(e: HttpExchange, client: Owner): FlowRecord {
   const t = e.tuple;
   const from = server(e);
   const to = flowEndpoint(t.srcIP, t.srcPort, client);
@@ -164,7 +169,8 @@ export function buildHttpFlow(exchange: HttpExchange, world: PathWorld): FlowRec
 /**
  * The observer the emulator hands every app (`AppContext.httpFlows`): it is
  * enabled exactly when `sink` is, and turns each exchange into a pending L7
- * flow. `nodeOf` names clients the world does not (a node's tunnel address,
+ * flow (copied into the sink's columns when it has them, `recordHttp`: the
+ * exchange object is not kept). `nodeOf` names clients the world does not (a node's tunnel address,
  * which a pod on another node sees after masquerade). Never throws.
  */
 export function httpFlowObserver(sink: FlowSink, world: PathWorld, nodeOf?: NodeOfAddress): HttpFlowObserver {
@@ -175,7 +181,8 @@ export function httpFlowObserver(sink: FlowSink, world: PathWorld, nodeOf?: Node
     exchange(e: HttpExchange): void {
       if (!sink.enabled) return;
       try {
-        emitPending(sink, new PendingHttpFlow(e, world, nodeOf));
+        if (sink.recordHttp) sink.recordHttp(e, ownerOf(world, e.tuple.srcIP, nodeOf));
+        else emitPending(sink, new PendingHttpFlow(e, world, nodeOf));
       } catch {
         // A flow that cannot be recorded must never break the app answering it.
       }

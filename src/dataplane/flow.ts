@@ -8,8 +8,8 @@
  * The dataplane only emits; the flow log (trace/) stores, filters and streams.
  */
 
-import type { HttpProxyAnswer } from '../workloads/types.js';
-import type { PendingFlow } from './flow-builder.js';
+import type { HttpExchange, HttpProxyAnswer } from '../workloads/types.js';
+import { type FlowInput, type Owner, PendingFlow } from './flow-builder.js';
 import type { PendingHttpFlow } from './flow-http.js';
 import type { Hop, Tuple } from './path.js';
 
@@ -127,6 +127,19 @@ export interface FlowSink {
    * `record(flow.record())`.
    */
   recordPending?(flow: PendingRecord): void;
+  /**
+   * Stores an answered HTTP request by copying its fields (the flow log's
+   * columns): the sink keeps no reference to `exchange`, so the caller's
+   * per-request objects die young. `client` is who the client was, looked up
+   * now. A sink without it gets a `PendingHttpFlow`.
+   */
+  recordHttp?(exchange: HttpExchange, client: Owner): void;
+  /**
+   * Stores a finished connection by copying its facts (the flow log's
+   * columns), keeping none of the per-connection objects of `input` but the
+   * plan's hops. A sink without it gets a `PendingFlow`.
+   */
+  recordConnection?(input: FlowInput): void;
 }
 
 /** A finished connection or answered request whose record is built when first read. */
@@ -136,6 +149,12 @@ export type PendingRecord = PendingFlow | PendingHttpFlow;
 export function emitPending(sink: FlowSink, flow: PendingRecord): void {
   if (sink.recordPending) sink.recordPending(flow);
   else sink.record(flow.record());
+}
+
+/** Hands a finished connection to `sink`: copied into its columns when it has them, else as a `PendingFlow`. */
+export function emitConnection(sink: FlowSink, input: FlowInput): void {
+  if (sink.recordConnection) sink.recordConnection(input);
+  else emitPending(sink, new PendingFlow(input));
 }
 
 /** A sink that records nothing. */

@@ -6,14 +6,17 @@
  * records retain; the oldest records go first.
  *
  * `recordPending` is on the connection-close path when flows are on: it
- * stores the dataplane's `PendingFlow` or an app's `PendingHttpFlow` (no copy,
- * no serialisation, no record built yet) and estimates its size from its hops
- * or its request's strings. Records are built when
- * they are read (`list`, or at once when someone watches), once each.
+ * stores the dataplane's `PendingFlow` (no copy, no record built yet) and
+ * estimates its size from its hops. `recordHttp`, once per answered request,
+ * copies the request's fields into the log's columns (`HttpColumns`) and keeps
+ * none of its objects. Records are built when they are read (`list`, or at
+ * once when someone watches), once each.
  */
 import type { FlowRecord, FlowSink, PendingRecord } from '../dataplane/flow.js';
-import { PendingFlow } from '../dataplane/flow-builder.js';
-import { PendingHttpFlow } from '../dataplane/flow-http.js';
+import { buildConnectionRecord, type FlowInput, type Owner, PendingFlow } from '../dataplane/flow-builder.js';
+import { buildHttpRecord, httpTextLength, PendingHttpFlow } from '../dataplane/flow-http.js';
+import type { HttpExchange } from '../workloads/types.js';
+import { ConnectionColumns, HttpColumns, Interner } from './flow-columns.js';
 import { type FlowFilter, matchesFlow } from './flow-filter.js';
 
 export interface FlowLogConfig {
@@ -61,12 +64,12 @@ export function estimatePendingBytes(flow: PendingRecord): number {
   return RECORD_OVERHEAD + PENDING_STRINGS + hopBytes(flow.hops);
 }
 
-/** A kept flow: a record, or a pending flow whose record is built on first read. */
-type Kept = FlowRecord | PendingRecord;
+/** Marks a slot whose flow is a row of the log's `HttpColumns` (L7) or `ConnectionColumns` (L3/L4), not built yet. */
+const HTTP_ROW = Symbol('http row');
+const CONNECTION_ROW = Symbol('connection row');
 
-function built(flow: Kept): FlowRecord {
-  return flow instanceof PendingFlow || flow instanceof PendingHttpFlow ? flow.record() : flow;
-}
+/** A kept flow: a record, a pending flow, or a row; each becomes a record on first read. */
+type Kept = FlowRecord | PendingRecord | typeof HTTP_ROW | typeof CONNECTION_ROW;
 
 export class FlowLog implements FlowSink {
   readonly #maxFlows: number;
@@ -74,6 +77,8 @@ export class FlowLog implements FlowSink {
   #enabled: boolean;
   readonly #ring: (Kept | undefined)[];
   readonly #sizes: Float64Array;
+  readonly #http: HttpColumns;
+  readonly #connections: ConnectionColumns;
   #start = 0;
   #count = 0;
   #bytes = 0;
@@ -92,6 +97,9 @@ export class FlowLog implements FlowSink {
     this.#enabled = config.enabled ?? true;
     this.#ring = new Array<Kept | undefined>(maxFlows).fill(undefined);
     this.#sizes = new Float64Array(maxFlows);
+    const strings = new Interner();
+    this.#http = new HttpColumns(maxFlows, strings);
+    this.#connections = new ConnectionColumns(maxFlows, strings);
   }
 
   /** Whether the dataplane builds records (FlowSink). */
@@ -122,7 +130,30 @@ export class FlowLog implements FlowSink {
     if (this.#listeners.size > 0) this.#tell(flow.record());
   }
 
-  #keep(flow: Kept, size: number): void {
+  /**
+   * Stores an answered HTTP request as a row of columns (FlowSink, the HTTP
+   * observer's path): nothing of `exchange` is kept. Never throws.
+   */
+  recordHttp(exchange: HttpExchange, client: Owner): void {
+    if (!this.#enabled) return;
+    const i = this.#keep(HTTP_ROW, RECORD_OVERHEAD + L7_OVERHEAD + httpTextLength(exchange));
+    this.#http.write(i, exchange, client);
+    if (this.#listeners.size > 0) this.#tell(this.#built(i));
+  }
+
+  /**
+   * Stores a finished connection as a row of columns (FlowSink, the
+   * dataplane's path): of its objects only the plan's hops are kept. Never throws.
+   */
+  recordConnection(input: FlowInput): void {
+    if (!this.#enabled) return;
+    const i = this.#keep(CONNECTION_ROW, RECORD_OVERHEAD + PENDING_STRINGS + hopBytes(input.plan.hops));
+    this.#connections.write(i, input);
+    if (this.#listeners.size > 0) this.#tell(this.#built(i));
+  }
+
+  /** Stores `flow` in the next slot, evicting the oldest past either bound; returns the slot. */
+  #keep(flow: Kept, size: number): number {
     while (this.#count > 0 && (this.#count >= this.#maxFlows || this.#bytes + size > this.#maxBytes))
       this.#evict();
     const i = (this.#start + this.#count) % this.#maxFlows;
@@ -131,6 +162,19 @@ export class FlowLog implements FlowSink {
     this.#count++;
     this.#bytes += size;
     this.#total++;
+    return i;
+  }
+
+  /** The record of slot `i`, built on the first read and kept (same uuid on every read). */
+  #built(i: number): FlowRecord {
+    const flow = this.#ring[i] as Kept;
+    let record: FlowRecord;
+    if (flow === HTTP_ROW) record = buildHttpRecord(this.#http.exchange(i), this.#http.client(i));
+    else if (flow === CONNECTION_ROW) record = buildConnectionRecord(this.#connections.facts(i));
+    else if (flow instanceof PendingFlow || flow instanceof PendingHttpFlow) record = flow.record();
+    else return flow;
+    this.#ring[i] = record;
+    return record;
   }
 
   #tell(flow: FlowRecord): void {
@@ -157,10 +201,7 @@ export class FlowLog implements FlowSink {
     const limit = options.limit ?? this.#count;
     const out: FlowRecord[] = [];
     for (let k = this.#count - 1; k >= 0 && out.length < limit; k--) {
-      const i = (this.#start + k) % this.#maxFlows;
-      // Built once, then kept as the record (same uuid on every read).
-      const flow = built(this.#ring[i] as Kept);
-      this.#ring[i] = flow;
+      const flow = this.#built((this.#start + k) % this.#maxFlows);
       if (!options.filter || matchesFlow(options.filter, flow)) out.push(flow);
     }
     return out.reverse();
