@@ -9,8 +9,8 @@
  * them outlived several young-generation collections and had to be copied,
  * promoted and later marked (docs/benchmarks.md, "Flows on vs off"). A row
  * holds numbers and references to objects that live anyway: pods and nodes,
- * the ingress route's objects, and strings interned in a small table (the
- * same path, host or address is one string however many rows name it). The
+ * the ingress route's objects, and strings shared between consecutive rows
+ * (the same path, host or address, request after request, is one string). The
  * one exception is a connection's hops, which the row keeps as the plan
  * made them. The exchange or the connection's facts are rebuilt from the
  * row when the record is read.
@@ -20,18 +20,24 @@ import { ownerOf } from '../dataplane/flow-builder.js';
 import type { Hop, Tuple } from '../dataplane/path.js';
 import type { HttpExchange, L4Protocol } from '../workloads/types.js';
 
-/** Distinct strings kept for rows; past this the table starts over (rows keep their strings). */
-const INTERN_LIMIT = 4096;
-
-/** One string object for equal text: a row keeps the table's, the flow's own string dies young. */
+/**
+ * Keeps one string object per run of equal strings: a row stores the string
+ * the previous row of its column stored when the text is the same (the same
+ * path, host or client address, request after request), so the flow's own
+ * copy dies young. Comparing with one string is cheaper than hashing every
+ * new string into a table, which cost as much as the garbage it saved.
+ */
 export class Interner {
-  readonly #strings = new Map<string, string>();
+  readonly #last: string[];
 
-  intern(s: string): string {
-    const kept = this.#strings.get(s);
-    if (kept !== undefined) return kept;
-    if (this.#strings.size >= INTERN_LIMIT) this.#strings.clear();
-    this.#strings.set(s, s);
+  constructor(columns: number) {
+    this.#last = new Array<string>(columns).fill('');
+  }
+
+  intern(column: number, s: string): string {
+    const last = this.#last[column] as string;
+    if (s === last) return last;
+    this.#last[column] = s;
     return s;
   }
 }
@@ -68,10 +74,10 @@ export class HttpColumns {
   readonly #nums: Float64Array;
   readonly #strings: Interner;
 
-  constructor(rows: number, strings: Interner) {
+  constructor(rows: number) {
     this.#refs = new Array<unknown>(rows * REFS).fill(undefined);
     this.#nums = new Float64Array(rows * NUMS);
-    this.#strings = strings;
+    this.#strings = new Interner(REFS);
   }
 
   /** Copies `e` and its client into row `row`, keeping no reference to `e` or its tuple. */
@@ -80,17 +86,17 @@ export class HttpColumns {
     const at = row * REFS;
     r[at + POD] = e.pod;
     r[at + CLIENT] = client;
-    r[at + METHOD] = this.#strings.intern(e.method);
-    r[at + TARGET] = this.#strings.intern(e.target);
-    r[at + HOST] = e.host === undefined ? undefined : this.#strings.intern(e.host);
-    r[at + VERSION] = this.#strings.intern(e.httpVersion);
+    r[at + METHOD] = this.#strings.intern(METHOD, e.method);
+    r[at + TARGET] = this.#strings.intern(TARGET, e.target);
+    r[at + HOST] = e.host === undefined ? undefined : this.#strings.intern(HOST, e.host);
+    r[at + VERSION] = this.#strings.intern(VERSION, e.httpVersion);
     r[at + SCHEME] = e.scheme;
     r[at + ANSWER] = e.answer;
     r[at + INGRESS] = e.ingress;
     r[at + SERVICE] = e.service;
     r[at + ENDPOINT] = e.endpoint;
-    r[at + SRC_IP] = this.#strings.intern(e.tuple.srcIP);
-    r[at + DST_IP] = this.#strings.intern(e.tuple.dstIP);
+    r[at + SRC_IP] = this.#strings.intern(SRC_IP, e.tuple.srcIP);
+    r[at + DST_IP] = this.#strings.intern(DST_IP, e.tuple.dstIP);
     const n = this.#nums;
     const k = row * NUMS;
     n[k + SRC_PORT] = e.tuple.srcPort;
@@ -178,10 +184,10 @@ export class ConnectionColumns {
   readonly #nums: Float64Array;
   readonly #strings: Interner;
 
-  constructor(rows: number, strings: Interner) {
+  constructor(rows: number) {
     this.#refs = new Array<unknown>(rows * C_REFS).fill(undefined);
     this.#nums = new Float64Array(rows * C_NUMS);
-    this.#strings = strings;
+    this.#strings = new Interner(C_REFS);
   }
 
   /** Copies the facts of `input` into row `row`; owners are looked up now. */
@@ -200,10 +206,10 @@ export class ConnectionColumns {
     r[at + C_FROM_POD] = input.origin.kind === 'pod';
     r[at + C_SOURCE] = ownerOf(input.world, original.src.ip);
     r[at + C_DESTINATION] = ownerOf(input.world, seen.dst.ip);
-    r[at + C_ORIG_SRC_IP] = strings.intern(original.src.ip);
-    r[at + C_ORIG_DST_IP] = strings.intern(original.dst.ip);
-    r[at + C_SEEN_SRC_IP] = strings.intern(seen.src.ip);
-    r[at + C_SEEN_DST_IP] = strings.intern(seen.dst.ip);
+    r[at + C_ORIG_SRC_IP] = strings.intern(C_ORIG_SRC_IP, original.src.ip);
+    r[at + C_ORIG_DST_IP] = strings.intern(C_ORIG_DST_IP, original.dst.ip);
+    r[at + C_SEEN_SRC_IP] = strings.intern(C_SEEN_SRC_IP, seen.src.ip);
+    r[at + C_SEEN_DST_IP] = strings.intern(C_SEEN_DST_IP, seen.dst.ip);
     const n = this.#nums;
     const k = row * C_NUMS;
     n[k + C_ORIG_SRC_PORT] = original.src.port;

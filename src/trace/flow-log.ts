@@ -16,7 +16,7 @@ import type { FlowRecord, FlowSink, PendingRecord } from '../dataplane/flow.js';
 import { buildConnectionRecord, type FlowInput, type Owner, PendingFlow } from '../dataplane/flow-builder.js';
 import { buildHttpRecord, httpTextLength, PendingHttpFlow } from '../dataplane/flow-http.js';
 import type { HttpExchange } from '../workloads/types.js';
-import { ConnectionColumns, HttpColumns, Interner } from './flow-columns.js';
+import { ConnectionColumns, HttpColumns } from './flow-columns.js';
 import { type FlowFilter, matchesFlow } from './flow-filter.js';
 
 export interface FlowLogConfig {
@@ -97,9 +97,8 @@ export class FlowLog implements FlowSink {
     this.#enabled = config.enabled ?? true;
     this.#ring = new Array<Kept | undefined>(maxFlows).fill(undefined);
     this.#sizes = new Float64Array(maxFlows);
-    const strings = new Interner();
-    this.#http = new HttpColumns(maxFlows, strings);
-    this.#connections = new ConnectionColumns(maxFlows, strings);
+    this.#http = new HttpColumns(maxFlows);
+    this.#connections = new ConnectionColumns(maxFlows);
   }
 
   /** Whether the dataplane builds records (FlowSink). */
