@@ -343,7 +343,9 @@ export class IpamStore {
    */
   compactHandle(handleID: string): BlockCidr | undefined {
     const compact = this.objects.compactHandles;
-    if (compact === undefined || handleName(handleID) !== handleID) return undefined;
+    if (compact === undefined) return undefined;
+    // No `handleName(handleID) === handleID` check first: a compact handle is
+    // stored under its ID, which is its own name, so an ID that is not finds none.
     const entry = compact.entry(handleID);
     return entry !== undefined && isCompactHandle(entry) ? entry : undefined;
   }
