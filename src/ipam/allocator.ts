@@ -13,6 +13,7 @@ import type { Registry } from '../store/registry.js';
 import type { BlockSelection, NetworkingConfig } from '../topology/types.js';
 import type { Clock } from '../util/clock.js';
 import { type AssignSettings, type AutoAssignResult, autoAssign } from './auto-assign.js';
+import { handleHash } from './block-attributes.js';
 import { claimBlock } from './claims.js';
 import { AssignIPError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
 import { addressText, formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
@@ -159,6 +160,7 @@ export class CalicoIpam {
     return autoAssign(this.io, this.settings, {
       num: req.num ?? 1,
       handleID: req.handleID,
+      handleHash: handleHash(req.handleID),
       attrs: req.attrs,
       host: req.node,
       affinityCheck: this.settings.strictAffinity,

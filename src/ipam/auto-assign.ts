@@ -37,6 +37,8 @@ export interface AssignSettings {
 export interface AutoAssignRequest extends BlockRequester {
   readonly num: number;
   readonly handleID: string;
+  /** `handleHash(handleID)`: computed once for the blocks and the handle. */
+  readonly handleHash: number;
   readonly attrs: Readonly<Record<string, string>>;
   readonly host: string;
   readonly hostLabels: Labels;
@@ -108,9 +110,9 @@ function assignFrom(
 ): number[] {
   const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
   const requester = affinityCheck === req.affinityCheck ? req : { host: req.host, affinityCheck };
-  const got = loaded.block.autoAssign(num, attribute, requester);
+  const got = loaded.block.autoAssign(num, attribute, requester, req.handleHash);
   if (typeof got === 'string' || got.length === 0) return [];
-  io.incrementHandle(req.handleID, loaded.block, got.length);
+  io.incrementHandle(req.handleID, loaded.block, got.length, req.handleHash);
   io.writeBlock(loaded);
   return got;
 }

@@ -15,18 +15,15 @@
  */
 import { sameAttribute, sameHandle } from './block-parts.js';
 import type { AllocationAttribute } from './objects.js';
+import { stringHash } from './string-hash.js';
 
 /**
- * A hash of a handle ID from its length and last eight characters (handle IDs
- * share long prefixes, `k8s-pod-network.` + a container ID, and differ at the
- * end). -1 for no ID; collisions only cost a comparison.
+ * The hash of a handle ID (`stringHash`, FNV-1a over the whole ID: the
+ * memory backend's handle table keys by the same number, so an operation
+ * hashes its handle ID once). -1 for no ID; collisions only cost a comparison.
  */
 export function handleHash(id: string | undefined): number {
-  if (id === undefined) return -1;
-  const n = id.length;
-  let h = n;
-  for (let i = n > 8 ? n - 8 : 0; i < n; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
-  return h;
+  return id === undefined ? -1 : stringHash(id);
 }
 
 /** Whether the first `n` hashes are all different. */

@@ -369,8 +369,8 @@ export class AllocationBlock {
     return undefined;
   }
 
-  #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const idx = this.#attributes.findOrPush(attribute, handleHash(attribute.handle_id));
+  #findOrAddAttribute(attribute: AllocationAttribute, h: number): number {
+    const idx = this.#attributes.findOrPush(attribute, h);
     if (idx >= 0) return idx;
     this.#undo?.attributeAdded();
     return ~idx;
@@ -414,14 +414,20 @@ export class AllocationBlock {
   /**
    * Takes up to `num` addresses from the head of the free queue (Calico
    * `allocationBlock.autoAssign`). Returns the addresses, or the affinity error.
+   * `h`: `handleHash(attribute.handle_id)`, when the caller has it.
    */
-  autoAssign(num: number, attribute: AllocationAttribute, req: BlockRequester): number[] | string {
+  autoAssign(
+    num: number,
+    attribute: AllocationAttribute,
+    req: BlockRequester,
+    h = handleHash(attribute.handle_id),
+  ): number[] | string {
     const err = this.#affinityError(req);
     if (err) return err;
     const n = Math.min(num, this.#count);
     if (n <= 0) return [];
     this.#arraysOf = undefined;
-    const idx = this.#findOrAddAttribute(attribute);
+    const idx = this.#findOrAddAttribute(attribute, h);
     if (n === 1) {
       const o = this.#shift();
       this.#take(o, idx);
@@ -445,7 +451,7 @@ export class AllocationBlock {
     if (this.#allocations[o] !== FREE) return 'Address already assigned in block';
     this.#saveFull();
     this.#arraysOf = undefined;
-    this.#take(o, this.#findOrAddAttribute(attribute));
+    this.#take(o, this.#findOrAddAttribute(attribute, handleHash(attribute.handle_id)));
     // Calico filters every occurrence of the ordinal out of the queue.
     const rest = this.unallocated().filter((u) => u !== o);
     this.#queue.set(rest);
@@ -485,10 +491,12 @@ export class AllocationBlock {
     return { ok: true, unallocated, countByHandle };
   }
 
-  /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
-  releaseByHandle(handleID: string): number {
+  /**
+   * Releases every address of a handle (Calico `releaseByHandle`). Returns how
+   * many. `h`: `handleHash(handleID)`, when the caller has it.
+   */
+  releaseByHandle(handleID: string, h = handleHash(handleID)): number {
     const attributes = this.#attributes;
-    const h = handleHash(handleID);
     const first = attributes.firstOfHandle(handleID, 0, h);
     if (first < 0) return 0;
     const allocations = this.#allocations;
@@ -520,7 +528,7 @@ export class AllocationBlock {
       return n;
     }
     const targets: number[] = [];
-    for (let i = first; i >= 0; i = attributes.firstOfHandle(handleID, i + 1)) targets.push(i);
+    for (let i = first; i >= 0; i = attributes.firstOfHandle(handleID, i + 1, h)) targets.push(i);
     const ordinals: number[] = [];
     for (let o = 0; o < allocations.length; o++) {
       if (targets.includes(allocations[o] as number)) ordinals.push(o);

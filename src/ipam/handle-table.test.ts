@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HandleTable, stringHash } from './handle-table.js';
+import { HandleTable } from './handle-table.js';
+import { stringHash } from './string-hash.js';
 
 type Op =
   | { readonly op: 'get' | 'has' | 'delete'; readonly key: string }

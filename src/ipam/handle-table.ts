@@ -19,13 +19,7 @@
  * `delete`, `size`, `entries`), except iteration order (callers sort).
  * Values must not be undefined.
  */
-
-/** FNV-1a over the UTF-16 code units of `key`. */
-export function stringHash(key: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h;
-}
+import { stringHash } from './string-hash.js';
 
 const MIN_BITS = 4;
 
@@ -77,9 +71,8 @@ export class HandleTable<V> {
     }
   }
 
-  /** `#find(key)`, remembered for a `set` or `delete` of the same key next. */
-  #lookup(key: string): number {
-    const h = stringHash(key);
+  /** `#find(key)`, remembered for a `set` or `delete` of the same key next. `h`: `stringHash(key)`. */
+  #lookup(key: string, h: number): number {
     const i = this.#find(key, h);
     this.#lastKey = key;
     this.#lastHash = h;
@@ -94,16 +87,19 @@ export class HandleTable<V> {
    * changed since.
    */
   #again(key: string): number {
-    return this.#lastChanges === this.#changes && this.#lastKey === key ? this.#lastSlot : this.#lookup(key);
+    return this.#lastChanges === this.#changes && this.#lastKey === key
+      ? this.#lastSlot
+      : this.#lookup(key, stringHash(key));
   }
 
-  get(key: string): V | undefined {
-    const i = this.#lookup(key);
+  /** `Map.get`. `h`: `stringHash(key)`, when the caller has it. */
+  get(key: string, h = stringHash(key)): V | undefined {
+    const i = this.#lookup(key, h);
     return i < 0 ? undefined : (this.#slots[2 * i + 1] as V);
   }
 
   has(key: string): boolean {
-    return this.#lookup(key) >= 0;
+    return this.#lookup(key, stringHash(key)) >= 0;
   }
 
   set(key: string, value: V): this {

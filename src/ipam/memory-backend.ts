@@ -59,7 +59,7 @@ class MemoryObjects implements IpamObjects, CompactHandles {
     BlockAffinity: new Map(),
     IPAMHandle: new HandleTable<Stored>(),
   };
-  readonly #handles = this.#maps.IPAMHandle;
+  readonly #handles = this.#maps.IPAMHandle as HandleTable<Stored>;
   readonly #byNode = new Map<string, Set<string>>();
   /**
    * The open transaction's undo log, flat: kind, name, object before, per
@@ -106,8 +106,8 @@ class MemoryObjects implements IpamObjects, CompactHandles {
 
   // ---- CompactHandles ----
 
-  entry(name: string): IPAMHandle | HandleBlocks | undefined {
-    return this.#handles.get(name) as IPAMHandle | HandleBlocks | undefined;
+  entry(name: string, hash?: number): IPAMHandle | HandleBlocks | undefined {
+    return this.#handles.get(name, hash) as IPAMHandle | HandleBlocks | undefined;
   }
 
   // `#write` for IPAMHandle, without its per-kind dispatch (two of these per pod).

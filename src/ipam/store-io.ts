@@ -340,13 +340,14 @@ export class IpamStore {
    * without making a `HandleRead`. Undefined otherwise (no such handle, or
    * one kept as an object, or an ID that is not its own name: use
    * `readHandle`). Delete it with `deleteCompactHandle` in the same transaction.
+   * `hash`: `handleHash(handleID)`, when the caller has it.
    */
-  compactHandle(handleID: string): BlockCidr | undefined {
+  compactHandle(handleID: string, hash?: number): BlockCidr | undefined {
     const compact = this.objects.compactHandles;
     if (compact === undefined) return undefined;
     // No `handleName(handleID) === handleID` check first: a compact handle is
     // stored under its ID, which is its own name, so an ID that is not finds none.
-    const entry = compact.entry(handleID);
+    const entry = compact.entry(handleID, hash);
     return entry !== undefined && isCompactHandle(entry) ? entry : undefined;
   }
 
@@ -370,13 +371,21 @@ export class IpamStore {
     return this.objects.list<IPAMHandle>('IPAMHandle');
   }
 
-  /** Adds `count` addresses in `block` to a handle, creating it (Calico `incrementHandle`). */
-  incrementHandle(handleID: string, block: AllocationBlock, count: number): void {
+  /**
+   * Adds `count` addresses in `block` to a handle, creating it (Calico
+   * `incrementHandle`). `hash`: `handleHash(handleID)`, when the caller has it.
+   */
+  incrementHandle(handleID: string, block: AllocationBlock, count: number, hash?: number): void {
     const key = block.cidrText;
     const name = handleName(handleID);
     const compact = this.objects.compactHandles;
     // The plain case (a new handle of one address whose ID is its name) is kept compact when the backend can.
-    if (compact !== undefined && count === 1 && name === handleID && compact.entry(name) === undefined) {
+    if (
+      compact !== undefined &&
+      count === 1 &&
+      name === handleID &&
+      compact.entry(name, hash) === undefined
+    ) {
       compact.createCompact(name, block.blockCidr);
       return;
     }
