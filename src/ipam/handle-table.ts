@@ -6,14 +6,15 @@
  * A `Map<string, …>` hashes each new key string in a call into the runtime
  * (every handle ID arrives as a fresh string: once to create the handle,
  * once to release it), then walks a bucket chain comparing the key string
- * with the string of each entry on it. This table is open addressing with
- * linear probing over a power-of-two array: the hash (FNV-1a, in JavaScript)
- * of every key is kept beside it in an `Int32Array`, so a probe compares
- * integers and touches a key string only when the full hashes are equal,
- * and a lookup that finds nothing (every handle creation) reads no string
- * but its own. Keys and values sit side by side in one array (one cache line
- * for both). Deletion shifts the entries after a slot back (no tombstones),
- * so the table stays as fast after 100,000 releases as before.
+ * with the string of each entry on it, each a read somewhere else in memory.
+ * This table is open addressing with linear probing over a power-of-two
+ * number of slots, each slot three neighbouring elements of one array: the
+ * key's hash (`stringHash`, which the allocator has already worked out for
+ * the block), the key and the value. A probe compares integers and reads a
+ * key string only when the full hashes are equal; a lookup reads one or two
+ * cache lines of the table, and one that finds nothing (every handle
+ * creation) reads no other string. Deletion shifts the entries after a slot
+ * back (no tombstones), so the table stays as fast after 100,000 releases.
  *
  * Semantics are `Map`'s for what the backend uses (`get`, `has`, `set`,
  * `delete`, `size`, `entries`), except iteration order (callers sort).
@@ -23,11 +24,22 @@ import { stringHash } from './string-hash.js';
 
 const MIN_BITS = 4;
 
+/** Elements per slot: hash, key, value. */
+const STRIDE = 3;
+
+/** The slot a hash starts probing at in a table of `2 ** bits` slots (Fibonacci hashing: the product's top bits). */
+function home(h: number, bits: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> (32 - bits);
+}
+
+/** `n` slots, all empty. (Holes read as undefined: no `fill` pass over a large array.) */
+function emptySlots(n: number): unknown[] {
+  return new Array(n * STRIDE);
+}
+
 export class HandleTable<V> {
-  /** The full hash of the key in each slot (meaningless where the slot is empty). */
-  #hashes: Int32Array;
-  /** Slot `i`'s key at `2i` (undefined: empty) and its value at `2i + 1`. */
-  #slots: (string | V | undefined)[];
+  /** Slot `i` at `3i`: the key's hash, the key (undefined: empty slot), the value. */
+  #slots: unknown[];
   #bits: number;
   #mask: number;
   #size = 0;
@@ -46,28 +58,21 @@ export class HandleTable<V> {
   constructor() {
     this.#bits = MIN_BITS;
     this.#mask = (1 << MIN_BITS) - 1;
-    this.#hashes = new Int32Array(1 << MIN_BITS);
-    this.#slots = new Array((1 << MIN_BITS) * 2).fill(undefined);
+    this.#slots = emptySlots(1 << MIN_BITS);
   }
 
   get size(): number {
     return this.#size;
   }
 
-  /** The slot a hash starts probing at (Fibonacci hashing: the top bits of the product). */
-  #home(h: number): number {
-    return Math.imul(h, 0x9e3779b1) >>> (32 - this.#bits);
-  }
-
   /** The slot holding `key`, or the complement (negative) of the empty slot where it would go. */
   #find(key: string, h: number): number {
-    const hashes = this.#hashes;
     const slots = this.#slots;
     const mask = this.#mask;
-    for (let i = this.#home(h); ; i = (i + 1) & mask) {
-      const k = slots[2 * i];
+    for (let i = home(h, this.#bits); ; i = (i + 1) & mask) {
+      const k = slots[STRIDE * i + 1];
       if (k === undefined) return ~i;
-      if (hashes[i] === h && k === key) return i;
+      if (slots[STRIDE * i] === h && k === key) return i;
     }
   }
 
@@ -95,7 +100,7 @@ export class HandleTable<V> {
   /** `Map.get`. `h`: `stringHash(key)`, when the caller has it. */
   get(key: string, h = stringHash(key)): V | undefined {
     const i = this.#lookup(key, h);
-    return i < 0 ? undefined : (this.#slots[2 * i + 1] as V);
+    return i < 0 ? undefined : (this.#slots[STRIDE * i + 2] as V);
   }
 
   has(key: string): boolean {
@@ -105,37 +110,37 @@ export class HandleTable<V> {
   set(key: string, value: V): this {
     const i = this.#again(key);
     if (i >= 0) {
-      this.#slots[2 * i + 1] = value;
+      this.#slots[STRIDE * i + 2] = value;
       return this;
     }
-    this.#put(~i, key, this.#lastHash, value);
+    const at = STRIDE * ~i;
+    const slots = this.#slots;
+    slots[at] = this.#lastHash;
+    slots[at + 1] = key;
+    slots[at + 2] = value;
     this.#changes++;
-    if (++this.#size * 2 > this.#hashes.length) this.#grow();
+    if (++this.#size * 2 > this.#mask + 1) this.#grow();
     return this;
   }
 
-  #put(i: number, key: string, h: number, value: V): void {
-    this.#hashes[i] = h;
-    this.#slots[2 * i] = key;
-    this.#slots[2 * i + 1] = value;
-  }
-
+  /** Doubles the table, putting every entry in again (into locals: this loop runs for every entry). */
   #grow(): void {
-    const hashes = this.#hashes;
-    const slots = this.#slots;
-    this.#bits++;
-    const capacity = 1 << this.#bits;
-    this.#mask = capacity - 1;
-    this.#hashes = new Int32Array(capacity);
-    this.#slots = new Array(capacity * 2).fill(undefined);
-    for (let j = 0; j < hashes.length; j++) {
-      const key = slots[2 * j];
+    const old = this.#slots;
+    const bits = ++this.#bits;
+    const mask = (1 << bits) - 1;
+    const slots = emptySlots(mask + 1);
+    for (let j = 0; j < old.length; j += STRIDE) {
+      const key = old[j + 1];
       if (key === undefined) continue;
-      const h = hashes[j] as number;
-      let i = this.#home(h);
-      while (this.#slots[2 * i] !== undefined) i = (i + 1) & this.#mask;
-      this.#put(i, key as string, h, slots[2 * j + 1] as V);
+      const h = old[j] as number;
+      let i = home(h, bits);
+      while (slots[STRIDE * i + 1] !== undefined) i = (i + 1) & mask;
+      slots[STRIDE * i] = h;
+      slots[STRIDE * i + 1] = key;
+      slots[STRIDE * i + 2] = old[j + 2];
     }
+    this.#mask = mask;
+    this.#slots = slots;
   }
 
   /**
@@ -147,18 +152,21 @@ export class HandleTable<V> {
     let i = this.#again(key);
     if (i < 0) return false;
     this.#changes++;
-    const hashes = this.#hashes;
     const slots = this.#slots;
     const mask = this.#mask;
-    for (let j = (i + 1) & mask; slots[2 * j] !== undefined; j = (j + 1) & mask) {
+    const bits = this.#bits;
+    for (let j = (i + 1) & mask; slots[STRIDE * j + 1] !== undefined; j = (j + 1) & mask) {
       // The entry at j may fill the gap at i when i lies on its probe path (from its home to j).
-      if (((j - this.#home(hashes[j] as number)) & mask) >= ((j - i) & mask)) {
-        this.#put(i, slots[2 * j] as string, hashes[j] as number, slots[2 * j + 1] as V);
+      if (((j - home(slots[STRIDE * j] as number, bits)) & mask) >= ((j - i) & mask)) {
+        slots[STRIDE * i] = slots[STRIDE * j];
+        slots[STRIDE * i + 1] = slots[STRIDE * j + 1];
+        slots[STRIDE * i + 2] = slots[STRIDE * j + 2];
         i = j;
       }
     }
-    slots[2 * i] = undefined;
-    slots[2 * i + 1] = undefined;
+    slots[STRIDE * i] = undefined;
+    slots[STRIDE * i + 1] = undefined;
+    slots[STRIDE * i + 2] = undefined;
     this.#size--;
     return true;
   }
@@ -166,9 +174,9 @@ export class HandleTable<V> {
   /** Every entry, in slot order. */
   *entries(): IterableIterator<[string, V]> {
     const slots = this.#slots;
-    for (let i = 0; i < slots.length; i += 2) {
-      const key = slots[i];
-      if (key !== undefined) yield [key as string, slots[i + 1] as V];
+    for (let i = 0; i < slots.length; i += STRIDE) {
+      const key = slots[i + 1];
+      if (key !== undefined) yield [key as string, slots[i + 2] as V];
     }
   }
 }
