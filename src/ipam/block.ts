@@ -48,13 +48,19 @@ import {
   UNDO_SLOT,
 } from './block-journal.js';
 import { blockSpec } from './block-parts.js';
-import type { BlockFields, BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+import type {
+  AddressSink,
+  BlockFields,
+  BlockRequester,
+  ReleaseOutcome,
+  ReleaseRequest,
+} from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
 import { type BlockCidr, blockCidrOf, type Cidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import { type AllocationAttribute, hostAffinity, type IPAMBlockSpec } from './objects.js';
 
 export { BlockJournal } from './block-journal.js';
-export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+export type { AddressSink, BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 
 /**
  * Whether `allocations` holds `idx`: `Int32Array.prototype.includes` as a
@@ -422,24 +428,34 @@ export class AllocationBlock {
     req: BlockRequester,
     h = handleHash(attribute.handle_id),
   ): number[] | string {
+    const ips: number[] = [];
+    const got = this.autoAssignInto({ add: (ip) => ips.push(ip) }, num, attribute, req, h);
+    return typeof got === 'string' ? got : ips;
+  }
+
+  /**
+   * `autoAssign`, handing each address to `out` (in order) instead of
+   * returning an array. Returns how many, or the affinity error.
+   */
+  autoAssignInto(
+    out: AddressSink,
+    num: number,
+    attribute: AllocationAttribute,
+    req: BlockRequester,
+    h = handleHash(attribute.handle_id),
+  ): number | string {
     const err = this.#affinityError(req);
     if (err) return err;
     const n = Math.min(num, this.#count);
-    if (n <= 0) return [];
+    if (n <= 0) return 0;
     this.#arraysOf = undefined;
     const idx = this.#findOrAddAttribute(attribute, h);
-    if (n === 1) {
-      const o = this.#shift();
-      this.#take(o, idx);
-      return [this.cidr.network + o];
-    }
-    const ips: number[] = [];
     for (let i = 0; i < n; i++) {
       const o = this.#shift();
       this.#take(o, idx);
-      ips.push(this.cidr.network + o);
+      out.add(this.cidr.network + o);
     }
-    return ips;
+    return n;
   }
 
   /** Assigns one given address (Calico `allocationBlock.assign`). Returns an error text or undefined. */
