@@ -30,13 +30,12 @@
 import {
   type CompactArrays,
   FREE,
-  objectArray,
   readSpecArrays,
   specAllocations,
   specSequence,
   specUnallocated,
 } from './block-arrays.js';
-import { BlockAttributes, handleHash } from './block-attributes.js';
+import { BlockAttributes, HASH_BUCKETS, handleHash } from './block-attributes.js';
 import {
   type BlockJournal,
   EVENT_SIZE,
@@ -102,8 +101,8 @@ export class AllocationBlock {
     cidr: Cidr,
     fields: BlockFields,
     arrays: CompactArrays,
-    attributes: AllocationAttribute[],
-    hashes?: Int32Array,
+    attributes: readonly AllocationAttribute[],
+    shared?: { readonly hashes: Int32Array; readonly buckets: Uint16Array },
   ) {
     this.cidr = cidr;
     this.affinity = fields.affinity;
@@ -116,20 +115,24 @@ export class AllocationBlock {
     this.#count = arrays.count;
     this.#sequence = arrays.sequence;
     this.#otherSequence = arrays.other;
-    this.#attributes = new BlockAttributes(attributes, hashes ?? new Int32Array(arrays.allocations.length));
+    this.#attributes = new BlockAttributes(attributes, arrays.allocations.length, shared);
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
   static create(cidr: Cidr, options: { affinity: string | null; claimTime?: string }): AllocationBlock {
     const n = sizeOf(cidr.prefix);
-    // One buffer for the allocations, the free queue and the attribute hashes:
-    // an operation touches all three, so they share cache lines and one allocation.
-    const buffer = new ArrayBuffer(n * 12);
+    // One buffer for the allocations, the free queue, the attribute hashes and
+    // their filter, and the sequence numbers: an operation touches them all,
+    // so they share one allocation and sit together in memory.
+    const ints = n * 12 + HASH_BUCKETS * 2;
+    const at = Math.ceil(ints / 8) * 8;
+    const buffer = new ArrayBuffer(at + n * 8);
     const allocations = new Int32Array(buffer, 0, n).fill(FREE);
     const queue = new Int32Array(buffer, n * 4, n);
     const hashes = new Int32Array(buffer, n * 8, n);
+    const buckets = new Uint16Array(buffer, n * 12, HASH_BUCKETS);
+    const sequence = new Float64Array(buffer, at, n).fill(Number.NaN);
     for (let o = 0; o < n; o++) queue[o] = o;
-    const sequence = new Float64Array(n).fill(Number.NaN);
     const fields: BlockFields = {
       affinity: options.affinity,
       affinityClaimTime: options.claimTime,
@@ -137,13 +140,8 @@ export class AllocationBlock {
       sequenceNumber: 0,
       deleted: false,
     };
-    return new AllocationBlock(
-      cidr,
-      fields,
-      { allocations, queue, count: n, sequence, other: undefined },
-      objectArray(),
-      hashes,
-    );
+    const arrays = { allocations, queue, count: n, sequence, other: undefined };
+    return new AllocationBlock(cidr, fields, arrays, [], { hashes, buckets });
   }
 
   /**
@@ -155,7 +153,7 @@ export class AllocationBlock {
     const c = cidr ?? parseBlockCidr(spec.cidr);
     const arrays = c ? readSpecArrays(spec) : undefined;
     if (!c || !arrays) return undefined;
-    const block = new AllocationBlock(c, spec, arrays, spec.attributes.slice());
+    const block = new AllocationBlock(c, spec, arrays, spec.attributes);
     block.#arraysOf = spec;
     return block;
   }
@@ -173,7 +171,7 @@ export class AllocationBlock {
         this,
         specAllocations(this.#allocations),
         specUnallocated(this.#queue, this.#head, this.#count),
-        this.#attributes.items.slice(),
+        this.#attributes.toArray(),
         specSequence(this.#sequence, this.#otherSequence),
       );
       this.#arraysOf = arrays;
@@ -256,13 +254,7 @@ export class AllocationBlock {
         case UNDO_FULL:
           if (this.#queue.length < journal.count) this.#queue = new Int32Array(journal.count);
           this.#head = 0;
-          this.#count = journal.restoreFull(
-            this.#allocations,
-            this.#queue,
-            this.#sequence,
-            this.#attributes.items,
-          );
-          this.#attributes.rehash();
+          this.#count = journal.restoreFull(this.#allocations, this.#queue, this.#sequence, this.#attributes);
           break;
       }
     }
@@ -293,7 +285,7 @@ export class AllocationBlock {
       this.#head,
       this.#count,
       this.#sequence,
-      this.#attributes.items,
+      this.#attributes,
     );
   }
 
@@ -344,7 +336,7 @@ export class AllocationBlock {
   attributeOf(ip: number): AllocationAttribute | undefined {
     const o = this.ordinalOf(ip);
     const idx = o === undefined ? FREE : (this.#allocations[o] as number);
-    return idx === FREE ? undefined : this.#attributes.items[idx];
+    return idx === FREE ? undefined : this.#attributes.item(idx);
   }
 
   /** The sequence number recorded when `ip` was assigned. */
@@ -363,7 +355,7 @@ export class AllocationBlock {
   *allocated(): Generator<{ readonly ip: number; readonly attribute: AllocationAttribute }> {
     for (let o = 0; o < this.#allocations.length; o++) {
       const idx = this.#allocations[o] as number;
-      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes.items[idx] ?? {} };
+      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes.item(idx) ?? {} };
     }
   }
 
@@ -493,7 +485,7 @@ export class AllocationBlock {
         continue;
       }
       if (ordinals.includes(o)) continue;
-      const attr = this.#attributes.items[idx];
+      const attr = this.#attributes.item(idx);
       if (r.handle !== undefined && attr?.handle_id !== r.handle) {
         return { ok: false, reason: 'BadHandle', error: `Handle ${r.handle} does not match` };
       }
@@ -539,7 +531,7 @@ export class AllocationBlock {
         return 0;
       }
       this.#arraysOf = undefined;
-      this.#undo?.attributeDropped(first, attributes.items[first] as AllocationAttribute);
+      this.#undo?.attributeDropped(first, attributes.item(first) as AllocationAttribute);
       attributes.remove(first);
       return n;
     }
@@ -589,7 +581,7 @@ export class AllocationBlock {
    * the allocations above it (Calico `deleteAttributes`).
    */
   #dropAttribute(idx: number): void {
-    this.#undo?.attributeDropped(idx, this.#attributes.items[idx] as AllocationAttribute);
+    this.#undo?.attributeDropped(idx, this.#attributes.item(idx) as AllocationAttribute);
     this.#attributes.remove(idx);
     const allocations = this.#allocations;
     for (let o = 0; o < allocations.length; o++) {
