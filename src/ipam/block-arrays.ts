@@ -75,12 +75,21 @@ export function readSpecArrays(spec: IPAMBlockSpec): CompactArrays | undefined {
   return { allocations, queue, count: free.length, sequence, other };
 }
 
+/**
+ * An array of `n` slots for the caller to fill every one of: one allocation
+ * of the final size, where `push` onto `[]` regrew the store three times for
+ * a /26 block's 64 entries (every snapshot of every block).
+ */
+export function filledArray<T>(n: number): T[] {
+  return new Array<T>(n);
+}
+
 /** `allocations` as the spec spells it. */
 export function specAllocations(allocations: Int32Array): (number | null)[] {
-  const out: (number | null)[] = [];
+  const out = filledArray<number | null>(allocations.length);
   for (let o = 0; o < allocations.length; o++) {
     const idx = allocations[o] as number;
-    out.push(idx === FREE ? null : idx);
+    out[o] = idx === FREE ? null : idx;
   }
   return out;
 }
@@ -96,7 +105,7 @@ export function copyRing(queue: Int32Array, head: number, count: number, out: In
 
 /** The ring's `count` entries from `head`, in queue order. */
 export function specUnallocated(queue: Int32Array, head: number, count: number): number[] {
-  const out: number[] = [];
+  const out = filledArray<number>(count);
   copyRing(queue, head, count, out);
   return out;
 }

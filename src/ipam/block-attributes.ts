@@ -23,6 +23,7 @@
  * (the oldest, which is what releasing pods in creation order does every
  * time) moves no other one, and any other drop moves the shorter side.
  */
+import { filledArray } from './block-arrays.js';
 import { sameAttribute, sameHandle } from './block-parts.js';
 import type { AllocationAttribute } from './objects.js';
 import { stringHash } from './string-hash.js';
@@ -95,7 +96,7 @@ export class BlockAttributes {
 
   /** The list as a new array, in order. */
   toArray(): AllocationAttribute[] {
-    const out: AllocationAttribute[] = [];
+    const out = filledArray<AllocationAttribute>(this.#count);
     this.copyTo(out);
     return out;
   }

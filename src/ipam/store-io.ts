@@ -376,7 +376,6 @@ export class IpamStore {
    * `incrementHandle`). `hash`: `handleHash(handleID)`, when the caller has it.
    */
   incrementHandle(handleID: string, block: AllocationBlock, count: number, hash?: number): void {
-    const key = block.cidrText;
     const name = handleName(handleID);
     const compact = this.objects.compactHandles;
     // The plain case (a new handle of one address whose ID is its name) is kept compact when the backend can.
@@ -389,6 +388,7 @@ export class IpamStore {
       compact.createCompact(name, block.blockCidr);
       return;
     }
+    const key = block.cidrText;
     const existing = this.objects.get<IPAMHandle>('IPAMHandle', name);
     if (!existing) {
       this.objects.create<IPAMHandle>(
