@@ -123,10 +123,15 @@ export class HandleTable<V> {
     return this;
   }
 
-  /** Doubles the table, putting every entry in again (into locals: this loop runs for every entry). */
+  /**
+   * Doubles the table (quadruples it from 4,096 slots: a large array is a
+   * fresh allocation the system zeroes, and every entry is put in again, so
+   * fewer, larger steps cost less), putting every entry in again (into
+   * locals: this loop runs for every entry).
+   */
   #grow(): void {
     const old = this.#slots;
-    const bits = ++this.#bits;
+    const bits = this.#bits >= 12 ? (this.#bits += 2) : ++this.#bits;
     const mask = (1 << bits) - 1;
     const slots = emptySlots(mask + 1);
     for (let j = 0; j < old.length; j += STRIDE) {
