@@ -165,16 +165,17 @@ export class AllocationBlock {
    * them. Bumps nothing: call `markWritten` first when persisting.
    */
   toSpec(): IPAMBlockSpec {
-    let arrays = this.#arraysOf;
+    const arrays = this.#arraysOf;
     if (arrays === undefined) {
-      arrays = blockSpec(
+      // The spec that now says what the arrays hold is also the one returned.
+      this.#arraysOf = blockSpec(
         this,
         specAllocations(this.#allocations),
         specUnallocated(this.#queue, this.#head, this.#count),
         this.#attributes.toArray(),
         specSequence(this.#sequence, this.#otherSequence),
       );
-      this.#arraysOf = arrays;
+      return this.#arraysOf;
     }
     return blockSpec(
       this,
