@@ -131,7 +131,8 @@ export class HandleTable<V> {
    */
   #grow(): void {
     const old = this.#slots;
-    const bits = this.#bits >= 12 ? (this.#bits += 2) : ++this.#bits;
+    const bits = this.#bits + (this.#bits >= 12 ? 2 : 1);
+    this.#bits = bits;
     const mask = (1 << bits) - 1;
     const slots = emptySlots(mask + 1);
     for (let j = 0; j < old.length; j += STRIDE) {
