@@ -12,7 +12,9 @@ import type { Logger } from '../log/index.js';
 import type { Registry } from '../store/registry.js';
 import type { BlockSelection, NetworkingConfig } from '../topology/types.js';
 import type { Clock } from '../util/clock.js';
-import { type AssignSettings, type AutoAssignResult, autoAssign } from './auto-assign.js';
+import { AssignRequestState, AssignResult } from './assign-state.js';
+import { type AssignSettings, autoAssign } from './auto-assign.js';
+import { handleHash } from './block-attributes.js';
 import { claimBlock } from './claims.js';
 import { AssignIPError, NoQualifiedPoolError, PoolExhaustedError } from './errors.js';
 import { addressText, formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
@@ -71,6 +73,9 @@ export class CalicoIpam {
   readonly #logger: Logger;
   readonly settings: AssignSettings;
   readonly #poolChoice = new PoolChoiceCache();
+  /** The request and result of the assignment under way, reused (`assign-state.ts`). */
+  readonly #request = new AssignRequestState();
+  readonly #result = new AssignResult();
   /** The logger level (number) `#debug` was worked out for (`#debugEnabled`). */
   #debugLevel: number;
   #debug: boolean;
@@ -103,7 +108,7 @@ export class CalicoIpam {
    */
   autoAssign(req: AssignRequest): { readonly ips: string[]; readonly msgs: string[] } {
     const result = this.io.transaction(() => this.#autoAssign(req));
-    return { ips: result.ips.map(addressText), msgs: result.msgs };
+    return { ips: result.map(addressText), msgs: [...result.msgs] };
   }
 
   /**
@@ -119,8 +124,8 @@ export class CalicoIpam {
   #assignIn(req: AssignRequest): string[] {
     const result = this.#autoAssign(req);
     const num = req.num ?? 1;
-    if (result.ips.length < num) throw new PoolExhaustedError(result.ips.length, num, result.msgs);
-    const ips = result.ips.map(addressText);
+    if (result.count < num) throw new PoolExhaustedError(result.count, num, result.msgs);
+    const ips = result.map(addressText);
     if (this.#debugEnabled()) this.#logger.debug({ node: req.node, handle: req.handleID, ips }, 'Assigned');
     return ips;
   }
@@ -140,7 +145,11 @@ export class CalicoIpam {
     return this.#debug;
   }
 
-  #autoAssign(req: AssignRequest): AutoAssignResult {
+  /**
+   * Resolves the request (pools, labels) and assigns into `#result`, which
+   * the next assignment reuses: read it at once.
+   */
+  #autoAssign(req: AssignRequest): AssignResult {
     const allPools = this.io.pools();
     const hostLabels = this.io.labelsOf('nodes', req.node);
     const namespaceLabels =
@@ -156,17 +165,19 @@ export class CalicoIpam {
         use,
       });
     if (!choice.ok) throw new NoQualifiedPoolError(choice.error);
-    return autoAssign(this.io, this.settings, {
-      num: req.num ?? 1,
-      handleID: req.handleID,
-      attrs: req.attrs,
-      host: req.node,
-      affinityCheck: this.settings.strictAffinity,
-      hostLabels,
-      pools: choice.pools,
-      allPools,
-      now: this.#clock.now(),
-    });
+    const r = this.#request;
+    r.num = req.num ?? 1;
+    r.handleID = req.handleID;
+    r.handleHash = handleHash(req.handleID);
+    r.attrs = req.attrs;
+    r.host = req.node;
+    r.affinityCheck = this.settings.strictAffinity;
+    r.hostLabels = hostLabels;
+    r.pools = choice.pools;
+    r.allPools = allPools;
+    r.now = this.#clock.now();
+    autoAssign(this.io, this.settings, r, this.#result);
+    return this.#result;
   }
 
   /** Assigns one given address (Calico `AssignIP`), claiming its block for the node when unclaimed. */

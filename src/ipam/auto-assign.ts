@@ -12,6 +12,7 @@
  * Runs inside the caller's transaction; throws only the typed IPAM errors.
  */
 import type { BlockSelection } from '../topology/types.js';
+import type { AssignResult } from './assign-state.js';
 import type { BlockRequester } from './block.js';
 import { objectArray } from './block-arrays.js';
 import { blockCandidates, blockCount, candidateAt, startIndex } from './block-picker.js';
@@ -37,6 +38,8 @@ export interface AssignSettings {
 export interface AutoAssignRequest extends BlockRequester {
   readonly num: number;
   readonly handleID: string;
+  /** `handleHash(handleID)`: computed once for the blocks and the handle. */
+  readonly handleHash: number;
   readonly attrs: Readonly<Record<string, string>>;
   readonly host: string;
   readonly hostLabels: Labels;
@@ -45,17 +48,6 @@ export interface AutoAssignRequest extends BlockRequester {
   /** Every pool, to find the pool of an affine block. */
   readonly allPools: readonly Pool[];
   readonly now: number;
-}
-
-export interface AutoAssignResult {
-  /**
-   * The addresses. Not readonly: `autoAssign` takes the first block's answer
-   * as this array rather than copying it into a new one (in the common case
-   * the answer is all there is).
-   */
-  ips: number[];
-  /** Calico's assignment messages (`No IPs available in pools: […]`). */
-  readonly msgs: string[];
 }
 
 function inAnyPool(pools: readonly Pool[], cidr: Cidr): boolean {
@@ -98,19 +90,23 @@ function affineBlocks(
   return view.usable;
 }
 
-/** Takes what one block can give (Calico `assignFromExistingBlock`). */
+/**
+ * Takes what one block can give (Calico `assignFromExistingBlock`), up to
+ * `req.num` addresses in all, adding them to `result`. Returns how many.
+ */
 function assignFrom(
   io: IpamStore,
   loaded: LoadedBlock,
   req: AutoAssignRequest,
-  num: number,
   affinityCheck: boolean,
-): number[] {
+  result: AssignResult,
+): number {
   const attribute: AllocationAttribute = { handle_id: req.handleID, secondary: { ...req.attrs } };
   const requester = affinityCheck === req.affinityCheck ? req : { host: req.host, affinityCheck };
-  const got = loaded.block.autoAssign(num, attribute, requester);
-  if (typeof got === 'string' || got.length === 0) return [];
-  io.incrementHandle(req.handleID, loaded.block, got.length);
+  const from = result.count;
+  const got = loaded.block.autoAssignInto(result, req.num - from, attribute, requester, req.handleHash);
+  if (typeof got === 'string' || got === 0) return 0;
+  io.incrementHandle(req.handleID, loaded.block, got, req.handleHash);
   io.writeBlock(loaded);
   return got;
 }
@@ -153,38 +149,37 @@ function findUsableBlock(io: IpamStore, settings: AssignSettings, req: AutoAssig
 }
 
 /** Borrowing from any block with space, in probe order (step 4). */
-function borrow(
-  io: IpamStore,
-  settings: AssignSettings,
-  req: AutoAssignRequest,
-  result: AutoAssignResult,
-): void {
+function borrow(io: IpamStore, settings: AssignSettings, req: AutoAssignRequest, result: AssignResult): void {
   const exhausted: string[] = [];
   for (const pool of req.pools) {
-    if (result.ips.length >= req.num) break;
+    if (result.count >= req.num) break;
     let more = false;
     for (const cidr of blockCandidates(pool, req.host, settings.blockSelection)) {
-      if (result.ips.length >= req.num) {
+      if (result.count >= req.num) {
         more = true;
         break;
       }
       const block = io.peekBlock(cidr);
       if (!block || block.numFree() === 0) continue;
       const loaded = io.loadBlock(cidr, block);
-      if (loaded) result.ips.push(...assignFrom(io, loaded, req, req.num - result.ips.length, false));
+      if (loaded) assignFrom(io, loaded, req, false, result);
     }
-    if (!more && result.ips.length < req.num) exhausted.push(pool.cidrText);
+    if (!more && result.count < req.num) exhausted.push(pool.cidrText);
   }
-  if (exhausted.length > 0) result.msgs.push(`No IPs available in pools: [${exhausted.join(' ')}]`);
+  if (exhausted.length > 0) result.message(`No IPs available in pools: [${exhausted.join(' ')}]`);
 }
 
-/** Assigns up to `req.num` addresses; see the module comment for the order. */
+/**
+ * Assigns up to `req.num` addresses into `result` (emptied first); see the
+ * module comment for the order.
+ */
 export function autoAssign(
   io: IpamStore,
   settings: AssignSettings,
   req: AutoAssignRequest,
-): AutoAssignResult {
-  const result: AutoAssignResult = { ips: [], msgs: [] };
+  result: AssignResult,
+): void {
+  result.reset();
   const view = io.affinityView(req.host);
   const affine = affineBlocks(io, view, req);
   const usable = Array.isArray(affine) ? undefined : (affine as UsableBlocks);
@@ -192,7 +187,7 @@ export function autoAssign(
   const affinity = view.hostAffinity;
   let owned = queue.length;
   let next = 0;
-  while (result.ips.length < req.num) {
+  while (result.count < req.num) {
     let loaded: LoadedBlock | undefined;
     while (!loaded && next < queue.length) {
       const cidr = queue[next] as Cidr;
@@ -207,21 +202,16 @@ export function autoAssign(
       if (owned >= settings.maxBlocksPerHost) throw new BlockLimitError(settings.maxBlocksPerHost);
       const cidr = findUsableBlock(io, settings, req);
       if (!cidr) {
-        if (settings.strictAffinity)
-          result.msgs.push('No more free affine blocks and strict affinity enabled');
+        if (settings.strictAffinity) result.message('No more free affine blocks and strict affinity enabled');
         break;
       }
       loaded = claimBlock(io, cidr, req.host, req.now);
       owned++;
     }
-    const got = assignFrom(io, loaded, req, req.num - result.ips.length, settings.strictAffinity);
-    if (got.length === 0) {
-      result.msgs.push('Failed to assign IPs in newly allocated block');
+    if (assignFrom(io, loaded, req, settings.strictAffinity, result) === 0) {
+      result.message('Failed to assign IPs in newly allocated block');
       break;
     }
-    if (result.ips.length === 0) result.ips = got;
-    else for (const ip of got) result.ips.push(ip);
   }
-  if (!settings.strictAffinity && result.ips.length < req.num) borrow(io, settings, req, result);
-  return result;
+  if (!settings.strictAffinity && result.count < req.num) borrow(io, settings, req, result);
 }

@@ -18,6 +18,7 @@
  * or release journals a few numbers and makes no garbage.
  */
 import { copyRing, objectArray, objectSlots } from './block-arrays.js';
+import type { BlockAttributes } from './block-attributes.js';
 import type { BlockFields } from './block-types.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
@@ -142,7 +143,7 @@ export class BlockJournal {
     head: number,
     count: number,
     sequence: Float64Array,
-    attributes: readonly AllocationAttribute[],
+    attributes: BlockAttributes,
   ): void {
     if (this.#full) return;
     this.#event(UNDO_FULL, 0, 0, 0);
@@ -158,28 +159,24 @@ export class BlockJournal {
     this.#sequence.set(sequence);
     copyRing(queue, head, count, this.#queue);
     this.count = count;
-    const to = this.#attributes;
-    const n = attributes.length;
-    for (let i = 0; i < n; i++) to[i] = attributes[i] as AllocationAttribute;
-    this.#attributeCount = n;
+    this.#attributeCount = attributes.copyTo(this.#attributes);
   }
 
   /**
    * Writes the full image back into a block's buffers (the queue from its
-   * start; it must hold `count`). Returns the free count.
+   * start; it must hold `count`) and attribute list. Returns the free count.
    */
   restoreFull(
     allocations: Int32Array,
     queue: Int32Array,
     sequence: Float64Array,
-    attributes: AllocationAttribute[],
+    attributes: BlockAttributes,
   ): number {
     const size = this.#size;
     allocations.set(this.#allocations.subarray(0, size));
     sequence.set(this.#sequence.subarray(0, size));
     queue.set(this.#queue.subarray(0, this.count));
-    attributes.length = this.#attributeCount;
-    for (let i = 0; i < this.#attributeCount; i++) attributes[i] = this.#attributes[i] as AllocationAttribute;
+    attributes.setAll(this.#attributes, this.#attributeCount);
     return this.count;
   }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AllocationBlock, BlockJournal } from './block.js';
+import { handleHash } from './block-attributes.js';
 import { parseCidr } from './ipv4.js';
 import type { AllocationAttribute, IPAMBlockSpec } from './objects.js';
 
@@ -195,12 +196,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /**
- * Handle `h`'s ID. Handles 4 and 5 differ only before their last eight
- * characters: same length, same attribute hash (`block-attributes.ts`), so
- * the scans must tell them apart by comparing the IDs.
+ * Handle `h`'s ID. Handles 4 and 5 have the same length, the same last
+ * character and the same attribute hash (`handleHash`: an FNV-1a collision),
+ * so the scans must tell them apart by comparing the IDs.
  */
 const handleID = (h: number): string =>
-  h < 4 ? `k8s-pod-network.${h}` : `${h === 4 ? 'a' : 'b'}/k8s-pod-network.x`;
+  h < 4 ? `k8s-pod-network.${h}` : `${h === 4 ? '7yzx' : 'e6ad'}/k8s-pod-network.x`;
+
+it('gives handles 4 and 5 the same attribute hash', () => {
+  expect(handleHash(handleID(4))).toBe(handleHash(handleID(5)));
+  expect(handleID(4)).not.toBe(handleID(5));
+});
 
 const attribute = (h: number, variant: number): AllocationAttribute => ({
   handle_id: handleID(h),

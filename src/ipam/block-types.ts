@@ -19,6 +19,11 @@ export interface BlockRequester {
   readonly affinityCheck: boolean;
 }
 
+/** Where `AllocationBlock.autoAssignInto` hands the addresses it takes (`assign-state.ts` `AssignResult`). */
+export interface AddressSink {
+  add(ip: number): void;
+}
+
 /** One address to release (Calico `ReleaseOptions`). */
 export interface ReleaseRequest {
   readonly ip: number;

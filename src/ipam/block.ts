@@ -27,103 +27,57 @@
  * own error texts.
  */
 
-import {
-  type CompactArrays,
-  FREE,
-  objectArray,
-  readSpecArrays,
-  specAllocations,
-  specSequence,
-  specUnallocated,
-} from './block-arrays.js';
-import { BlockAttributes, handleHash } from './block-attributes.js';
-import {
-  type BlockJournal,
-  EVENT_SIZE,
-  UNDO_ATTRIBUTE_ADDED,
-  UNDO_ATTRIBUTE_DROPPED,
-  UNDO_FULL,
-  UNDO_PUSH,
-  UNDO_SHIFT,
-  UNDO_SLOT,
-} from './block-journal.js';
+import { type CompactArrays, FREE, readSpecArrays, specAllocations, specSequence } from './block-arrays.js';
+import { HASH_BUCKETS, handleHash } from './block-attributes.js';
+import { BlockCore } from './block-core.js';
+import type { BlockJournal } from './block-journal.js';
 import { blockSpec } from './block-parts.js';
-import type { BlockFields, BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+import type {
+  AddressSink,
+  BlockFields,
+  BlockRequester,
+  ReleaseOutcome,
+  ReleaseRequest,
+} from './block-types.js';
 import { validateBlockSpec } from './block-validate.js';
-import { type BlockCidr, blockCidrOf, type Cidr, parseBlockCidr, sizeOf } from './ipv4.js';
+import { type Cidr, parseBlockCidr, sizeOf } from './ipv4.js';
 import { type AllocationAttribute, hostAffinity, type IPAMBlockSpec } from './objects.js';
 
 export { BlockJournal } from './block-journal.js';
-export type { BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
+export type { AddressSink, BlockRequester, ReleaseOutcome, ReleaseRequest } from './block-types.js';
 
-/**
- * Whether `allocations` holds `idx`: `Int32Array.prototype.includes` as a
- * loop, which V8 compiles inline (the builtin is a call into the runtime).
- */
-function holds(allocations: Int32Array, idx: number): boolean {
-  for (let o = 0; o < allocations.length; o++) if (allocations[o] === idx) return true;
-  return false;
-}
-
-export class AllocationBlock {
-  readonly cidr: Cidr;
-  affinity: string | null;
-  affinityClaimTime: string | undefined;
-  strictAffinity: boolean;
-  sequenceNumber: number;
-  deleted: boolean;
-  /** Ordinal → attribute index; `FREE` when free. */
-  #allocations: Int32Array;
-  /** The free queue: `#count` ordinals from `#head`, wrapping around the ring. */
-  #queue: Int32Array;
-  #head = 0;
-  #count: number;
-  readonly #attributes: BlockAttributes;
-  /** Ordinal → the block's sequence number when it was assigned; NaN when free. */
-  readonly #sequence: Float64Array;
-  /** Sequence numbers under keys that are no ordinal of the block (hand-edited specs), kept as they are. */
-  readonly #otherSequence: Readonly<Record<string, number>> | undefined;
+export class AllocationBlock extends BlockCore {
   /**
    * A spec whose arrays say exactly what this block's arrays hold (the one it
    * was read from or last produced); undefined once they changed since.
    */
   #arraysOf: IPAMBlockSpec | undefined;
-  #blockCidr: BlockCidr | undefined;
-  /** The journal changes are reported to (`saveTo`), if any. */
-  #undo: BlockJournal | undefined;
 
   private constructor(
     cidr: Cidr,
     fields: BlockFields,
     arrays: CompactArrays,
-    attributes: AllocationAttribute[],
-    hashes?: Int32Array,
+    attributes: readonly AllocationAttribute[],
+    shared?: { readonly hashes: Int32Array; readonly buckets: Uint16Array },
   ) {
-    this.cidr = cidr;
-    this.affinity = fields.affinity;
-    this.affinityClaimTime = fields.affinityClaimTime;
-    this.strictAffinity = fields.strictAffinity;
-    this.sequenceNumber = fields.sequenceNumber;
-    this.deleted = fields.deleted;
-    this.#allocations = arrays.allocations;
-    this.#queue = arrays.queue;
-    this.#count = arrays.count;
-    this.#sequence = arrays.sequence;
-    this.#otherSequence = arrays.other;
-    this.#attributes = new BlockAttributes(attributes, hashes ?? new Int32Array(arrays.allocations.length));
+    super(cidr, fields, arrays, attributes, shared);
   }
 
   /** A new, empty block (Calico `newBlock`): `unallocated` is `[0, 1, …, N-1]`. */
   static create(cidr: Cidr, options: { affinity: string | null; claimTime?: string }): AllocationBlock {
     const n = sizeOf(cidr.prefix);
-    // One buffer for the allocations, the free queue and the attribute hashes:
-    // an operation touches all three, so they share cache lines and one allocation.
-    const buffer = new ArrayBuffer(n * 12);
+    // One buffer for the allocations, the free queue, the attribute hashes and
+    // their filter, and the sequence numbers: an operation touches them all,
+    // so they share one allocation and sit together in memory.
+    const ints = n * 12 + HASH_BUCKETS * 2;
+    const at = Math.ceil(ints / 8) * 8;
+    const buffer = new ArrayBuffer(at + n * 8);
     const allocations = new Int32Array(buffer, 0, n).fill(FREE);
     const queue = new Int32Array(buffer, n * 4, n);
     const hashes = new Int32Array(buffer, n * 8, n);
+    const buckets = new Uint16Array(buffer, n * 12, HASH_BUCKETS);
+    const sequence = new Float64Array(buffer, at, n).fill(Number.NaN);
     for (let o = 0; o < n; o++) queue[o] = o;
-    const sequence = new Float64Array(n).fill(Number.NaN);
     const fields: BlockFields = {
       affinity: options.affinity,
       affinityClaimTime: options.claimTime,
@@ -131,13 +85,8 @@ export class AllocationBlock {
       sequenceNumber: 0,
       deleted: false,
     };
-    return new AllocationBlock(
-      cidr,
-      fields,
-      { allocations, queue, count: n, sequence, other: undefined },
-      objectArray(),
-      hashes,
-    );
+    const arrays = { allocations, queue, count: n, sequence, other: undefined };
+    return new AllocationBlock(cidr, fields, arrays, [], { hashes, buckets });
   }
 
   /**
@@ -149,7 +98,7 @@ export class AllocationBlock {
     const c = cidr ?? parseBlockCidr(spec.cidr);
     const arrays = c ? readSpecArrays(spec) : undefined;
     if (!c || !arrays) return undefined;
-    const block = new AllocationBlock(c, spec, arrays, spec.attributes.slice());
+    const block = new AllocationBlock(c, spec, arrays, spec.attributes);
     block.#arraysOf = spec;
     return block;
   }
@@ -161,16 +110,17 @@ export class AllocationBlock {
    * them. Bumps nothing: call `markWritten` first when persisting.
    */
   toSpec(): IPAMBlockSpec {
-    let arrays = this.#arraysOf;
+    const arrays = this.#arraysOf;
     if (arrays === undefined) {
-      arrays = blockSpec(
+      // The spec that now says what the arrays hold is also the one returned.
+      this.#arraysOf = blockSpec(
         this,
-        specAllocations(this.#allocations),
-        specUnallocated(this.#queue, this.#head, this.#count),
-        this.#attributes.items.slice(),
-        specSequence(this.#sequence, this.#otherSequence),
+        specAllocations(this.allocations),
+        this.unallocated(),
+        this.attributes.toArray(),
+        specSequence(this.sequence, this.otherSequence),
       );
-      this.#arraysOf = arrays;
+      return this.#arraysOf;
     }
     return blockSpec(
       this,
@@ -210,12 +160,12 @@ export class AllocationBlock {
    */
   saveTo(journal: BlockJournal): void {
     journal.begin(this, this.#arraysOf);
-    this.#undo = journal;
+    this.undo = journal;
   }
 
   /** Stops journaling (the owner's transaction ended). */
   endJournal(): void {
-    this.#undo = undefined;
+    this.undo = undefined;
   }
 
   /**
@@ -224,42 +174,7 @@ export class AllocationBlock {
    * from there (a later `restoreFrom` goes back to the same state).
    */
   restoreFrom(journal: BlockJournal): void {
-    const ops = journal.ops;
-    for (let e = journal.eventCount - 1; e >= 0; e--) {
-      const at = e * EVENT_SIZE;
-      const a = ops[at + 1] as number;
-      switch (ops[at]) {
-        case UNDO_SLOT:
-          this.#allocations[a] = ops[at + 2] as number;
-          this.#sequence[a] = ops[at + 3] as number;
-          break;
-        case UNDO_SHIFT:
-          this.#head = this.#head === 0 ? this.#queue.length - 1 : this.#head - 1;
-          this.#queue[this.#head] = a;
-          this.#count++;
-          break;
-        case UNDO_PUSH:
-          this.#count--;
-          break;
-        case UNDO_ATTRIBUTE_ADDED:
-          this.#attributes.pop();
-          break;
-        case UNDO_ATTRIBUTE_DROPPED:
-          this.#undropAttribute(a, journal.dropped(ops[at + 2] as number));
-          break;
-        case UNDO_FULL:
-          if (this.#queue.length < journal.count) this.#queue = new Int32Array(journal.count);
-          this.#head = 0;
-          this.#count = journal.restoreFull(
-            this.#allocations,
-            this.#queue,
-            this.#sequence,
-            this.#attributes.items,
-          );
-          this.#attributes.rehash();
-          break;
-      }
-    }
+    this.undoEvents(journal);
     this.affinity = journal.affinity;
     this.affinityClaimTime = journal.affinityClaimTime;
     this.strictAffinity = journal.strictAffinity;
@@ -269,96 +184,9 @@ export class AllocationBlock {
     journal.begin(this, this.#arraysOf);
   }
 
-  /** Puts back attribute `attr` at `idx`, renumbering the allocations at or above it up (undoes a drop). */
-  #undropAttribute(idx: number, attr: AllocationAttribute): void {
-    this.#attributes.insert(idx, attr);
-    const allocations = this.#allocations;
-    for (let o = 0; o < allocations.length; o++) {
-      const v = allocations[o] as number;
-      if (v !== FREE && v >= idx) allocations[o] = v + 1;
-    }
-  }
-
-  /** Before a wholesale change: the journal, if any, saves the whole block. */
-  #saveFull(): void {
-    this.#undo?.saveFull(
-      this.#allocations,
-      this.#queue,
-      this.#head,
-      this.#count,
-      this.#sequence,
-      this.#attributes.items,
-    );
-  }
-
-  /** `10.244.84.128/26`: the block's CIDR as specs and handles spell it (`blockCidr.text`). */
-  get cidrText(): string {
-    return this.blockCidr.text;
-  }
-
-  /** The block's CIDR with its text and IPAMBlock name (`parseBlockCidr`'s shared object). */
-  get blockCidr(): BlockCidr {
-    this.#blockCidr ??= blockCidrOf(this.cidr);
-    return this.#blockCidr;
-  }
-
   /** Every write of a block bumps its sequence number (the ABA guard of release). */
   markWritten(): void {
     this.sequenceNumber++;
-  }
-
-  get size(): number {
-    return this.#allocations.length;
-  }
-
-  numFree(): number {
-    return this.#count;
-  }
-
-  /** Addresses in use: capacity − free (what `calicoctl ipam show` counts). */
-  inUse(): number {
-    return this.size - this.#count;
-  }
-
-  isEmpty(): boolean {
-    return this.#count === this.size;
-  }
-
-  /** The ordinal of an address of this block; undefined when outside it. */
-  ordinalOf(ip: number): number | undefined {
-    const o = ip - this.cidr.network;
-    return o >= 0 && o < this.size ? o : undefined;
-  }
-
-  ipOf(ordinal: number): number {
-    return this.cidr.network + ordinal;
-  }
-
-  /** The attribute of an allocated address; undefined when free or outside. */
-  attributeOf(ip: number): AllocationAttribute | undefined {
-    const o = this.ordinalOf(ip);
-    const idx = o === undefined ? FREE : (this.#allocations[o] as number);
-    return idx === FREE ? undefined : this.#attributes.items[idx];
-  }
-
-  /** The sequence number recorded when `ip` was assigned. */
-  sequenceNumberOf(ip: number): number | undefined {
-    const o = this.ordinalOf(ip);
-    const seq = o === undefined ? Number.NaN : (this.#sequence[o] as number);
-    return Number.isNaN(seq) ? undefined : seq;
-  }
-
-  /** The free ordinals, head first (a copy). */
-  unallocated(): number[] {
-    return specUnallocated(this.#queue, this.#head, this.#count);
-  }
-
-  /** Every allocated address with its attribute, in ordinal order. */
-  *allocated(): Generator<{ readonly ip: number; readonly attribute: AllocationAttribute }> {
-    for (let o = 0; o < this.#allocations.length; o++) {
-      const idx = this.#allocations[o] as number;
-      if (idx !== FREE) yield { ip: this.cidr.network + o, attribute: this.#attributes.items[idx] ?? {} };
-    }
   }
 
   #affinityError(req: BlockRequester): string | undefined {
@@ -369,71 +197,45 @@ export class AllocationBlock {
     return undefined;
   }
 
-  #findOrAddAttribute(attribute: AllocationAttribute): number {
-    const idx = this.#attributes.findOrPush(attribute, handleHash(attribute.handle_id));
-    if (idx >= 0) return idx;
-    this.#undo?.attributeAdded();
-    return ~idx;
-  }
-
-  /** Gives ordinal `o` (already out of the free queue) to the attribute at `idx`. */
-  #take(o: number, idx: number): void {
-    this.#undo?.slot(o, this.#allocations[o] as number, this.#sequence[o] as number);
-    this.#allocations[o] = idx;
-    this.#sequence[o] = this.sequenceNumber;
-  }
-
-  /** Takes the ordinal at the head of the free queue (there must be one). */
-  #shift(): number {
-    const queue = this.#queue;
-    const o = queue[this.#head] as number;
-    this.#head = this.#head + 1 === queue.length ? 0 : this.#head + 1;
-    this.#count--;
-    this.#undo?.shifted(o);
-    return o;
-  }
-
-  /** Appends a freed ordinal to the tail of the free queue. */
-  #push(o: number): void {
-    let queue = this.#queue;
-    if (this.#count === queue.length) {
-      // Only a hand-edited block with an ordinal both free and allocated gets here.
-      // (The queue keeps its order, so the journal's queue events still undo it.)
-      const grown = new Int32Array(Math.max(1, queue.length * 2));
-      grown.set(this.unallocated());
-      this.#queue = queue = grown;
-      this.#head = 0;
-    }
-    let at = this.#head + this.#count;
-    if (at >= queue.length) at -= queue.length;
-    queue[at] = o;
-    this.#count++;
-    this.#undo?.pushed();
-  }
-
   /**
    * Takes up to `num` addresses from the head of the free queue (Calico
    * `allocationBlock.autoAssign`). Returns the addresses, or the affinity error.
+   * `h`: `handleHash(attribute.handle_id)`, when the caller has it.
    */
-  autoAssign(num: number, attribute: AllocationAttribute, req: BlockRequester): number[] | string {
+  autoAssign(
+    num: number,
+    attribute: AllocationAttribute,
+    req: BlockRequester,
+    h = handleHash(attribute.handle_id),
+  ): number[] | string {
+    const ips: number[] = [];
+    const got = this.autoAssignInto({ add: (ip) => ips.push(ip) }, num, attribute, req, h);
+    return typeof got === 'string' ? got : ips;
+  }
+
+  /**
+   * `autoAssign`, handing each address to `out` (in order) instead of
+   * returning an array. Returns how many, or the affinity error.
+   */
+  autoAssignInto(
+    out: AddressSink,
+    num: number,
+    attribute: AllocationAttribute,
+    req: BlockRequester,
+    h = handleHash(attribute.handle_id),
+  ): number | string {
     const err = this.#affinityError(req);
     if (err) return err;
-    const n = Math.min(num, this.#count);
-    if (n <= 0) return [];
+    const n = Math.min(num, this.numFree());
+    if (n <= 0) return 0;
     this.#arraysOf = undefined;
-    const idx = this.#findOrAddAttribute(attribute);
-    if (n === 1) {
-      const o = this.#shift();
-      this.#take(o, idx);
-      return [this.cidr.network + o];
-    }
-    const ips: number[] = [];
+    const idx = this.findOrAddAttribute(attribute, h);
     for (let i = 0; i < n; i++) {
-      const o = this.#shift();
-      this.#take(o, idx);
-      ips.push(this.cidr.network + o);
+      const o = this.shift();
+      this.take(o, idx);
+      out.add(this.cidr.network + o);
     }
-    return ips;
+    return n;
   }
 
   /** Assigns one given address (Calico `allocationBlock.assign`). Returns an error text or undefined. */
@@ -442,15 +244,12 @@ export class AllocationBlock {
     if (err && this.affinity !== null) return err;
     const o = this.ordinalOf(ip);
     if (o === undefined) return `IP ${ip} is not in block ${this.cidrText}`;
-    if (this.#allocations[o] !== FREE) return 'Address already assigned in block';
-    this.#saveFull();
+    if (this.allocations[o] !== FREE) return 'Address already assigned in block';
+    this.saveFull();
     this.#arraysOf = undefined;
-    this.#take(o, this.#findOrAddAttribute(attribute));
+    this.take(o, this.findOrAddAttribute(attribute, handleHash(attribute.handle_id)));
     // Calico filters every occurrence of the ordinal out of the queue.
-    const rest = this.unallocated().filter((u) => u !== o);
-    this.#queue.set(rest);
-    this.#head = 0;
-    this.#count = rest.length;
+    this.unqueue(o);
     return undefined;
   }
 
@@ -465,17 +264,17 @@ export class AllocationBlock {
     const countByHandle = new Map<string, number>();
     for (const r of requests) {
       const o = this.ordinalOf(r.ip);
-      const idx = o === undefined ? FREE : (this.#allocations[o] as number);
+      const idx = o === undefined ? FREE : (this.allocations[o] as number);
       if (o === undefined || idx === FREE) {
         unallocated.push(r.ip);
         continue;
       }
       if (ordinals.includes(o)) continue;
-      const attr = this.#attributes.items[idx];
+      const attr = this.attributes.item(idx);
       if (r.handle !== undefined && attr?.handle_id !== r.handle) {
         return { ok: false, reason: 'BadHandle', error: `Handle ${r.handle} does not match` };
       }
-      if (r.sequenceNumber !== undefined && r.sequenceNumber !== this.#sequence[o]) {
+      if (r.sequenceNumber !== undefined && r.sequenceNumber !== this.sequence[o]) {
         return { ok: false, reason: 'BadSequenceNumber', error: 'Sequence number does not match' };
       }
       ordinals.push(o);
@@ -485,13 +284,15 @@ export class AllocationBlock {
     return { ok: true, unallocated, countByHandle };
   }
 
-  /** Releases every address of a handle (Calico `releaseByHandle`). Returns how many. */
-  releaseByHandle(handleID: string): number {
-    const attributes = this.#attributes;
-    const h = handleHash(handleID);
+  /**
+   * Releases every address of a handle (Calico `releaseByHandle`). Returns how
+   * many. `h`: `handleHash(handleID)`, when the caller has it.
+   */
+  releaseByHandle(handleID: string, h = handleHash(handleID)): number {
+    const attributes = this.attributes;
     const first = attributes.firstOfHandle(handleID, 0, h);
     if (first < 0) return 0;
-    const allocations = this.#allocations;
+    const allocations = this.allocations;
     if (attributes.onlyOfHandle(first, handleID, h)) {
       // One attribute (a pod's handle): one pass frees its ordinals (ascending) and
       // renumbers the allocations above it, then the attribute goes (nothing refers
@@ -501,7 +302,7 @@ export class AllocationBlock {
       for (let o = 0; o < allocations.length; o++) {
         const idx = allocations[o] as number;
         if (idx === first) {
-          this.#freeSlot(o);
+          this.freeSlot(o);
           n++;
         } else if (idx > first) allocations[o] = idx - 1;
       }
@@ -515,12 +316,12 @@ export class AllocationBlock {
         return 0;
       }
       this.#arraysOf = undefined;
-      this.#undo?.attributeDropped(first, attributes.items[first] as AllocationAttribute);
+      this.undo?.attributeDropped(first, attributes.item(first) as AllocationAttribute);
       attributes.remove(first);
       return n;
     }
     const targets: number[] = [];
-    for (let i = first; i >= 0; i = attributes.firstOfHandle(handleID, i + 1)) targets.push(i);
+    for (let i = first; i >= 0; i = attributes.firstOfHandle(handleID, i + 1, h)) targets.push(i);
     const ordinals: number[] = [];
     for (let o = 0; o < allocations.length; o++) {
       if (targets.includes(allocations[o] as number)) ordinals.push(o);
@@ -529,49 +330,11 @@ export class AllocationBlock {
     return ordinals.length;
   }
 
-  /** Frees ordinal `o` to the tail of the queue (`#arraysOf` must be cleared by the caller). */
-  #freeSlot(o: number): void {
-    const sequence = this.#sequence;
-    this.#undo?.slot(o, this.#allocations[o] as number, sequence[o] as number);
-    this.#allocations[o] = FREE;
-    sequence[o] = Number.NaN;
-    this.#push(o);
-  }
-
-  /** Frees ordinals to the tail and drops the attributes nothing references any more. */
+  /** Frees ordinals to the tail and drops the attributes nothing references any more (`BlockCore.free`). */
   #free(ordinals: readonly number[]): void {
     if (ordinals.length === 0) return;
     this.#arraysOf = undefined;
-    const allocations = this.#allocations;
-    let freed: number | number[] = FREE;
-    for (const o of ordinals) {
-      const idx = allocations[o] as number;
-      this.#freeSlot(o);
-      if (idx === FREE) continue;
-      if (freed === FREE) freed = idx;
-      else if (typeof freed === 'number') freed = freed === idx ? freed : [freed, idx];
-      else if (!freed.includes(idx)) freed.push(idx);
-    }
-    if (typeof freed === 'number') {
-      if (freed !== FREE && !holds(allocations, freed)) this.#dropAttribute(freed);
-      return;
-    }
-    const unreferenced = freed.filter((idx) => !holds(allocations, idx)).sort((a, b) => b - a);
-    for (const idx of unreferenced) this.#dropAttribute(idx);
-  }
-
-  /**
-   * Removes attribute `idx`, which no allocation references, and renumbers
-   * the allocations above it (Calico `deleteAttributes`).
-   */
-  #dropAttribute(idx: number): void {
-    this.#undo?.attributeDropped(idx, this.#attributes.items[idx] as AllocationAttribute);
-    this.#attributes.remove(idx);
-    const allocations = this.#allocations;
-    for (let o = 0; o < allocations.length; o++) {
-      const a = allocations[o] as number;
-      if (a > idx) allocations[o] = a - 1;
-    }
+    this.free(ordinals);
   }
 
   /**

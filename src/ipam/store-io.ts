@@ -9,111 +9,36 @@
  */
 
 import type { KubeObject } from '../api/types.js';
+import { type AffinityView, byAffinityName, newAffinityView, type UsableBlocks } from './affinity-view.js';
 import type { AllocationBlock } from './block.js';
 import { objectArray } from './block-arrays.js';
 import { type BlockState, type BlockTable, type LoadedBlock, StoredBlockTable } from './block-table.js';
-
-export type { BlockState, LoadedBlock } from './block-table.js';
-
 import type { Labels } from './calico-selector.js';
-import { type BlockCidr, type Cidr, formatCidr, parseBlockCidr } from './ipv4.js';
-import { type HandleBlocks, type IpamObjects, isCompactHandle } from './object-backends.js';
+import { type BlockCidr, type Cidr, formatCidr } from './ipv4.js';
+import type { IpamObjects } from './object-backends.js';
 import {
   type AffinityState,
   affinityName,
   type BlockAffinity,
   CALICO_API_VERSION,
-  handleName,
   hostAffinity,
   type IPAMBlock,
   type IPAMHandle,
   type IPPool,
 } from './objects.js';
 import { type Pool, toPool } from './pools.js';
+import { type HandleRead, HandleStore } from './store-handles.js';
 
-/** `spec.cidr` of each affinity, parsed (an array of the object kind, `objectArray`, even when empty). */
-function parsedCidrs(affinities: readonly BlockAffinity[]): (Cidr | undefined)[] {
-  const cidrs: (Cidr | undefined)[] = objectArray();
-  for (const a of affinities) cidrs.push(parseBlockCidr(a.spec.cidr));
-  return cidrs;
-}
-
-function byName(a: BlockAffinity, b: BlockAffinity): number {
-  return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
-}
-
-/**
- * A node's affinities as the allocator walks them (see `IpamStore.affinityView`).
- * Immutable, apart from `usable`, which `auto-assign.ts` fills.
- */
-export interface AffinityView {
-  /** In name order (how a Kubernetes list returns them). */
-  readonly affinities: readonly BlockAffinity[];
-  /** `spec.cidr` of each, parsed; undefined where it does not parse. */
-  readonly cidrs: readonly (Cidr | undefined)[];
-  /** `hostAffinity(node)`, which every assignment compares blocks with (no lookup per assignment). */
-  readonly hostAffinity: string;
-  /** The allocator's usable blocks for one pool list, kept while the view is current. */
-  usable: UsableBlocks | undefined;
-  /** The backend's BlockAffinity revision when the view was made. */
-  readonly revision: number | undefined;
-}
-
-/** A node's usable blocks for one pool list (`AffinityView.usable`), with their peeked states. */
-export interface UsableBlocks {
-  readonly pools: unknown;
-  readonly cidrs: readonly Cidr[];
-  /** `peekBlock` of each CIDR (null: no block), while the block table's `generation` is `generation`. */
-  states: (BlockState | null | undefined)[] | undefined;
-  generation: number | undefined;
-}
-
-/**
- * `{ [cidr]: 1 }`, frozen and shared by the handles of one store holding one
- * address of the block (what nearly every pod's handle is). Store objects are
- * immutable, so sharing is safe, and it spares building an object whose one
- * key differs per block (V8 makes a hidden class per key and searches among
- * them). Kept per store: objects shared across stores (and backends) made
- * the Registry path two times slower in a benchmark process that ran the
- * memory backend first.
- */
-class OneAddressBlocks {
-  readonly #byCidr = new Map<string, Readonly<Record<string, number>>>();
-
-  of(cidr: string): Readonly<Record<string, number>> {
-    let block = this.#byCidr.get(cidr);
-    if (block === undefined) {
-      if (this.#byCidr.size >= 100_000) this.#byCidr.clear();
-      block = Object.freeze({ [cidr]: 1 });
-      this.#byCidr.set(cidr, block);
-    }
-    return block;
-  }
-}
-
-/** A handle read for release (`IpamStore.readHandle`). */
-export interface HandleRead {
-  /** `spec.handleID`. */
-  readonly handleID: string;
-  /** The handle's one block, when it is kept compact (one address there); else `blocks` says. */
-  readonly cidr: BlockCidr | undefined;
-  /** `spec.block` (block CIDR → addresses held there), when not compact. */
-  readonly blocks: Readonly<Record<string, number>> | undefined;
-  readonly name: string;
-  /** What the backend holds (for the deletion). */
-  readonly entry: IPAMHandle | HandleBlocks;
-}
-
-function handleRead(name: string, stored: IPAMHandle): HandleRead {
-  return { handleID: stored.spec.handleID, cidr: undefined, blocks: stored.spec.block, name, entry: stored };
-}
+export type { AffinityView, UsableBlocks } from './affinity-view.js';
+export type { BlockState, LoadedBlock } from './block-table.js';
+export type { HandleRead } from './store-handles.js';
 
 export class IpamStore {
   readonly objects: IpamObjects;
   readonly #parsed = new WeakMap<IPPool, Pool | null>();
   /** Where blocks are changed: the backend's live blocks, or stored objects. */
   readonly #blocks: BlockTable;
-  readonly #ones = new OneAddressBlocks();
+  readonly #handles: HandleStore;
   #pools:
     | {
         readonly objects: readonly IPPool[];
@@ -126,6 +51,7 @@ export class IpamStore {
   constructor(objects: IpamObjects) {
     this.objects = objects;
     this.#blocks = objects.liveBlocks ?? new StoredBlockTable(objects);
+    this.#handles = new HandleStore(objects);
   }
 
   /**
@@ -252,7 +178,7 @@ export class IpamStore {
   /** The node's affinities, in name order (how a Kubernetes list returns them). */
   affinitiesOf(node: string): BlockAffinity[] {
     const list = this.objects.affinitiesOf(node);
-    return list.length < 2 ? list : list.sort(byName);
+    return list.length < 2 ? list : list.sort(byAffinityName);
   }
 
   /**
@@ -274,14 +200,7 @@ export class IpamStore {
     ) {
       return cached;
     }
-    const affinities = this.affinitiesOf(node);
-    const view: AffinityView = {
-      affinities,
-      cidrs: parsedCidrs(affinities),
-      hostAffinity: hostAffinity(node),
-      usable: undefined,
-      revision,
-    };
+    const view = newAffinityView(this.affinitiesOf(node), hostAffinity(node), revision);
     if (this.#affinityViews.size >= 100_000) this.#affinityViews.clear();
     this.#affinityViews.set(node, view);
     return view;
@@ -315,100 +234,51 @@ export class IpamStore {
   }
 
   /**
-   * A handle's ID as stored and its blocks (`spec.block`), for releasing it:
-   * read without making an IPAMHandle object when the backend keeps the
-   * handle compact. Undefined when there is no handle. Delete it with
-   * `deleteHandleRead` in the same transaction.
+   * A handle's ID as stored and its blocks (`spec.block`), for releasing it
+   * (`HandleStore.read`). Delete it with `deleteHandleRead` in the same transaction.
    */
   readHandle(handleID: string): HandleRead | undefined {
-    const compact = this.objects.compactHandles;
-    if (compact === undefined) {
-      const stored = this.getHandle(handleID);
-      return stored && handleRead(stored.metadata.name ?? '', stored);
-    }
-    const name = handleName(handleID);
-    const entry = compact.entry(name);
-    if (entry === undefined) return undefined;
-    return isCompactHandle(entry)
-      ? { handleID: name, cidr: entry, blocks: undefined, name, entry }
-      : handleRead(name, entry);
+    return this.#handles.read(handleID);
   }
 
   /**
-   * The block of handle `handleID` when the backend keeps it compact (one
-   * address there; its ID is its name): all that releasing it needs, read
-   * without making a `HandleRead`. Undefined otherwise (no such handle, or
-   * one kept as an object, or an ID that is not its own name: use
-   * `readHandle`). Delete it with `deleteCompactHandle` in the same transaction.
+   * The block of handle `handleID` when the backend keeps it compact
+   * (`HandleStore.compact`). Delete it with `deleteCompactHandle` in the same
+   * transaction. `hash`: `handleHash(handleID)`, when the caller has it.
    */
-  compactHandle(handleID: string): BlockCidr | undefined {
-    const compact = this.objects.compactHandles;
-    if (compact === undefined || handleName(handleID) !== handleID) return undefined;
-    const entry = compact.entry(handleID);
-    return entry !== undefined && isCompactHandle(entry) ? entry : undefined;
+  compactHandle(handleID: string, hash?: number): BlockCidr | undefined {
+    return this.#handles.compact(handleID, hash);
   }
 
   /** Deletes a handle just read with `compactHandle` (no second lookup). */
   deleteCompactHandle(handleID: string, cidr: BlockCidr): void {
-    this.objects.compactHandles?.deleteEntry(handleID, cidr);
+    this.#handles.deleteCompact(handleID, cidr);
   }
 
   /** Deletes a handle just read with `readHandle` (no second lookup). */
   deleteHandleRead(read: HandleRead): void {
-    const compact = this.objects.compactHandles;
-    if (compact === undefined) this.objects.delete('IPAMHandle', read.name, read.entry as IPAMHandle);
-    else compact.deleteEntry(read.name, read.entry);
+    this.#handles.deleteRead(read);
   }
 
   getHandle(handleID: string): IPAMHandle | undefined {
-    return this.objects.get<IPAMHandle>('IPAMHandle', handleName(handleID));
+    return this.#handles.get(handleID);
   }
 
   handles(): IPAMHandle[] {
     return this.objects.list<IPAMHandle>('IPAMHandle');
   }
 
-  /** Adds `count` addresses in `block` to a handle, creating it (Calico `incrementHandle`). */
-  incrementHandle(handleID: string, block: AllocationBlock, count: number): void {
-    const key = block.cidrText;
-    const name = handleName(handleID);
-    const compact = this.objects.compactHandles;
-    // The plain case (a new handle of one address whose ID is its name) is kept compact when the backend can.
-    if (compact !== undefined && count === 1 && name === handleID && compact.entry(name) === undefined) {
-      compact.createCompact(name, block.blockCidr);
-      return;
-    }
-    const existing = this.objects.get<IPAMHandle>('IPAMHandle', name);
-    if (!existing) {
-      this.objects.create<IPAMHandle>(
-        {
-          apiVersion: CALICO_API_VERSION,
-          kind: 'IPAMHandle',
-          metadata: { name },
-          spec: { handleID, block: count === 1 ? this.#ones.of(key) : { [key]: count }, deleted: false },
-        },
-        true,
-      );
-      return;
-    }
-    const blocks = { ...existing.spec.block, [key]: (existing.spec.block[key] ?? 0) + count };
-    this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block: blocks } });
+  /**
+   * Adds `count` addresses in `block` to a handle, creating it (Calico
+   * `incrementHandle`). `hash`: `handleHash(handleID)`, when the caller has it.
+   */
+  incrementHandle(handleID: string, block: AllocationBlock, count: number, hash?: number): void {
+    this.#handles.increment(handleID, block, count, hash);
   }
 
   /** Removes addresses from a handle; a handle reaching zero is deleted (Calico `decrementHandle`). */
   decrementHandle(handleID: string, cidr: Cidr, count: number): void {
-    const existing = this.getHandle(handleID);
-    if (!existing) return;
-    const key = formatCidr(cidr);
-    const block: Record<string, number> = { ...existing.spec.block };
-    const left = (block[key] ?? 0) - count;
-    if (left > 0) block[key] = left;
-    else delete block[key];
-    if (Object.keys(block).length === 0) {
-      this.objects.delete('IPAMHandle', handleName(handleID));
-      return;
-    }
-    this.objects.update<IPAMHandle>({ ...existing, spec: { ...existing.spec, block } });
+    this.#handles.decrement(handleID, cidr, count);
   }
 
   /** Labels of a Node or Namespace, if it exists. */
