@@ -107,6 +107,18 @@ function route(
   return routeOffCluster(world, walk, node);
 }
 
+/** The hop of a route line that sent the packet on from `node`. */
+function routeHop(walk: Walk, node: string, route: string): void {
+  hop(walk, () => ({
+    component: 'routing',
+    action: 'Forwarded',
+    node,
+    summary: route,
+    route,
+    before: walk.tuple,
+  }));
+}
+
 /**
  * An address in the pod subnet that no pod has: dropped where its route ends,
  * on the node owning its block (a remote route) or on this node.
@@ -115,14 +127,7 @@ function noPodAt(world: PathWorld, walk: Walk, node: string): PathOutcome {
   const dst = walk.tuple.dst;
   const r = world.route(node, dst.ip);
   if (r?.kind === 'remote') {
-    hop(walk, () => ({
-      component: 'routing',
-      action: 'Forwarded',
-      node,
-      summary: r.text,
-      route: r.text,
-      before: walk.tuple,
-    }));
+    routeHop(walk, node, r.text);
     hop(walk, () => ({
       component: 'routing',
       action: 'Dropped',
@@ -201,15 +206,7 @@ function routeToPod(
       }));
       return { kind: 'dropped', reason: `node ${pod.node} is down` };
     }
-    if (r)
-      hop(walk, () => ({
-        component: 'routing',
-        action: 'Forwarded',
-        node,
-        summary: r.text,
-        route: r.text,
-        before: walk.tuple,
-      }));
+    if (r) routeHop(walk, node, r.text);
     const encapsulation = r?.kind === 'remote' ? r.encapsulation : 'None';
     const dev = r?.kind === 'remote' ? r.dev : 'eth0';
     const outer = `${world.nodeAddress(node) ?? node} → ${world.nodeAddress(pod.node) ?? pod.node}`;
