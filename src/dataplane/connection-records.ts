@@ -105,19 +105,8 @@ export function endConnection(
 ): void {
   config.conntrack.remove(entry.id);
   if (!config.flows.enabled) return;
-  const now = config.clock.now();
-  emitConnection(config.flows, {
-    plan,
-    origin,
-    original,
-    protocol,
-    verdict,
-    reason,
-    startedAt: entry.createdAt,
-    endedAt: now,
-    bytes: { sent: entry.bytesOriginal, received: entry.bytesReply },
-    world: config.world,
-  });
+  const bytes = { sent: entry.bytesOriginal, received: entry.bytesReply };
+  emitFlow(config, plan, origin, original, protocol, reason, verdict, entry.createdAt, bytes);
 }
 
 /**
@@ -157,17 +146,37 @@ export function recordFlow(
   reason: string | undefined,
 ): void {
   if (!config.flows.enabled) return;
+  emitFlow(config, plan, origin, original, protocol, reason, reason ? 'DROPPED' : 'FORWARDED');
+}
+
+const NO_BYTES = { sent: 0, received: 0 };
+
+/**
+ * Hands a connection's flow to the sink, ending now. Without `startedAt` it
+ * also starts now and carried nothing (a refused, dropped or UDP exchange).
+ */
+function emitFlow(
+  config: ConnectionRecordsConfig,
+  plan: PathPlan,
+  origin: Origin,
+  original: Tuple,
+  protocol: L4Protocol,
+  reason: string | undefined,
+  verdict: 'FORWARDED' | 'DROPPED',
+  startedAt?: number,
+  bytes = NO_BYTES,
+): void {
   const now = config.clock.now();
   emitConnection(config.flows, {
     plan,
     origin,
     original,
     protocol,
-    verdict: reason ? 'DROPPED' : 'FORWARDED',
+    verdict,
     reason,
-    startedAt: now,
+    startedAt: startedAt ?? now,
     endedAt: now,
-    bytes: { sent: 0, received: 0 },
+    bytes,
     world: config.world,
   });
 }
