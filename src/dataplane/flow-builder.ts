@@ -91,19 +91,10 @@ function service(name: string | undefined): FlowRecord['destination_service'] {
  * What a finished connection's record is built from, captured when it ended:
  * who owned each address then, and the plan's hops and tuples.
  */
-export interface ConnectionFacts {
-  readonly hops: readonly Hop[];
-  /** The tuple as the receiver saw it. */
-  readonly seen: Tuple;
-  readonly service: string | undefined;
-  readonly proxyNode: string | undefined;
+export interface ConnectionFacts
+  extends Pick<FlowInput, 'original' | 'protocol' | 'verdict' | 'reason' | 'startedAt' | 'endedAt'>,
+    Pick<PathPlan, 'hops' | 'seen' | 'service' | 'proxyNode'> {
   readonly fromPod: boolean;
-  readonly original: Tuple;
-  readonly protocol: L4Protocol;
-  readonly verdict: 'FORWARDED' | 'DROPPED' | 'ERROR';
-  readonly reason: string | undefined;
-  readonly startedAt: number;
-  readonly endedAt: number;
   readonly sent: number;
   readonly received: number;
   readonly source: Owner;

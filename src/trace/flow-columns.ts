@@ -21,20 +21,26 @@ import type { Hop, Tuple } from '../dataplane/path.js';
 import type { HttpExchange, L4Protocol } from '../workloads/types.js';
 
 /**
- * Keeps one string object per run of equal strings: a row stores the string
- * the previous row of its column stored when the text is the same (the same
- * path, host or client address, request after request), so the flow's own
- * copy dies young. Comparing with one string is cheaper than hashing every
+ * Rows of `refs` references and `nums` numbers each, allocated once.
+ *
+ * `shared` keeps one string object per run of equal strings: a row stores the
+ * string the previous row of its column stored when the text is the same (the
+ * same path, host or client address, request after request), so the flow's
+ * own copy dies young. Comparing with one string is cheaper than hashing every
  * new string into a table, which cost as much as the garbage it saved.
  */
-export class Interner {
+class Columns {
+  protected readonly refs: unknown[];
+  protected readonly nums: Float64Array;
   readonly #last: string[];
 
-  constructor(columns: number) {
-    this.#last = new Array<string>(columns).fill('');
+  constructor(rows: number, refs: number, nums: number) {
+    this.refs = new Array<unknown>(rows * refs).fill(undefined);
+    this.nums = new Float64Array(rows * nums);
+    this.#last = new Array<string>(refs).fill('');
   }
 
-  intern(column: number, s: string): string {
+  protected shared(column: number, s: string): string {
     const last = this.#last[column] as string;
     if (s === last) return last;
     this.#last[column] = s;
@@ -69,35 +75,29 @@ const RESPONSE_BYTES = 6;
 const NUMS = 7;
 
 /** L7 rows: answered HTTP requests. */
-export class HttpColumns {
-  readonly #refs: unknown[];
-  readonly #nums: Float64Array;
-  readonly #strings: Interner;
-
+export class HttpColumns extends Columns {
   constructor(rows: number) {
-    this.#refs = new Array<unknown>(rows * REFS).fill(undefined);
-    this.#nums = new Float64Array(rows * NUMS);
-    this.#strings = new Interner(REFS);
+    super(rows, REFS, NUMS);
   }
 
   /** Copies `e` and its client into row `row`, keeping no reference to `e` or its tuple. */
   write(row: number, e: HttpExchange, client: Owner): void {
-    const r = this.#refs;
+    const r = this.refs;
     const at = row * REFS;
     r[at + POD] = e.pod;
     r[at + CLIENT] = client;
-    r[at + METHOD] = this.#strings.intern(METHOD, e.method);
-    r[at + TARGET] = this.#strings.intern(TARGET, e.target);
-    r[at + HOST] = e.host === undefined ? undefined : this.#strings.intern(HOST, e.host);
-    r[at + VERSION] = this.#strings.intern(VERSION, e.httpVersion);
+    r[at + METHOD] = this.shared(METHOD, e.method);
+    r[at + TARGET] = this.shared(TARGET, e.target);
+    r[at + HOST] = e.host === undefined ? undefined : this.shared(HOST, e.host);
+    r[at + VERSION] = this.shared(VERSION, e.httpVersion);
     r[at + SCHEME] = e.scheme;
     r[at + ANSWER] = e.answer;
     r[at + INGRESS] = e.ingress;
     r[at + SERVICE] = e.service;
     r[at + ENDPOINT] = e.endpoint;
-    r[at + SRC_IP] = this.#strings.intern(SRC_IP, e.tuple.srcIP);
-    r[at + DST_IP] = this.#strings.intern(DST_IP, e.tuple.dstIP);
-    const n = this.#nums;
+    r[at + SRC_IP] = this.shared(SRC_IP, e.tuple.srcIP);
+    r[at + DST_IP] = this.shared(DST_IP, e.tuple.dstIP);
+    const n = this.nums;
     const k = row * NUMS;
     n[k + SRC_PORT] = e.tuple.srcPort;
     n[k + DST_PORT] = e.tuple.dstPort;
@@ -110,14 +110,14 @@ export class HttpColumns {
 
   /** The client's owner as it was when row `row` was written. */
   client(row: number): Owner {
-    return this.#refs[row * REFS + CLIENT] as Owner;
+    return this.refs[row * REFS + CLIENT] as Owner;
   }
 
   /** The exchange row `row` was written from (a new object with the same fields). */
   exchange(row: number): HttpExchange {
-    const r = this.#refs;
+    const r = this.refs;
     const at = row * REFS;
-    const n = this.#nums;
+    const n = this.nums;
     const k = row * NUMS;
     const answer = r[at + ANSWER] as HttpExchange['answer'];
     return {
@@ -179,23 +179,16 @@ const C_RECEIVED = 7;
 const C_NUMS = 8;
 
 /** L3/L4 rows: finished connections. */
-export class ConnectionColumns {
-  readonly #refs: unknown[];
-  readonly #nums: Float64Array;
-  readonly #strings: Interner;
-
+export class ConnectionColumns extends Columns {
   constructor(rows: number) {
-    this.#refs = new Array<unknown>(rows * C_REFS).fill(undefined);
-    this.#nums = new Float64Array(rows * C_NUMS);
-    this.#strings = new Interner(C_REFS);
+    super(rows, C_REFS, C_NUMS);
   }
 
   /** Copies the facts of `input` into row `row`; owners are looked up now. */
   write(row: number, input: FlowInput): void {
     const { plan, original } = input;
     const seen = plan.seen;
-    const strings = this.#strings;
-    const r = this.#refs;
+    const r = this.refs;
     const at = row * C_REFS;
     r[at + C_HOPS] = plan.hops;
     r[at + C_SERVICE] = plan.service;
@@ -206,11 +199,11 @@ export class ConnectionColumns {
     r[at + C_FROM_POD] = input.origin.kind === 'pod';
     r[at + C_SOURCE] = ownerOf(input.world, original.src.ip);
     r[at + C_DESTINATION] = ownerOf(input.world, seen.dst.ip);
-    r[at + C_ORIG_SRC_IP] = strings.intern(C_ORIG_SRC_IP, original.src.ip);
-    r[at + C_ORIG_DST_IP] = strings.intern(C_ORIG_DST_IP, original.dst.ip);
-    r[at + C_SEEN_SRC_IP] = strings.intern(C_SEEN_SRC_IP, seen.src.ip);
-    r[at + C_SEEN_DST_IP] = strings.intern(C_SEEN_DST_IP, seen.dst.ip);
-    const n = this.#nums;
+    r[at + C_ORIG_SRC_IP] = this.shared(C_ORIG_SRC_IP, original.src.ip);
+    r[at + C_ORIG_DST_IP] = this.shared(C_ORIG_DST_IP, original.dst.ip);
+    r[at + C_SEEN_SRC_IP] = this.shared(C_SEEN_SRC_IP, seen.src.ip);
+    r[at + C_SEEN_DST_IP] = this.shared(C_SEEN_DST_IP, seen.dst.ip);
+    const n = this.nums;
     const k = row * C_NUMS;
     n[k + C_ORIG_SRC_PORT] = original.src.port;
     n[k + C_ORIG_DST_PORT] = original.dst.port;
@@ -224,9 +217,9 @@ export class ConnectionColumns {
 
   /** The facts row `row` was written from. */
   facts(row: number): ConnectionFacts {
-    const r = this.#refs;
+    const r = this.refs;
     const at = row * C_REFS;
-    const n = this.#nums;
+    const n = this.nums;
     const k = row * C_NUMS;
     const tuple = (srcIP: number, srcPort: number, dstIP: number, dstPort: number): Tuple => ({
       src: { ip: r[at + srcIP] as string, port: n[k + srcPort] as number },
