@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpExchange } from '../workloads/types.js';
 import type { FlowRecord, FlowSink } from './flow.js';
+import type { Owner } from './flow-builder.js';
 import { buildHttpFlow, httpFlowObserver, PendingHttpFlow } from './flow-http.js';
 import type { PathPod, PathWorld } from './path.js';
 
@@ -212,6 +213,53 @@ describe('httpFlowObserver', () => {
     expect(pending).toHaveLength(1);
     expect(records).toHaveLength(0);
     expect(pending[0]?.record().Type).toBe('L7');
+  });
+
+  it("a connection's observer names its client once per network version, and anew after a change", () => {
+    const pods = new Map([[CLIENT.ip, CLIENT]]);
+    let lookups = 0;
+    const w = world(pods);
+    const counting = {
+      ...w,
+      podByIP: (ip: string) => {
+        lookups++;
+        return pods.get(ip);
+      },
+    } as PathWorld;
+    const rows: { client: Owner; target: string }[] = [];
+    const s: FlowSink = {
+      enabled: true,
+      record: () => {},
+      recordHttp: (e, client) => rows.push({ client, target: e.target }),
+    };
+    let version = 7;
+    const observer = httpFlowObserver(s, counting, undefined, () => version);
+    const conn = observer.connection?.(APP.tuple);
+    if (!conn) throw new Error('no connection observer with a network version');
+    conn.exchange(APP);
+    conn.exchange({ ...APP, target: '/second' });
+    expect(lookups).toBe(1);
+    // The client pod is deleted and its address given to another pod: the network changed.
+    const other: PathPod = { ...CLIENT, name: 'other', veth: 'cali1' };
+    pods.set(CLIENT.ip, other);
+    version++;
+    conn.exchange({ ...APP, target: '/third' });
+    expect(lookups).toBe(2);
+    expect(rows).toEqual([
+      { client: CLIENT, target: '/api?x=1' },
+      { client: CLIENT, target: '/second' },
+      { client: other, target: '/third' },
+    ]);
+    // Disabled: nothing, and no lookup.
+    (s as { enabled: boolean }).enabled = false;
+    conn.exchange(APP);
+    expect(rows).toHaveLength(3);
+    // The plain observer (no connection) names the client on every request.
+    (s as { enabled: boolean }).enabled = true;
+    observer.exchange(APP);
+    observer.exchange(APP);
+    expect(lookups).toBe(4);
+    expect(httpFlowObserver(s, counting).connection).toBeUndefined();
   });
 
   it('gives a sink without recordPending the built record', () => {

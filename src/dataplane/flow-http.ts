@@ -12,7 +12,12 @@
  * time someone reads it, as for `PendingFlow`.
  */
 import { randomUUID } from 'node:crypto';
-import type { HttpExchange, HttpFlowObserver } from '../workloads/types.js';
+import type {
+  HttpConnectionObserver,
+  HttpExchange,
+  HttpFlowObserver,
+  VirtualTuple,
+} from '../workloads/types.js';
 import {
   emitPending,
   type FlowEndpoint,
@@ -171,21 +176,75 @@ export function buildHttpFlow(exchange: HttpExchange, world: PathWorld): FlowRec
  * enabled exactly when `sink` is, and turns each exchange into a pending L7
  * flow (copied into the sink's columns when it has them, `recordHttp`: the
  * exchange object is not kept). `nodeOf` names clients the world does not (a node's tunnel address,
- * which a pod on another node sees after masquerade). Never throws.
+ * which a pod on another node sees after masquerade). With `networkVersion`
+ * (bumped by every change to pods, blocks or nodes), a connection's observer
+ * names its client once and again only after such a change; without it, per
+ * request. Never throws.
  */
-export function httpFlowObserver(sink: FlowSink, world: PathWorld, nodeOf?: NodeOfAddress): HttpFlowObserver {
-  return {
+export function httpFlowObserver(
+  sink: FlowSink,
+  world: PathWorld,
+  nodeOf?: NodeOfAddress,
+  networkVersion?: () => number,
+): HttpFlowObserver {
+  const record = (e: HttpExchange, client: Owner): void => {
+    try {
+      if (sink.recordHttp) sink.recordHttp(e, client);
+      else emitPending(sink, new PendingHttpFlow(e, world, nodeOf));
+    } catch {
+      // A flow that cannot be recorded must never break the app answering it.
+    }
+  };
+  const observer: HttpFlowObserver = {
     get enabled() {
       return sink.enabled;
     },
     exchange(e: HttpExchange): void {
       if (!sink.enabled) return;
-      try {
-        if (sink.recordHttp) sink.recordHttp(e, ownerOf(world, e.tuple.srcIP, nodeOf));
-        else emitPending(sink, new PendingHttpFlow(e, world, nodeOf));
-      } catch {
-        // A flow that cannot be recorded must never break the app answering it.
-      }
+      record(e, sink.recordHttp ? ownerOf(world, e.tuple.srcIP, nodeOf) : undefined);
     },
   };
+  if (networkVersion) {
+    observer.connection = (tuple) =>
+      new ConnectionHttpObserver(sink, world, nodeOf, networkVersion, tuple, record);
+  }
+  return observer;
+}
+
+/** The requests of one connection: its client named once per network version. */
+class ConnectionHttpObserver implements HttpConnectionObserver {
+  readonly #sink: FlowSink;
+  readonly #world: PathWorld;
+  readonly #nodeOf: NodeOfAddress | undefined;
+  readonly #version: () => number;
+  readonly #srcIP: string;
+  readonly #record: (e: HttpExchange, client: Owner) => void;
+  #client: Owner = undefined;
+  #named = -1;
+
+  constructor(
+    sink: FlowSink,
+    world: PathWorld,
+    nodeOf: NodeOfAddress | undefined,
+    version: () => number,
+    tuple: VirtualTuple,
+    record: (e: HttpExchange, client: Owner) => void,
+  ) {
+    this.#sink = sink;
+    this.#world = world;
+    this.#nodeOf = nodeOf;
+    this.#version = version;
+    this.#srcIP = tuple.srcIP;
+    this.#record = record;
+  }
+
+  exchange(e: HttpExchange): void {
+    if (!this.#sink.enabled) return;
+    const v = this.#version();
+    if (v !== this.#named) {
+      this.#client = ownerOf(this.#world, this.#srcIP, this.#nodeOf);
+      this.#named = v;
+    }
+    this.#record(e, this.#client);
+  }
 }

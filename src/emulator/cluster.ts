@@ -201,8 +201,11 @@ export class Cluster {
       // Every HTTP request an app or the ingress controller answers becomes an L7 flow.
       ...(config.flows
         ? {
-            httpFlows: httpFlowObserver(config.flows, this.dataplane.world, (ip) =>
-              this.network.model.nodeByTunnel(ip),
+            httpFlows: httpFlowObserver(
+              config.flows,
+              this.dataplane.world,
+              (ip) => this.network.model.nodeByTunnel(ip),
+              () => this.network.model.version,
             ),
           }
         : {}),

@@ -190,4 +190,15 @@ export type HttpProxyAnswer =
 export interface HttpFlowObserver {
   readonly enabled: boolean;
   exchange(e: HttpExchange): void;
+  /**
+   * Optional: an observer for the requests of one connection (`tuple` as the
+   * pod sees it), which names the client once for all of them, and again only
+   * when the cluster's network has changed since, instead of once per request.
+   */
+  connection?(tuple: VirtualTuple): HttpConnectionObserver;
+}
+
+/** `HttpFlowObserver.exchange` for the requests of one connection (see `HttpFlowObserver.connection`). */
+export interface HttpConnectionObserver {
+  exchange(e: HttpExchange): void;
 }

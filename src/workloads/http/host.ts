@@ -12,13 +12,19 @@
  * emulated servers never send (`Connection: keep-alive`, `Keep-Alive:`), and the
  * status line and header order must be the real server's, byte for byte.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { endUnlessFinished } from '../../util/stream-end.js';
 import { extrasOf } from '../app-extras.js';
 import type { FaultInjector } from '../fault-injector.js';
-import type { AppContext, HttpFlowObserver, PodConnection, VirtualTuple } from '../types.js';
+import type {
+  AppContext,
+  HttpConnectionObserver,
+  HttpFlowObserver,
+  PodConnection,
+  VirtualTuple,
+} from '../types.js';
 
 /** Why a request could not be parsed, as the emulated server classifies it. */
 export type BadRequestKind = 'malformed' | 'header-too-large' | 'bad-transfer-encoding';
@@ -47,12 +53,19 @@ interface Binding {
   readonly tuple: VirtualTuple;
   readonly endpoint: HttpEndpoint;
   readonly faults: FaultInjector | undefined;
-  /** The app's context, for its pod, clock and `httpFlows` (L7 flow records). */
+  /** The app's context, for its pod and clock (L7 flow records). */
   readonly ctx: AppContext | undefined;
+  /** `ctx.httpFlows`, read once per connection. */
+  readonly flows: HttpFlowObserver | undefined;
+  /** Where this connection's requests are reported: made on its first request while flows record. */
+  observer: HttpConnectionObserver | HttpFlowObserver | undefined;
 }
 
 const bindings = new WeakMap<object, Binding>();
-const hosts = new Map<string, Server>();
+/** A dialect's shared server, whose responses can report their exchange. */
+type HostServer = Server<typeof IncomingMessage, typeof ObservedResponse>;
+
+const hosts = new Map<string, HostServer>();
 
 function classify(err: NodeJS.ErrnoException): BadRequestKind | undefined {
   switch (err.code) {
@@ -108,19 +121,22 @@ function dispatchWithFaults(
   else run();
 }
 
-function createHost(options: HttpHostOptions): Server {
-  const server = createServer({ requireHostHeader: false, keepAliveTimeout: options.keepAliveTimeoutMs });
+function createHost(options: HttpHostOptions): HostServer {
+  const server = createServer({
+    requireHostHeader: false,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    ServerResponse: ObservedResponse,
+  });
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   server.headersTimeout = 0;
   server.requestTimeout = 0;
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  server.on('request', (req: IncomingMessage, res: ObservedResponse) => {
     const binding = bindings.get(req.socket);
     if (!binding) {
       req.socket.destroy();
       return;
     }
-    const flows = binding.ctx?.httpFlows;
-    if (flows?.enabled) observeExchange(binding.ctx as AppContext, binding.tuple, flows, req, res);
+    if (binding.flows?.enabled) observeExchange(binding, req, res);
     if (binding.faults) dispatchWithFaults(binding, binding.faults, req, res);
     else binding.endpoint.handleRequest(req, res, binding.tuple);
   });
@@ -152,37 +168,69 @@ function requestBodyBytes(req: IncomingMessage): number {
 }
 
 /**
- * Reports the request to `flows` once its response is complete (an L7 flow).
- * Runs only while flows are recorded: one listener and, at the end, one
- * `HttpExchange` per request. A response that never completes (the client
- * left, a reset fault) reports nothing.
+ * The shared servers' responses: a watched one (its request's flow is being
+ * recorded) reports its exchange from `_finish`, which Node calls once the
+ * whole response has been handed to the socket (right before `prefinish`), so
+ * a request costs no `finish` listener, closure or watch object of its own.
+ * `flows.test.ts` fails if a Node release stops calling it.
  */
-function observeExchange(
-  ctx: AppContext,
-  tuple: VirtualTuple,
-  flows: HttpFlowObserver,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
-  const startedAt = ctx.clock.now();
-  const before = bytesWritten(req.socket);
-  res.on('finish', () => {
-    const after = bytesWritten(req.socket);
-    const head = (res as unknown as MutableHeadState)._header;
-    flows.exchange({
-      pod: ctx.pod,
-      tuple,
-      method: req.method ?? '',
-      target: req.url ?? '',
-      host: req.headers.host,
-      httpVersion: req.httpVersion,
-      scheme: 'http',
-      status: res.statusCode,
-      startedAt,
-      endedAt: ctx.clock.now(),
-      requestBytes: requestBodyBytes(req),
-      responseBytes: before < 0 || after < 0 ? -1 : Math.max(0, after - before - (head?.length ?? 0)),
-    });
+class ObservedResponse extends ServerResponse {
+  /** The connection of a watched response; undefined when its flow is not recorded. */
+  flowBinding: Binding | undefined = undefined;
+  /** When the request head had arrived (the app's clock). */
+  flowStartedAt = 0;
+  /** The socket's byte count before the response (-1: the socket keeps none). */
+  flowBytesBefore = 0;
+
+  _finish(): void {
+    const binding = this.flowBinding;
+    if (binding !== undefined) {
+      this.flowBinding = undefined;
+      reportExchange(binding, this);
+    }
+    (ServerResponse.prototype as unknown as { _finish(this: ServerResponse): void })._finish.call(this);
+  }
+}
+
+/**
+ * Reports the request once its response is complete (an L7 flow). Runs only
+ * while flows are recorded: one `HttpExchange` per request, at its end. A
+ * response that never completes (the client left, a reset fault) reports
+ * nothing.
+ */
+function observeExchange(binding: Binding, req: IncomingMessage, res: ObservedResponse): void {
+  res.flowBinding = binding;
+  res.flowStartedAt = (binding.ctx as AppContext).clock.now();
+  res.flowBytesBefore = bytesWritten(req.socket);
+}
+
+function reportExchange(binding: Binding, res: ObservedResponse): void {
+  const req = res.req;
+  const socket = req.socket;
+  if (socket.destroyed) return;
+  const ctx = binding.ctx as AppContext;
+  let observer = binding.observer;
+  if (observer === undefined) {
+    const flows = binding.flows as HttpFlowObserver;
+    observer = flows.connection ? flows.connection(binding.tuple) : flows;
+    binding.observer = observer;
+  }
+  const before = res.flowBytesBefore;
+  const after = bytesWritten(socket);
+  const head = (res as unknown as MutableHeadState)._header;
+  observer.exchange({
+    pod: ctx.pod,
+    tuple: binding.tuple,
+    method: req.method ?? '',
+    target: req.url ?? '',
+    host: req.headers.host,
+    httpVersion: req.httpVersion,
+    scheme: 'http',
+    status: res.statusCode,
+    startedAt: res.flowStartedAt,
+    endedAt: ctx.clock.now(),
+    requestBytes: requestBodyBytes(req),
+    responseBytes: before < 0 || after < 0 ? -1 : Math.max(0, after - before - (head?.length ?? 0)),
   });
 }
 
@@ -211,6 +259,8 @@ export function acceptHttp(
     endpoint,
     faults: faults?.plan ? faults : undefined,
     ctx,
+    flows: ctx?.httpFlows,
+    observer: undefined,
   });
   quietSecondEnd(conn.socket);
   server.emit('connection', conn.socket);
