@@ -153,8 +153,8 @@ export class LeanConnection implements ExchangeOwner {
           this.#fallBack();
           return;
         }
-        const rest = this.#pending.subarray(parsed.headBytes);
-        this.#pending = rest.length > 0 ? rest : undefined;
+        const pending = this.#pending;
+        this.#pending = parsed.headBytes < pending.length ? pending.subarray(parsed.headBytes) : undefined;
         this.#start(parsed);
       }
     } finally {
