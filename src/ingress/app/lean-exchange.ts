@@ -16,8 +16,11 @@ import type { LeanHead } from './lean-parser.js';
 
 /** What an exchange tells its connection. */
 export interface ExchangeOwner {
-  /** The response has been written; `close` when the connection must close after it. */
-  responded(exchange: LeanExchange, close: boolean): void;
+  /**
+   * The response has been written; `close` when the connection must close after
+   * it; `now`: the writer's clock reading, when it has one.
+   */
+  responded(exchange: LeanExchange, close: boolean, now: number | undefined): void;
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
@@ -115,7 +118,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
     return this.#send(this.#chunked ? Buffer.concat([chunkHead(chunk.length), chunk, CRLF]) : chunk);
   }
 
-  end(body?: string): void {
+  end(body?: string, now?: number): void {
     if (this.writableFinished) return;
     this.writableFinished = true;
     let tail = '';
@@ -130,7 +133,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
       if (Buffer.byteLength(tail) === tail.length) this.#socket.write(text, 'latin1');
       else this.#socket.write(Buffer.concat([Buffer.from(head ?? '', 'latin1'), Buffer.from(tail)]));
     }
-    this.#owner.responded(this, this.#close);
+    this.#owner.responded(this, this.#close, now);
   }
 
   destroy(): void {

@@ -97,12 +97,12 @@ export class LeanConnection implements ExchangeOwner {
     socket.on('error', this.#onError);
   }
 
-  responded(exchange: LeanExchange, close: boolean): void {
+  responded(exchange: LeanExchange, close: boolean, now: number | undefined): void {
     if (exchange !== this.#current) return;
     this.#current = undefined;
     const b = this.#binding;
     b.phase = 'idle';
-    b.since = this.#host.now();
+    b.since = now ?? this.#host.now();
     b.bytesAtPhase = bytesRead(this.#socket);
     if (close) {
       this.#stop();

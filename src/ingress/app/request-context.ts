@@ -104,12 +104,13 @@ export class RequestContext {
       ? [['Location', location], ...this.extraHeaders]
       : this.extraHeaders;
     const shown = status === 494 || status === 497 ? 400 : status;
-    const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, this.#env.now(), extra);
+    const now = this.#env.now();
+    const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, now, extra);
     res.sendHead(shown, head, { contentLength: Buffer.byteLength(page), close });
     const body = this.req.method === 'HEAD' ? '' : page;
     this.bodyBytesSent = Buffer.byteLength(body);
-    res.end(body);
-    this.finish(shown);
+    res.end(body, now);
+    this.finish(shown, now);
   }
 
   /**
