@@ -226,37 +226,49 @@ const COMMON_NAMES = [
 interface CommonName {
   readonly name: string;
   readonly lower: string;
+  /** The characters of `lower`. */
+  readonly lowerCodes: Uint8Array;
+  /** The characters of `name`. */
+  readonly nameCodes: Uint8Array;
+  /** This name's bit in the set of common names a head has used. */
+  readonly bit: number;
 }
 
 const COMMON_BY_LENGTH: (CommonName[] | undefined)[] = Array.from({ length: 32 }, () => undefined);
-for (const name of COMMON_NAMES) {
+// One bit each in a 32-bit integer.
+if (COMMON_NAMES.length > 31) throw new Error('too many common header names');
+for (const [i, name] of COMMON_NAMES.entries()) {
   const list = COMMON_BY_LENGTH[name.length] ?? [];
-  list.push({ name, lower: name.toLowerCase() });
+  const lower = name.toLowerCase();
+  const lowerCodes = Buffer.from(lower, 'latin1');
+  list.push({ name, lower, lowerCodes, nameCodes: Buffer.from(name, 'latin1'), bit: 2 ** i });
   COMMON_BY_LENGTH[name.length] = list;
 }
 
 /**
- * The common name equal, ignoring case, to the token `text[from, to)`. Only
+ * The common name equal, ignoring case, to the token `buf[from, to)`. Only
  * token characters reach here, and among them `c | 0x20` equals a lower-case
  * letter, digit or `-` only for that character in either case.
  */
-function commonName(text: string, from: number, to: number): CommonName | undefined {
+function commonName(buf: Buffer, from: number, to: number): CommonName | undefined {
   const list = COMMON_BY_LENGTH[to - from];
   if (list === undefined) return undefined;
   for (const entry of list) {
-    const lower = entry.lower;
+    const codes = entry.lowerCodes;
     let i = 0;
-    while (i < lower.length && (text.charCodeAt(from + i) | 0x20) === lower.charCodeAt(i)) i++;
-    if (i === lower.length) return entry;
+    while (i < codes.length && ((buf[from + i] as number) | 0x20) === codes[i]) i++;
+    if (i === codes.length) return entry;
   }
   return undefined;
 }
 
-/** Whether `text` holds `s` at `from` (`startsWith` with a position is a slow call in V8). */
-function holds(text: string, from: number, s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (text.charCodeAt(from + i) !== s.charCodeAt(i)) return false;
+/** Whether `buf` holds the characters `codes` at `from`. */
+function holds(buf: Buffer, from: number, codes: Uint8Array): boolean {
+  for (let i = 0; i < codes.length; i++) if (buf[from + i] !== codes[i]) return false;
   return true;
 }
+
+const VERSION_CODES = Buffer.from(VERSION, 'latin1');
 
 function methodOf(m: string): string | undefined {
   switch (m) {
@@ -287,54 +299,61 @@ function methodOf(m: string): string | undefined {
  * does not handle itself (every fallback included), which the general parser
  * then decides. A property test holds the two together (lean-parser.test.ts).
  */
-function fastHead(text: string, headBytes: number): LeanHead | undefined {
+function fastHead(buf: Buffer, text: string, headBytes: number): LeanHead | undefined {
   const len = text.length;
   const sp1 = text.indexOf(' ');
   if (sp1 < 0) return undefined;
   const method = methodOf(text.slice(0, sp1));
-  if (method === undefined || text.charCodeAt(sp1 + 1) !== 0x2f) return undefined;
+  if (method === undefined || buf[sp1 + 1] !== 0x2f) return undefined;
   let sp2 = sp1 + 2;
   for (; sp2 < len; sp2++) {
-    const c = text.charCodeAt(sp2);
+    const c = buf[sp2] as number;
     if (c === 0x20) break;
     if (c < 0x21 || c > 0x7e || c === 0x23) return undefined;
   }
-  if (!holds(text, sp2 + 1, VERSION)) return undefined;
+  if (!holds(buf, sp2 + 1, VERSION_CODES)) return undefined;
   const rawHeaders: string[] = [];
   const headers: IncomingHttpHeaders = {};
   let contentLength = 0;
   let keepAlive = true;
+  /** The common names seen (their bits): a repeat falls back without a property lookup. */
+  let seen = 0;
   let pos = sp2 + 1 + VERSION.length;
   while (pos < len) {
-    if (text.charCodeAt(pos) !== 0x0d || text.charCodeAt(pos + 1) !== 0x0a) return undefined;
+    if (buf[pos] !== 0x0d || buf[pos + 1] !== 0x0a) return undefined;
     const start = pos + 2;
     let colon = start;
     for (; colon < len; colon++) {
-      const c = text.charCodeAt(colon);
+      const c = buf[colon] as number;
       if (c === 0x3a) break;
       if (c >= 128 || TOKEN[c] !== 1) return undefined;
     }
     if (colon === start || colon === len) return undefined;
-    const from = trimStart(text, colon + 1, len);
+    let from = colon + 1;
+    while (from < len && (buf[from] === 0x20 || buf[from] === 0x09)) from++;
     let eol = from;
+    let to = from;
     for (; eol < len; eol++) {
-      const c = text.charCodeAt(eol);
-      if ((c > 0x20 && c < 0x7f) || c === 0x20 || c === 0x09) continue;
-      if (c === 0x0d) break;
-      return undefined;
+      const c = buf[eol] as number;
+      if (c > 0x20 && c < 0x7f) to = eol + 1;
+      else if (c === 0x0d) break;
+      else if (c !== 0x20 && c !== 0x09) return undefined;
     }
-    const value = text.slice(from, trimEnd(text, from, eol));
-    const common = commonName(text, start, colon);
+    const value = text.slice(from, to);
+    const common = commonName(buf, start, colon);
     let name: string;
     let lower: string;
     if (common === undefined) {
       name = text.slice(start, colon);
       lower = name.toLowerCase();
+      // Names of Object.prototype's properties are `in` every object: the general parser decides.
+      if (lower in headers || lower === '__proto__') return undefined;
     } else {
+      if ((seen & common.bit) !== 0) return undefined;
+      seen |= common.bit;
       lower = common.lower;
-      name = holds(text, start, common.name) ? common.name : text.slice(start, colon);
+      name = holds(buf, start, common.nameCodes) ? common.name : text.slice(start, colon);
     }
-    if (lower in headers || lower === '__proto__') return undefined;
     switch (lower) {
       case 'transfer-encoding':
       case 'expect':
@@ -373,7 +392,7 @@ export function parseLeanHead(buf: Buffer, fast = true): LeanParse {
   if (!partial && end + 4 > LEAN_MAX_HEAD) return 'large';
   const text = buf.toString('latin1', 0, partial ? buf.length : end);
   if (fast && !partial) {
-    const head = fastHead(text, end + 4);
+    const head = fastHead(buf, text, end + 4);
     if (head !== undefined) return head;
   }
   const eol = text.indexOf('\r\n');
