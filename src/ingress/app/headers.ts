@@ -166,6 +166,9 @@ interface HeadTemplate {
   readonly framing: ClientFraming;
   readonly prefix: string;
   readonly suffix: string;
+  /** The last `Date` value used and the head made with it (the date changes once a second). */
+  date: string;
+  text: string;
 }
 
 /**
@@ -194,7 +197,7 @@ function buildTemplate(head: ResponseHead, framing: ClientFraming): HeadTemplate
     if (HIDDEN.has(lower) || lower.startsWith('x-accel-')) continue;
     out += `\r\n${name}: ${value}`;
   }
-  return { framing, prefix: `${statusLine(head.status)}\r\nDate: `, suffix: out };
+  return { framing, prefix: `${statusLine(head.status)}\r\nDate: `, suffix: out, date: '', text: '' };
 }
 
 function templateOf(head: ResponseHead, framing: ClientFraming): HeadTemplate {
@@ -226,7 +229,13 @@ export function clientResponseHead(
   extra: readonly (readonly [string, string])[],
 ): string {
   const t = templateOf(head, framing);
-  let out = t.prefix + httpDate(now) + t.suffix;
+  const date = httpDate(now);
+  if (date !== t.date) {
+    t.date = date;
+    t.text = t.prefix + date + t.suffix;
+  }
+  // One string for every response of the second: once written (flattened), later writes copy it as is.
+  let out = t.text;
   for (const [name, value] of extra) out += `\r\n${name}: ${value}`;
   return out;
 }

@@ -24,6 +24,7 @@ export interface ExchangeOwner {
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
+const BLANK_LINE = Buffer.from('\r\n\r\n', 'latin1');
 
 type Latin1Writer = Buffer & { latin1Write?: (text: string, offset: number) => number };
 
@@ -49,7 +50,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
   writableFinished = false;
   readonly #socket: Duplex;
   readonly #owner: ExchangeOwner;
-  /** The head not yet written (with its blank line). */
+  /** The head not yet written (without its blank line). */
   #head: string | undefined;
   #hasBody = true;
   #chunked = false;
@@ -107,7 +108,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
 
   sendHead(status: number, head: string, framing: Framing): void {
     this.headersSent = true;
-    this.#head = `${head}\r\n\r\n`;
+    this.#head = head;
     this.#hasBody = this.method !== 'HEAD' && status >= 200 && status !== 204 && status !== 304;
     this.#chunked = this.#hasBody && framing.contentLength === undefined;
     this.#close = framing.close;
@@ -126,7 +127,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
       if (body) tail = this.#chunked ? `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n` : body;
       if (this.#chunked) tail += '0\r\n\r\n';
     }
-    const head = this.#head;
+    const head = this.#head === undefined ? undefined : `${this.#head}\r\n\r\n`;
     this.#head = undefined;
     const text = head === undefined ? tail : head + tail;
     if (text !== '') {
@@ -160,9 +161,11 @@ export class LeanExchange implements ClientRequest, ClientResponse {
     const head = this.#head;
     if (head === undefined) return this.#socket.write(data);
     this.#head = undefined;
-    const out = Buffer.allocUnsafe(head.length + data.length);
+    // The head, its blank line and the data in one buffer, without joining strings first.
+    const out = Buffer.allocUnsafe(head.length + 4 + data.length);
     writeLatin1(out, head);
-    out.set(data, head.length);
+    out.set(BLANK_LINE, head.length);
+    out.set(data, head.length + 4);
     return this.#socket.write(out);
   }
 }
