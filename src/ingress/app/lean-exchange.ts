@@ -11,6 +11,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { allocBytes, writeLatin1 } from './byte-slab.js';
 import type { ClientRequest, ClientResponse, Framing } from './client-exchange.js';
 import type { LeanHead } from './lean-parser.js';
 
@@ -25,15 +26,6 @@ export interface ExchangeOwner {
 
 const CRLF = Buffer.from('\r\n', 'latin1');
 const BLANK_LINE = Buffer.from('\r\n\r\n', 'latin1');
-
-type Latin1Writer = Buffer & { latin1Write?: (text: string, offset: number) => number };
-
-/** `buf.write(text, 0, 'latin1')` without its argument juggling (Node's own `latin1Write` when present). */
-function writeLatin1(buf: Buffer, text: string): void {
-  const b = buf as Latin1Writer;
-  if (typeof b.latin1Write === 'function') b.latin1Write(text, 0);
-  else buf.write(text, 0, 'latin1');
-}
 
 function chunkHead(length: number): Buffer {
   return Buffer.from(`${length.toString(16)}\r\n`, 'latin1');
@@ -162,7 +154,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
     if (head === undefined) return this.#socket.write(data);
     this.#head = undefined;
     // The head, its blank line and the data in one buffer, without joining strings first.
-    const out = Buffer.allocUnsafe(head.length + 4 + data.length);
+    const out = allocBytes(head.length + 4 + data.length);
     writeLatin1(out, head);
     out.set(BLANK_LINE, head.length);
     out.set(data, head.length + 4);

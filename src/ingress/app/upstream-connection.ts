@@ -6,6 +6,7 @@
  * connection unusable.
  */
 import type { Duplex } from 'node:stream';
+import { latin1Bytes } from './byte-slab.js';
 import { type ResponseHead, ResponseParser } from './response-parser.js';
 
 /** Why an exchange failed. */
@@ -94,7 +95,7 @@ export class UpstreamConnection {
     this.requests++;
     this.lastRead = now;
     this.#parser.expect(noBody);
-    this.socket.write(head, 'latin1');
+    this.socket.write(latin1Bytes(head));
   }
 
   /** Writes request body bytes; returns false when the caller should wait for `drain`. */
