@@ -77,6 +77,20 @@ export function selectServer(table: RouteTable, host: string): ServerChoice {
  * the server that holds a certificate for `name`, if any.
  */
 export function certificateServer(table: RouteTable, name: string): Server | undefined {
+  // Tables are immutable and a connection's requests repeat one host: remember the last answer.
+  if (table === lastCertificate.table && name === lastCertificate.name) return lastCertificate.server;
+  const server = findCertificateServer(table, name);
+  lastCertificate = { table, name, server };
+  return server;
+}
+
+let lastCertificate: {
+  readonly table: RouteTable | undefined;
+  readonly name: string;
+  readonly server: Server | undefined;
+} = { table: undefined, name: '', server: undefined };
+
+function findCertificateServer(table: RouteTable, name: string): Server | undefined {
   let host = name.toLowerCase();
   if (host.endsWith('.')) host = host.slice(0, -1);
   const exact = table.servers.get(host);

@@ -142,7 +142,13 @@ function locationAction(
 
 function appRoot(ctx: Ctx, server: Server, uri: string): RouteAction | undefined {
   if (uri !== '/') return undefined;
-  const root = server.locations.find((l) => l.config.appRoot)?.config.appRoot;
+  let root: string | undefined;
+  for (const l of server.locations) {
+    if (l.config.appRoot) {
+      root = l.config.appRoot;
+      break;
+    }
+  }
   if (!root) return undefined;
   if (ctx.explain) ctx.steps.push(`app-root: / redirects to ${root} (302)`);
   const scheme = ctx.input.scheme ?? 'http';

@@ -23,7 +23,8 @@ export interface RequestPath {
 /** Splits and normalises a request-target (`/a/./b//c?x=1`, or absolute-form `http://h/p`). */
 export function parseRequestTarget(target: string): RequestPath {
   let t = target;
-  const scheme = /^https?:\/\/[^/?#]*/i.exec(t);
+  // An origin-form target (the usual one) cannot start with a scheme: skip the regex.
+  const scheme = t.charCodeAt(0) === 0x2f ? null : /^https?:\/\/[^/?#]*/i.exec(t);
   if (scheme) t = t.slice(scheme[0].length) || '/';
   const hash = t.indexOf('#');
   if (hash >= 0) t = t.slice(0, hash);

@@ -89,9 +89,23 @@ function selectRegex(server: Server, uri: string, explain: boolean): LocationSel
   return winner ? { kind: 'location', location: winner, verdicts: v } : { kind: 'none', verdicts: v };
 }
 
+/** The first location of `kind` whose path is `path` (plain loops: this runs for every request). */
+function firstWithPath(
+  locations: readonly Location[],
+  path: string,
+  kind: 'exact' | 'prefix' | 'not-regex',
+): Location | undefined {
+  for (const l of locations) {
+    const k = l.matcher.kind;
+    if (kind === 'not-regex' ? k === 'regex' : k !== kind) continue;
+    if ((kind === 'exact' ? (l.matcher as { path: string }).path : l.path) === path) return l;
+  }
+  return undefined;
+}
+
 function selectNginx(server: Server, uri: string, explain: boolean): LocationSelection {
   if (server.enforceRegex) return selectRegex(server, uri, explain);
-  const exact = server.locations.find((l) => l.matcher.kind === 'exact' && l.matcher.path === uri);
+  const exact = firstWithPath(server.locations, uri, 'exact');
   if (exact) {
     return {
       kind: 'location',
@@ -99,8 +113,7 @@ function selectNginx(server: Server, uri: string, explain: boolean): LocationSel
       verdicts: verdicts(explain, server, uri, exact, (l) => `${describe(l)} equals the path`),
     };
   }
-  const prefixes = server.locations.filter((l) => l.matcher.kind === 'prefix');
-  const equal = prefixes.find((l) => l.path === uri);
+  const equal = firstWithPath(server.locations, uri, 'prefix');
   if (equal) {
     return {
       kind: 'location',
@@ -110,7 +123,7 @@ function selectNginx(server: Server, uri: string, explain: boolean): LocationSel
   }
   // nginx's auto_redirect applies to exact and prefix locations alike (the
   // static location tree flags the node, ngx_http_core_find_static_location).
-  const slash = server.locations.find((l) => l.matcher.kind !== 'regex' && l.path === `${uri}/`);
+  const slash = firstWithPath(server.locations, `${uri}/`, 'not-regex');
   if (slash) {
     const v = verdicts(
       explain,
@@ -122,7 +135,8 @@ function selectNginx(server: Server, uri: string, explain: boolean): LocationSel
     return { kind: 'trailing-slash', location: slash, verdicts: v };
   }
   let best: Location | undefined;
-  for (const l of prefixes) {
+  for (const l of server.locations) {
+    if (l.matcher.kind !== 'prefix') continue;
     if (matchesPath(l.matcher, uri) && (!best || l.path.length > best.path.length)) best = l;
   }
   const v = verdicts(explain, server, uri, best, (l) => `${describe(l)} is the longest matching prefix`);

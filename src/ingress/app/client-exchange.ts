@@ -51,8 +51,11 @@ export interface ClientResponse {
   sendHead(status: number, head: string, framing: Framing): void;
   /** Writes body bytes; false when the caller should wait for `onceDrain`. */
   write(chunk: Buffer): boolean;
-  /** Ends the response, with a last piece of body when given. */
-  end(body?: string): void;
+  /**
+   * Ends the response, with a last piece of body when given; `now`: the
+   * caller's clock reading for this event, when it has one.
+   */
+  end(body?: string, now?: number): void;
   /** Abandons the response and closes the client connection. */
   destroy(): void;
   onceDrain(listener: () => void): void;

@@ -5,7 +5,8 @@ import { IngressHarness } from '../testing/harness.js';
 import { send } from '../testing/http-target.js';
 import { rawConnect, rawExchange } from '../testing/raw-client.js';
 import { CASE_CLIENT_IP } from '../testing/run-cases.js';
-import { upstreamRequestHead } from './headers.js';
+import { clientResponseHead, upstreamRequestHead } from './headers.js';
+import type { ResponseHead } from './response-parser.js';
 
 let h: IngressHarness | undefined;
 afterEach(async () => {
@@ -248,5 +249,46 @@ describe('upstreamRequestHead (pure)', () => {
       '',
       '',
     ]);
+  });
+});
+
+describe('clientResponseHead', () => {
+  const upstream: ResponseHead = {
+    status: 200,
+    reason: 'OK',
+    httpVersion: '1.1',
+    headers: [
+      ['Date', 'Sun, 22 Nov 2026 01:00:00 GMT'],
+      ['Content-Type', 'text/plain'],
+      ['X-App', 'echo'],
+      ['Server', 'pod'],
+    ],
+    contentLength: 2,
+    chunked: false,
+    close: false,
+    headBytes: 0,
+  };
+  const framing = { contentLength: 2, chunked: false, keepAlive: true };
+  const at = (s: number) => Date.UTC(2026, 10, 22, 1, 0, s);
+
+  it('writes the current second for every response of one upstream head, and extra lines after it', () => {
+    const heads = [0, 0, 1, 1, 3].map((s) => clientResponseHead(upstream, framing, at(s) + 250, []));
+    expect(heads.map((h) => /Date: ([^\r]*)/.exec(h)?.[1])).toEqual([
+      'Sun, 22 Nov 2026 01:00:00 GMT',
+      'Sun, 22 Nov 2026 01:00:00 GMT',
+      'Sun, 22 Nov 2026 01:00:01 GMT',
+      'Sun, 22 Nov 2026 01:00:01 GMT',
+      'Sun, 22 Nov 2026 01:00:03 GMT',
+    ]);
+    expect(heads[4]).toBe(
+      'HTTP/1.1 200 OK\r\nDate: Sun, 22 Nov 2026 01:00:03 GMT\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-App: echo',
+    );
+    expect(clientResponseHead(upstream, framing, at(3), [['Set-Cookie', 'a=1']])).toBe(
+      `${heads[4]}\r\nSet-Cookie: a=1`,
+    );
+    expect(clientResponseHead(upstream, framing, at(3), [])).toBe(heads[4]);
+    expect(clientResponseHead(upstream, { ...framing, keepAlive: false }, at(3), [])).toContain(
+      'Connection: close',
+    );
   });
 });

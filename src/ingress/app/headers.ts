@@ -99,15 +99,32 @@ function scanClientHeaders(raw: readonly string[]): ClientHeaderScan {
   return scan;
 }
 
+/**
+ * The `X-Real-IP` … `X-Scheme` lines, which depend only on the client address,
+ * host, port and scheme: the same for every request of a connection, so the
+ * last ones made are kept (strings compare by content).
+ */
+let lastForwarded = { remoteAddr: '', host: '', port: 0, scheme: '', text: '' };
+
+function forwardedLines(remoteAddr: string, host: string, port: number, scheme: string): string {
+  const last = lastForwarded;
+  if (last.remoteAddr === remoteAddr && last.host === host && last.port === port && last.scheme === scheme)
+    return last.text;
+  const text =
+    `X-Real-IP: ${remoteAddr}\r\nX-Forwarded-For: ${remoteAddr}\r\n` +
+    `X-Forwarded-Host: ${host}\r\nX-Forwarded-Port: ${port}\r\nX-Forwarded-Proto: ${scheme}\r\n` +
+    `X-Forwarded-Scheme: ${scheme}\r\nX-Scheme: ${scheme}\r\n`;
+  lastForwarded = { remoteAddr, host, port, scheme, text };
+  return text;
+}
+
 /** The head of the request sent to the pod, ending in the blank line. */
 export function upstreamRequestHead(r: UpstreamRequestInput): string {
   const raw = r.rawHeaders;
   const scan = scanClientHeaders(raw);
   let head = `${r.method} ${r.target} HTTP/1.1\r\nHost: ${r.host}\r\n`;
   if (r.upgrade) head += `Upgrade: ${r.upgrade}\r\nConnection: upgrade\r\n`;
-  head += `X-Request-ID: ${r.requestId}\r\nX-Real-IP: ${r.remoteAddr}\r\nX-Forwarded-For: ${r.remoteAddr}\r\n`;
-  head += `X-Forwarded-Host: ${r.host}\r\nX-Forwarded-Port: ${r.port}\r\nX-Forwarded-Proto: ${r.scheme}\r\n`;
-  head += `X-Forwarded-Scheme: ${r.scheme}\r\nX-Scheme: ${r.scheme}\r\n`;
+  head += `X-Request-ID: ${r.requestId}\r\n${forwardedLines(r.remoteAddr, r.host, r.port, r.scheme)}`;
   if (scan.xff) head += `X-Original-Forwarded-For: ${scan.xff}\r\n`;
   if (scan.xfh) head += `X-Original-Forwarded-Host: ${scan.xfh}\r\n`;
   if (r.xForwardedPrefix) head += `X-Forwarded-Prefix: ${r.xForwardedPrefix}\r\n`;
@@ -149,6 +166,9 @@ interface HeadTemplate {
   readonly framing: ClientFraming;
   readonly prefix: string;
   readonly suffix: string;
+  /** The last `Date` value used and the head made with it (the date changes once a second). */
+  date: string;
+  text: string;
 }
 
 /**
@@ -177,7 +197,7 @@ function buildTemplate(head: ResponseHead, framing: ClientFraming): HeadTemplate
     if (HIDDEN.has(lower) || lower.startsWith('x-accel-')) continue;
     out += `\r\n${name}: ${value}`;
   }
-  return { framing, prefix: `${statusLine(head.status)}\r\nDate: `, suffix: out };
+  return { framing, prefix: `${statusLine(head.status)}\r\nDate: `, suffix: out, date: '', text: '' };
 }
 
 function templateOf(head: ResponseHead, framing: ClientFraming): HeadTemplate {
@@ -209,7 +229,13 @@ export function clientResponseHead(
   extra: readonly (readonly [string, string])[],
 ): string {
   const t = templateOf(head, framing);
-  let out = t.prefix + httpDate(now) + t.suffix;
+  const date = httpDate(now);
+  if (date !== t.date) {
+    t.date = date;
+    t.text = t.prefix + date + t.suffix;
+  }
+  // One string for every response of the second: once written (flattened), later writes copy it as is.
+  let out = t.text;
   for (const [name, value] of extra) out += `\r\n${name}: ${value}`;
   return out;
 }

@@ -11,25 +11,21 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { allocBytes, writeLatin1 } from './byte-slab.js';
 import type { ClientRequest, ClientResponse, Framing } from './client-exchange.js';
 import type { LeanHead } from './lean-parser.js';
 
 /** What an exchange tells its connection. */
 export interface ExchangeOwner {
-  /** The response has been written; `close` when the connection must close after it. */
-  responded(exchange: LeanExchange, close: boolean): void;
+  /**
+   * The response has been written; `close` when the connection must close after
+   * it; `now`: the writer's clock reading, when it has one.
+   */
+  responded(exchange: LeanExchange, close: boolean, now: number | undefined): void;
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
-
-type Latin1Writer = Buffer & { latin1Write?: (text: string, offset: number) => number };
-
-/** `buf.write(text, 0, 'latin1')` without its argument juggling (Node's own `latin1Write` when present). */
-function writeLatin1(buf: Buffer, text: string): void {
-  const b = buf as Latin1Writer;
-  if (typeof b.latin1Write === 'function') b.latin1Write(text, 0);
-  else buf.write(text, 0, 'latin1');
-}
+const BLANK_LINE = Buffer.from('\r\n\r\n', 'latin1');
 
 function chunkHead(length: number): Buffer {
   return Buffer.from(`${length.toString(16)}\r\n`, 'latin1');
@@ -46,7 +42,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
   writableFinished = false;
   readonly #socket: Duplex;
   readonly #owner: ExchangeOwner;
-  /** The head not yet written (with its blank line). */
+  /** The head not yet written (without its blank line). */
   #head: string | undefined;
   #hasBody = true;
   #chunked = false;
@@ -104,7 +100,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
 
   sendHead(status: number, head: string, framing: Framing): void {
     this.headersSent = true;
-    this.#head = `${head}\r\n\r\n`;
+    this.#head = head;
     this.#hasBody = this.method !== 'HEAD' && status >= 200 && status !== 204 && status !== 304;
     this.#chunked = this.#hasBody && framing.contentLength === undefined;
     this.#close = framing.close;
@@ -115,7 +111,7 @@ export class LeanExchange implements ClientRequest, ClientResponse {
     return this.#send(this.#chunked ? Buffer.concat([chunkHead(chunk.length), chunk, CRLF]) : chunk);
   }
 
-  end(body?: string): void {
+  end(body?: string, now?: number): void {
     if (this.writableFinished) return;
     this.writableFinished = true;
     let tail = '';
@@ -123,14 +119,14 @@ export class LeanExchange implements ClientRequest, ClientResponse {
       if (body) tail = this.#chunked ? `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n` : body;
       if (this.#chunked) tail += '0\r\n\r\n';
     }
-    const head = this.#head;
+    const head = this.#head === undefined ? undefined : `${this.#head}\r\n\r\n`;
     this.#head = undefined;
     const text = head === undefined ? tail : head + tail;
     if (text !== '') {
       if (Buffer.byteLength(tail) === tail.length) this.#socket.write(text, 'latin1');
       else this.#socket.write(Buffer.concat([Buffer.from(head ?? '', 'latin1'), Buffer.from(tail)]));
     }
-    this.#owner.responded(this, this.#close);
+    this.#owner.responded(this, this.#close, now);
   }
 
   destroy(): void {
@@ -157,9 +153,11 @@ export class LeanExchange implements ClientRequest, ClientResponse {
     const head = this.#head;
     if (head === undefined) return this.#socket.write(data);
     this.#head = undefined;
-    const out = Buffer.allocUnsafe(head.length + data.length);
+    // The head, its blank line and the data in one buffer, without joining strings first.
+    const out = allocBytes(head.length + 4 + data.length);
     writeLatin1(out, head);
-    out.set(data, head.length);
+    out.set(BLANK_LINE, head.length);
+    out.set(data, head.length + 4);
     return this.#socket.write(out);
   }
 }

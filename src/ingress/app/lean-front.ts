@@ -97,12 +97,12 @@ export class LeanConnection implements ExchangeOwner {
     socket.on('error', this.#onError);
   }
 
-  responded(exchange: LeanExchange, close: boolean): void {
+  responded(exchange: LeanExchange, close: boolean, now: number | undefined): void {
     if (exchange !== this.#current) return;
     this.#current = undefined;
     const b = this.#binding;
     b.phase = 'idle';
-    b.since = this.#host.now();
+    b.since = now ?? this.#host.now();
     b.bytesAtPhase = bytesRead(this.#socket);
     if (close) {
       this.#stop();
@@ -153,8 +153,8 @@ export class LeanConnection implements ExchangeOwner {
           this.#fallBack();
           return;
         }
-        const rest = this.#pending.subarray(parsed.headBytes);
-        this.#pending = rest.length > 0 ? rest : undefined;
+        const pending = this.#pending;
+        this.#pending = parsed.headBytes < pending.length ? pending.subarray(parsed.headBytes) : undefined;
         this.#start(parsed);
       }
     } finally {

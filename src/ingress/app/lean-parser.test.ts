@@ -245,3 +245,78 @@ describe('parseLeanHead agrees with Node’s parser', () => {
     expect(verdicts.fallback).toBeGreaterThan(200);
   });
 });
+
+/** Heads as clients usually send them: common names in any case, odd spacing, now and then a bad byte. */
+const COMMON_NAME = fc
+  .tuple(
+    fc.constantFrom(
+      'Host',
+      'User-Agent',
+      'Accept',
+      'Accept-Encoding',
+      'Connection',
+      'Content-Length',
+      'Content-Type',
+      'Cookie',
+      'Referer',
+      'X-Request-ID',
+      'X-Real-IP',
+      'X-Forwarded-For',
+      'Transfer-Encoding',
+      'Upgrade',
+      'constructor',
+      'X-Custom',
+    ),
+    fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
+  )
+  .map(([name, flips]) =>
+    [...name]
+      .map((c, i) => (flips[i] ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c))
+      .join(''),
+  );
+const FAST_HEAD = fc
+  .record({
+    method: METHOD,
+    target: TARGET,
+    version: VERSION,
+    headers: fc.array(fc.tuple(mostly(COMMON_NAME, NAME), SEP, VALUE, EOL), { maxLength: 8 }),
+    body: fc.constantFrom('', 'hello', '\r\n'),
+  })
+  .map(
+    ({ method, target, version, headers, body }) =>
+      `${method} ${target} ${version}\r\n${headers.map(([n, s, v, e]) => `${n}${s}${v}${e}`).join('')}\r\n${body}`,
+  );
+
+describe('parseLeanHead: the one-pass fast path', () => {
+  it('returns what the general parser returns, for every head (property)', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.oneof(FAST_HEAD, HEAD), (text) => {
+        const bytes = Buffer.from(text, 'latin1');
+        const got = parseLeanHead(bytes);
+        const want = parseLeanHead(bytes, false);
+        expect(got).toEqual(want);
+        if (typeof got !== 'string') {
+          expect(Object.keys(got.headers)).toEqual(Object.keys((want as LeanHead).headers));
+          fast++;
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    expect(fast).toBeGreaterThan(1000);
+  });
+
+  it('keeps names as sent and values trimmed, whatever the case of a common name', () => {
+    const text =
+      'GET /x HTTP/1.1\r\nhOST: a\r\nUSER-AGENT:\t b c \r\nContent-Length: 2\r\nConnection: Close\r\n\r\nhi';
+    expect(parseLeanHead(Buffer.from(text, 'latin1'))).toEqual(
+      parseLeanHead(Buffer.from(text, 'latin1'), false),
+    );
+    expect(parseLeanHead(Buffer.from(text, 'latin1'))).toMatchObject({
+      rawHeaders: ['hOST', 'a', 'USER-AGENT', 'b c', 'Content-Length', '2', 'Connection', 'Close'],
+      headers: { host: 'a', 'user-agent': 'b c', 'content-length': '2', connection: 'Close' },
+      contentLength: 2,
+      keepAlive: false,
+    });
+  });
+});

@@ -194,16 +194,207 @@ function headerLines(
 }
 
 /**
+ * Header names clients commonly send, in their usual spelling, by length: the
+ * fast path below recognises them from the characters without making a string
+ * of the name (and then a property key of its lower-cased copy, which costs
+ * V8 a string-table lookup per header).
+ */
+const COMMON_NAMES = [
+  'Host',
+  'User-Agent',
+  'Accept',
+  'Accept-Encoding',
+  'Accept-Language',
+  'Authorization',
+  'Cache-Control',
+  'Connection',
+  'Content-Length',
+  'Content-Type',
+  'Cookie',
+  'If-Modified-Since',
+  'If-None-Match',
+  'Origin',
+  'Pragma',
+  'Referer',
+  'X-Forwarded-For',
+  'X-Forwarded-Host',
+  'X-Forwarded-Proto',
+  'X-Real-IP',
+  'X-Request-ID',
+];
+
+interface CommonName {
+  readonly name: string;
+  readonly lower: string;
+  /** The characters of `lower`. */
+  readonly lowerCodes: Uint8Array;
+  /** The characters of `name`. */
+  readonly nameCodes: Uint8Array;
+  /** This name's bit in the set of common names a head has used. */
+  readonly bit: number;
+}
+
+const COMMON_BY_LENGTH: (CommonName[] | undefined)[] = Array.from({ length: 32 }, () => undefined);
+// One bit each in a 32-bit integer.
+if (COMMON_NAMES.length > 31) throw new Error('too many common header names');
+for (const [i, name] of COMMON_NAMES.entries()) {
+  const list = COMMON_BY_LENGTH[name.length] ?? [];
+  const lower = name.toLowerCase();
+  const lowerCodes = Buffer.from(lower, 'latin1');
+  list.push({ name, lower, lowerCodes, nameCodes: Buffer.from(name, 'latin1'), bit: 2 ** i });
+  COMMON_BY_LENGTH[name.length] = list;
+}
+
+/**
+ * The common name equal, ignoring case, to the token `buf[from, to)`. Only
+ * token characters reach here, and among them `c | 0x20` equals a lower-case
+ * letter, digit or `-` only for that character in either case.
+ */
+function commonName(buf: Buffer, from: number, to: number): CommonName | undefined {
+  const list = COMMON_BY_LENGTH[to - from];
+  if (list === undefined) return undefined;
+  for (const entry of list) {
+    const codes = entry.lowerCodes;
+    let i = 0;
+    while (i < codes.length && ((buf[from + i] as number) | 0x20) === codes[i]) i++;
+    if (i === codes.length) return entry;
+  }
+  return undefined;
+}
+
+/** Whether `buf` holds the characters `codes` at `from`. */
+function holds(buf: Buffer, from: number, codes: Uint8Array): boolean {
+  for (let i = 0; i < codes.length; i++) if (buf[from + i] !== codes[i]) return false;
+  return true;
+}
+
+const VERSION_CODES = Buffer.from(VERSION, 'latin1');
+
+function methodOf(m: string): string | undefined {
+  switch (m) {
+    case 'GET':
+      return 'GET';
+    case 'HEAD':
+      return 'HEAD';
+    case 'POST':
+      return 'POST';
+    case 'PUT':
+      return 'PUT';
+    case 'DELETE':
+      return 'DELETE';
+    case 'OPTIONS':
+      return 'OPTIONS';
+    case 'PATCH':
+      return 'PATCH';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The fast path for a complete head `text` (without its blank line): one pass
+ * over the characters for the usual request (a known method, an origin-form
+ * target, `HTTP/1.1`, well-formed header lines). It returns exactly what the
+ * general parser below returns for such a head, and undefined for anything it
+ * does not handle itself (every fallback included), which the general parser
+ * then decides. A property test holds the two together (lean-parser.test.ts).
+ */
+function fastHead(buf: Buffer, text: string, headBytes: number): LeanHead | undefined {
+  const len = text.length;
+  const sp1 = text.indexOf(' ');
+  if (sp1 < 0) return undefined;
+  const method = methodOf(text.slice(0, sp1));
+  if (method === undefined || buf[sp1 + 1] !== 0x2f) return undefined;
+  let sp2 = sp1 + 2;
+  for (; sp2 < len; sp2++) {
+    const c = buf[sp2] as number;
+    if (c === 0x20) break;
+    if (c < 0x21 || c > 0x7e || c === 0x23) return undefined;
+  }
+  if (!holds(buf, sp2 + 1, VERSION_CODES)) return undefined;
+  const rawHeaders: string[] = [];
+  const headers: IncomingHttpHeaders = {};
+  let contentLength = 0;
+  let keepAlive = true;
+  /** The common names seen (their bits): a repeat falls back without a property lookup. */
+  let seen = 0;
+  let pos = sp2 + 1 + VERSION.length;
+  while (pos < len) {
+    if (buf[pos] !== 0x0d || buf[pos + 1] !== 0x0a) return undefined;
+    const start = pos + 2;
+    let colon = start;
+    for (; colon < len; colon++) {
+      const c = buf[colon] as number;
+      if (c === 0x3a) break;
+      if (c >= 128 || TOKEN[c] !== 1) return undefined;
+    }
+    if (colon === start || colon === len) return undefined;
+    let from = colon + 1;
+    while (from < len && (buf[from] === 0x20 || buf[from] === 0x09)) from++;
+    let eol = from;
+    let to = from;
+    for (; eol < len; eol++) {
+      const c = buf[eol] as number;
+      if (c > 0x20 && c < 0x7f) to = eol + 1;
+      else if (c === 0x0d) break;
+      else if (c !== 0x20 && c !== 0x09) return undefined;
+    }
+    const value = text.slice(from, to);
+    const common = commonName(buf, start, colon);
+    let name: string;
+    let lower: string;
+    if (common === undefined) {
+      name = text.slice(start, colon);
+      lower = name.toLowerCase();
+      // Names of Object.prototype's properties are `in` every object: the general parser decides.
+      if (lower in headers || lower === '__proto__') return undefined;
+    } else {
+      if ((seen & common.bit) !== 0) return undefined;
+      seen |= common.bit;
+      lower = common.lower;
+      name = holds(buf, start, common.nameCodes) ? common.name : text.slice(start, colon);
+    }
+    switch (lower) {
+      case 'transfer-encoding':
+      case 'expect':
+      case 'upgrade':
+      case 'set-cookie':
+        return undefined;
+      case 'connection': {
+        const v = value.toLowerCase();
+        if (v === 'close') keepAlive = false;
+        else if (v !== 'keep-alive') return undefined;
+        break;
+      }
+      case 'content-length':
+        if (checkHeader(lower, value, text.slice(colon + 1, eol), headers) !== undefined) return undefined;
+        contentLength = Number(value);
+        break;
+      default:
+    }
+    rawHeaders.push(name, value);
+    headers[lower] = value;
+    pos = eol;
+  }
+  return { method, url: text.slice(sp1 + 1, sp2), rawHeaders, headers, contentLength, keepAlive, headBytes };
+}
+
+/**
  * Parses the request head at the start of `buf`. Called by the lean front
  * whenever bytes arrive while no request is in progress; `headBytes` of a
- * returned head are consumed, the body (if any) follows them.
+ * returned head are consumed, the body (if any) follows them. `fast`: try the
+ * one-pass path first (tests turn it off to compare the two).
  */
-export function parseLeanHead(buf: Buffer): LeanParse {
+export function parseLeanHead(buf: Buffer, fast = true): LeanParse {
   const end = buf.indexOf(END);
   const partial = end < 0;
   if (partial && buf.length > LEAN_MAX_HEAD) return 'large';
   if (!partial && end + 4 > LEAN_MAX_HEAD) return 'large';
   const text = buf.toString('latin1', 0, partial ? buf.length : end);
+  if (fast && !partial) {
+    const head = fastHead(buf, text, end + 4);
+    if (head !== undefined) return head;
+  }
   const eol = text.indexOf('\r\n');
   const lineEnd = eol < 0 ? (partial && text.endsWith('\r') ? text.length - 1 : text.length) : eol;
   const line = requestLine(text, lineEnd, partial && eol < 0);

@@ -210,16 +210,15 @@ class ProxyExchange implements ExchangeHandlers {
     }
   }
 
-  onEnd(): void {
+  onEnd(_leftover: Buffer, now: number): void {
     const conn = this.#conn as UpstreamConnection;
-    const now = this.#env.now();
     this.#record(this.#key, this.#status, this.#responseBytes, now);
     this.#done = true;
     this.#timer.stop();
     this.#env.routes.balancer(this.#plan.upstream).observe(this.#key, now - this.#attemptStart, now);
     if (this.#timer.sending) conn.destroy();
     else this.#env.pool.release(conn);
-    this.#ctx.res.end();
+    this.#ctx.res.end(undefined, now);
     this.#ctx.finish(this.#status, now);
   }
 

@@ -27,16 +27,17 @@ export interface RequestEnv {
   readonly httpFlows?: { readonly observer: HttpFlowObserver; readonly pod: AppContext['pod'] } | undefined;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** The digits of the id being made: one flat string from one copy, instead of sixteen pieces joined. */
+const idDigits = Buffer.alloc(32);
 
 /** nginx `$request_id`: 16 random bytes as 32 hex digits. */
 export function randomRequestId(random: Random): string {
-  let out = '';
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 32; i += 8) {
     const x = random.int(0x1_0000_0000);
-    out += `${HEX[x >>> 24]}${HEX[(x >>> 16) & 255]}${HEX[(x >>> 8) & 255]}${HEX[x & 255]}`;
+    for (let j = 0; j < 8; j++) idDigits[i + j] = HEX_DIGITS[(x >>> (28 - 4 * j)) & 15] as number;
   }
-  return out;
+  return idDigits.toString('latin1', 0, 32);
 }
 
 export class RequestContext {
@@ -104,12 +105,13 @@ export class RequestContext {
       ? [['Location', location], ...this.extraHeaders]
       : this.extraHeaders;
     const shown = status === 494 || status === 497 ? 400 : status;
-    const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, this.#env.now(), extra);
+    const now = this.#env.now();
+    const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, now, extra);
     res.sendHead(shown, head, { contentLength: Buffer.byteLength(page), close });
     const body = this.req.method === 'HEAD' ? '' : page;
     this.bodyBytesSent = Buffer.byteLength(body);
-    res.end(body);
-    this.finish(shown);
+    res.end(body, now);
+    this.finish(shown, now);
   }
 
   /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ResponseHead, ResponseParser } from './response-parser.js';
 
@@ -139,6 +140,79 @@ describe('ResponseParser', () => {
   it('reports a body cut short', () => {
     expect(parse(['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'], false, true).error).toBe(
       'upstream prematurely closed connection while reading upstream',
+    );
+  });
+});
+
+/** Events of one response, as text. */
+function events(
+  p: ResponseParser,
+  log: string[],
+  response: Buffer,
+  splits: readonly number[],
+  end: boolean,
+): void {
+  p.expect(false);
+  let at = 0;
+  for (const s of [...splits].sort((a, b) => a - b)) {
+    const cut = Math.min(s, response.length);
+    if (cut > at) p.feed(response.subarray(at, cut));
+    at = Math.max(at, cut);
+  }
+  if (at < response.length) p.feed(response.subarray(at));
+  if (end) p.end();
+  log.push('|');
+}
+
+function recorder(log: string[]): ResponseParser {
+  return new ResponseParser({
+    onHead: (h) => log.push(`head ${JSON.stringify(h)}`),
+    onBody: (c) => log.push(`body ${c.toString('latin1')}`),
+    onEnd: (l) => log.push(`end ${l.toString('latin1')}`),
+    onError: (m) => log.push(`error ${m}`),
+  });
+}
+
+describe('ResponseParser: a repeated head', () => {
+  const HEAD_LINE = fc.constantFrom(
+    'Date: Sun, 22 Nov 2026 01:00:00 GMT',
+    'Date: Sun, 22 Nov 2026 01:00:01 GMT',
+    'Content-Type: text/plain',
+    'Content-Length: 2',
+    'Content-Length: 3',
+    'Connection: close',
+    'X-A: \r',
+    'X-B:',
+  );
+  const RESPONSE = fc
+    .record({
+      status: fc.constantFrom('200 OK', '204 No Content', '100 Continue'),
+      lines: fc.array(HEAD_LINE, { maxLength: 4 }),
+      body: fc.constantFrom('', 'ab', 'abc', '\r\n\r\n', 'HTTP/1.1 200 OK\r\n\r\n'),
+    })
+    .map(({ status, lines, body }) =>
+      Buffer.from(`HTTP/1.1 ${status}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n${body}`, 'latin1'),
+    );
+
+  it('gives the same events as a parser that has seen no head before (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(RESPONSE, fc.array(fc.nat(80), { maxLength: 3 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (responses) => {
+          const reused: string[] = [];
+          const shared = recorder(reused);
+          const fresh: string[] = [];
+          for (const [response, splits, end] of responses) {
+            events(shared, reused, response, splits, end);
+            events(recorder(fresh), fresh, response, splits, end);
+          }
+          expect(reused).toEqual(fresh);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

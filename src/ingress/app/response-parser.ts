@@ -166,7 +166,8 @@ export class ResponseParser {
         const n = Math.min(this.#remaining, data.length);
         this.#events.onBody(n === data.length ? data : data.subarray(0, n));
         this.#remaining -= n;
-        return this.#remaining === 0 ? this.#finish(data.subarray(n)) : data.subarray(n);
+        const rest = n === data.length ? EMPTY : data.subarray(n);
+        return this.#remaining === 0 ? this.#finish(rest) : rest;
       }
       case 'eof':
         this.#events.onBody(data);
@@ -200,9 +201,14 @@ export class ResponseParser {
   }
 
   #stepHead(data: Buffer): Buffer | undefined {
-    const end = data.indexOf(HEAD_END);
-    if (end < 0) return data.length > MAX_RESPONSE_HEAD ? this.#fail('upstream sent too big header') : data;
-    const head = this.#parse(data, end);
+    let end = this.#repeatedHead(data);
+    let head: ResponseHead | string;
+    if (end >= 0) head = this.#lastHead as ResponseHead;
+    else {
+      end = data.indexOf(HEAD_END);
+      if (end < 0) return data.length > MAX_RESPONSE_HEAD ? this.#fail('upstream sent too big header') : data;
+      head = this.#parse(data, end);
+    }
     if (typeof head === 'string') return this.#fail(head);
     const rest = data.subarray(end + 4);
     if (head.status >= 100 && head.status < 200 && head.status !== 101) return rest;
@@ -216,6 +222,27 @@ export class ResponseParser {
       this.#remaining = head.contentLength;
     } else this.#state = 'eof';
     return rest;
+  }
+
+  /**
+   * The length of the last head when `data` starts with it and its blank line
+   * (then that is where the head ends: the last head holds no blank line and
+   * none can straddle its end, or it would have ended earlier), else -1.
+   * Saves the search for the blank line while a pod repeats its head.
+   */
+  #repeatedHead(data: Buffer): number {
+    const last = this.#lastBytes;
+    if (last === undefined) return -1;
+    const n = last.length;
+    if (
+      data.length < n + 4 ||
+      data[n] !== 13 ||
+      data[n + 1] !== 10 ||
+      data[n + 2] !== 13 ||
+      data[n + 3] !== 10
+    )
+      return -1;
+    return data.compare(last, 0, n, 0, n) === 0 ? n : -1;
   }
 
   #parse(data: Buffer, end: number): ResponseHead | string {

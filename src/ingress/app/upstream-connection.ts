@@ -6,6 +6,7 @@
  * connection unusable.
  */
 import type { Duplex } from 'node:stream';
+import { latin1Bytes } from './byte-slab.js';
 import { type ResponseHead, ResponseParser } from './response-parser.js';
 
 /** Why an exchange failed. */
@@ -18,8 +19,12 @@ export type UpstreamFailure =
 export interface ExchangeHandlers {
   onHead(head: ResponseHead): void;
   onBody(chunk: Buffer): void;
-  /** The response ended. `leftover`: bytes after it (the upgraded stream after a 101). */
-  onEnd(leftover: Buffer): void;
+  /**
+   * The response ended. `leftover`: bytes after it (the upgraded stream after a
+   * 101); `now`: the clock reading of the event that ended it (a read, or the end
+   * of the stream).
+   */
+  onEnd(leftover: Buffer, now: number): void;
   onError(failure: UpstreamFailure): void;
 }
 
@@ -37,6 +42,8 @@ export class UpstreamConnection {
   /** Clock time of the last byte read (for `proxy-read-timeout`). */
   lastRead = 0;
   #handlers: ExchangeHandlers | undefined;
+  /** The clock reading of the socket event being handled. */
+  #eventAt = 0;
   #responded = false;
   #dead = false;
   #reusable = false;
@@ -88,7 +95,7 @@ export class UpstreamConnection {
     this.requests++;
     this.lastRead = now;
     this.#parser.expect(noBody);
-    this.socket.write(head, 'latin1');
+    this.socket.write(latin1Bytes(head));
   }
 
   /** Writes request body bytes; returns false when the caller should wait for `drain`. */
@@ -118,7 +125,9 @@ export class UpstreamConnection {
   }
 
   #onData(chunk: Buffer): void {
-    this.lastRead = this.#now();
+    const now = this.#now();
+    this.lastRead = now;
+    this.#eventAt = now;
     if (!this.#handlers || this.#parser.done) {
       this.destroy();
       return;
@@ -127,7 +136,10 @@ export class UpstreamConnection {
   }
 
   #onEnd(): void {
-    if (this.#handlers && !this.#parser.done) this.#parser.end();
+    if (this.#handlers && !this.#parser.done) {
+      this.#eventAt = this.#now();
+      this.#parser.end();
+    }
     this.#onClose('closed');
   }
 
@@ -153,7 +165,7 @@ export class UpstreamConnection {
     if (leftover.length > 0 && this.#reusable) this.#reusable = false;
     // Idle from the response's last byte (a response ending at EOF leaves a dead connection).
     this.idleSince = this.lastRead;
-    h?.onEnd(leftover);
+    h?.onEnd(leftover, this.#eventAt);
   }
 
   #fail(failure: UpstreamFailure): void {
