@@ -57,8 +57,14 @@ interface Binding {
   readonly ctx: AppContext | undefined;
   /** `ctx.httpFlows`, read once per connection. */
   readonly flows: HttpFlowObserver | undefined;
-  /** Where this connection's requests are reported: made on its first request while flows record. */
+  /**
+   * Where this connection's later requests are reported, made on its second
+   * answered request while flows record (the first goes to `flows` itself, so
+   * a connection per request makes no observer of its own).
+   */
   observer: HttpConnectionObserver | HttpFlowObserver | undefined;
+  /** Requests reported so far (only the first matters). */
+  reported: number;
 }
 
 const bindings = new WeakMap<object, Binding>();
@@ -209,11 +215,14 @@ function reportExchange(binding: Binding, res: ObservedResponse): void {
   const socket = req.socket;
   if (socket.destroyed) return;
   const ctx = binding.ctx as AppContext;
+  const flows = binding.flows as HttpFlowObserver;
   let observer = binding.observer;
   if (observer === undefined) {
-    const flows = binding.flows as HttpFlowObserver;
-    observer = flows.connection ? flows.connection(binding.tuple) : flows;
-    binding.observer = observer;
+    if (binding.reported++ === 0) observer = flows;
+    else {
+      observer = flows.connection ? flows.connection(binding.tuple) : flows;
+      binding.observer = observer;
+    }
   }
   const before = res.flowBytesBefore;
   const after = bytesWritten(socket);
@@ -261,6 +270,7 @@ export function acceptHttp(
     ctx,
     flows: ctx?.httpFlows,
     observer: undefined,
+    reported: 0,
   });
   quietSecondEnd(conn.socket);
   server.emit('connection', conn.socket);
