@@ -12,12 +12,7 @@
  * time someone reads it, as for `PendingFlow`.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  HttpConnectionObserver,
-  HttpExchange,
-  HttpFlowObserver,
-  VirtualTuple,
-} from '../workloads/types.js';
+import type { HttpExchange, HttpFlowObserver } from '../workloads/types.js';
 import {
   emitPending,
   type FlowEndpoint,
@@ -205,46 +200,22 @@ export function httpFlowObserver(
     },
   };
   if (networkVersion) {
-    observer.connection = (tuple) =>
-      new ConnectionHttpObserver(sink, world, nodeOf, networkVersion, tuple, record);
+    // Per connection: its client, named again only when the network changed.
+    observer.connection = (tuple) => {
+      let client: Owner;
+      let named = -1;
+      return {
+        exchange(e: HttpExchange): void {
+          if (!sink.enabled) return;
+          const v = networkVersion();
+          if (v !== named) {
+            client = ownerOf(world, tuple.srcIP, nodeOf);
+            named = v;
+          }
+          record(e, client);
+        },
+      };
+    };
   }
   return observer;
-}
-
-/** The requests of one connection: its client named once per network version. */
-class ConnectionHttpObserver implements HttpConnectionObserver {
-  readonly #sink: FlowSink;
-  readonly #world: PathWorld;
-  readonly #nodeOf: NodeOfAddress | undefined;
-  readonly #version: () => number;
-  readonly #srcIP: string;
-  readonly #record: (e: HttpExchange, client: Owner) => void;
-  #client: Owner = undefined;
-  #named = -1;
-
-  constructor(
-    sink: FlowSink,
-    world: PathWorld,
-    nodeOf: NodeOfAddress | undefined,
-    version: () => number,
-    tuple: VirtualTuple,
-    record: (e: HttpExchange, client: Owner) => void,
-  ) {
-    this.#sink = sink;
-    this.#world = world;
-    this.#nodeOf = nodeOf;
-    this.#version = version;
-    this.#srcIP = tuple.srcIP;
-    this.#record = record;
-  }
-
-  exchange(e: HttpExchange): void {
-    if (!this.#sink.enabled) return;
-    const v = this.#version();
-    if (v !== this.#named) {
-      this.#client = ownerOf(this.#world, this.#srcIP, this.#nodeOf);
-      this.#named = v;
-    }
-    this.#record(e, this.#client);
-  }
 }

@@ -63,8 +63,8 @@ interface Binding {
    * a connection per request makes no observer of its own).
    */
   observer: HttpConnectionObserver | HttpFlowObserver | undefined;
-  /** Requests reported so far (only the first matters). */
-  reported: number;
+  /** Whether a request of this connection has been reported. */
+  reportedOnce: boolean;
 }
 
 const bindings = new WeakMap<object, Binding>();
@@ -173,6 +173,10 @@ function requestBodyBytes(req: IncomingMessage): number {
   return req.headers['transfer-encoding'] === undefined ? 0 : -1;
 }
 
+/** Node's own `ServerResponse#_finish`, which `ObservedResponse` extends. */
+const finishResponse = (ServerResponse.prototype as unknown as { _finish(this: ServerResponse): void })
+  ._finish;
+
 /**
  * The shared servers' responses: a watched one (its request's flow is being
  * recorded) reports its exchange from `_finish`, which Node calls once the
@@ -194,7 +198,7 @@ class ObservedResponse extends ServerResponse {
       this.flowBinding = undefined;
       reportExchange(binding, this);
     }
-    (ServerResponse.prototype as unknown as { _finish(this: ServerResponse): void })._finish.call(this);
+    finishResponse.call(this);
   }
 }
 
@@ -218,8 +222,10 @@ function reportExchange(binding: Binding, res: ObservedResponse): void {
   const flows = binding.flows as HttpFlowObserver;
   let observer = binding.observer;
   if (observer === undefined) {
-    if (binding.reported++ === 0) observer = flows;
-    else {
+    if (!binding.reportedOnce) {
+      binding.reportedOnce = true;
+      observer = flows;
+    } else {
       observer = flows.connection ? flows.connection(binding.tuple) : flows;
       binding.observer = observer;
     }
@@ -270,7 +276,7 @@ export function acceptHttp(
     ctx,
     flows: ctx?.httpFlows,
     observer: undefined,
-    reported: 0,
+    reportedOnce: false,
   });
   quietSecondEnd(conn.socket);
   server.emit('connection', conn.socket);
