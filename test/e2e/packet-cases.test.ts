@@ -278,6 +278,42 @@ async function writeTerminatingSlice(): Promise<void> {
   emulator.apply([slice as unknown as KubeObject]);
 }
 
+type Labelled = KubeObject & { metadata: { labels?: Record<string, string> } };
+type ReadyPod = Labelled & { status?: { podIP?: string; conditions?: { type: string; status: string }[] } };
+
+/**
+ * The default namespace's selector Services whose EndpointSlices do not yet
+ * list every Ready pod they select as a ready endpoint: the EndpointSlice
+ * controller works through Services one at a time, so a loaded machine can
+ * trace one Service before the controller has reached it.
+ */
+function servicesMissingEndpoints(store: Emulator['cluster']['store']): string[] {
+  const pods = store.list<ReadyPod>('pods', { namespace: 'default' });
+  const slices = store.list<
+    Labelled & { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] }
+  >('endpointslices.discovery.k8s.io', { namespace: 'default' });
+  const missing: string[] = [];
+  for (const svc of store.list<Labelled & { spec?: { selector?: Record<string, string> } }>('services', {
+    namespace: 'default',
+  })) {
+    const selector = svc.spec?.selector;
+    if (!selector) continue;
+    const ready = new Set<string>();
+    for (const slice of slices) {
+      if (slice.metadata.labels?.['kubernetes.io/service-name'] !== svc.metadata.name) continue;
+      for (const e of slice.endpoints ?? [])
+        if (e.conditions?.ready) for (const a of e.addresses) ready.add(a);
+    }
+    const want = pods.filter(
+      (p) =>
+        Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v) &&
+        p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'),
+    );
+    if (want.some((p) => !ready.has(p.status?.podIP ?? ''))) missing.push(svc.metadata.name ?? '');
+  }
+  return missing;
+}
+
 /** Polls `check` until it returns true; its last other answer says what is still missing. */
 async function waitFor(what: string, check: () => Promise<true | string>, timeoutMs = 20_000): Promise<void> {
   let last: true | string = 'nothing checked';
@@ -335,6 +371,10 @@ beforeAll(async () => {
     return svc?.status?.loadBalancer?.ingress?.[0]?.ip ?? '';
   };
   ctx = { slot: SLOT, lbIP, laptopPort: (laptop.address() as AddressInfo).port };
+  await waitFor('every selector Service to list its ready pods in its EndpointSlices', async () => {
+    const missing = servicesMissingEndpoints(c.store);
+    return missing.length === 0 || `no ready endpoint yet for ${missing.join(', ')}`;
+  });
   await waitFor('LoadBalancer IPs, the terminating endpoint and the ingress controller', async () => {
     await c.dataplane.whenSettled();
     if (!lbIP('web-lb') || !lbIP('local-lb')) return 'LoadBalancer IPs';
