@@ -234,7 +234,10 @@ export class Emulator {
       const r = this.readiness();
       options.onProgress?.(r);
       const settled = r.waiting.length === 0 && this.cluster.controllers.controllers.every((c) => c.idle);
-      if (r.ready || (settled && r.nodes.ready === r.nodes.total) || Date.now() > deadline) return r;
+      // Ready means the rules are in too: kube-proxy syncs on a timer after the last change.
+      const synced = !this.cluster.proxy.syncPending;
+      if ((synced && (r.ready || (settled && r.nodes.ready === r.nodes.total))) || Date.now() > deadline)
+        return r;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

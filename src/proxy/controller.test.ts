@@ -92,6 +92,24 @@ describe('ProxyController', () => {
     expect(renderRules(controller.ruleSet('worker-1') ?? fail(), 'restore')).toContain('10.244.2.7:8080');
   });
 
+  it('says a sync is pending from a change until the timer has run it', () => {
+    const { store, controller, clock } = setup(1000);
+    expect(controller.syncPending).toBe(true); // nothing compiled yet
+    controller.start();
+    expect(controller.syncPending).toBe(false);
+    store.create(SERVICES, web());
+    expect(controller.syncPending).toBe(true);
+    clock.step(1000);
+    expect(controller.syncPending).toBe(false);
+    store.create(ENDPOINT_SLICES, webSlice([['10.244.1.5', 'worker-1']]));
+    expect(controller.syncPending).toBe(true);
+    clock.step(1000);
+    expect(controller.syncPending).toBe(false);
+    const svc = store.get(SERVICES, 'default', 'web') ?? fail();
+    store.update(SERVICES, { ...svc, metadata: { ...svc.metadata, labels: { team: 'a' } } });
+    expect(controller.syncPending).toBe(false); // nothing kube-proxy reads
+  });
+
   it('ignores writes that change nothing kube-proxy reads', () => {
     const { store, controller, clock, events } = setup();
     store.create(SERVICES, web());

@@ -157,6 +157,16 @@ export class ProxyController {
     };
   }
 
+  /**
+   * Whether a change (a Service, an EndpointSlice, a node's labels) waits for the
+   * next sync. Syncs run on the clock's timers, so code that only awaits promises
+   * never lets one run: a caller that must see the rules of what the store holds
+   * (readiness, tests) waits until this is false.
+   */
+  get syncPending(): boolean {
+    return this.#needFullSync || this.#services.pending > 0 || this.#endpoints.pending > 0;
+  }
+
   /** Syncs immediately, bypassing the debounce (start-up, tests). */
   syncNow(): void {
     this.#runner.runNow();

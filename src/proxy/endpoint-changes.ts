@@ -62,6 +62,11 @@ export class EndpointsChangeTracker {
     return tracker.pending.size > 0;
   }
 
+  /** Number of Services with slice changes not yet applied. */
+  get pending(): number {
+    return this.#dirty.size;
+  }
+
   /**
    * Forgets a slice that stopped matching kube-proxy's selector (e.g. it gained the
    * headless label): equivalent to deleting it under its old identity.
