@@ -1,7 +1,7 @@
 /**
  * The real kubectl v1.32 `describe`, `rollout history|undo`, `logs`,
  * `api-resources`, `version`, and the commands netkube answers with an
- * explanation (port-forward, protobuf `create` generators). The Deployment
+ * explanation (port-forward, exec). The Deployment
  * history is seeded by hand: no controllers run here.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -209,12 +209,5 @@ kubectlSuite('discovery, version and unsupported paths', () => {
     const r = await h.kubectl(['exec', 'web-abcdefghi1-x2x4z', '--', 'ls']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('use `netkube exec` instead');
-  });
-
-  it('protobuf bodies of create generators get 415 and the workaround', async () => {
-    const r = await h.kubectl(['create', 'configmap', 'c', '--from-literal=a=b']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the body of the request was in an unknown format');
-    expect(r.stderr).toContain('--dry-run=client -o yaml | kubectl apply -f -');
   });
 });

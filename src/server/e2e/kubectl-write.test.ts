@@ -231,3 +231,99 @@ kubectlSuite('kubectl delete', () => {
     expect(r.stdout).toBe('deployment.apps "web" deleted\nservice "web" deleted\n');
   });
 });
+
+/**
+ * kubectl's `create` generators send protobuf bodies: each command runs once
+ * as it is (namespace `proto`) and once as `--dry-run=client -o json` piped to
+ * `create -f -` (namespace `json`); the two stored objects must be the same
+ * but for what the API server assigns per object.
+ */
+kubectlSuite('kubectl create generators (protobuf bodies)', () => {
+  const GENERATORS: { resource: string; name: string; args: string[] }[] = [
+    {
+      resource: 'deployments.apps',
+      name: 'web',
+      args: ['deployment', 'web', '--image=nginx:1.25', '--replicas=2', '--port=80'],
+    },
+    {
+      resource: 'deployments.apps',
+      name: 'sleeper',
+      args: ['deployment', 'sleeper', '--image=busybox', '--', 'sleep', '3600'],
+    },
+    {
+      resource: 'configmaps',
+      name: 'settings',
+      args: ['configmap', 'settings', '--from-literal=a=b', '--from-literal=c=d'],
+    },
+    { resource: 'secrets', name: 'pw', args: ['secret', 'generic', 'pw', '--from-literal=password=s3cret'] },
+    { resource: 'services', name: 'np', args: ['service', 'nodeport', 'np', '--tcp=80:8080'] },
+    {
+      resource: 'services',
+      name: 'headless',
+      args: ['service', 'clusterip', 'headless', '--clusterip=None'],
+    },
+    { resource: 'services', name: 'lb', args: ['service', 'loadbalancer', 'lb', '--tcp=80:80'] },
+    {
+      resource: 'services',
+      name: 'ext',
+      args: ['service', 'externalname', 'ext', '--external-name=example.com'],
+    },
+    {
+      resource: 'ingresses.networking.k8s.io',
+      name: 'shop',
+      args: [
+        'ingress',
+        'shop',
+        '--class=nginx',
+        '--rule=shop.example.com/cart*=cart:8080,tls=shop-tls',
+        '--default-backend=web:80',
+      ],
+    },
+  ];
+
+  /** The object without what the API server assigns to each object (identity, times, allocated IPs and ports). */
+  function comparable(obj: KubeObject | undefined): unknown {
+    if (!obj) return undefined;
+    const { uid, resourceVersion, creationTimestamp, namespace, managedFields, ...metadata } =
+      obj.metadata as Record<string, unknown>;
+    const spec = (obj as { spec?: Record<string, unknown> }).spec;
+    const { clusterIP, clusterIPs, ...rest } = spec ?? {};
+    const ports = (rest.ports as Record<string, unknown>[] | undefined)?.map(({ nodePort, ...p }) => p);
+    return { ...obj, metadata, spec: spec && { ...rest, ...(ports ? { ports } : {}) }, status: undefined };
+  }
+
+  function withNamespace(args: string[], namespace: string, extra: string[] = []): string[] {
+    const cut = args.indexOf('--');
+    const flags = ['-n', namespace, ...extra];
+    return cut < 0
+      ? ['create', ...args, ...flags]
+      : ['create', ...args.slice(0, cut), ...flags, ...args.slice(cut)];
+  }
+
+  it('create namespace sends protobuf and makes the namespaces', async () => {
+    for (const ns of ['proto', 'json']) {
+      const r = await h.kubectl(['create', 'namespace', ns]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(`namespace/${ns} created\n`);
+    }
+    expect(h.store.get('namespaces', undefined, 'proto')?.metadata.labels).toEqual({
+      'kubernetes.io/metadata.name': 'proto',
+    });
+  });
+
+  it.each(GENERATORS)(
+    'create $args.0 $name stores what the same command sends as JSON',
+    async ({ resource, name, args }) => {
+      const proto = await h.kubectl(withNamespace(args, 'proto'));
+      expect(proto.stderr).toBe('');
+      expect(proto.stdout).toMatch(new RegExp(`/${name} created\\n$`));
+      const json = await h.kubectl(withNamespace(args, 'json', ['--dry-run=client', '-o', 'json']));
+      expect(json.code).toBe(0);
+      const viaJson = await h.kubectl(['create', '-n', 'json', '-f', '-'], { stdin: json.stdout });
+      expect(viaJson.stderr).toBe('');
+      const stored = h.store.get(resource, 'proto', name);
+      expect(stored).toBeDefined();
+      expect(comparable(stored)).toEqual(comparable(h.store.get(resource, 'json', name)));
+    },
+  );
+});

@@ -1,20 +1,22 @@
 /**
- * Request bodies: bounded reading and decoding of JSON and YAML. Protobuf
- * bodies (sent by the `kubectl create deployment|namespace|configmap|service|
- * secret …` generators) are answered 415 with a warning naming the workaround,
- * because netkube does not decode protobuf (reference §2.6, option B).
+ * Request bodies: bounded reading and decoding of JSON, YAML and the protobuf
+ * bodies of kubectl's `create deployment|namespace|configmap|secret|service|
+ * ingress` generators (reference §2.6, option A, for the objects those
+ * generators send; any other protobuf body is answered 415 with a warning
+ * naming the workaround).
  */
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { StatusError } from '../../api/index.js';
+import { decodeKubernetesProtobuf, hasProtobufMagic } from '../../api/protobuf/decode.js';
 
 /** The API server's request body limit (3 MiB, `MaxRequestBodyBytes`). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Shown with every 415 for a protobuf body. */
 export const PROTOBUF_WORKAROUND =
-  'netkube does not decode protobuf request bodies (kubectl create <generator> sends them); ' +
-  'generate the object and apply it instead, e.g. ' +
+  'netkube decodes protobuf request bodies only for the objects of kubectl create deployment, namespace, ' +
+  'configmap, secret, service and ingress; generate the object and apply it instead, e.g. ' +
   'kubectl create deployment web --image=nginx --dry-run=client -o yaml | kubectl apply -f -';
 
 /** Reads the whole body; 413 beyond the limit. */
@@ -39,10 +41,7 @@ export function mediaTypeOf(contentType: string | undefined): string {
 
 /** Whether a body is protobuf (by media type or by the `k8s\0` magic). */
 export function isProtobuf(contentType: string | undefined, body: Buffer): boolean {
-  return (
-    mediaTypeOf(contentType) === 'application/vnd.kubernetes.protobuf' ||
-    body.subarray(0, 4).toString('latin1') === 'k8s\0'
-  );
+  return mediaTypeOf(contentType) === 'application/vnd.kubernetes.protobuf' || hasProtobufMagic(body);
 }
 
 /** 415 with the accepted media types, as `negotiation.NewUnsupportedMediaTypeError` words it. */
@@ -58,9 +57,9 @@ export function unsupportedMediaTypeError(accepted: readonly string[]): StatusEr
 export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;
 
 /**
- * Decodes a create/update body (JSON, or YAML when labelled so). Throws 415
- * for protobuf (adding the workaround to `warnings`) and unknown types, 400
- * for syntax errors.
+ * Decodes a create/update body (JSON, YAML when labelled so, or protobuf).
+ * Throws 415 for a protobuf object netkube does not decode (adding the
+ * workaround to `warnings`) and unknown types, 400 for syntax errors.
  */
 export function decodeObjectBody(
   contentType: string | undefined,
@@ -68,8 +67,12 @@ export function decodeObjectBody(
   warnings?: string[],
 ): unknown {
   if (isProtobuf(contentType, body)) {
-    warnings?.push(PROTOBUF_WORKAROUND);
-    throw unsupportedMediaTypeError(OBJECT_MEDIA_TYPES);
+    try {
+      return decodeKubernetesProtobuf(body);
+    } catch (err) {
+      if (err instanceof StatusError && err.httpCode === 415) warnings?.push(PROTOBUF_WORKAROUND);
+      throw err;
+    }
   }
   const type = mediaTypeOf(contentType);
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
