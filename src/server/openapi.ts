@@ -39,5 +39,7 @@ export function openApiGroupVersion(path: string): Record<string, unknown> | und
       },
     };
   }
-  return { paths };
+  // No schemas, but the map exists: `kubectl explain` then says the kind has no schema
+  // instead of failing inside its template on a missing `components`.
+  return { paths, components: { schemas: {} } };
 }

@@ -205,6 +205,14 @@ kubectlSuite('discovery, version and unsupported paths', () => {
     expect(r.stderr).toContain('use `netkube port-forward` instead');
   });
 
+  it('explain reports that no schema is served (netkube serves no OpenAPI schemas)', async () => {
+    const r = await h.kubectl(['explain', 'deployment.spec']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: GVK map[group:apps kind:Deployment version:v1] not found in OpenAPI schema\n',
+    );
+  });
+
   it('exec explains that netkube exec is the way', async () => {
     const r = await h.kubectl(['exec', 'web-abcdefghi1-x2x4z', '--', 'ls']);
     expect(r.code).toBe(1);
