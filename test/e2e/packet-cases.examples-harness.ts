@@ -124,7 +124,8 @@ export function normalise(text: string, slot: number): string {
       .replace(/\b10\.(9[6-9]|10\d|11[01])\.\d+\.\d+/g, '10.96.X.Y')
       .replace(/-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '-HASH-ID')
       .replace(/\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, '$1-ID')
-      .replace(/:(3[3-9]\d{3}|[4-6]\d{4})\b/g, ':PORT')
+      // Ephemeral ports (32768 and up, as Linux hands them out); NodePorts (30000–32767) stay.
+      .replace(/:(3276[89]|327[7-9]\d|32[89]\d{2}|3[3-9]\d{3}|[4-6]\d{4})\b/g, ':PORT')
       .replace(/\bcali[0-9a-f]{11}\b/g, 'caliVETH')
       .replace(/\bKUBE-SEP-[A-Z2-7]{16}\b/g, 'KUBE-SEP-HASH')
       .replace(/\b\d+(?:\.\d+)?(s|m|h|d)(\d+(s|m))?\b/g, 'AGE')
