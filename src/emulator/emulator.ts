@@ -19,7 +19,7 @@ import { FlowLog, flowRoutes, liveTraceDeps, traceRoutes } from '../trace/index.
 import { type Clock, realClock } from '../util/clock.js';
 import { type Random, systemRandom } from '../util/random.js';
 import { podLogsFromStore } from '../workloads/pod-logs.js';
-import { workloadRoutes } from '../workloads/routes.js';
+import { podExec, workloadRoutes } from '../workloads/routes.js';
 import {
   dnsObjects,
   INGRESS_CONTROLLER_NAME,
@@ -101,6 +101,7 @@ export class Emulator {
       host: options.topology.api.host,
       port: options.topology.api.port,
       podLogs: podLogsFromStore(c.logs, clock),
+      podExec: podExec(c.runtime),
       extensions: [
         ...emulatorRoutes({
           cluster: c,

@@ -5,9 +5,16 @@
  * See `../../../shared/reference/kubectl-api.md` for what kubectl needs, and
  * `README.md` here for what netkube does differently.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { StatusError } from '../api/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Clock } from '../util/index.js';
@@ -16,8 +23,10 @@ import { type ApplyResult, applyAll, applyRoute, type Source } from './apply/ato
 import { ApplyIntents } from './apply/intents.js';
 import type { ExtensionRoute } from './extensions.js';
 import type { HandlerDeps } from './handlers/deps.js';
+import { EXEC_PROTOCOLS, type PodExec, serveExec } from './handlers/exec-stream.js';
 import { streamingNotSupported } from './handlers/subresources.js';
 import { type RequestContext, sendError } from './http/respond.js';
+import { isWebSocketUpgrade } from './http/websocket.js';
 import type { PodLogs } from './pod-logs.js';
 import { ExtensionRouter } from './routing/extensions.js';
 import { pathSegments } from './routing/paths.js';
@@ -38,6 +47,8 @@ export interface ApiServerConfig {
   readonly extensions: readonly ExtensionRoute[];
   /** Source of `pods/<name>/log`. */
   readonly podLogs: PodLogs;
+  /** Runs `pods/<name>/exec` (kubectl exec over WebSocket); without it exec is answered 400. */
+  readonly podExec?: PodExec;
   /** Overrides of `/version` (minor must stay "32" for kubectl 1.32). */
   readonly version?: Partial<VersionInfo>;
   /** Interval of watch BOOKMARK events for clients that allow them. @default 60_000 */
@@ -62,6 +73,8 @@ export class ApiServer {
   readonly #version: VersionInfo;
   #server: Server | undefined;
   #url: string | undefined;
+  /** Upgraded sockets (exec), which closing the HTTP server does not end. */
+  readonly #upgraded = new Set<Socket>();
 
   constructor(config: ApiServerConfig) {
     if (!isLoopback(config.host)) {
@@ -119,7 +132,9 @@ export class ApiServer {
     const server = createServer({ keepAliveTimeout: 30_000, headersTimeout: 65_000 }, (req, res) => {
       void this.#handle(req, res);
     });
-    server.on('upgrade', (req: IncomingMessage, socket: Socket) => this.#rejectUpgrade(req, socket));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.#upgrade(req, socket, head),
+    );
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
@@ -147,6 +162,7 @@ export class ApiServer {
     this.#deps.intents.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    for (const socket of this.#upgraded) socket.destroy();
     await closed;
   }
 
@@ -186,18 +202,83 @@ export class ApiServer {
   }
 
   /**
-   * Upgrade requests (SPDY or WebSocket) are answered with a 400 Status:
-   * netkube serves port-forward and exec through its own CLI, and kubectl
-   * prints the message.
+   * Upgrade requests: `pods/<name>/exec` over WebSocket runs the command in the
+   * simulated pod (when the emulator gives `podExec`); everything else (SPDY,
+   * port-forward, attach, proxy) is answered with a 400 Status naming the
+   * netkube command to use, which kubectl prints.
    */
-  #rejectUpgrade(req: IncomingMessage, socket: Socket): void {
+  #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://netkube.invalid');
     const segments = pathSegments(url.pathname);
-    const sub = segments.findLast((s) => UPGRADE_SUBRESOURCES.has(s)) ?? 'portforward';
+    const [api, version, namespaces, namespace, pods, pod, sub] = segments;
+    // A client that resets the connection must not take the server down.
+    socket.on('error', () => socket.destroy());
+    const exec = this.#config.podExec;
+    const isExec =
+      segments.length === 7 &&
+      api === 'api' &&
+      version === 'v1' &&
+      namespaces === 'namespaces' &&
+      pods === 'pods' &&
+      sub === 'exec';
+    if (exec && isExec && !isWebSocketUpgrade(req)) {
+      // SPDY, kubectl's fallback when the WebSocket upgrade failed: the same checks, so the
+      // user sees why (an unknown container), or that only WebSocket is served.
+      const container = url.searchParams.get('container') ?? '';
+      try {
+        exec.check({
+          namespace: namespace as string,
+          pod: pod as string,
+          ...(container ? { container } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof StatusError))
+          this.#config.logger.error({ err, path: url.pathname }, 'exec check failed');
+        writeStatus(
+          socket,
+          err instanceof StatusError ? err : new StatusError('InternalError', 500, 'exec failed'),
+        );
+        return;
+      }
+      writeStatus(
+        socket,
+        new StatusError(
+          'BadRequest',
+          400,
+          `netkube serves exec over WebSocket (${EXEC_PROTOCOLS.join(', ')}), not SPDY; kubectl v1.30 and later use WebSocket unless KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false`,
+        ),
+      );
+      return;
+    }
+    if (exec && isExec && req.method === 'GET') {
+      this.#upgraded.add(socket);
+      socket.on('close', () => this.#upgraded.delete(socket));
+      const reject = (err: StatusError) => writeStatus(socket, err);
+      serveExec(
+        req,
+        socket,
+        head,
+        { namespace: namespace as string, pod: pod as string },
+        exec,
+        reject,
+      ).catch((err: unknown) => {
+        this.#config.logger.error({ err, path: url.pathname }, 'exec failed');
+        writeStatus(socket, new StatusError('InternalError', 500, 'exec failed'));
+      });
+      return;
+    }
+    const subresource = segments.findLast((s) => UPGRADE_SUBRESOURCES.has(s)) ?? 'portforward';
     const kind = segments.includes('services') ? 'Service' : 'Pod';
-    const body = JSON.stringify(streamingNotSupported(sub, kind).toStatus());
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    writeStatus(socket, streamingNotSupported(subresource, kind));
   }
+}
+
+/** An HTTP error response with a Status body on a socket that was not upgraded; then the socket ends. */
+function writeStatus(socket: Socket, err: StatusError): void {
+  if (!socket.writable) return;
+  const body = JSON.stringify(err.toStatus());
+  const reason = STATUS_CODES[err.httpCode] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${err.httpCode} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

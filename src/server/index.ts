@@ -12,6 +12,7 @@ export {
   type ExtensionRoute,
   NETKUBE_API_PREFIX,
 } from './extensions.js';
+export type { PodExec, PodExecRequest, PodExecResult } from './handlers/exec-stream.js';
 export { type KubeconfigOptions, kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
 export {
   applyJsonPatch,

@@ -5,7 +5,7 @@
  * body), as the server renders thrown `StatusError`s.
  */
 import { badRequest, notFound } from '../api/errors.js';
-import type { ExtensionRequest, ExtensionRoute } from '../server/index.js';
+import type { ExtensionRequest, ExtensionRoute, PodExec } from '../server/index.js';
 import { ContainerNotFoundError, type SimulatedContainerRuntime } from './runtime.js';
 
 const PODS = { group: '', resource: 'pods' };
@@ -29,6 +29,31 @@ function translate(err: unknown, pod: string): never {
     throw badRequest(err.message);
   }
   throw err;
+}
+
+/**
+ * `kubectl exec` through the API server (`ApiServerConfig.podExec`): the same
+ * safe commands as `netkube exec`, with the same errors (404 for an unknown
+ * pod, 400 for an unknown or stopped container).
+ */
+export function podExec(runtime: SimulatedContainerRuntime): PodExec {
+  return {
+    check(request) {
+      try {
+        runtime.checkExec(request);
+      } catch (err) {
+        translate(err, request.pod);
+      }
+    },
+    async run(request) {
+      try {
+        const r = await runtime.exec(request);
+        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+      } catch (err) {
+        return translate(err, request.pod);
+      }
+    },
+  };
 }
 
 /** The routes, bound to a runtime. Register them with the API server at start-up. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveContainerEnv } from './env.js';
-import { workloadRoutes } from './routes.js';
+import { podExec, workloadRoutes } from './routes.js';
 import { container, testCluster } from './testing/cluster.js';
 
 const WHOAMI = 'traefik/whoami:v1.10';
@@ -233,6 +233,33 @@ describe('extension routes', () => {
     await call(c, 'kill', 'w', {});
     await c.settle();
     expect(started.exits).toEqual([['c', 137, 'Error']]);
+  });
+
+  it('podExec (kubectl exec) runs the same commands and answers the same errors', async () => {
+    const c = testCluster();
+    c.startPod({
+      name: 'w',
+      ip: '10.244.1.5',
+      containers: [container('c', 'registry.k8s.io/e2e-test-images/agnhost:2.39', { args: ['netexec'] })],
+    });
+    const exec = podExec(c.runtime);
+    expect(
+      await exec.run({ namespace: 'default', pod: 'w', command: ['sh', '-c', 'echo hi; nope'] }),
+    ).toEqual({
+      stdout: 'hi\n',
+      stderr: 'sh: nope: not found\n',
+      exitCode: 127,
+    });
+    expect(() => exec.check({ namespace: 'default', pod: 'w', container: 'c' })).not.toThrow();
+    expect(() => exec.check({ namespace: 'default', pod: 'zz' })).toThrow(
+      expect.objectContaining({ httpCode: 404, message: 'pods "zz" not found' }),
+    );
+    expect(() => exec.check({ namespace: 'default', pod: 'w', container: 'x' })).toThrow(
+      expect.objectContaining({ httpCode: 400, message: 'container x is not valid for pod w' }),
+    );
+    await expect(exec.run({ namespace: 'default', pod: 'zz', command: ['true'] })).rejects.toMatchObject({
+      httpCode: 404,
+    });
   });
 });
 

@@ -206,6 +206,18 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     return c;
   }
 
+  /** The container a command would run in; throws as `exec` does for an unknown pod or a stopped container. */
+  checkExec(request: { namespace: string; pod: string; container?: string }): SimulatedContainer {
+    const c = this.container(request.namespace, request.pod, request.container);
+    if (!c.running) {
+      throw new ContainerNotFoundError(
+        'not-running',
+        `container ${c.ctx.container.name} is not running in pod ${request.pod}`,
+      );
+    }
+    return c;
+  }
+
   /** `netkube exec POD -- CMD`: runs in the container with the safe command set. */
   async exec(request: {
     namespace: string;
@@ -214,13 +226,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
     command: readonly string[];
     timeoutMs?: number;
   }): Promise<RunResult> {
-    const c = this.container(request.namespace, request.pod, request.container);
-    if (!c.running) {
-      throw new ContainerNotFoundError(
-        'not-running',
-        `container ${c.ctx.container.name} is not running in pod ${request.pod}`,
-      );
-    }
+    const c = this.checkExec(request);
     return c.exec(request.command, request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs });
   }
 

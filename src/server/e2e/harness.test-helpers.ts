@@ -15,6 +15,7 @@ import { ObjectStore } from '../../store/object-store.js';
 import { Registry } from '../../store/registry.js';
 import { realClock, seededRandom } from '../../util/index.js';
 import { ApiServer } from '../api-server.js';
+import type { PodExec } from '../handlers/exec-stream.js';
 import { writeKubeconfig } from '../kubeconfig.js';
 import { NO_POD_LOGS, type PodLogs } from '../pod-logs.js';
 
@@ -57,7 +58,7 @@ export function seed<T extends KubeObject>(registry: Registry, obj: T): T {
   return registry.create(obj);
 }
 
-export async function startHarness(options: { podLogs?: PodLogs } = {}): Promise<Harness> {
+export async function startHarness(options: { podLogs?: PodLogs; podExec?: PodExec } = {}): Promise<Harness> {
   const store = new ObjectStore({ freeze: true });
   const registry = new Registry({ store, clock: realClock, random: seededRandom(1) });
   for (const name of ['default', 'kube-system']) {
@@ -78,6 +79,7 @@ export async function startHarness(options: { podLogs?: PodLogs } = {}): Promise
     port: 0,
     extensions: [],
     podLogs: options.podLogs ?? NO_POD_LOGS,
+    ...(options.podExec ? { podExec: options.podExec } : {}),
   });
   const { url } = await server.start();
   const dir = await mkdtemp(join(tmpdir(), 'netkube-kubectl-'));
