@@ -14,7 +14,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { StatusError } from '../api/index.js';
+import { internalError, type StatusError } from '../api/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Clock } from '../util/index.js';
@@ -23,13 +23,13 @@ import { type ApplyResult, applyAll, applyRoute, type Source } from './apply/ato
 import { ApplyIntents } from './apply/intents.js';
 import type { ExtensionRoute } from './extensions.js';
 import type { HandlerDeps } from './handlers/deps.js';
-import { EXEC_PROTOCOLS, type PodExec, serveExec } from './handlers/exec-stream.js';
+import { type PodExec, refuseSpdyExec, serveExec } from './handlers/exec-stream.js';
 import { streamingNotSupported } from './handlers/subresources.js';
 import { type RequestContext, sendError } from './http/respond.js';
 import { isWebSocketUpgrade } from './http/websocket.js';
 import type { PodLogs } from './pod-logs.js';
 import { ExtensionRouter } from './routing/extensions.js';
-import { pathSegments } from './routing/paths.js';
+import { pathSegments, resolveResourcePath } from './routing/paths.js';
 import { routeRequest } from './routing/router.js';
 import { type VersionInfo, versionInfo } from './version.js';
 
@@ -210,60 +210,20 @@ export class ApiServer {
   #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://netkube.invalid');
     const segments = pathSegments(url.pathname);
-    const [api, version, namespaces, namespace, pods, pod, sub] = segments;
     // A client that resets the connection must not take the server down.
     socket.on('error', () => socket.destroy());
     const exec = this.#config.podExec;
-    const isExec =
-      segments.length === 7 &&
-      api === 'api' &&
-      version === 'v1' &&
-      namespaces === 'namespaces' &&
-      pods === 'pods' &&
-      sub === 'exec';
-    if (exec && isExec && !isWebSocketUpgrade(req)) {
-      // SPDY, kubectl's fallback when the WebSocket upgrade failed: the same checks, so the
-      // user sees why (an unknown container), or that only WebSocket is served.
-      const container = url.searchParams.get('container') ?? '';
-      try {
-        exec.check({
-          namespace: namespace as string,
-          pod: pod as string,
-          ...(container ? { container } : {}),
-        });
-      } catch (err) {
-        if (!(err instanceof StatusError))
-          this.#config.logger.error({ err, path: url.pathname }, 'exec check failed');
-        writeStatus(
-          socket,
-          err instanceof StatusError ? err : new StatusError('InternalError', 500, 'exec failed'),
-        );
+    const target = exec ? execTarget(segments) : undefined;
+    if (exec && target) {
+      if (req.method !== 'GET' || !isWebSocketUpgrade(req)) {
+        writeStatus(socket, refuseSpdyExec(url.searchParams, target, exec));
         return;
       }
-      writeStatus(
-        socket,
-        new StatusError(
-          'BadRequest',
-          400,
-          `netkube serves exec over WebSocket (${EXEC_PROTOCOLS.join(', ')}), not SPDY; kubectl v1.30 and later use WebSocket unless KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false`,
-        ),
-      );
-      return;
-    }
-    if (exec && isExec && req.method === 'GET') {
       this.#upgraded.add(socket);
       socket.on('close', () => this.#upgraded.delete(socket));
-      const reject = (err: StatusError) => writeStatus(socket, err);
-      serveExec(
-        req,
-        socket,
-        head,
-        { namespace: namespace as string, pod: pod as string },
-        exec,
-        reject,
-      ).catch((err: unknown) => {
+      serveExec(req, socket, head, target, exec, (err) => writeStatus(socket, err)).catch((err: unknown) => {
         this.#config.logger.error({ err, path: url.pathname }, 'exec failed');
-        writeStatus(socket, new StatusError('InternalError', 500, 'exec failed'));
+        writeStatus(socket, internalError('exec failed', err));
       });
       return;
     }
@@ -271,6 +231,15 @@ export class ApiServer {
     const kind = segments.includes('services') ? 'Service' : 'Pod';
     writeStatus(socket, streamingNotSupported(subresource, kind));
   }
+}
+
+/** `namespace/pod` of `/api/v1/namespaces/<ns>/pods/<name>/exec`; undefined for any other path. */
+function execTarget(segments: readonly string[]): { namespace: string; pod: string } | undefined {
+  if (segments[0] !== 'api' || segments[1] !== 'v1') return undefined;
+  const target = resolveResourcePath('', 'v1', segments.slice(2));
+  if (target?.info.resource !== 'pods' || target.subresource !== 'exec') return undefined;
+  if (target.namespace === undefined || target.name === undefined) return undefined;
+  return { namespace: target.namespace, pod: target.name };
 }
 
 /** An HTTP error response with a Status body on a socket that was not upgraded; then the socket ends. */

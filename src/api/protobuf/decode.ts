@@ -11,9 +11,10 @@
  * `metav1.Time` as RFC 3339 seconds, `resource.Quantity` and
  * `intstr.IntOrString` in their JSON forms, `[]byte` as base64.
  */
-import { StatusError } from '../errors.js';
+import { rfc3339 } from '../../util/clock.js';
+import { badRequest, StatusError } from '../errors.js';
 import { type FieldSpec, isScalar, MESSAGES, type MessageSpec, TOP_LEVEL } from './schema.js';
-import { LENGTH_DELIMITED, readFields, signed, VARINT, WireError, type WireField } from './wire.js';
+import { LENGTH_DELIMITED, readFields, signed, signed32, VARINT, WireError, type WireField } from './wire.js';
 
 /** `protobuf.serializerExtensions`' prefix. */
 const MAGIC = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
@@ -29,7 +30,7 @@ function unsupported(message: string): StatusError {
 }
 
 function malformed(detail: string): StatusError {
-  return new StatusError('BadRequest', 400, `error decoding the protobuf body: ${detail}`);
+  return badRequest(`error decoding the protobuf body: ${detail}`);
 }
 
 /**
@@ -39,9 +40,7 @@ function malformed(detail: string): StatusError {
  */
 export function decodeKubernetesProtobuf(body: Uint8Array): Record<string, unknown> {
   if (!hasProtobufMagic(body)) {
-    throw new StatusError(
-      'BadRequest',
-      400,
+    throw badRequest(
       `provided data does not appear to be a protobuf message, expected prefix [${[...MAGIC].join(' ')}]`,
     );
   }
@@ -189,7 +188,7 @@ function value(f: WireField, field: FieldSpec, at: string): unknown {
     case 'bytes':
       return Buffer.from(delimited(f, at)).toString('base64');
     case 'int32':
-      return Number(BigInt.asIntN(32, varint(f, at)));
+      return signed32(varint(f, at));
     case 'int64':
       return signed(varint(f, at));
     case 'bool':
@@ -210,7 +209,7 @@ function time(buf: Uint8Array, at: string): string | undefined {
   let seconds = 0;
   for (const f of readFields(buf)) if (f.number === 1) seconds = signed(varint(f, `${at}.seconds`));
   if (seconds === 0) return undefined;
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(seconds * 1000);
 }
 
 /** `resource.Quantity` {string}. */
@@ -227,7 +226,7 @@ function intOrString(buf: Uint8Array, at: string): number | string {
   let strVal = '';
   for (const f of readFields(buf)) {
     if (f.number === 1) type = signed(varint(f, `${at}.type`));
-    else if (f.number === 2) intVal = Number(BigInt.asIntN(32, varint(f, `${at}.intVal`)));
+    else if (f.number === 2) intVal = signed32(varint(f, `${at}.intVal`));
     else if (f.number === 3) strVal = text(delimited(f, `${at}.strVal`));
   }
   return type === 1 ? strVal : intVal;

@@ -91,3 +91,8 @@ export function readVarint(buf: Uint8Array, pos: number): [bigint, number] {
 export function signed(value: bigint): number {
   return Number(BigInt.asIntN(64, value));
 }
+
+/** A varint as an `int32`. */
+export function signed32(value: bigint): number {
+  return Number(BigInt.asIntN(32, value));
+}

@@ -245,10 +245,8 @@ export class ResponseParser {
     return data.compare(last, 0, n, 0, n) === 0 ? n : -1;
   }
 
+  /** Parses a head that is not the last one (`#repeatedHead` found that) and remembers it. */
   #parse(data: Buffer, end: number): ResponseHead | string {
-    const last = this.#lastBytes;
-    if (last !== undefined && last.length === end && data.compare(last, 0, end, 0, end) === 0)
-      return this.#lastHead as ResponseHead;
     const head = parseHead(data.toString('latin1', 0, end));
     if (typeof head !== 'string') {
       this.#lastBytes = Buffer.from(data.subarray(0, end));

@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { StatusError } from '../../api/index.js';
+import { badRequest, StatusError } from '../../api/index.js';
 import { chooseSubprotocol, ServerWebSocket } from '../http/websocket.js';
 
 /** What `kubectl exec` asks the simulated pod to run. */
@@ -65,16 +65,36 @@ export function execOptions(query: URLSearchParams): {
   tty: boolean;
 } {
   const command = query.getAll('command');
-  if (command.length === 0)
-    throw new StatusError('BadRequest', 400, 'you must specify at least one command for the container');
+  if (command.length === 0) throw badRequest('you must specify at least one command for the container');
   const stdin = flag(query, 'stdin');
   const stdout = flag(query, 'stdout');
   const stderr = flag(query, 'stderr');
   const tty = flag(query, 'tty');
-  if (!stdin && !stdout && !stderr)
-    throw new StatusError('BadRequest', 400, 'you must specify at least 1 of stdin, stdout, stderr');
+  if (!stdin && !stdout && !stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   const container = query.get('container') ?? '';
   return { command, ...(container ? { container } : {}), stdout, stderr, tty };
+}
+
+/**
+ * The answer to an exec upgrade over SPDY, kubectl's fallback when the
+ * WebSocket upgrade failed: the same checks as `serveExec`, so the user sees
+ * why (an unknown container), or else that only WebSocket is served.
+ */
+export function refuseSpdyExec(
+  query: URLSearchParams,
+  target: { readonly namespace: string; readonly pod: string },
+  exec: PodExec,
+): StatusError {
+  const container = query.get('container') ?? '';
+  try {
+    exec.check({ namespace: target.namespace, pod: target.pod, ...(container ? { container } : {}) });
+  } catch (err) {
+    if (err instanceof StatusError) return err;
+    throw err;
+  }
+  return badRequest(
+    `netkube serves exec over WebSocket (${EXEC_PROTOCOLS.join(', ')}), not SPDY; kubectl v1.30 and later use WebSocket unless KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false`,
+  );
 }
 
 /** The error channel's Status for an exit code (`remotecommand`'s success, or `NonZeroExitCode`). */
@@ -118,9 +138,7 @@ export async function serveExec(
   let result: PodExecResult;
   try {
     if (!protocol) {
-      throw new StatusError(
-        'BadRequest',
-        400,
+      throw badRequest(
         `netkube serves exec over WebSocket with the ${EXEC_PROTOCOLS.join(' or ')} subprotocol only`,
       );
     }
