@@ -153,5 +153,7 @@ describe('memory and Registry backends agree (property)', () => {
       ),
       { numRuns: 400 },
     );
-  });
+    // Pure CPU work (400 sequences through two backends): 7–10 s on the 2-core CI machine,
+    // 34 s once when the VM ran several times slower; no wait in it can hang.
+  }, 120_000);
 });
