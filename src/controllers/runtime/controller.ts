@@ -43,6 +43,7 @@ export class Controller<K = string> {
   #scheduled = false;
   #inFlight = 0;
   #idleWaiters: Array<() => void> = [];
+  #stopWaiters: Array<() => void> = [];
   #reconciles = 0;
 
   constructor(config: ControllerConfig<K>) {
@@ -60,11 +61,15 @@ export class Controller<K = string> {
     this.#schedule();
   }
 
-  /** Stops taking new keys; resolves when in-flight reconciles have finished. */
+  /**
+   * Stops taking new keys; resolves when in-flight reconciles have finished.
+   * Keys still queued are dropped, not waited for: nothing drains them any more.
+   */
   async stop(): Promise<void> {
     this.#running = false;
     this.queue.shutdown();
-    await this.whenIdle();
+    if (this.#inFlight === 0) return;
+    await new Promise<void>((resolve) => this.#stopWaiters.push(resolve));
   }
 
   /** How many reconciles have run (for metrics and benchmarks). */
@@ -150,6 +155,11 @@ export class Controller<K = string> {
   }
 
   #checkIdle(): void {
+    if (this.#inFlight === 0 && this.#stopWaiters.length) {
+      const waiters = this.#stopWaiters;
+      this.#stopWaiters = [];
+      for (const w of waiters) w();
+    }
     if (this.queue.length === 0 && this.#inFlight === 0 && this.#idleWaiters.length) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];

@@ -90,6 +90,51 @@ describe('ControllerManager', () => {
   });
 });
 
+describe('Controller.stop', () => {
+  it('waits for the reconcile in flight, and not for keys still queued', async () => {
+    const fx = newFixture();
+    const seen: string[] = [];
+    let release: () => void = () => {};
+    const c = new Controller<string>({
+      name: 'slow',
+      clock: fx.clock,
+      logger: fx.logger,
+      reconcile: async (key) => {
+        seen.push(`begin ${key}`);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        seen.push(`end ${key}`);
+      },
+    });
+    c.start();
+    c.enqueue('a');
+    c.enqueue('b');
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['begin a']);
+    let stopped = false;
+    const stopping = c.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(seen).toEqual(['begin a', 'end a']);
+    expect(c.queue.length).toBe(1);
+    // Stopped before it ever drained: returns at once, with its keys still queued.
+    const idle = new Controller<string>({
+      name: 'never',
+      clock: fx.clock,
+      logger: fx.logger,
+      reconcile: () => {},
+    });
+    idle.enqueue('x');
+    await idle.stop();
+    expect(idle.queue.length).toBe(1);
+  });
+});
+
 describe('ControllerRefManager', () => {
   const owner = {
     apiVersion: 'apps/v1',
