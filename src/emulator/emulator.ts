@@ -8,6 +8,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/types.js';
 import { nodeExtensionRoutes } from '../controllers/kubelet/extension.js';
+import { nodePortsOf } from '../controllers/service/allocation.js';
 import { curlRoute } from '../dataplane/curl.js';
 import { ingressExtensionRoutes } from '../ingress/index.js';
 import type { Logger } from '../log/index.js';
@@ -61,6 +62,22 @@ export interface ApplyOutcome {
   readonly warnings: readonly string[];
 }
 
+interface ServicePort {
+  readonly name?: string;
+  readonly nodePort?: number;
+}
+
+/** A stable NodePort of the ingress addon that another Service held. */
+interface TakenNodePort {
+  readonly name: string;
+  readonly nodePort: number;
+  readonly holder: string;
+}
+
+function servicePorts(svc: KubeObject | undefined): readonly ServicePort[] {
+  return (svc as { spec?: { ports?: ServicePort[] } } | undefined)?.spec?.ports ?? [];
+}
+
 export class Emulator {
   readonly name: string;
   readonly cluster: Cluster;
@@ -71,6 +88,7 @@ export class Emulator {
   readonly #options: EmulatorOptions;
   #apiUrl = '';
   #ingressInstalled = false;
+  #ingressScheduled = false;
   #stopping: Promise<void> | undefined;
   #shutdownRequested: () => void = () => {};
   readonly shutdownRequested: Promise<void>;
@@ -170,7 +188,7 @@ export class Emulator {
       for (const obj of dnsObjects(this.topology)) c.registry.create(obj);
     });
     if (this.topology.ingress.enabled) {
-      c.store.subscribe('ingresses.networking.k8s.io', () => this.#installIngress());
+      c.store.subscribe('ingresses.networking.k8s.io', () => this.#scheduleIngressInstall());
     }
     this.#writeState();
   }
@@ -181,39 +199,81 @@ export class Emulator {
 
   /**
    * Applies manifests atomically (all or nothing), exactly as `netkube apply`.
-   * The ingress addon is installed first when they contain an Ingress, so its
-   * NodePorts are claimed before the user's Services.
+   * The cluster's first Ingress brings the ingress addon in after them, so
+   * NodePorts they ask for are theirs.
    */
   apply(
     objects: readonly KubeObject[],
     sources: ReadonlyArray<{ file?: string; line?: number }> = [],
   ): ApplyOutcome {
-    if (this.topology.ingress.enabled && objects.some((o) => o.kind === 'Ingress')) this.#installIngress();
     return this.server.apply({ objects, sources });
   }
 
   /**
    * Installs the ingress-nginx addon once: the first Ingress in the cluster
    * brings it in (so clusters without Ingresses keep NodePorts 30080/30443 free).
+   * A store notification cannot write to the store, so it is installed on the
+   * next turn of the event loop.
+   */
+  #scheduleIngressInstall(): void {
+    if (this.#ingressInstalled || this.#ingressScheduled) return;
+    this.#ingressScheduled = true;
+    setImmediate(() => {
+      this.#ingressScheduled = false;
+      this.#installIngress();
+    });
+  }
+
+  /**
+   * When one of the topology's stable NodePorts is already held by another
+   * Service (the `web` example's 30080, say), the controller's port gets a free
+   * one instead, as for any Service without a `nodePort`, and a Warning event on
+   * the controller Service says which port it got and who holds the stable one:
+   * the Ingresses still answer, on that port and on the LoadBalancer IP. A
+   * failure leaves the addon uninstalled and is retried on the next Ingress.
    */
   #installIngress(): void {
     if (this.#ingressInstalled) return;
     this.#ingressInstalled = true;
     const c = this.cluster;
-    setImmediate(() => {
-      try {
-        c.store.transaction(() => {
-          for (const obj of ingressObjects(this.topology)) {
-            if (
-              !c.registry.tryGet(c.registry.resourceOf(obj), obj.metadata.namespace, obj.metadata.name ?? '')
-            )
-              c.registry.create(obj);
-          }
-        });
-      } catch (err) {
-        this.#options.logger.warn({ err: String(err) }, 'Could not install the ingress addon');
+    const log = this.#options.logger;
+    try {
+      const taken: TakenNodePort[] = [];
+      c.store.transaction(() => {
+        for (const obj of ingressObjects(this.topology)) {
+          if (c.registry.tryGet(c.registry.resourceOf(obj), obj.metadata.namespace, obj.metadata.name ?? ''))
+            continue;
+          c.registry.create(obj.kind === 'Service' ? this.#freeNodePorts(obj, taken) : obj);
+        }
+      });
+      const svc = c.store.get('services', INGRESS_NAMESPACE, INGRESS_CONTROLLER_NAME);
+      for (const t of taken) {
+        const got = servicePorts(svc).find((p) => p.name === t.name)?.nodePort;
+        const message = `nodePort ${t.nodePort} for port ${t.name} is already allocated to Service ${t.holder}, so ${INGRESS_CONTROLLER_NAME} got nodePort ${got ?? '(none)'} instead; the LoadBalancer IP still answers on the Service port`;
+        log.warn({ nodePort: t.nodePort, holder: t.holder, got }, `Ingress addon: ${message}`);
+        if (svc) c.events.record(svc, 'Warning', 'NodePortInUse', message, { component: 'netkube' });
       }
+    } catch (err) {
+      this.#ingressInstalled = false;
+      log.error({ err: String(err) }, 'Could not install the ingress addon; the next Ingress change retries');
+    }
+  }
+
+  /** The controller Service without the stable NodePorts other Services already hold. */
+  #freeNodePorts(svc: KubeObject, taken: TakenNodePort[]): KubeObject {
+    const holders = new Map<number, string>();
+    for (const other of this.cluster.store.list('services'))
+      for (const p of nodePortsOf(other))
+        holders.set(p, `${other.metadata.namespace ?? ''}/${other.metadata.name ?? ''}`);
+    const spec = (svc as { spec?: object }).spec ?? {};
+    const ports = servicePorts(svc).map((p) => {
+      const holder = p.nodePort === undefined ? undefined : holders.get(p.nodePort);
+      if (p.nodePort === undefined || holder === undefined) return p;
+      taken.push({ name: p.name ?? '', nodePort: p.nodePort, holder });
+      const { nodePort: _, ...rest } = p;
+      return rest;
     });
+    return { ...svc, spec: { ...spec, ports } } as KubeObject;
   }
 
   /** Where the cluster stands. */

@@ -30,6 +30,8 @@ export const EMULATOR_SLOTS = {
   'test/e2e/examples-rolling-update.test.ts': 112,
   'test/e2e/examples-node-failure.test.ts': 113,
   'test/e2e/examples-ingress.test.ts': 116,
+  'test/e2e/ingress-addon.test.ts': 117,
+  'test/e2e/ingress-addon.test.ts (apply)': 118,
 } as const satisfies Record<string, number>;
 
 export interface TestNet {
