@@ -29,6 +29,7 @@ import {
   systemObjects,
 } from './bootstrap.js';
 import { Cluster } from './cluster.js';
+import { podPortForward } from './port-forward.js';
 import { clusterReadiness, type Readiness } from './readiness.js';
 import { type EmulatorStatus, emulatorRoutes } from './routes.js';
 import type { EmulatorState } from './state.js';
@@ -120,6 +121,7 @@ export class Emulator {
       port: options.topology.api.port,
       podLogs: podLogsFromStore(c.logs, clock),
       podExec: podExec(c.runtime),
+      podPortForward: podPortForward({ store: c.store, sandboxes: c.sandboxes }),
       extensions: [
         ...emulatorRoutes({
           cluster: c,

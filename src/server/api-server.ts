@@ -24,6 +24,7 @@ import { ApplyIntents } from './apply/intents.js';
 import type { ExtensionRoute } from './extensions.js';
 import type { HandlerDeps } from './handlers/deps.js';
 import { type PodExec, refuseSpdyExec, serveExec } from './handlers/exec-stream.js';
+import { type PodPortForward, servePortForward } from './handlers/portforward.js';
 import { streamingNotSupported } from './handlers/subresources.js';
 import { type RequestContext, sendError } from './http/respond.js';
 import { isWebSocketUpgrade } from './http/websocket.js';
@@ -49,6 +50,8 @@ export interface ApiServerConfig {
   readonly podLogs: PodLogs;
   /** Runs `pods/<name>/exec` (kubectl exec over WebSocket); without it exec is answered 400. */
   readonly podExec?: PodExec;
+  /** Serves `pods/<name>/portforward` (kubectl port-forward over SPDY); without it port-forward is answered 400. */
+  readonly podPortForward?: PodPortForward;
   /** Overrides of `/version` (minor must stay "32" for kubectl 1.32). */
   readonly version?: Partial<VersionInfo>;
   /** Interval of watch BOOKMARK events for clients that allow them. @default 60_000 */
@@ -203,8 +206,9 @@ export class ApiServer {
 
   /**
    * Upgrade requests: `pods/<name>/exec` over WebSocket runs the command in the
-   * simulated pod (when the emulator gives `podExec`); everything else (SPDY,
-   * port-forward, attach, proxy) is answered with a 400 Status naming the
+   * simulated pod (when the emulator gives `podExec`); `pods/<name>/portforward`
+   * over SPDY forwards to a port inside it (`podPortForward`); everything else
+   * (exec over SPDY, attach, proxy) is answered with a 400 Status naming the
    * netkube command to use, which kubectl prints.
    */
   #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -212,8 +216,16 @@ export class ApiServer {
     const segments = pathSegments(url.pathname);
     // A client that resets the connection must not take the server down.
     socket.on('error', () => socket.destroy());
+    const forwarding = this.#config.podPortForward;
+    const forwardTarget = forwarding ? podSubresourceTarget(segments, 'portforward') : undefined;
+    if (forwarding && forwardTarget) {
+      this.#upgraded.add(socket);
+      socket.on('close', () => this.#upgraded.delete(socket));
+      servePortForward(req, socket, head, forwardTarget, forwarding, (err) => writeStatus(socket, err));
+      return;
+    }
     const exec = this.#config.podExec;
-    const target = exec ? execTarget(segments) : undefined;
+    const target = exec ? podSubresourceTarget(segments, 'exec') : undefined;
     if (exec && target) {
       if (req.method !== 'GET' || !isWebSocketUpgrade(req)) {
         writeStatus(socket, refuseSpdyExec(url.searchParams, target, exec));
@@ -233,11 +245,14 @@ export class ApiServer {
   }
 }
 
-/** `namespace/pod` of `/api/v1/namespaces/<ns>/pods/<name>/exec`; undefined for any other path. */
-function execTarget(segments: readonly string[]): { namespace: string; pod: string } | undefined {
+/** `namespace/pod` of `/api/v1/namespaces/<ns>/pods/<name>/<subresource>`; undefined for any other path. */
+function podSubresourceTarget(
+  segments: readonly string[],
+  subresource: 'exec' | 'portforward',
+): { namespace: string; pod: string } | undefined {
   if (segments[0] !== 'api' || segments[1] !== 'v1') return undefined;
   const target = resolveResourcePath('', 'v1', segments.slice(2));
-  if (target?.info.resource !== 'pods' || target.subresource !== 'exec') return undefined;
+  if (target?.info.resource !== 'pods' || target.subresource !== subresource) return undefined;
   if (target.namespace === undefined || target.name === undefined) return undefined;
   return { namespace: target.namespace, pod: target.name };
 }

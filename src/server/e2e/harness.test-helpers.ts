@@ -16,6 +16,7 @@ import { Registry } from '../../store/registry.js';
 import { realClock, seededRandom } from '../../util/index.js';
 import { ApiServer } from '../api-server.js';
 import type { PodExec } from '../handlers/exec-stream.js';
+import type { PodPortForward } from '../handlers/portforward.js';
 import { writeKubeconfig } from '../kubeconfig.js';
 import { NO_POD_LOGS, type PodLogs } from '../pod-logs.js';
 
@@ -58,7 +59,9 @@ export function seed<T extends KubeObject>(registry: Registry, obj: T): T {
   return registry.create(obj);
 }
 
-export async function startHarness(options: { podLogs?: PodLogs; podExec?: PodExec } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { podLogs?: PodLogs; podExec?: PodExec; podPortForward?: PodPortForward } = {},
+): Promise<Harness> {
   const store = new ObjectStore({ freeze: true });
   const registry = new Registry({ store, clock: realClock, random: seededRandom(1) });
   for (const name of ['default', 'kube-system']) {
@@ -80,6 +83,7 @@ export async function startHarness(options: { podLogs?: PodLogs; podExec?: PodEx
     extensions: [],
     podLogs: options.podLogs ?? NO_POD_LOGS,
     ...(options.podExec ? { podExec: options.podExec } : {}),
+    ...(options.podPortForward ? { podPortForward: options.podPortForward } : {}),
   });
   const { url } = await server.start();
   const dir = await mkdtemp(join(tmpdir(), 'netkube-kubectl-'));

@@ -199,10 +199,12 @@ kubectlSuite('discovery, version and unsupported paths', () => {
     expect(r.stdout).toMatch(/^replicaset\.apps\/web-abcdefghi0\s+0\s+0\s+0/m);
   });
 
-  it('port-forward explains that netkube port-forward is the way', async () => {
+  it('port-forward without pods to forward to says what to use instead', async () => {
     const r = await h.kubectl(['port-forward', 'pod/web-abcdefghi1-x2x4z', '0:80']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('use `netkube port-forward` instead');
+    expect(r.stderr).toContain(
+      'this API server has no pods to forward to (netkube serves port-forward from a running emulator)',
+    );
   });
 
   it('explain reports that no schema is served (netkube serves no OpenAPI schemas)', async () => {

@@ -125,7 +125,7 @@ export function streamingNotSupported(subresource: string, kind: string): Status
       return new StatusError(
         'BadRequest',
         400,
-        'netkube does not serve port-forward over the Kubernetes API (SPDY); use `netkube port-forward` instead',
+        'this API server has no pods to forward to (netkube serves port-forward from a running emulator); use `netkube curl` or the SOCKS gateway instead',
       );
     case 'exec':
     case 'attach':
