@@ -113,6 +113,7 @@ export {
   cidrContains,
   cidrSize,
   cidrsOverlap,
+  emulatedRoutableRangesDeclared,
   formatIPv4,
   type IPv4Cidr,
   isCidr,

@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { emulatedRoutableRangesDeclared, setEmulatedRoutableRanges } from '../api/validation/ip.js';
 import { UserError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 
@@ -82,6 +83,11 @@ export async function loadObjects(ctx: CliContext, inputs: readonly string[]): P
   // Loaded on first use: the loader (YAML, schemas) is the heaviest import and
   // only apply and delete -f need it.
   const load: ManifestLoader = ctx.io.manifestLoader ?? (await import('../manifest/index.js')).loadManifests;
+  // Loopback addresses in the cluster's node subnet and LoadBalancer pool are
+  // valid externalIPs and endpoints (`setEmulatedRoutableRanges`). `up` declares
+  // its topology's ranges first; other commands do not know the running
+  // cluster's, so they leave loopback addresses to the API server to judge.
+  if (!emulatedRoutableRangesDeclared()) setEmulatedRoutableRanges(['127.0.0.0/8']);
   let result: LoadResult;
   try {
     result = await load(inputs, { cwd: ctx.io.cwd, stdin: ctx.io.stdin, defaultNamespace: ctx.namespace });

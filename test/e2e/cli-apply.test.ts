@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setEmulatedRoutableRanges } from '../../src/api/index.js';
 import { type CliHarness, startCliHarness } from './cli-harness.js';
 
 // apply and delete -f with the real manifest loader (src/manifest) reading
@@ -77,6 +78,30 @@ describe('apply -f', () => {
       stderr: `error: ${file}:6: ConfigMap nope/lost: namespaces "nope" not found\n`,
     });
     expect((await h.netkube(['get', 'cm', 'ok'])).code).toBe(1);
+  });
+});
+
+describe('apply -f of loopback externalIPs', () => {
+  it("leaves them to the API server, which knows the cluster's node subnet and LoadBalancer pool", async () => {
+    // As the emulator declares them at start; the CLI process (spawned here) knows none.
+    setEmulatedRoutableRanges(['127.0.10.0/24', '127.0.20.0/24']);
+    const svc = (name: string, ip: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  externalIPs: ["${ip}"]\n  ports: [{port: 8089}]\n`;
+    const ok = await h.spawnNetkube([
+      'apply',
+      '-f',
+      await write('node-ip.yaml', svc('on-a-node', '127.0.10.2')),
+    ]);
+    expect(ok).toEqual({ code: 0, stdout: 'service/on-a-node created\n', stderr: '' });
+    const bad = await h.spawnNetkube([
+      'apply',
+      '-f',
+      await write('other-ip.yaml', svc('elsewhere', '127.5.5.5')),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'spec.externalIPs[0]: Invalid value: "127.5.5.5": may not be in the loopback range (127.0.0.0/8, ::1/128)',
+    );
   });
 });
 

@@ -122,6 +122,11 @@ export function setEmulatedRoutableRanges(cidrs: readonly string[]): void {
   });
 }
 
+/** Whether the emulated routable ranges have been declared in this process. */
+export function emulatedRoutableRangesDeclared(): boolean {
+  return emulatedRanges.length > 0;
+}
+
 function isEmulatedRoutable(v4: number): boolean {
   return emulatedRanges.some((r) => v4 >= r.base && v4 < r.base + r.size);
 }

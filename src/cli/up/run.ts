@@ -7,6 +7,7 @@
 import { join, resolve } from 'node:path';
 import { StatusError } from '../../api/errors.js';
 import type { KubeObject, Service } from '../../api/types.js';
+import { setEmulatedRoutableRanges } from '../../api/validation/ip.js';
 import { Emulator } from '../../emulator/emulator.js';
 import { fdLimitProblem, plannedListeners, readFdLimits } from '../../emulator/fd-limit.js';
 import type { Readiness } from '../../emulator/readiness.js';
@@ -113,6 +114,8 @@ export async function runUp(
   const name = ctx.emulatorName;
   const slot = chooseSlot(ctx.io.env);
   const topology = loadUpTopology(ctx, options.topology, slot);
+  // The manifests' loopback externalIPs and endpoints are checked against this cluster's ranges.
+  setEmulatedRoutableRanges([topology.networking.nodeSubnet, topology.networking.loadBalancerPool]);
   const objects = await loadUpManifests(ctx, options.paths);
   checkFdLimit(
     topology,
