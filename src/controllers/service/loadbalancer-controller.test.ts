@@ -40,4 +40,31 @@ describe('LoadBalancerController', () => {
     ctl.reconcile('default/b');
     expect(lbIPs(f).b).toBe('127.0.20.1');
   });
+
+  it('gives an address given back to a Service still pending, without that Service changing', async () => {
+    const f = fixture();
+    const ctl = new LoadBalancerController({ ...f, pool: '127.0.20.0/30' });
+    const abort = new AbortController();
+    ctl.start(abort.signal);
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setImmediate(r));
+        await ctl.whenIdle();
+      }
+    };
+    for (const n of ['a', 'b', 'c', 'd']) {
+      f.store.create('services', service(n, { type: 'LoadBalancer' }));
+      await settle();
+    }
+    expect(lbIPs(f)).toEqual({ a: '127.0.20.1', b: '127.0.20.2', c: undefined, d: undefined });
+    f.store.delete('services', 'default', 'a');
+    await settle();
+    expect(lbIPs(f)).toEqual({ b: '127.0.20.2', c: '127.0.20.1', d: undefined });
+    const b = f.store.get<Svc>('services', 'default', 'b') as Svc;
+    f.registry.update({ ...b, spec: { ...b.spec, type: 'ClusterIP' } });
+    await settle();
+    expect(lbIPs(f)).toEqual({ b: undefined, c: '127.0.20.1', d: '127.0.20.2' });
+    abort.abort();
+    await ctl.stop();
+  });
 });

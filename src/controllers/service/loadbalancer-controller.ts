@@ -5,7 +5,8 @@
  * cloud controller does — netkube's is this one). The dataplane then binds the
  * address's ports. Requests for a specific address (`spec.loadBalancerIP`,
  * `metallb.universe.tf/loadBalancerIPs`) are honoured when free; an exhausted
- * pool leaves the Service `<pending>` with a Warning event, as MetalLB does.
+ * pool leaves the Service `<pending>` with a Warning event, as MetalLB does,
+ * until an address is given back: then every Service still waiting is retried.
  */
 import type { KubeObject, Service } from '../../api/types.js';
 import type { Logger } from '../../log/index.js';
@@ -62,9 +63,16 @@ export class LoadBalancerController implements ManagedController {
 
   start(signal: AbortSignal): void {
     const { store } = this.#config;
-    this.#unsubscribe = store.subscribe('services', (e) =>
-      this.#controller.enqueue(`${e.object.metadata.namespace}/${e.object.metadata.name}`),
-    );
+    this.#unsubscribe = store.subscribe('services', (e) => {
+      this.#controller.enqueue(`${e.object.metadata.namespace}/${e.object.metadata.name}`);
+      // An address given back (Service deleted, or no longer a LoadBalancer) goes to
+      // the Services still waiting for one, as MetalLB re-checks them all.
+      const released =
+        e.type === 'DELETED'
+          ? ingressIPs(e.object).length > 0
+          : e.type === 'MODIFIED' && ingressIPs(e.previous).some((ip) => !ingressIPs(e.object).includes(ip));
+      if (released) for (const k of this.#pending()) this.#controller.enqueue(k);
+    });
     for (const s of store.list('services'))
       this.#controller.enqueue(`${s.metadata.namespace}/${s.metadata.name}`);
     this.#controller.start(signal);
@@ -126,6 +134,14 @@ export class LoadBalancerController implements ManagedController {
     this.#config.events.record(svc, 'Normal', 'IPAllocated', `Assigned IP ["${ip}"]`, {
       component: 'metallb-controller',
     });
+  }
+
+  /** Keys of the LoadBalancer Services without an address. */
+  #pending(): string[] {
+    return this.#config.store
+      .list<Svc>('services')
+      .filter((s) => s.spec?.type === 'LoadBalancer' && !s.spec.loadBalancerClass && !ingressIPs(s).length)
+      .map((s) => `${s.metadata.namespace}/${s.metadata.name}`);
   }
 
   #requested(svc: Svc): string | undefined {
