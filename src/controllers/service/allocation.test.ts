@@ -64,6 +64,16 @@ describe('Service allocation', () => {
       ip: '10.0.0.5',
       want: 'Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5"}: failed to allocate IP 10.0.0.5: the provided IP (10.0.0.5) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
     },
+    {
+      name: 'not an IP (validated before allocation)',
+      ip: 'banana',
+      want: 'Service "b" is invalid: spec.clusterIPs[0]: Invalid value: "banana": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    },
+    {
+      name: 'not an IP either',
+      ip: '10.96.0.999',
+      want: 'Service "b" is invalid: spec.clusterIPs[0]: Invalid value: "10.96.0.999": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    },
   ])('rejects a requested ClusterIP that is $name with the API server message', ({ ip, want }) => {
     const { registry } = setup();
     registry.create(svc('a', { clusterIP: '10.96.0.10' }));

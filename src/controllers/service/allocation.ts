@@ -17,6 +17,7 @@ import type { FieldError } from '../../api/field-errors.js';
 import { fieldError } from '../../api/field-errors.js';
 import { resourceForKind } from '../../api/resources.js';
 import type { KubeObject, Service, ServicePort } from '../../api/types.js';
+import { validateIP } from '../../api/validation/ip.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import type { AdmissionContext, AdmissionPlugin } from '../../store/registry.js';
 import { type Cidr, cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../../util/ipv4.js';
@@ -206,6 +207,13 @@ function admitService(
   const spec: Spec = { ...svc.spec, ports: (svc.spec?.ports ?? []).map((p) => ({ ...p })) };
   const oldSpec = old?.spec;
   if (old) carryOverAllocations(spec, oldSpec);
+  // As the real allocator (`initIPFamilyFields`), the IP fields are validated
+  // before anything is allocated: "banana" is not a valid IP, not an IP outside the range.
+  if (spec.type !== 'ExternalName') {
+    const ips = spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
+    const ipErrs = ips.flatMap((ip, i) => (ip === 'None' ? [] : validateIP(`spec.clusterIPs[${i}]`, ip)));
+    if (ipErrs.length) throw invalid(info, svc.metadata.name ?? '', ipErrs);
+  }
   const errs: FieldError[] = [];
   allocateClusterIP(allocator, ctx.store, svc, spec, oldSpec, errs);
   if (errs.length) throw invalid(info, svc.metadata.name ?? '', errs);
