@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import '../api/index.js'; // registers the kinds' validation, as the API server has it
 import { StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { newFixture } from '../controllers/runtime/testing.js';
@@ -91,6 +92,15 @@ describe('ingress-nginx validating webhook', () => {
     expect((err as StatusError).httpCode).toBe(400);
     expect((err as StatusError).message).toBe(
       'admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ingress contains invalid paths: path /id/[0-9]+ cannot be used with pathType Prefix\npath /x(y) cannot be used with pathType Exact',
+    );
+  });
+
+  it("runs after the API server's own validation, as validating webhooks do", () => {
+    const f = setup();
+    f.registry.create(fresh(ingressClass()) as KubeObject);
+    const bad = fresh(ingress('rel', { rules: [rule('a.test', ['foo', 'Exact', 'web'])] }));
+    expect(() => f.registry.create(bad)).toThrow(
+      'Ingress.networking.k8s.io "rel" is invalid: spec.rules[0].http.paths[0].path: Invalid value: "foo": must be an absolute path',
     );
   });
 

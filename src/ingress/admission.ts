@@ -63,14 +63,15 @@ export function ingressNginxValidationAdmission(options: Partial<ClassOptions> =
   return {
     name: 'validate.nginx.ingress.kubernetes.io',
     resources: [INGRESSES],
-    admit(obj, _old, ctx) {
-      if ((ctx.operation !== 'CREATE' && ctx.operation !== 'UPDATE') || ctx.subresource) return obj;
+    // A validating webhook: called after the API server's own validation.
+    check(obj, _old, ctx) {
+      if ((ctx.operation !== 'CREATE' && ctx.operation !== 'UPDATE') || ctx.subresource) return;
       const ing = obj as IngressObject;
-      if (ing.metadata.deletionTimestamp) return obj;
+      if (ing.metadata.deletionTimestamp) return;
       const decision = classifyIngress(ing, ctx.store.list<IngressClassObject>(INGRESS_CLASSES), classes);
-      if (!decision.served) return obj;
+      if (!decision.served) return;
       const errs = invalidPathErrors(ing);
-      if (errs.length === 0) return obj;
+      if (errs.length === 0) return;
       throw badRequest(
         `admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ingress contains invalid paths: ${errs.join('\n')}`,
       );

@@ -52,6 +52,12 @@ export interface AdmissionPlugin {
   readonly resources?: readonly string[];
   admit?(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): KubeObject;
   validate?(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): FieldError[];
+  /**
+   * Validating admission (a validating webhook): runs once the object has
+   * passed validation, as kube-apiserver calls webhooks after the registry's
+   * own checks; throws a StatusError to deny.
+   */
+  check?(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): void;
 }
 
 export interface WriteOptions {
@@ -197,6 +203,7 @@ export class Registry {
     obj = this.#admit(obj, undefined, ctx);
     const errs = [...(strategy.validateCreate?.(obj) ?? []), ...this.#validate(obj, undefined, ctx)];
     if (errs.length) throw invalid(info, obj.metadata.name ?? '', errs);
+    this.#check(obj, undefined, ctx);
     if (options.dryRun) return obj as T;
     return this.store.create(resource, obj as T);
   }
@@ -250,6 +257,7 @@ export class Registry {
       const errs = [...(strategy.validateUpdate?.(obj, old) ?? []), ...this.#validate(obj, old, ctx)];
       if (errs.length) throw invalid(info, name, errs);
     }
+    this.#check(obj, old, ctx);
     if (deepEqual(obj, old)) return old as T;
     if (options.dryRun) return obj as T;
     // A write that leaves a deleted object without finalizers removes it; a
@@ -361,6 +369,10 @@ export class Registry {
     const errs: FieldError[] = [];
     for (const p of this.#plugins(ctx.info)) if (p.validate) errs.push(...p.validate(obj, old, ctx));
     return errs;
+  }
+
+  #check(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): void {
+    for (const p of this.#plugins(ctx.info)) p.check?.(obj, old, ctx);
   }
 
   #normaliseScope(info: ResourceInfo, obj: KubeObject): KubeObject {
