@@ -43,6 +43,23 @@ describe('Go wire format over the shared host', () => {
     );
   });
 
+  it("takes request heads up to Go's 1 MiB MaxHeaderBytes, and answers 431 beyond", async () => {
+    const line = (n: number) => `X-${n}: ${'b'.repeat(7000)}\r\n`;
+    const head = (lines: number) =>
+      `GET /bench HTTP/1.1\r\nHost: h\r\n${Array.from({ length: lines }, (_, i) => line(i)).join('')}\r\n`;
+    // 28 KB: over Node's default 16 KiB, far under Go's limit.
+    expect(await exchange(whoami(), head(4))).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    const { client, server } = socketPair();
+    whoami().handleConnection({ socket: server, tuple: clientTuple(80) });
+    let text = '';
+    client.on('data', (d: Buffer) => (text += d));
+    client.write(head(160)); // 1.1 MB
+    await new Promise((r) => client.on('end', r));
+    expect(text).toBe(
+      'HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large',
+    );
+  });
+
   it('ServeMux cleans paths with a 301', async () => {
     expect(normaliseDate(await exchange(whoami(), 'GET //bench/../api HTTP/1.1\r\nHost: h\r\n\r\n'))).toBe(
       'HTTP/1.1 301 Moved Permanently\r\nContent-Type: text/html; charset=utf-8\r\nLocation: /api\r\nDate: <date>\r\nContent-Length: 39\r\n\r\n<a href="/api">Moved Permanently</a>.\n\n',

@@ -47,7 +47,12 @@ export interface HttpHostOptions {
   readonly keepAliveTimeoutMs: number;
   /** Whether `Upgrade:` requests go to `handleUpgrade` instead of `handleRequest`. */
   readonly upgrades: boolean;
+  /** The largest request head (request line and headers) before `header-too-large`. @default Node's 16 KiB */
+  readonly maxHeaderBytes?: number;
 }
+
+/** Go's `http.Server`: `DefaultMaxHeaderBytes` (1 MiB) plus the 4 KiB of bufio slop it allows. */
+export const GO_MAX_HEADER_BYTES = (1 << 20) + 4096;
 
 interface Binding {
   readonly tuple: VirtualTuple;
@@ -130,6 +135,7 @@ function dispatchWithFaults(
 function createHost(options: HttpHostOptions): HostServer {
   const server = createServer({
     requireHostHeader: false,
+    ...(options.maxHeaderBytes ? { maxHeaderSize: options.maxHeaderBytes } : {}),
     keepAliveTimeout: options.keepAliveTimeoutMs,
     ServerResponse: ObservedResponse,
   });

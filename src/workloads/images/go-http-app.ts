@@ -10,11 +10,21 @@ import { goLogTime } from '../go/format.js';
 import type { GoRequest } from '../http/go-request.js';
 import { type GoResponseWriter, goBadRequest, goError } from '../http/go-response.js';
 import { type GoHandler, serveGo } from '../http/go-serve.js';
-import { acceptHttp, type BadRequestKind, type HttpEndpoint, type HttpHostOptions } from '../http/host.js';
+import {
+  acceptHttp,
+  type BadRequestKind,
+  GO_MAX_HEADER_BYTES,
+  type HttpEndpoint,
+  type HttpHostOptions,
+} from '../http/host.js';
 import type { PodConnection, VirtualTuple } from '../types.js';
 import { SimulatedApp } from './base.js';
 
-const GO_HOST: HttpHostOptions = { keepAliveTimeoutMs: 0, upgrades: false };
+const GO_HOST: HttpHostOptions = {
+  keepAliveTimeoutMs: 0,
+  upgrades: false,
+  maxHeaderBytes: GO_MAX_HEADER_BYTES,
+};
 
 /** An HTTP server written in Go. */
 export abstract class GoHttpApp extends SimulatedApp implements HttpEndpoint {

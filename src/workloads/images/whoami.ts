@@ -12,7 +12,7 @@ import { type GoFlagDef, parseGoFlags } from '../go/flag.js';
 import { clfTime, goJson, goLogTime, goQuote, sortedRecord } from '../go/format.js';
 import { firstValue, type GoRequest, goParseQuery, goRequestWrite, readBody } from '../http/go-request.js';
 import { type GoResponseWriter, goError } from '../http/go-response.js';
-import type { HttpHostOptions } from '../http/host.js';
+import { GO_MAX_HEADER_BYTES, type HttpHostOptions } from '../http/host.js';
 import type { AppContext, AppStartFailure, VirtualTuple } from '../types.js';
 import { startFailure } from './base.js';
 import { GoHttpApp } from './go-http-app.js';
@@ -24,7 +24,7 @@ import {
 } from './whoami-handlers.js';
 
 const PROGRAM = '/whoami';
-const HOST: HttpHostOptions = { keepAliveTimeoutMs: 0, upgrades: true };
+const HOST: HttpHostOptions = { keepAliveTimeoutMs: 0, upgrades: true, maxHeaderBytes: GO_MAX_HEADER_BYTES };
 
 function flagDefs(env: Readonly<Record<string, string>>): GoFlagDef[] {
   return [
