@@ -80,6 +80,22 @@ describe('DNS server', () => {
     ).toEqual([['A', 'web.default.svc.cluster.local', '10.96.12.34', 30]]);
   });
 
+  it('keeps the case of the question in the answer, as CoreDNS does', async () => {
+    const reply = dnsPacket.decode(
+      await udpQuery(
+        dnsPacket.encode({
+          type: 'query',
+          id: 8,
+          questions: [{ type: 'A', name: 'WEB.Default.svc.Cluster.Local' }],
+        }),
+      ),
+    );
+    expect(reply.questions?.[0]?.name).toBe('WEB.Default.svc.Cluster.Local');
+    expect(reply.answers?.map((a) => [a.type, a.name, 'data' in a ? a.data : ''])).toEqual([
+      ['A', 'WEB.Default.svc.Cluster.Local', '10.96.12.34'],
+    ]);
+  });
+
   it('answers NXDOMAIN with the SOA over TCP', async () => {
     const socket = connect(port, '127.0.0.1');
     await once(socket, 'connect');

@@ -72,6 +72,14 @@ export async function handleQuery(
     return headerOnlyReply(query, RCODE.SERVFAIL as number);
   }
   const chased = await chaseCname(answer, question.type, config);
+  // CoreDNS answers with the name as asked (`state.QName()`): the case of the question is kept.
+  const asked = question.name.replace(/\.$/, '');
+  const keepCase = (records: readonly DnsRecord[]): DnsRecord[] =>
+    records.map((r) =>
+      r.name.replace(/\.$/, '').toLowerCase() === asked.toLowerCase() && r.name.replace(/\.$/, '') !== asked
+        ? { ...r, name: r.name.endsWith('.') ? `${asked}.` : asked }
+        : r,
+    );
   return dnsPacket.encode({
     type: 'response',
     id: packet.id ?? 0,
@@ -81,7 +89,7 @@ export async function handleQuery(
       ((packet.flags ?? 0) & dnsPacket.RECURSION_DESIRED) |
       ((RCODE[chased.rcode] ?? 0) & 0xf),
     questions: [question],
-    answers: toPacketAnswers(chased.answers),
+    answers: toPacketAnswers(keepCase(chased.answers)),
     authorities: toPacketAnswers(chased.authorities),
     additionals: toPacketAnswers(chased.additionals),
   });
