@@ -7,7 +7,8 @@
  * Refusals reset the client, drops leave it hanging, host destinations get a
  * real socket. Every connection ends as a flow record when flows are on.
  * Bookkeeping is in `connection-records.ts`, real TCP sockets outside the
- * virtual network in `host-sockets.ts`, UDP exchanges in `datagrams.ts`.
+ * virtual network in `host-sockets.ts`, UDP flows (conntrack entries that
+ * carry every datagram and reply of a 5-tuple) in `datagrams.ts`.
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -18,7 +19,7 @@ import type { PodSandboxRegistry } from '../workloads/sandbox.js';
 import type { L4Protocol } from '../workloads/types.js';
 import { commitPlan, endUndelivered, recordFlow, trackConnection } from './connection-records.js';
 import type { ConntrackTable } from './conntrack.js';
-import { udpToHost, udpToPod } from './datagrams.js';
+import { flowKeyOf, openUdpFlow, sendOnFlow, type UdpFlow, virtualTuple } from './datagrams.js';
 import type { FlowSink } from './flow.js';
 import { connectError, connectHost, holdDropped, pipeToHost } from './host-sockets.js';
 import type { ListenKey } from './listeners.js';
@@ -235,65 +236,116 @@ export class ConnectionExecutor {
     return plan;
   }
 
-  /** Sends one UDP datagram from a pod or node and waits for the first reply. */
-  async datagram(
+  /**
+   * Sends one UDP datagram from a pod or node and waits for the first reply
+   * (undefined when nothing took it, or after `timeoutMs`). A fresh source
+   * port, so a flow of its own: later replies of the flow are not awaited.
+   */
+  datagram(
     origin: Exclude<Origin, { kind: 'host' }>,
     dst: AddrPort,
     payload: Buffer,
     timeoutMs: number,
   ): Promise<Buffer | undefined> {
     const tuple: Tuple = { src: { ip: origin.ip, port: this.#ports.allocate(origin.ip) }, dst };
-    const plan = this.plan(origin, 'UDP', tuple);
-    commitPlan(this.#config, plan);
-    const out = plan.outcome;
-    recordFlow(
-      this.#config,
-      plan,
-      origin,
-      tuple,
-      'UDP',
-      out.kind === 'pod' || out.kind === 'host' ? undefined : out.reason,
-    );
-    if (out.kind === 'pod') return udpToPod(this.#config, out.pod.ip, plan, payload, timeoutMs);
-    if (out.kind === 'host') return udpToHost(out.ip, out.port, payload, timeoutMs);
-    return undefined;
+    const clock = this.#config.clock;
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (data: Buffer | undefined) => {
+        if (done) return;
+        done = true;
+        clock.clearTimeout(timer);
+        resolve(data);
+      };
+      const timer = clock.setTimeout(() => finish(undefined), timeoutMs);
+      if (!this.#udp(origin, tuple, payload, finish, undefined)) finish(undefined);
+    });
   }
 
-  /** Handles a real UDP datagram that arrived on a node, VIP or externalIP socket. */
+  /**
+   * Sends one UDP datagram from a pod or node on the flow `tuple` (a client
+   * socket's own and remote address): the first datagram of a flow is
+   * planned and opens its conntrack entry, later ones follow it (same
+   * endpoint, same SNAT port). Every reply of the flow calls `onReply` (the
+   * latest datagram's). Returns whether the datagram was carried to
+   * something that took it.
+   */
+  sendDatagram(
+    origin: Exclude<Origin, { kind: 'host' }>,
+    tuple: Tuple,
+    payload: Buffer,
+    onReply: (data: Buffer) => void,
+  ): boolean {
+    return this.#udp(origin, tuple, payload, onReply, undefined);
+  }
+
+  /**
+   * Handles a real UDP datagram that arrived on a node, VIP or externalIP
+   * socket from `remote`; `reply` sends to it from that socket. `entryNode`
+   * (the node that receives it) is asked only for a datagram that starts a
+   * new flow: a flow stays on the node that holds its entry.
+   */
   hostDatagram(
     key: ListenKey,
     message: Buffer,
     remote: AddrPort,
     reply: (data: Buffer) => void,
-    entryNode: string | undefined,
+    entryNode: () => string | undefined,
   ): void {
-    const tuple: Tuple = { src: remote, dst: { ip: key.address, port: key.port } };
-    const plan = this.plan({ kind: 'host' }, 'UDP', tuple, entryNode ? { entryNode } : {});
-    commitPlan(this.#config, plan);
-    const out = plan.outcome;
-    recordFlow(
-      this.#config,
-      plan,
-      { kind: 'host' },
-      tuple,
-      'UDP',
-      out.kind === 'pod' ? undefined : out.kind === 'host' ? undefined : out.reason,
-    );
-    if (out.kind === 'pod') {
-      this.#config.sandboxes.get(out.pod.ip)?.deliverDatagram(
-        message,
-        {
-          protocol: 'UDP',
-          srcIP: plan.seen.src.ip,
-          srcPort: plan.seen.src.port,
-          dstIP: plan.seen.dst.ip,
-          dstPort: plan.seen.dst.port,
-        },
-        reply,
-      );
+    this.#udp(HOST, { src: remote, dst: { ip: key.address, port: key.port } }, message, reply, entryNode);
+  }
+
+  /**
+   * One datagram of `tuple`: on its flow's entry when one is live (and its
+   * node is up), else planned — committing what the rules remembered — and,
+   * when the node forwards it, the first of a new flow. One flow record per
+   * datagram.
+   */
+  #udp(
+    origin: Origin,
+    tuple: Tuple,
+    payload: Buffer,
+    reply: (data: Buffer) => void,
+    entryNode: (() => string | undefined) | undefined,
+  ): boolean {
+    const config = this.#config;
+    let track = config.conntrack.findUdp<UdpFlow>(flowKeyOf(tuple));
+    if (track && !config.world.nodeUp(track.entry.node)) {
+      // The node holding the entry is down: the datagram reaches another node (or none), which has no entry.
+      config.conntrack.removeUdp(track);
+      track = undefined;
     }
+    if (track) track.data.reply = reply;
+    else {
+      const node = entryNode?.();
+      const plan = this.plan(origin, 'UDP', tuple, node ? { entryNode: node } : {});
+      commitPlan(config, plan);
+      const owner =
+        plan.proxyNode ??
+        (origin.kind === 'host' ? (node ?? config.world.nodeByAddress(tuple.dst.ip) ?? '') : origin.node);
+      track = openUdpFlow(config, plan, origin, tuple, owner, reply);
+      if (!track) {
+        const out = plan.outcome;
+        recordFlow(
+          config,
+          plan,
+          origin,
+          tuple,
+          'UDP',
+          out.kind === 'pod' || out.kind === 'host' ? undefined : out.reason,
+        );
+        // Only a datagram that stays in its own pod is delivered without an entry.
+        if (out.kind !== 'pod') return false;
+        return config.sandboxes.get(out.pod.ip)?.deliverDatagram(payload, virtualTuple(plan), reply) ?? false;
+      }
+    }
+    const lost = sendOnFlow(config, track, payload);
+    recordFlow(config, track.data.plan, origin, tuple, 'UDP', lost);
+    return lost === undefined;
   }
 }
+
+const HOST: Origin = { kind: 'host' };
 
 /** An 'error' listener shared by every accepted socket (no closure per connection). */
 function destroySelf(this: Socket): void {

@@ -72,7 +72,7 @@ export interface DataplaneConfig {
 export class Dataplane {
   readonly world: PathWorld;
   readonly executor: ConnectionExecutor;
-  readonly conntrack = new ConntrackTable();
+  readonly conntrack: ConntrackTable;
   readonly #config: DataplaneConfig;
   readonly #listeners: ListenerSet;
   readonly #down = new Set<string>();
@@ -92,6 +92,7 @@ export class Dataplane {
   constructor(config: DataplaneConfig) {
     this.#config = config;
     this.#byAddress = new Map(config.nodes.map((n) => [n.address, n.name]));
+    this.conntrack = new ConntrackTable({ clock: config.clock });
     const nodeState = (node: string) => this.nodeProxyState(node);
     this.world = createPathWorld({
       nodes: config.nodes,
@@ -118,11 +119,7 @@ export class Dataplane {
       logger: config.logger,
       onConnection: (key, socket) => this.#onConnection(key, socket),
       onDatagram: (key, msg, remote, reply) =>
-        this.executor.hostDatagram(
-          key,
-          msg,
-          { ip: remote.address, port: remote.port },
-          reply,
+        this.executor.hostDatagram(key, msg, { ip: remote.address, port: remote.port }, reply, () =>
           this.#entryNode(key),
         ),
     });
@@ -148,9 +145,14 @@ export class Dataplane {
     return s;
   }
 
-  /** Binds the listeners for the current Services and follows every proxy sync. */
+  /**
+   * Binds the listeners for the current Services and follows every proxy
+   * sync: after each, kube-proxy's conntrack cleanup (UDP entries of
+   * endpoints that stopped serving) and the listeners.
+   */
   async start(): Promise<void> {
     this.#unsubscribe = this.#config.proxy.onSynced(() => {
+      this.conntrack.cleanStaleEntries(this.#config.proxy.state());
       this.#settled = this.#reconcile();
     });
     this.#settled = this.#reconcile();
@@ -179,6 +181,7 @@ export class Dataplane {
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
+    this.conntrack.stop();
     await this.#listeners.close();
     await new Promise<void>((r) => (this.#socks ? this.#socks.close(() => r()) : r()));
     this.#healthServer.close();
