@@ -131,7 +131,13 @@ export class Dataplane {
         res.writeHead(404).end();
         return;
       }
-      serveHealthCheck(req, res, target, localReadyEndpoints(this.#config.proxy.state(), target, node));
+      serveHealthCheck(
+        req,
+        res,
+        target,
+        localReadyEndpoints(this.#config.proxy.state(), target, node),
+        this.#config.clock.now(),
+      );
     });
   }
 

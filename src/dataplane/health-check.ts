@@ -7,6 +7,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyState } from '../proxy/model.js';
+import { httpDate } from '../util/time-text.js';
+import { writeExactHead } from '../workloads/http/host.js';
+import { goStatusLine } from '../workloads/http/status-text.js';
 import type { HealthCheckTarget } from './listener-plan.js';
 
 /** Local ready endpoints of the Service on `node` (serving-terminating ones do not count). */
@@ -29,18 +32,24 @@ export function healthCheckResponse(
   return { status: count > 0 ? 200 : 503, body };
 }
 
-/** Writes the health check answer for one request. */
+/**
+ * Writes the health check answer for one request, as Go's `net/http` frames it:
+ * the handler's headers sorted, then `Date` and `Content-Length`, and no
+ * `Connection`/`Keep-Alive` lines on HTTP/1.1.
+ */
 export function serveHealthCheck(
-  _req: IncomingMessage,
+  req: IncomingMessage,
   res: ServerResponse,
   target: HealthCheckTarget,
   count: number,
+  now: number,
 ): void {
   const { status, body } = healthCheckResponse(target, count);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'X-Content-Type-Options': 'nosniff',
-    'X-Load-Balancing-Endpoint-Weight': String(count),
-  });
+  const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+  const length = Buffer.byteLength(body);
+  const head =
+    `${goStatusLine(status, http11)}\r\nContent-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n` +
+    `X-Load-Balancing-Endpoint-Weight: ${count}\r\nDate: ${httpDate(now)}\r\nContent-Length: ${length}`;
+  writeExactHead(res, status, head, { contentLength: length, close: !http11 });
   res.end(body);
 }
