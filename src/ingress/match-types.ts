@@ -12,7 +12,11 @@ import type { Location, Server, Upstream } from './types.js';
 export interface MatchInput {
   /** The `Host` header (may carry a port), or undefined. */
   readonly host: string | undefined;
-  /** The request-target (`/cart?id=1`). */
+  /**
+   * The request-target (`/cart?id=1`). An absolute-form target
+   * (`http://shop.example.com/cart`) selects the server by its host instead of
+   * `host`, as nginx does; its path is matched and proxied.
+   */
   readonly path: string;
   /** @default 'http' */
   readonly scheme?: 'http' | 'https';
@@ -75,6 +79,7 @@ export type RouteAction =
 
 /** The decision and its explanation. */
 export interface MatchDecision {
+  /** `header`: the Host header; `normalised`: nginx's `$host` (the request line's host for absolute-form). */
   readonly host: { readonly header: string | undefined; readonly normalised: string | undefined };
   readonly server: Server | undefined;
   readonly serverVia: 'exact' | 'wildcard' | 'catch-all' | undefined;

@@ -3,7 +3,8 @@
  * why. The L7 proxy app calls it for every request; `netkube trace … --via
  * ingress` calls it to explain. Steps, in nginx's phase order (reference §1, §3):
  *
- * 1. server by Host (invalid Host → 400);
+ * 1. server by Host, or by the host of an absolute-form request-target, which
+ *    nginx prefers to the header (an invalid one, or a malformed path → 400);
  * 2. `app-root` (302 for `/`), location selection (nginx's 301 trailing-slash
  *    redirect), `proxy-body-size` (413);
  * 3. `permanent-redirect`/`temporal-redirect`, then the HTTPS redirect (308);
@@ -42,13 +43,15 @@ interface Ctx {
   readonly options: MatchOptions;
   readonly explain: boolean;
   readonly steps: string[];
+  /** `$request_uri`: `input.path`, or its origin-form part when it is absolute-form. */
+  requestUri: string;
 }
 
 function httpsRedirect(ctx: Ctx, loc: Location, host: string): RouteAction | undefined {
   if ((ctx.input.scheme ?? 'http') !== 'http') return undefined;
   const forced = loc.config.forceSslRedirect;
   if (!forced && !(loc.config.sslRedirect && certificateServer(ctx.table, host))) return undefined;
-  let uri = ctx.input.path;
+  let uri = ctx.requestUri;
   if (!loc.config.preserveTrailingSlash && uri.endsWith('/')) uri = uri.slice(0, -1);
   const redirectHost = (ctx.input.host ?? '').split(':')[0] ?? '';
   if (ctx.explain)
@@ -94,7 +97,7 @@ function proxyAction(
     upstream,
     primary,
     canary,
-    target: rewritten ?? ctx.input.path,
+    target: rewritten ?? ctx.requestUri,
     rewritten: rewritten !== undefined,
   };
 }
@@ -217,7 +220,14 @@ export function matchRequest(
   input: MatchInput,
   options: MatchOptions = {},
 ): MatchDecision {
-  const ctx: Ctx = { table, input, options, explain: options.explain ?? true, steps: [] };
+  const ctx: Ctx = {
+    table,
+    input,
+    options,
+    explain: options.explain ?? true,
+    steps: [],
+    requestUri: input.path,
+  };
   const h = normaliseHost(input.host);
   if (!h.valid) {
     if (ctx.explain) ctx.steps.push(`Host ${JSON.stringify(input.host)} is invalid → 400`);
@@ -236,7 +246,24 @@ export function matchRequest(
       reason: 'invalid-path',
     });
   }
-  const { server, via } = selectServer(table, h.host);
-  if (ctx.explain) ctx.steps.push(`host ${h.host || '(none)'} → server ${server.hostname} (${via})`);
-  return routeInServer(ctx, h.host, { server, via, uri: target.uri }, target.query);
+  let host = h.host;
+  if (target.authority !== undefined) {
+    // nginx takes the request line's host over the Host header (ngx_http_process_request_line).
+    const lh = normaliseHost(target.authority);
+    if (!lh.valid) {
+      if (ctx.explain)
+        ctx.steps.push(`host ${JSON.stringify(target.authority)} in the request line is invalid → 400`);
+      return decision(ctx, undefined, undefined, undefined, [], {
+        kind: 'error',
+        status: 400,
+        reason: 'invalid-host',
+      });
+    }
+    host = lh.host;
+    ctx.requestUri = target.requestUri;
+    if (ctx.explain) ctx.steps.push(`absolute-form request-target: the host ${host} selects the server`);
+  }
+  const { server, via } = selectServer(table, host);
+  if (ctx.explain) ctx.steps.push(`host ${host || '(none)'} → server ${server.hostname} (${via})`);
+  return routeInServer(ctx, host, { server, via, uri: target.uri }, target.query);
 }

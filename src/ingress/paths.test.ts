@@ -28,13 +28,49 @@ describe('normalisePath (nginx $uri without percent-decoding)', () => {
 
 describe('parseRequestTarget', () => {
   it.each([
-    { target: '/cart?id=1', want: { uri: '/cart', rawPath: '/cart', query: 'id=1' } },
-    { target: '/cart', want: { uri: '/cart', rawPath: '/cart', query: undefined } },
-    { target: 'http://shop.example.com/x/../y?q', want: { uri: '/y', rawPath: '/x/../y', query: 'q' } },
-    { target: 'http://shop.example.com', want: { uri: '/', rawPath: '/', query: undefined } },
-    { target: '/a#frag', want: { uri: '/a', rawPath: '/a', query: undefined } },
+    {
+      target: '/cart?id=1',
+      want: { uri: '/cart', rawPath: '/cart', query: 'id=1', requestUri: '/cart?id=1' },
+    },
+    { target: '/cart', want: { uri: '/cart', rawPath: '/cart', query: undefined, requestUri: '/cart' } },
+    {
+      target: 'http://shop.example.com/x/../y?q',
+      want: {
+        uri: '/y',
+        rawPath: '/x/../y',
+        query: 'q',
+        authority: 'shop.example.com',
+        requestUri: '/x/../y?q',
+      },
+    },
+    {
+      target: 'http://shop.example.com',
+      want: { uri: '/', rawPath: '/', query: undefined, authority: 'shop.example.com', requestUri: '/' },
+    },
+    {
+      target: 'HTTP://Shop.example.com:8080?a=1',
+      want: { uri: '/', rawPath: '/', query: 'a=1', authority: 'Shop.example.com:8080', requestUri: '/?a=1' },
+    },
+    { target: '/a#frag', want: { uri: '/a', rawPath: '/a', query: undefined, requestUri: '/a#frag' } },
   ])('$target', ({ target, want }) => {
-    expect(parseRequestTarget(target)).toEqual(want);
+    expect(parseRequestTarget(target)).toEqual({ authority: undefined, ...want });
+  });
+
+  // nginx's ngx_http_parse_complex_uri: a `%` needs two hex digits and must not decode to NUL.
+  it.each([
+    { target: '/foo%zz', valid: false },
+    { target: '/foo%2', valid: false },
+    { target: '/foo%', valid: false },
+    { target: '/%g0/x', valid: false },
+    { target: '/a%00b', valid: false },
+    { target: 'http://h/foo%zz', valid: false },
+    { target: '/foo%2Fbar', valid: true },
+    { target: '/caf%C3%A9', valid: true },
+    { target: '/a%20b%7e', valid: true },
+    { target: '/foo?x=%zz', valid: true },
+    { target: '/foo#%zz', valid: true },
+  ])('$target: escapes valid → $valid', ({ target, valid }) => {
+    expect(parseRequestTarget(target).uri !== undefined).toBe(valid);
   });
 });
 

@@ -6,7 +6,8 @@
  * duplicate slashes merged (`merge_slashes on`). netkube does the same but
  * does not percent-decode (the reference's "match on the raw path"), so
  * `/foo%2Fbar` stays one element. A `..` that climbs above `/` is a 400, as in
- * nginx. Pure.
+ * nginx, and so is a path with a malformed escape (`/foo%zz`, `/foo%2`) or
+ * `%00`, which nginx's `ngx_http_parse_complex_uri` refuses. Pure.
  */
 import type { LocationMatcher } from './types.js';
 
@@ -18,20 +19,53 @@ export interface RequestPath {
   readonly rawPath: string;
   /** The query without `?`, or undefined when the target has none. */
   readonly query: string | undefined;
+  /**
+   * The host (and port) of an absolute-form target (`http://host:port/p`):
+   * nginx selects the server by it, not by the `Host` header, and makes it
+   * `$host`. Undefined for origin-form targets.
+   */
+  readonly authority: string | undefined;
+  /**
+   * nginx's `$request_uri`, what `proxy_pass` sends upstream: the target
+   * itself for origin-form, the part from the path on for absolute-form.
+   */
+  readonly requestUri: string;
+}
+
+const HEX = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+/** Whether every `%` of `path` starts an escape nginx decodes: two hex digits, not `%00`. */
+function validEscapes(path: string): boolean {
+  for (let i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 3)) {
+    const a = path.charCodeAt(i + 1);
+    const b = path.charCodeAt(i + 2);
+    if (!(a < 128 && HEX[a] === 1 && b < 128 && HEX[b] === 1)) return false;
+    if (a === 0x30 && b === 0x30) return false;
+  }
+  return true;
 }
 
 /** Splits and normalises a request-target (`/a/./b//c?x=1`, or absolute-form `http://h/p`). */
 export function parseRequestTarget(target: string): RequestPath {
   let t = target;
+  let authority: string | undefined;
   // An origin-form target (the usual one) cannot start with a scheme: skip the regex.
-  const scheme = t.charCodeAt(0) === 0x2f ? null : /^https?:\/\/[^/?#]*/i.exec(t);
-  if (scheme) t = t.slice(scheme[0].length) || '/';
+  const scheme = t.charCodeAt(0) === 0x2f ? null : /^https?:\/\/([^/?#]*)/i.exec(t);
+  if (scheme) {
+    authority = scheme[1] || undefined;
+    t = t.slice(scheme[0].length);
+    // `http://h` and `http://h?x`: nginx's empty path is `/`.
+    if (t.charCodeAt(0) !== 0x2f) t = `/${t}`;
+  }
+  const requestUri = t;
   const hash = t.indexOf('#');
   if (hash >= 0) t = t.slice(0, hash);
   const q = t.indexOf('?');
   const rawPath = q >= 0 ? t.slice(0, q) : t;
   const query = q >= 0 ? t.slice(q + 1) : undefined;
-  return { uri: normalisePath(rawPath), rawPath, query };
+  const uri = rawPath.includes('%') && !validEscapes(rawPath) ? undefined : normalisePath(rawPath);
+  return { uri, rawPath, query, authority, requestUri };
 }
 
 /** Resolves dot-segments and merges slashes; undefined when the path is not absolute or escapes `/`. */

@@ -5,7 +5,7 @@ describe('access log (log-format-upstream)', () => {
   it('formats a proxied request as ingress-nginx does', () => {
     const line = formatAccessLog({
       remoteAddr: '127.0.10.1',
-      startMs: Date.UTC(2026, 10, 22, 1, 20, 3, 250),
+      timeMs: Date.UTC(2026, 10, 22, 1, 20, 3, 250),
       method: 'GET',
       target: '/foo?x=1',
       httpVersion: '1.1',
@@ -28,7 +28,7 @@ describe('access log (log-format-upstream)', () => {
   it('lists every upstream attempt and escapes quotes', () => {
     const line = formatAccessLog({
       remoteAddr: '1.2.3.4',
-      startMs: 0,
+      timeMs: 0,
       method: 'POST',
       target: '/',
       httpVersion: '1.1',

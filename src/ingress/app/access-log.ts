@@ -24,8 +24,11 @@ export interface UpstreamAttempt {
 
 export interface AccessLogEntry {
   readonly remoteAddr: string;
-  /** When the request started (ms since epoch). */
-  readonly startMs: number;
+  /**
+   * `$time_local`: when the line is written, at the end of the request (ms
+   * since epoch), as nginx's log phase reads its cached time then.
+   */
+  readonly timeMs: number;
   readonly method: string;
   readonly target: string;
   readonly httpVersion: string;
@@ -90,7 +93,7 @@ function upstreamFields(attempts: readonly UpstreamAttempt[]): string {
 export function formatAccessLog(e: AccessLogEntry): string {
   const request = quoted(`${e.method} ${e.target} HTTP/${e.httpVersion}`);
   return (
-    `${e.remoteAddr} - - [${timeLocal(e.startMs)}] ${request} ${e.status} ${e.bodyBytesSent} ` +
+    `${e.remoteAddr} - - [${timeLocal(e.timeMs)}] ${request} ${e.status} ${e.bodyBytesSent} ` +
     `${quoted(e.referer)} ${quoted(e.userAgent)} ${e.requestLength} ${seconds(e.requestMs)} ` +
     `[${e.upstreamName}] [${e.alternativeName}] ${upstreamFields(e.attempts)} ${e.requestId}`
   );

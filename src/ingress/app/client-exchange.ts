@@ -47,6 +47,13 @@ export interface ClientResponse {
   readonly headersSent: boolean;
   /** The whole response has been written. */
   readonly writableFinished: boolean;
+  /**
+   * Sends `100 Continue` once if the client waits for it (`Expect:
+   * 100-continue`). nginx sends it when it starts reading the body (to proxy
+   * the request), never before an answer of its own (a 413 for a
+   * `Content-Length` over `proxy-body-size`, redirects, errors).
+   */
+  continueBody(): void;
   /** Sends `head` (status line and header lines, without the blank line) exactly as given. */
   sendHead(status: number, head: string, framing: Framing): void;
   /** Writes body bytes; false when the caller should wait for `onceDrain`. */
@@ -117,9 +124,18 @@ export class NodeClientRequest implements ClientRequest {
 /** A response written through Node's `ServerResponse`. */
 export class NodeClientResponse implements ClientResponse {
   readonly #res: ServerResponse;
+  /** The client sent `Expect: 100-continue` and no `100 Continue` went out yet (Node's `checkContinue`). */
+  #expectsContinue: boolean;
 
-  constructor(res: ServerResponse) {
+  constructor(res: ServerResponse, expectsContinue = false) {
     this.#res = res;
+    this.#expectsContinue = expectsContinue;
+  }
+
+  continueBody(): void {
+    if (!this.#expectsContinue) return;
+    this.#expectsContinue = false;
+    this.#res.writeContinue();
   }
 
   get shouldKeepAlive(): boolean {

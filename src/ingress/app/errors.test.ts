@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../util/clock.js';
 import { nginx } from '../testing/cases-annotations.js';
+import type { EchoApp } from '../testing/echo-app.js';
 import { backendWorld, ingress, ingressClass, rule } from '../testing/fixtures.js';
 import { type HarnessOptions, IngressHarness } from '../testing/harness.js';
 import { send } from '../testing/http-target.js';
@@ -257,5 +258,273 @@ describe('bad clients (reference "Bad input")', () => {
     clock.step(2000);
     await conn.waitFor('never-arrives', 2000).catch(() => {});
     expect(conn.closed()).toBe(true);
+  });
+});
+
+/** `WEB()` plus `exact.example.com` (`Exact /ex` → Service `exact`), both fronts. */
+async function startBoth(leanFront: boolean, ingresses = [WEB(), EXACT()]): Promise<IngressHarness> {
+  return start(ingresses, { limits: { leanFront } });
+}
+
+const EXACT = () => ingress('exact', { rules: [rule('exact.example.com', ['/ex', 'Exact', 'exact'])] });
+
+/** The echo pod of `service` (one replica). */
+function podOf(h: IngressHarness, service: string): EchoApp {
+  const pod = [...h.pods.values()].find((p) => p.identity.service === service);
+  if (!pod) throw new Error(`no pod for ${service}`);
+  return pod;
+}
+
+/** Sends `bytes` on a fresh connection; resolves with what came back once the server has closed it. */
+async function untilClosed(port: number, bytes: string): Promise<string> {
+  const conn = await rawConnect(port);
+  conn.socket.write(bytes);
+  await conn.waitFor('\0never sent', 3000);
+  expect(conn.closed(), 'the controller closes the connection').toBe(true);
+  return conn.received();
+}
+
+/** nginx's own answer with `status` (`505 HTTP Version Not Supported`), `Date` normalised. */
+function answer(status: string): string {
+  const body = page(status);
+  return `HTTP/1.1 ${status}\r\nDate: <date>\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+describe('requests nginx refuses (ngx_http_parse.c, ngx_http_request.c)', () => {
+  const CASES: readonly { readonly name: string; readonly bytes: string; readonly status: string }[] = [
+    {
+      name: 'two Host headers ("client sent duplicate host header")',
+      bytes: 'GET / HTTP/1.1\r\nHost: example.com\r\nHost: example.com\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: 'two Host headers spelt differently',
+      bytes: 'GET / HTTP/1.1\r\nHost: example.com\r\nhOST: other.test\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: 'TRACE ("client sent TRACE method")',
+      bytes: 'TRACE / HTTP/1.1\r\nHost: example.com\r\n\r\n',
+      status: '405 Not Allowed',
+    },
+    {
+      name: 'HTTP/2.0 over HTTP/1 framing',
+      bytes: 'GET / HTTP/2.0\r\nHost: example.com\r\n\r\n',
+      status: '505 HTTP Version Not Supported',
+    },
+    {
+      name: 'HTTP/3.0 (refused by Node’s parser)',
+      bytes: 'GET / HTTP/3.0\r\nHost: example.com\r\n\r\n',
+      status: '505 HTTP Version Not Supported',
+    },
+    {
+      name: 'HTTP/10.0',
+      bytes: 'GET / HTTP/10.0\r\nHost: example.com\r\n\r\n',
+      status: '505 HTTP Version Not Supported',
+    },
+    {
+      name: 'HTTP/2 without a minor version',
+      bytes: 'GET / HTTP/2\r\nHost: example.com\r\n\r\n',
+      status: '505 HTTP Version Not Supported',
+    },
+    {
+      name: 'HTTP/0.9 with a head (a major version of 0)',
+      bytes: 'GET / HTTP/0.9\r\nHost: example.com\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: 'Transfer-Encoding: gzip ("client sent unknown Transfer-Encoding")',
+      bytes: 'POST / HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: gzip\r\n\r\nabc',
+      status: '501 Not Implemented',
+    },
+    {
+      name: 'Transfer-Encoding: gzip, chunked',
+      bytes:
+        'POST / HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      status: '501 Not Implemented',
+    },
+    {
+      name: 'HTTP/1.0 with Transfer-Encoding: chunked',
+      bytes:
+        'POST / HTTP/1.0\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: 'a malformed escape in the path',
+      bytes: 'GET /foo%zz HTTP/1.1\r\nHost: example.com\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: 'a truncated escape at the end of the path',
+      bytes: 'GET /foo%2 HTTP/1.1\r\nHost: example.com\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: '%00 in the path',
+      bytes: 'GET /a%00b HTTP/1.1\r\nHost: example.com\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: 'TRACE with a malformed path: the path is refused first',
+      bytes: 'TRACE /foo%zz HTTP/1.1\r\nHost: example.com\r\n\r\n',
+      status: '400 Bad Request',
+    },
+    {
+      name: 'TRACE to an unknown host: refused before the default backend',
+      bytes: 'TRACE / HTTP/1.1\r\nHost: nothing.test\r\n\r\n',
+      status: '405 Not Allowed',
+    },
+  ];
+
+  for (const leanFront of [true, false]) {
+    it.each(CASES)(`$name → $status and close (leanFront ${leanFront})`, async ({ bytes, status }) => {
+      const h = await startBoth(leanFront);
+      const raw = await untilClosed(h.httpPort, bytes);
+      expect(raw.replace(/^Date: .*$/m, 'Date: <date>')).toBe(answer(status));
+      const code = status.slice(0, 3);
+      expect(h.accessLog().at(-1)).toMatch(new RegExp(`" ${code} ${page(status).length} "`));
+      expect(podOf(h, 'web').received).toEqual([]);
+      expect(podOf(h, 'exact').received).toEqual([]);
+    });
+  }
+
+  it('Transfer-Encoding: chunked in any case is a chunked body, proxied', async () => {
+    const h = await start([WEB()]);
+    const raw = await untilClosed(
+      h.httpPort,
+      'POST /up HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(podOf(h, 'web').received.map((r) => r.body)).toEqual(['abc']);
+  });
+});
+
+describe('absolute-form request-targets (nginx selects the server by the request line)', () => {
+  it.each([
+    {
+      name: 'the request line host wins over Host',
+      bytes: 'GET http://exact.example.com/ex HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n',
+      service: 'exact',
+      path: '/ex',
+      host: 'other',
+    },
+    {
+      name: 'its port and case are dropped; the query is kept',
+      bytes:
+        'GET http://EXACT.example.com:8080/ex?x=1 HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n',
+      service: 'exact',
+      path: '/ex?x=1',
+      host: 'example.com',
+    },
+    {
+      name: 'a host without a server goes to the catch-all, whatever Host says',
+      bytes: 'GET http://nothing.test/ex HTTP/1.1\r\nHost: exact.example.com\r\nConnection: close\r\n\r\n',
+      service: undefined,
+      path: undefined,
+      host: undefined,
+    },
+  ])('$name', async ({ bytes, service, path, host }) => {
+    for (const leanFront of [true, false]) {
+      const h = await startBoth(leanFront);
+      const raw = await untilClosed(h.httpPort, bytes);
+      const pod = podOf(h, 'exact');
+      if (service === undefined) {
+        expect(raw).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+        expect(pod.received).toEqual([]);
+      } else {
+        expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        // The pod gets the origin-form target and the client's Host ($best_http_host).
+        expect(pod.received.map((r) => [r.service, r.path, r.host, r.headers['x-forwarded-host']])).toEqual([
+          [service, path, host, host],
+        ]);
+        // $request is the request line as sent.
+        expect(h.accessLog().at(-1)).toContain(`"${bytes.slice(0, bytes.indexOf('\r\n'))}" 200 `);
+        expect(h.accessLog().at(-1)).toContain('[default-exact-80]');
+      }
+      await h.close();
+    }
+  });
+
+  it('an invalid host in the request line → 400', async () => {
+    const h = await start([WEB(), EXACT()]);
+    const raw = await untilClosed(
+      h.httpPort,
+      'GET http://bad..host/ex HTTP/1.1\r\nHost: example.com\r\n\r\n',
+    );
+    expect(raw.replace(/^Date: .*$/m, 'Date: <date>')).toBe(answer('400 Bad Request'));
+  });
+});
+
+describe('Expect: 100-continue (nginx sends it when it reads the body to proxy it)', () => {
+  const HEAD = (host: string, length: number, path = '/') =>
+    `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
+
+  it.each([
+    {
+      name: 'a Content-Length over proxy-body-size',
+      head: HEAD('example.com', 2048),
+      status: '413 Request Entity Too Large',
+    },
+    { name: 'a permanent-redirect', head: HEAD('moved.example.com', 5), status: '301 Moved Permanently' },
+  ])('$name: the answer at once, without 100 Continue', async ({ head, status }) => {
+    const h = await start([
+      WEB({ 'proxy-body-size': '1k' }),
+      ingress(
+        'moved',
+        { rules: [rule('moved.example.com', ['/', 'Prefix', 'web'])] },
+        { annotations: nginx({ 'permanent-redirect': 'https://elsewhere.test/' }) },
+      ),
+    ]);
+    const raw = await untilClosed(h.httpPort, head);
+    expect(raw).not.toContain('100 Continue');
+    expect(raw).toMatch(new RegExp(`^HTTP/1\\.1 ${status}\\r\\n`));
+    expect(raw).toContain(`<center><h1>${status}</h1></center>`);
+    expect(podOf(h, 'web').received).toEqual([]);
+  });
+
+  it('a proxied request: 100 Continue, then the body, then the answer', async () => {
+    const h = await start([WEB({ 'proxy-body-size': '1k' })]);
+    const conn = await rawConnect(h.httpPort);
+    conn.socket.write(HEAD('example.com', 5, '/up'));
+    await conn.waitFor('\r\n\r\n');
+    expect(conn.received()).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    conn.socket.write('hello');
+    await conn.waitFor('\0never sent', 3000);
+    expect(conn.received()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    expect(podOf(h, 'web').received.map((r) => r.body)).toEqual(['hello']);
+  });
+
+  it('the default backend (ingress-nginx proxies to its internal one): 100 Continue, then 404', async () => {
+    const h = await start([WEB()]);
+    const conn = await rawConnect(h.httpPort);
+    conn.socket.write(HEAD('nothing.test', 5, '/up'));
+    await conn.waitFor('HTTP/1.1 100 Continue\r\n\r\n');
+    conn.socket.write('hello');
+    await conn.waitFor('\0never sent', 3000);
+    expect(conn.received()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 404 Not Found\r\n/);
+  });
+
+  it('another expectation is ignored, as nginx does (no 417)', async () => {
+    const h = await start([WEB()]);
+    const raw = await untilClosed(
+      h.httpPort,
+      'POST /up HTTP/1.1\r\nHost: example.com\r\nExpect: something-else\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(podOf(h, 'web').received.map((r) => r.body)).toEqual(['hi']);
+  });
+});
+
+describe('access log $time_local', () => {
+  it('is when the line is written: the end of a 4 s request', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 2, 10, 0, 0));
+    const h = await start([WEB()], { clock });
+    const pending = send(h, { host: 'example.com', path: '/delay/200' });
+    await new Promise((r) => setTimeout(r, 50));
+    clock.step(4000);
+    expect((await pending).status).toBe(200);
+    expect(h.accessLog().at(-1)).toMatch(
+      /^\S+ - - \[02\/Jan\/2026:10:00:04 \+0000\] "GET \/delay\/200 HTTP\/1\.1" 200 \d+ "-" "-" \d+ 4\.000 \[default-web-80\] /,
+    );
   });
 });

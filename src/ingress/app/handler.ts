@@ -21,22 +21,58 @@ const DEFAULT_BACKEND_NAME = 'upstream-default-backend';
 /** nginx's 4 buffers of 8k for the whole request head. */
 const MAX_HEAD = 4 * MAX_LINE;
 
+/** Whether a header name is `Host`, in any case (no lower-cased copy: this runs for every header). */
+function isHost(name: string): boolean {
+  return (
+    name.length === 4 &&
+    (name.charCodeAt(0) | 0x20) === 0x68 &&
+    (name.charCodeAt(1) | 0x20) === 0x6f &&
+    (name.charCodeAt(2) | 0x20) === 0x73 &&
+    (name.charCodeAt(3) | 0x20) === 0x74
+  );
+}
+
 /**
- * 414 for a request line over 8k; 494 (shown as 400 "Request Header Or Cookie
- * Too Large") for a header line over 8k or a head over 32k. Node's own limit
- * counts only names and values, so nginx's is checked here on the raw sizes.
+ * What nginx refuses while it reads the request line and the header lines
+ * (`ngx_http_process_request_line`, `ngx_http_process_request_headers`), in
+ * its order: 414 for a request line over 8k; 505 for an HTTP major version
+ * above 1 (`HTTP/2.0` over HTTP/1 framing) and 400 for `HTTP/0.x`, which its
+ * parser refuses; 494 (shown as 400 "Request Header Or Cookie Too Large") for
+ * a header line over 8k or a head over 32k; 400 for a second `Host` header
+ * ("client sent duplicate host header"). Node's own limit counts only names
+ * and values, so nginx's is checked here on the raw sizes.
  */
-function oversizedLine(req: ClientRequest): number | undefined {
+function headError(req: ClientRequest): number | undefined {
   const line = req.method.length + req.url.length + 11;
   if (line > MAX_LINE) return 414;
+  const version = req.httpVersion;
+  if (version !== '1.1' && version !== '1.0') return Number.parseInt(version, 10) >= 2 ? 505 : 400;
   const raw = req.rawHeaders;
   let total = line;
+  let hosts = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const size = (raw[i] as string).length + (raw[i + 1] as string).length + 4;
+    const name = raw[i] as string;
+    const size = name.length + (raw[i + 1] as string).length + 4;
     if (size > MAX_LINE) return 494;
+    if (isHost(name) && ++hosts > 1) return 400;
     total += size;
   }
   return total > MAX_HEAD ? 494 : undefined;
+}
+
+/**
+ * What nginx refuses once the whole head is read (`ngx_http_process_request_header`),
+ * before any location runs: a `Transfer-Encoding` on an HTTP/1.0 request
+ * (400), one other than `chunked` (501 "client sent unknown
+ * Transfer-Encoding"), and the `TRACE` method (405).
+ */
+function refusedRequest(req: ClientRequest): number | undefined {
+  const te = req.headers['transfer-encoding'];
+  if (te !== undefined) {
+    if (req.httpVersion !== '1.1') return 400;
+    if (te.length !== 7 || te.toLowerCase() !== 'chunked') return 501;
+  }
+  return req.method === 'TRACE' ? 405 : undefined;
 }
 
 function upstreamNameOf(loc: Location | undefined): string {
@@ -73,6 +109,8 @@ function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number)
   ctx.ingress = ingressOf(d.location);
   switch (a.kind) {
     case 'proxy':
+      // nginx reads the body to proxy it: `100 Continue` now, never before its own answers.
+      ctx.res.continueBody();
       ctx.service = a.upstream.service;
       ctx.upstreamName = a.primary.name;
       if (a.canary?.canary) ctx.alternativeName = a.upstream.name;
@@ -87,6 +125,8 @@ function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number)
       });
       return;
     case 'default-backend':
+      // ingress-nginx proxies to its internal default backend, reading the body first.
+      ctx.res.continueBody();
       ctx.upstreamName = DEFAULT_BACKEND_NAME;
       ctx.answer = 'default-backend';
       ctx.accessLog = d.location?.origin.kind !== 'controller';
@@ -125,9 +165,9 @@ export function handleRequest(
   port: number,
 ): void {
   const ctx = new RequestContext(req, res, tuple, scheme, env);
-  const oversized = oversizedLine(req);
-  if (oversized) {
-    ctx.respond(oversized, undefined, true);
+  const headStatus = headError(req);
+  if (headStatus) {
+    ctx.respond(headStatus, undefined, true);
     return;
   }
   if (req.httpVersion === '1.1' && req.headers.host === undefined) {
@@ -135,6 +175,12 @@ export function handleRequest(
     return;
   }
   const d = decide(ctx, env);
+  // A malformed path or host (400) was found before; nginx refuses these before any location.
+  const refused = d.action.kind === 'error' && d.action.status === 400 ? undefined : refusedRequest(req);
+  if (refused) {
+    ctx.respond(refused, undefined, true);
+    return;
+  }
   const host = d.host.normalised;
   if (scheme === 'https' && host !== undefined && certificateServer(env.routes.table, host)) {
     ctx.extraHeaders.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);

@@ -14,7 +14,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function start(ingresses: ReturnType<typeof ingress>[]): Promise<IngressHarness> {
+async function start(ingresses: ReturnType<typeof ingress>[], leanFront = true): Promise<IngressHarness> {
   const w = backendWorld(ingresses);
   h = await IngressHarness.start({
     snapshot: {
@@ -25,6 +25,7 @@ async function start(ingresses: ReturnType<typeof ingress>[]): Promise<IngressHa
       secrets: [],
     },
     pods: w.pods,
+    limits: { leanFront },
   });
   return h;
 }
@@ -166,6 +167,47 @@ describe('response heads as nginx writes them (reference §2.2)', () => {
     expect(raw).not.toMatch(/^Server:/m);
   });
 
+  it.each([
+    // [request path, the pod's status line, which the client gets as is]
+    ['/status/418?reason=I%27m%20a%20teapot', "HTTP/1.1 418 I'm a teapot"],
+    ['/status/425', 'HTTP/1.1 425 Too Early'],
+    ['/status/431', 'HTTP/1.1 431 Request Header Fields Too Large'],
+    ['/status/451', 'HTTP/1.1 451 Unavailable For Legal Reasons'],
+    ['/status/299', 'HTTP/1.1 299 unknown'],
+    ['/status/599?reason=Custom%20Failure', 'HTTP/1.1 599 Custom Failure'],
+    ['/status/599?reason=', 'HTTP/1.1 599 '],
+    ['/status/200?reason=Fine%20Thanks', 'HTTP/1.1 200 Fine Thanks'],
+    ['/status/503', 'HTTP/1.1 503 Service Unavailable'],
+  ])("passes the pod's status line through (nginx status_line): %s", async (path, line) => {
+    for (const leanFront of [true, false]) {
+      const h = await start([WEB()], leanFront);
+      const raw = await rawExchange(
+        h.httpPort,
+        `GET ${path} HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close\r\n\r\n`,
+      );
+      expect(raw.slice(0, raw.indexOf('\r\n')), `leanFront ${leanFront}`).toBe(line);
+      expect(raw).toMatch(
+        /\r\nDate: [^\r]+ GMT\r\nContent-Type: application\/json\r\nContent-Length: \d+\r\n/,
+      );
+      await h.close();
+    }
+  });
+
+  it('keeps the upstream status line on every response of a kept-alive connection', async () => {
+    const h = await start([WEB()]);
+    const conn = await rawConnect(h.httpPort);
+    for (const n of [1, 2, 3]) {
+      conn.socket.write(`GET /status/418?n=${n} HTTP/1.1\r\nHost: shop.example.com\r\n\r\n`);
+      await conn.waitFor(`"path":"/status/418?n=${n}"`);
+    }
+    expect(conn.received().match(/^HTTP\/1\.1 .*$/gm)).toEqual([
+      "HTTP/1.1 418 I'm a Teapot",
+      "HTTP/1.1 418 I'm a Teapot",
+      "HTTP/1.1 418 I'm a Teapot",
+    ]);
+    conn.socket.destroy();
+  });
+
   it('re-chunks a chunked pod response for HTTP/1.1 clients and closes for HTTP/1.0 ones', async () => {
     const h = await start([WEB()]);
     const v11 = await rawExchange(
@@ -256,6 +298,7 @@ describe('clientResponseHead', () => {
   const upstream: ResponseHead = {
     status: 200,
     reason: 'OK',
+    statusLine: 'HTTP/1.1 200 OK',
     httpVersion: '1.1',
     headers: [
       ['Date', 'Sun, 22 Nov 2026 01:00:00 GMT'],
@@ -289,6 +332,19 @@ describe('clientResponseHead', () => {
     expect(clientResponseHead(upstream, framing, at(3), [])).toBe(heads[4]);
     expect(clientResponseHead(upstream, { ...framing, keepAlive: false }, at(3), [])).toContain(
       'Connection: close',
+    );
+  });
+
+  it.each([
+    ["HTTP/1.1 418 I'm a teapot", 418],
+    ['HTTP/1.1 451 Unavailable For Legal Reasons', 451],
+    ['HTTP/1.1 299 Fine', 299],
+    ['HTTP/1.1 200 Okay-ish', 200],
+    ['HTTP/1.1 200', 200],
+  ])("sends the upstream's status line as is: %s", (statusLine, status) => {
+    const head = { ...upstream, status, statusLine };
+    expect(clientResponseHead(head, framing, at(3), [])).toBe(
+      `${statusLine}\r\nDate: Sun, 22 Nov 2026 01:00:03 GMT\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-App: echo`,
     );
   });
 });

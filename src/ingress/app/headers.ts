@@ -11,7 +11,8 @@
  * headers and every header the client's `Connection` names are dropped
  * (the reference's recommendation; nginx itself forwards the named ones).
  *
- * Client responses: nginx's order (`Date`, `Content-Type`, `Content-Length`,
+ * Client responses: the upstream's status line as sent (reason phrase
+ * included), then nginx's order (`Date`, `Content-Type`, `Content-Length`,
  * `Transfer-Encoding`, `Connection`, then the upstream's other headers), with
  * the upstream's `Date`, `Server`, `X-Pad`, `X-Accel-*` and hop-by-hop headers
  * hidden and no `Server` of its own (ingress-nginx clears it).
@@ -197,7 +198,8 @@ function buildTemplate(head: ResponseHead, framing: ClientFraming): HeadTemplate
     if (HIDDEN.has(lower) || lower.startsWith('x-accel-')) continue;
     out += `\r\n${name}: ${value}`;
   }
-  return { framing, prefix: `${statusLine(head.status)}\r\nDate: `, suffix: out, date: '', text: '' };
+  // The upstream's own status line (nginx copies it): its reason phrase reaches the client as sent.
+  return { framing, prefix: `${head.statusLine}\r\nDate: `, suffix: out, date: '', text: '' };
 }
 
 function templateOf(head: ResponseHead, framing: ClientFraming): HeadTemplate {

@@ -9,7 +9,11 @@
  * - `client_header_timeout 60s` (slowloris: a request head that is not
  *   complete in time closes the connection, with a 408 log line) and
  *   `keepalive_timeout 75s` for idle connections, swept on the injected clock;
- * - `keepalive_requests 1000`; `CONNECT` → 405.
+ * - `keepalive_requests 1000`; `CONNECT` → 405; a request line with an HTTP
+ *   major version above 1 that Node's parser refuses (`HTTP/3.0`) → 505;
+ * - `Expect: 100-continue`: `100 Continue` only when the request is proxied
+ *   (handler.ts), as nginx sends it when it reads the body; other
+ *   expectations are ignored, as nginx does (Node would answer 417).
  *
  * WebSocket upgrades go to websocket.ts, everything else to handler.ts.
  */
@@ -53,8 +57,33 @@ export type { FrontScheme } from './lean-front.js';
 
 type Binding = FrontBinding;
 
+/** A `clientError` of Node's parser: the bytes it was given and where it stopped. */
+type ParserError = NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number };
+
 function bytesRead(socket: Duplex): number {
   return (socket as Duplex & { bytesRead?: number }).bytesRead ?? 0;
+}
+
+function closeSoon(socket: Duplex): void {
+  const s = socket as Duplex & { destroySoon?: () => void };
+  if (typeof s.destroySoon === 'function') s.destroySoon();
+  else s.end();
+}
+
+/**
+ * Whether the request line Node's parser refused names an HTTP major version
+ * above 1 (`HTTP/3.0`, `HTTP/10.0`, `HTTP/2` without a minor): nginx's parser
+ * answers those 505 as soon as it reads the major digits, and other bad
+ * versions 400.
+ */
+function majorVersionAbove1(err: ParserError): boolean {
+  const raw = err.rawPacket;
+  if (!Buffer.isBuffer(raw)) return false;
+  const at = Math.min(err.bytesParsed ?? raw.length, raw.length);
+  const start = at > 0 ? raw.lastIndexOf(0x0a, at - 1) + 1 : 0;
+  let end = start;
+  while (end < raw.length && raw[end] !== 0x0d && raw[end] !== 0x0a) end++;
+  return / HTTP\/(?:[2-9]|1\d)[^ ]*$/.test(raw.toString('latin1', start, end));
 }
 
 export class HttpFront {
@@ -77,10 +106,14 @@ export class HttpFront {
     server.maxRequestsPerSocket = limits.keepAliveRequests;
     // Keep every header: nginx's head-size limit is checked on all of them (handler.ts).
     server.maxHeadersCount = 0;
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
-    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
-      this.#onClientError(err, socket),
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res, false));
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
+      this.#onRequest(req, res, true),
     );
+    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
+      this.#onRequest(req, res, false),
+    );
+    server.on('clientError', (err: ParserError, socket: Duplex) => this.#onClientError(err, socket));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#onUpgrade(req, socket, head),
     );
@@ -138,7 +171,7 @@ export class HttpFront {
     this.#sweeper = undefined;
   }
 
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+  #onRequest(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
     const socket = req.socket as Duplex;
     const b = this.#bindings.get(socket);
     if (!b) {
@@ -156,7 +189,7 @@ export class HttpFront {
       b.bytesAtPhase = bytesRead(socket);
     });
     const request = new NodeClientRequest(req);
-    const response = new NodeClientResponse(res);
+    const response = new NodeClientResponse(res, expectsContinue);
     if (b.scheme === 'plain-on-https') {
       new RequestContext(request, response, b.tuple, 'http', this.#env).respond(497, undefined, true);
       return;
@@ -178,12 +211,23 @@ export class HttpFront {
     handleUpgrade(this.#env, req, socket, head, { tuple: b.tuple, scheme: b.scheme, port: b.port });
   }
 
-  #onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  #onClientError(err: ParserError, socket: Duplex): void {
     if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable) {
       socket.destroy();
       return;
     }
-    this.#reject(socket, err.code === 'HPE_HEADER_OVERFLOW' ? 494 : 400, undefined);
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (current?.headersSent) {
+      // The request was answered before the parser failed on what followed its head
+      // (a Transfer-Encoding nginx refuses, handler.ts): no second answer, close after it.
+      if (current.writableFinished) closeSoon(socket);
+      else current.once('finish', () => closeSoon(socket));
+      return;
+    }
+    let status = 400;
+    if (err.code === 'HPE_HEADER_OVERFLOW') status = 494;
+    else if (err.code === 'HPE_INVALID_VERSION' && majorVersionAbove1(err)) status = 505;
+    this.#reject(socket, status, undefined);
   }
 
   /** Answers nginx's page on a connection without a usable request, logs it, and closes. */
@@ -200,7 +244,7 @@ export class HttpFront {
     const now = this.#clock.now();
     const line = formatAccessLog({
       remoteAddr: b.tuple.srcIP,
-      startMs: now,
+      timeMs: now,
       method: req?.method ?? '',
       target: req?.url ?? '',
       httpVersion: req?.httpVersion ?? '',

@@ -98,6 +98,9 @@ export class LeanExchange implements ClientRequest, ClientResponse {
 
   // --- ClientResponse.
 
+  /** Nothing to do: requests with `Expect` go to Node's parser (lean-parser.ts). */
+  continueBody(): void {}
+
   sendHead(status: number, head: string, framing: Framing): void {
     this.headersSent = true;
     this.#head = head;

@@ -35,6 +35,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   502: 'Bad Gateway',
   503: 'Service Temporarily Unavailable',
   504: 'Gateway Time-out',
+  505: 'HTTP Version Not Supported',
 };
 
 /** `HTTP/1.1 404 Not Found` (nginx writes `HTTP/1.1 299 ` for codes it has no text for). */

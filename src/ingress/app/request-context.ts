@@ -158,7 +158,7 @@ export class RequestContext {
       requestLength += (raw[i] as string).length + (raw[i + 1] as string).length + 4;
     return {
       remoteAddr: this.tuple.srcIP,
-      startMs: this.startMs,
+      timeMs: now,
       method: req.method,
       target: req.url,
       httpVersion: req.httpVersion,

@@ -61,6 +61,17 @@ describe('ResponseParser', () => {
     expect(heads[3]?.contentLength).toBe(3);
   });
 
+  it.each([
+    ["HTTP/1.1 418 I'm a teapot", 418, "I'm a teapot", "HTTP/1.1 418 I'm a teapot"],
+    ['HTTP/1.1 200 OK', 200, 'OK', 'HTTP/1.1 200 OK'],
+    ['HTTP/1.0 404 Nope', 404, 'Nope', 'HTTP/1.1 404 Nope'],
+    ['HTTP/1.1 599 ', 599, '', 'HTTP/1.1 599 '],
+    ['HTTP/1.1 204', 204, '', 'HTTP/1.1 204'],
+  ])('keeps the status line %j for the client (nginx status_line)', (line, status, reason, statusLine) => {
+    const o = parse([`${line}\r\nContent-Length: 0\r\n\r\n`]);
+    expect(o.head).toMatchObject({ status, reason, statusLine });
+  });
+
   it('reads a Content-Length body split across chunks', () => {
     const o = parse(['HTTP/1.1 200 OK\r\nContent-Le', 'ngth: 5\r\nX-A: b\r\n\r\nhe', 'llo']);
     expect(o.head).toMatchObject({

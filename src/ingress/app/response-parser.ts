@@ -13,6 +13,13 @@
 export interface ResponseHead {
   readonly status: number;
   readonly reason: string;
+  /**
+   * The status line the client gets: `HTTP/1.1 ` and the upstream's status
+   * code and text exactly as sent (`418 I'm a teapot`, `200` without a
+   * phrase). nginx copies the upstream's status line (`u->headers_in.status_line`
+   * → `r->headers_out.status_line`) instead of writing its own.
+   */
+  readonly statusLine: string;
   readonly httpVersion: '1.0' | '1.1';
   /** `[name, value]` pairs in the order received. */
   readonly headers: readonly (readonly [string, string])[];
@@ -46,7 +53,8 @@ type State = 'head' | 'fixed' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'tr
 
 function parseHead(text: string): ResponseHead | string {
   const lines = text.split('\r\n');
-  const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
+  const first = lines[0] ?? '';
+  const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(first);
   if (!m) return 'upstream sent no valid HTTP/1.0 header';
   const headers: [string, string][] = [];
   let contentLength: number | undefined;
@@ -74,6 +82,8 @@ function parseHead(text: string): ResponseHead | string {
   return {
     status: Number(m[2]),
     reason: m[3] ?? '',
+    // After `HTTP/1.x `: the code and whatever followed it, trailing spaces included.
+    statusLine: `HTTP/1.1 ${first.slice(9)}`,
     httpVersion: v11 ? '1.1' : '1.0',
     headers,
     contentLength: chunked ? undefined : contentLength,

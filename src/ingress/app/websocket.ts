@@ -38,10 +38,11 @@ interface Tunnel {
 }
 
 function log(t: Tunnel, status: number): void {
+  const now = t.env.now();
   t.env.log(
     formatAccessLog({
       remoteAddr: t.tuple.srcIP,
-      startMs: t.start,
+      timeMs: now,
       method: t.req.method ?? 'GET',
       target: t.req.url ?? '/',
       httpVersion: t.req.httpVersion,
@@ -50,12 +51,10 @@ function log(t: Tunnel, status: number): void {
       referer: t.req.headers.referer,
       userAgent: t.req.headers['user-agent'],
       requestLength: 0,
-      requestMs: t.env.now() - t.start,
+      requestMs: now - t.start,
       upstreamName: t.upstreamName,
       alternativeName: '',
-      attempts: t.addr
-        ? [{ addr: t.addr, status, responseLength: t.sent, responseMs: t.env.now() - t.start }]
-        : [],
+      attempts: t.addr ? [{ addr: t.addr, status, responseLength: t.sent, responseMs: now - t.start }] : [],
       requestId: t.requestId,
     }),
   );

@@ -5,7 +5,8 @@
  * `host`, `method`, `headers`, `body`, and the connection's virtual source).
  * Special paths make it misbehave on purpose:
  *
- * - `/status/<code>`: answer that status;
+ * - `/status/<code>`: answer that status (`?reason=<text>`: with that reason
+ *   phrase, percent-decoded; an empty one leaves `HTTP/1.1 <code> `);
  * - `/delay/<ms>`: answer after a delay (real time);
  * - `/hang`: never answer;
  * - `/chunked`: a chunked response; `/eof`: a close-delimited HTTP/1.0 response;
@@ -123,7 +124,19 @@ export class EchoApp implements App {
     res.setHeader('Content-Type', 'application/json');
     res.setHeader('X-Pod', this.identity.pod);
     res.setHeader('Server', 'echo/1.0');
-    if (special?.[1] === 'status') res.statusCode = Number(special[2]);
+    if (special?.[1] === 'status') {
+      res.statusCode = Number(special[2]);
+      const reason = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('reason');
+      if (reason === '') {
+        // Node would write its own phrase for an empty one: write the head by hand.
+        const len = Buffer.byteLength(json);
+        res.socket?.end(
+          `HTTP/1.1 ${special[2]} \r\nContent-Type: application/json\r\nContent-Length: ${len}\r\nConnection: close\r\n\r\n${json}`,
+        );
+        return;
+      }
+      if (reason !== null) res.statusMessage = reason;
+    }
     if (special?.[1] === 'delay') {
       setTimeout(() => res.end(json), Number(special[2])).unref();
       return;
