@@ -88,7 +88,6 @@ export class Emulator {
   readonly flows: FlowLog;
   readonly #options: EmulatorOptions;
   #apiUrl = '';
-  #ingressInstalled = false;
   #ingressScheduled = false;
   #stopping: Promise<void> | undefined;
   #shutdownRequested: () => void = () => {};
@@ -212,13 +211,14 @@ export class Emulator {
   }
 
   /**
-   * Installs the ingress-nginx addon once: the first Ingress in the cluster
-   * brings it in (so clusters without Ingresses keep NodePorts 30080/30443 free).
-   * A store notification cannot write to the store, so it is installed on the
-   * next turn of the event loop.
+   * Installs the ingress-nginx addon: the first Ingress in the cluster brings
+   * it in (so clusters without Ingresses keep NodePorts 30080/30443 free), and
+   * any later Ingress change puts back what was deleted of it, as minikube's
+   * addon manager reconciles its addons. A store notification cannot write to
+   * the store, so this runs on the next turn of the event loop.
    */
   #scheduleIngressInstall(): void {
-    if (this.#ingressInstalled || this.#ingressScheduled) return;
+    if (this.#ingressScheduled) return;
     this.#ingressScheduled = true;
     setImmediate(() => {
       this.#ingressScheduled = false;
@@ -231,13 +231,12 @@ export class Emulator {
    * Service (the `web` example's 30080, say), the controller's port gets a free
    * one instead, as for any Service without a `nodePort`, and a Warning event on
    * the controller Service says which port it got and who holds the stable one:
-   * the Ingresses still answer, on that port and on the LoadBalancer IP. A
-   * failure leaves the addon uninstalled and is retried on the next Ingress.
+   * the Ingresses still answer, on that port and on the LoadBalancer IP. Only
+   * missing objects are created; a failure is retried on the next Ingress change.
    */
   #installIngress(): void {
-    if (this.#ingressInstalled) return;
-    this.#ingressInstalled = true;
     const c = this.cluster;
+    if (this.#stopping) return;
     const log = this.#options.logger;
     try {
       const taken: TakenNodePort[] = [];
@@ -256,7 +255,6 @@ export class Emulator {
         if (svc) c.events.record(svc, 'Warning', 'NodePortInUse', message, { component: 'netkube' });
       }
     } catch (err) {
-      this.#ingressInstalled = false;
       log.error({ err: String(err) }, 'Could not install the ingress addon; the next Ingress change retries');
     }
   }

@@ -5,7 +5,6 @@
  * the whoami pod's own (through the NodePort and behind the ingress), and the
  * ingress controller's, with the Ingress, Service and endpoint it used.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import type { FlowRecord } from '../../src/dataplane/flow.js';
@@ -14,6 +13,7 @@ import { silentLogger } from '../../src/log/index.js';
 import { NETKUBE_API_PREFIX } from '../../src/server/extensions.js';
 import { defaultTopologyText, loadTopology } from '../../src/topology/load.js';
 import { EMULATOR_SLOTS } from '../helpers/addresses.js';
+import { get, until } from '../helpers/http.js';
 
 const SLOT = EMULATOR_SLOTS['test/e2e/flows-l7.test.ts'];
 const NODE_PORT = 30188;
@@ -70,38 +70,6 @@ const OBJECTS = [
     },
   },
 ] as unknown as KubeObject[];
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
-
-/** One HTTP/1.1 request from the laptop (a fresh connection), with its Host header. */
-function get(address: string, port: number, path: string, host: string, method = 'GET'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: address, port, path, method, headers: { host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Repeats a request until it is answered with `status` (routes and endpoints propagate after Ready). */
-async function until(status: number, send: () => Promise<Answer>, attempts = 200): Promise<Answer> {
-  let last: Answer | Error = new Error('not sent');
-  for (let i = 0; i < attempts; i++) {
-    last = await send().catch((err: Error) => err);
-    if (!(last instanceof Error) && last.status === status) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never answered ${status}: ${last instanceof Error ? last.message : last.status}`);
-}
 
 function l7(path: string): FlowRecord[] {
   return emulator.flows.list({ filter: { type: ['l7'], httpPath: [new RegExp(`^${path}$`)] } });

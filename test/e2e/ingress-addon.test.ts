@@ -8,7 +8,6 @@
  * the same `apply` as the first Ingress keeps it too (the addon follows that
  * apply's objects).
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import { INGRESS_CONTROLLER_NAME, INGRESS_NAMESPACE } from '../../src/emulator/bootstrap.js';
@@ -16,42 +15,12 @@ import { Emulator } from '../../src/emulator/emulator.js';
 import { silentLogger } from '../../src/log/index.js';
 import { defaultTopologyText, loadTopology } from '../../src/topology/load.js';
 import { EMULATOR_SLOTS } from '../helpers/addresses.js';
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
+import { get, until } from '../helpers/http.js';
 
 interface Port {
   readonly name: string;
   readonly port: number;
   readonly nodePort?: number;
-}
-
-function get(address: string, port: number, path: string, host: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: address, port, path, headers: { host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Repeats a request until it is answered with `status` (routes and endpoints propagate after Ready). */
-async function until(status: number, send: () => Promise<Answer>, attempts = 200): Promise<Answer> {
-  let last: Answer | Error = new Error('not sent');
-  for (let i = 0; i < attempts; i++) {
-    last = await send().catch((err: Error) => err);
-    if (!(last instanceof Error) && last.status === status) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never answered ${status}: ${last instanceof Error ? last.message : last.status}`);
 }
 
 function whoami(name: string): KubeObject {
@@ -108,6 +77,16 @@ function ingress(name: string, host: string, service: string): KubeObject {
   } as unknown as KubeObject;
 }
 
+/** Creates an Ingress as `kubectl create -f` would: a POST the API server answers at once. */
+async function post(emulator: Emulator, obj: KubeObject): Promise<number> {
+  const res = await fetch(`${emulator.apiUrl}/apis/networking.k8s.io/v1/namespaces/default/ingresses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(obj),
+  });
+  return res.status;
+}
+
 async function start(name: string, slot: number): Promise<Emulator> {
   return Emulator.start({
     name,
@@ -157,13 +136,7 @@ describe('the first Ingress, created through the API server while web holds Node
     emulator = await start('e2e-ingress-addon', EMULATOR_SLOTS['test/e2e/ingress-addon.test.ts']);
     emulator.apply([whoami('web'), nodePortService('web', 30080)]);
     await ready(emulator);
-    // As `kubectl create -f` or `netkube apply` would: a POST the API server answers at once.
-    const res = await fetch(`${emulator.apiUrl}/apis/networking.k8s.io/v1/namespaces/default/ingresses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ingress('web', 'web.addon.test', 'web')),
-    });
-    expect(res.status).toBe(201);
+    expect(await post(emulator, ingress('web', 'web.addon.test', 'web'))).toBe(201);
     await controllerService(emulator);
     await ready(emulator);
   }, 120_000);
@@ -200,6 +173,24 @@ describe('the first Ingress, created through the API server while web holds Node
     expect(direct.body).toContain('GET /direct HTTP/1.1');
     expect(direct.body).not.toContain('X-Request-Id');
   });
+  it('comes back after its namespace was deleted, as an addon manager puts it back', async () => {
+    const uid = () => emulator.cluster.store.get('namespaces', undefined, INGRESS_NAMESPACE)?.metadata.uid;
+    const before = uid();
+    const res = await fetch(`${emulator.apiUrl}/api/v1/namespaces/${INGRESS_NAMESPACE}`, {
+      method: 'DELETE',
+    });
+    expect(res.status).toBe(200);
+    // The Ingress loses its address with the controller; that change brings the addon back.
+    for (let i = 0; i < 600 && (uid() === undefined || uid() === before); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(uid()).not.toBe(before);
+    await controllerService(emulator);
+    await ready(emulator);
+    expect(await post(emulator, ingress('again', 'again.addon.test', 'web'))).toBe(201);
+    const port = nodePortOf(emulator, 'http') ?? 0;
+    const answer = await until(200, () => get(node(), port, '/back', 'again.addon.test'));
+    expect(answer.body).toContain('GET /back HTTP/1.1');
+  }, 60_000);
 });
 
 describe('the first Ingress applied with a Service that asks for NodePort 30443', () => {
