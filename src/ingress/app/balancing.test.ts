@@ -129,3 +129,32 @@ describe('cookie affinity (reference §3.5)', () => {
     );
   });
 });
+
+describe('backend-protocol and the keepalive cache', () => {
+  it('an HTTPS location never reuses a plain connection another location left to the same pod', async () => {
+    const ingresses = [
+      ingress('plain', { rules: [rule('plain.example.com', ['/', 'Prefix', 'web'])] }),
+      ingress(
+        'tls',
+        { rules: [rule('tls.example.com', ['/', 'Prefix', 'web'])] },
+        { annotations: nginx({ 'backend-protocol': 'HTTPS' }) },
+      ),
+    ];
+    const w = backendWorld(ingresses, { web: { replicas: 1 } });
+    h = await IngressHarness.start({
+      snapshot: {
+        ingresses,
+        ingressClasses: [ingressClass()],
+        services: w.services,
+        endpointSlices: w.endpointSlices,
+        secrets: [],
+      },
+      pods: w.pods,
+    });
+    const statuses: number[] = [];
+    for (const host of ['tls', 'plain', 'plain', 'tls', 'tls'])
+      statuses.push((await send(h, { host: `${host}.example.com`, path: '/' })).status);
+    // The pod speaks plain HTTP: TLS to it fails every time (502), however warm the cache.
+    expect(statuses).toEqual([502, 200, 200, 502, 502]);
+  });
+});

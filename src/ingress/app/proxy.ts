@@ -103,7 +103,11 @@ class ProxyExchange implements ExchangeHandlers {
     ctx.endpoint = pick.endpoint;
     this.#attemptStart = now;
     this.#key = endpointKey(pick.endpoint);
-    const idle = this.#env.pool.takeIdle(this.#key, now);
+    const idle = this.#env.pool.takeIdle(
+      this.#key,
+      now,
+      this.#plan.location.config.backendProtocol === 'HTTPS',
+    );
     if (idle) {
       this.#start(idle, true, now);
       return;

@@ -35,6 +35,8 @@ export class UpstreamConnection {
   /** `address:port`. */
   readonly endpoint: string;
   readonly socket: Duplex;
+  /** Whether it speaks TLS (`backend-protocol: HTTPS`): cached apart from plain connections. */
+  readonly tls: boolean;
   /** Exchanges started on this connection. */
   requests = 0;
   /** Clock time the connection went idle (for the keepalive timeout). */
@@ -50,9 +52,10 @@ export class UpstreamConnection {
   readonly #parser: ResponseParser;
   readonly #now: () => number;
 
-  constructor(endpoint: string, socket: Duplex, now: () => number) {
+  constructor(endpoint: string, socket: Duplex, now: () => number, tls = false) {
     this.endpoint = endpoint;
     this.socket = socket;
+    this.tls = tls;
     this.#now = now;
     this.#parser = new ResponseParser({
       onHead: (head) => {

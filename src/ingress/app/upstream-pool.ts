@@ -30,6 +30,7 @@ export interface ConnectError extends Error {
 export class UpstreamPool {
   readonly #config: UpstreamPoolConfig;
   readonly #idle = new Map<string, UpstreamConnection[]>();
+  readonly #idleTls = new Map<string, UpstreamConnection[]>();
   #idleCount = 0;
   readonly #maxIdle: number;
   readonly #idleTimeoutMs: number;
@@ -42,9 +43,14 @@ export class UpstreamPool {
     this.#maxRequests = config.maxRequests ?? 10_000;
   }
 
-  /** An idle connection to `endpoint`, if one is cached and alive (`now`: the caller's clock reading). */
-  takeIdle(endpoint: string, now: number): UpstreamConnection | undefined {
-    const list = this.#idle.get(endpoint);
+  /**
+   * An idle connection to `endpoint` speaking TLS or not as `https` says, if
+   * one is cached and alive (`now`: the caller's clock reading). A location
+   * with `backend-protocol: HTTPS` never gets a plain connection another
+   * location left, nor the other way round.
+   */
+  takeIdle(endpoint: string, now: number, https = false): UpstreamConnection | undefined {
+    const list = (https ? this.#idleTls : this.#idle).get(endpoint);
     if (!list) return undefined;
     while (list.length > 0) {
       const conn = list.pop() as UpstreamConnection;
@@ -72,7 +78,7 @@ export class UpstreamPool {
     try {
       let socket: Duplex = await Promise.race([connecting, timeout]);
       if (https) socket = await Promise.race([startTls(socket), timeout]);
-      return new UpstreamConnection(`${address}:${port}`, socket, () => clock.now());
+      return new UpstreamConnection(`${address}:${port}`, socket, () => clock.now(), https);
     } catch (err) {
       connecting.then(
         (s) => s.destroy(),
@@ -90,10 +96,11 @@ export class UpstreamPool {
       conn.destroy();
       return;
     }
-    let list = this.#idle.get(conn.endpoint);
+    const idle = conn.tls ? this.#idleTls : this.#idle;
+    let list = idle.get(conn.endpoint);
     if (!list) {
       list = [];
-      this.#idle.set(conn.endpoint, list);
+      idle.set(conn.endpoint, list);
     }
     list.push(conn);
     this.#idleCount++;
@@ -107,14 +114,16 @@ export class UpstreamPool {
 
   /** Closes every cached connection. */
   closeAll(): void {
-    for (const list of this.#idle.values()) for (const c of list) c.destroy();
-    this.#idle.clear();
+    for (const idle of [this.#idle, this.#idleTls]) {
+      for (const list of idle.values()) for (const c of list) c.destroy();
+      idle.clear();
+    }
     this.#idleCount = 0;
   }
 
   #evictOne(): void {
     let oldest: { list: UpstreamConnection[]; conn: UpstreamConnection } | undefined;
-    for (const list of this.#idle.values()) {
+    for (const list of [...this.#idle.values(), ...this.#idleTls.values()]) {
       const conn = list[0];
       if (conn && (!oldest || conn.idleSince < oldest.conn.idleSince)) oldest = { list, conn };
     }
