@@ -60,15 +60,38 @@ export type Diagnostic =
       readonly message: string;
     }
   /** Emitted when a backend names a Service that does not exist (requests answer 503). */
-  | { readonly kind: 'service-missing'; readonly ingress: IngressRef; readonly message: string }
+  | {
+      readonly kind: 'service-missing';
+      readonly ingress: IngressRef;
+      /** `namespace/name` of the Service. */
+      readonly service: string;
+      readonly message: string;
+    }
   /** Emitted when a backend names a port the Service does not have (requests answer 503). */
-  | { readonly kind: 'port-missing'; readonly ingress: IngressRef; readonly message: string }
+  | {
+      readonly kind: 'port-missing';
+      readonly ingress: IngressRef;
+      readonly service: string;
+      readonly message: string;
+    }
   /** Emitted when a backend Service has no ready endpoint (requests answer 503). */
-  | { readonly kind: 'no-endpoints'; readonly ingress: IngressRef; readonly message: string }
+  | {
+      readonly kind: 'no-endpoints';
+      readonly ingress: IngressRef;
+      readonly service: string;
+      readonly message: string;
+    }
   /** Emitted when a canary Ingress has no main Ingress with the same host, path and pathType. */
   | { readonly kind: 'canary-unmerged'; readonly ingress: IngressRef; readonly message: string }
   /** Emitted when a TLS Secret is missing, invalid or does not cover a host; the default certificate is used. */
-  | { readonly kind: 'tls'; readonly ingress: IngressRef; readonly message: string };
+  | {
+      readonly kind: 'tls';
+      readonly ingress: IngressRef;
+      /** `namespace/name` of the Secret. */
+      readonly secret: string;
+      readonly problem: 'secret-missing' | 'secret-invalid' | 'host-not-covered';
+      readonly message: string;
+    };
 
 export type DiagnosticKind = Diagnostic['kind'];
 

@@ -64,6 +64,24 @@ function dumpUpstream(u: Upstream): string {
   return parts.join(' ');
 }
 
+/**
+ * What ingress-nginx renders into nginx.conf, so what needs a reload when it
+ * changes: servers, their locations and the locations' settings, not the
+ * upstreams' endpoints or balancing (`IsDynamicConfigurationEnough`: those
+ * reach the Lua balancer without one).
+ */
+export function reloadSignature(table: RouteTable): string {
+  const servers = [...table.servers.values(), ...table.wildcardServers.values()].sort((a, b) =>
+    a.hostname < b.hostname ? -1 : 1,
+  );
+  const lines: string[] = [];
+  for (const s of [...servers, table.defaultServer]) {
+    lines.push(...dumpServer(s));
+    for (const loc of s.locations) lines.push(JSON.stringify(loc.config));
+  }
+  return lines.join('\n');
+}
+
 /** Renders the table as sorted text lines ending in a newline. */
 export function dumpRouteTable(table: RouteTable): string {
   const lines: string[] = [`mode ${table.mode}`];

@@ -87,18 +87,27 @@ function certificateFor(
   if (name === '') return { kind: 'default', why: 'no-secret-name' };
   const ns = ing.ref.namespace;
   const info = lookup(ns, name);
-  const warn = (message: string) => diagnostics.push({ kind: 'tls', ingress: ing.ref, message });
+  const secret = `${ns}/${name}`;
+  const warn = (problem: 'secret-missing' | 'secret-invalid' | 'host-not-covered', message: string) =>
+    diagnostics.push({ kind: 'tls', ingress: ing.ref, secret, problem, message });
   if (!info) {
-    warn(`Error getting SSL certificate "${ns}/${name}": secret not found. Using default certificate`);
+    warn(
+      'secret-missing',
+      `Error getting SSL certificate "${secret}": secret not found. Using default certificate`,
+    );
     return { kind: 'default', why: 'secret-missing' };
   }
   if (!info.ok) {
-    warn(`SSL certificate "${ns}/${name}" is not valid (${info.reason}). Using default certificate`);
+    warn(
+      'secret-invalid',
+      `SSL certificate "${secret}" is not valid (${info.reason}). Using default certificate`,
+    );
     return { kind: 'default', why: 'secret-invalid' };
   }
   if (!certificateCovers(info.names, host)) {
     warn(
-      `SSL certificate "${ns}/${name}" does not contain a Common Name or Subject Alternative Name for server "${host}". Using default certificate`,
+      'host-not-covered',
+      `SSL certificate "${secret}" does not contain a Common Name or Subject Alternative Name for server "${host}". Using default certificate`,
     );
     return { kind: 'default', why: 'host-not-covered' };
   }

@@ -143,9 +143,10 @@ export function resolveUpstream(
     alternative: undefined,
     canary: undefined,
   };
+  const service = `${ns}/${backend.name}`;
   const fail = (problem: UpstreamProblem, kind: Diagnostic['kind'], message: string): ResolvedUpstream => ({
     upstream: { ...base, endpoints: [], problem, clusterIP: undefined },
-    diagnostic: { kind, ingress, message } as Diagnostic,
+    diagnostic: { kind, ingress, service, message } as Diagnostic,
   });
   const svc = index.service(ns, backend.name);
   if (!svc) return fail('service-missing', 'service-missing', `Service "${ns}/${backend.name}" not found`);
@@ -167,6 +168,7 @@ export function resolveUpstream(
       diagnostic: {
         kind: 'no-endpoints',
         ingress,
+        service,
         message: `Service "${ns}/${backend.name}" does not have any active Endpoint.`,
       },
     };

@@ -8,6 +8,8 @@
  */
 import type { App, AppContext, ListenSpec, PodConnection } from '../../workloads/types.js';
 import type { PemPair } from '../certs.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { reloadSignature } from '../dump.js';
 import type { ClassOptions } from '../ingress-class.js';
 import type { MatchMode, RouteTable } from '../types.js';
 import type { IngressClusterView } from './cluster-view.js';
@@ -45,6 +47,8 @@ export class IngressControllerApp implements App {
   readonly #health: HealthServer;
   readonly #pool: UpstreamPool;
   #state: 'running' | 'terminating' | 'exited' = 'running';
+  /** What the last sync rendered into nginx.conf (`reloadSignature`). */
+  #reloadSignature: string | undefined;
 
   constructor(ctx: AppContext, options: ControllerOptions) {
     this.#ctx = ctx;
@@ -139,7 +143,34 @@ export class IngressControllerApp implements App {
   }
 
   #compiled(table: RouteTable): void {
+    this.#logSync(table);
     this.#options.onCompiled?.(table);
+  }
+
+  /**
+   * The controller's log of a sync, in ingress-nginx v1.12's words
+   * (`internal/ingress/controller/controller.go`): the warnings about
+   * backends it cannot serve, then — when servers or locations changed, not
+   * just endpoints — the reload. The first sync's reload is the banner's.
+   */
+  #logSync(table: RouteTable): void {
+    const ctx = this.#ctx;
+    const now = ctx.clock.now();
+    const seen = new Set<string>();
+    for (const d of table.diagnostics) {
+      const line = syncWarning(d);
+      if (line === undefined || seen.has(line)) continue;
+      seen.add(line);
+      ctx.log(klog(now, 'W', line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)));
+    }
+    const signature = reloadSignature(table);
+    if (this.#reloadSignature !== undefined && signature !== this.#reloadSignature) {
+      ctx.log(
+        klog(now, 'I', 'controller.go:196', '"Configuration changes detected, backend reload required"'),
+      );
+      ctx.log(klog(now, 'I', 'controller.go:216', '"Backend successfully reloaded"'));
+    }
+    this.#reloadSignature = signature;
   }
 
   #banner(): void {
@@ -162,5 +193,21 @@ export class IngressControllerApp implements App {
     ctx.log(klog(now, 'I', 'main.go:248', '"Running in Kubernetes cluster" major="1" minor="32"'));
     ctx.log(klog(now, 'I', 'nginx.go:273', '"Starting NGINX Ingress controller"'));
     ctx.log(klog(now, 'I', 'controller.go:213', '"Backend successfully reloaded"'));
+  }
+}
+
+/** `file:line message` of the warning ingress-nginx logs for `d` on every sync, if any. */
+function syncWarning(d: Diagnostic): string | undefined {
+  switch (d.kind) {
+    case 'no-endpoints':
+      return `controller.go:1219 Service "${d.service}" does not have any active Endpoint.`;
+    case 'service-missing':
+      return `controller.go:1113 Error obtaining Endpoints for Service "${d.service}": no object matching key "${d.service}" in local store`;
+    case 'tls':
+      return d.problem === 'secret-missing'
+        ? `controller.go:1441 Error getting SSL certificate "${d.secret}": local SSL certificate ${d.secret} was not found. Using default certificate`
+        : undefined;
+    default:
+      return undefined;
   }
 }

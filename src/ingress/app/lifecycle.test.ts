@@ -134,3 +134,68 @@ describe('controller lifecycle', () => {
     expect(res.echo?.service).toBe('web');
   });
 });
+
+describe('the controller log of a sync', () => {
+  it('warns as ingress-nginx does about backends it cannot serve, and logs a reload only when nginx.conf would change', async () => {
+    const ingresses = [
+      ingress('a', {
+        rules: [rule('a.example.com', ['/', 'Prefix', 'noeps'], ['/gone', 'Prefix', 'nosuchsvc'])],
+        tls: [{ hosts: ['a.example.com'], secretName: 'missing-tls' }],
+      }),
+    ];
+    const w = backendWorld(ingresses, { noeps: { notReady: true }, nosuchsvc: { missing: true } });
+    const snapshot = {
+      ingresses,
+      ingressClasses: [ingressClass()],
+      services: w.services,
+      endpointSlices: w.endpointSlices,
+      secrets: [],
+    };
+    h = await IngressHarness.start({ snapshot, pods: w.pods });
+    const syncLines = () =>
+      h?.logs
+        .filter((l) => /^[IW]\d{4} .* controller\.go:/.test(l))
+        .map((l) => l.replace(/^([IW])\d{4} [\d:.]+ +7 /, '$1 ')) ?? [];
+    const warnings = [
+      'W controller.go:1219] Service "default/noeps" does not have any active Endpoint.',
+      'W controller.go:1113] Error obtaining Endpoints for Service "default/nosuchsvc": no object matching key "default/nosuchsvc" in local store',
+      'W controller.go:1441] Error getting SSL certificate "default/missing-tls": local SSL certificate default/missing-tls was not found. Using default certificate',
+    ];
+    expect(
+      syncLines()
+        .filter((l) => l.startsWith('W'))
+        .sort(),
+    ).toEqual([...warnings].sort());
+    const before = syncLines().length;
+    // Endpoints only: the Lua balancer takes them, no reload (the warning about noeps is gone).
+    const ready = backendWorld(ingresses, { nosuchsvc: { missing: true } });
+    h.update({ ...snapshot, services: ready.services, endpointSlices: ready.endpointSlices });
+    expect(
+      syncLines()
+        .slice(before)
+        .some((l) => l.includes('reload')),
+    ).toBe(false);
+    expect(
+      syncLines()
+        .slice(before)
+        .some((l) => l.includes('noeps')),
+    ).toBe(false);
+    // A new path: a reload.
+    const more = [
+      ingress('a', {
+        rules: [rule('a.example.com', ['/', 'Prefix', 'noeps'], ['/new', 'Exact', 'noeps'])],
+      }),
+    ];
+    const after = syncLines().length;
+    h.update({
+      ...snapshot,
+      ingresses: more,
+      services: ready.services,
+      endpointSlices: ready.endpointSlices,
+    });
+    expect(syncLines().slice(after)).toEqual([
+      'I controller.go:196] "Configuration changes detected, backend reload required"',
+      'I controller.go:216] "Backend successfully reloaded"',
+    ]);
+  });
+});
