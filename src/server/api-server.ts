@@ -24,7 +24,7 @@ import { ApplyIntents } from './apply/intents.js';
 import type { ExtensionRoute } from './extensions.js';
 import type { HandlerDeps } from './handlers/deps.js';
 import { type PodExec, refuseSpdyExec, serveExec } from './handlers/exec-stream.js';
-import { type PodPortForward, servePortForward } from './handlers/portforward.js';
+import { type PodPortForward, servePortForward, serveRawPortForward } from './handlers/portforward.js';
 import { streamingNotSupported } from './handlers/subresources.js';
 import { type RequestContext, sendError } from './http/respond.js';
 import { isWebSocketUpgrade } from './http/websocket.js';
@@ -217,6 +217,14 @@ export class ApiServer {
     // A client that resets the connection must not take the server down.
     socket.on('error', () => socket.destroy());
     const forwarding = this.#config.podPortForward;
+    const rawTarget = forwarding ? netkubePortForwardTarget(segments) : undefined;
+    if (forwarding && rawTarget) {
+      this.#upgraded.add(socket);
+      socket.on('close', () => this.#upgraded.delete(socket));
+      const port = url.searchParams.get('port');
+      serveRawPortForward(req, socket, head, rawTarget, port, forwarding, (err) => writeStatus(socket, err));
+      return;
+    }
     const forwardTarget = forwarding ? podSubresourceTarget(segments, 'portforward') : undefined;
     if (forwarding && forwardTarget) {
       this.#upgraded.add(socket);
@@ -243,6 +251,17 @@ export class ApiServer {
     const kind = segments.includes('services') ? 'Service' : 'Pod';
     writeStatus(socket, streamingNotSupported(subresource, kind));
   }
+}
+
+/** `namespace/pod` of netkube's `/apis/netkube.dev/v1alpha1/namespaces/<ns>/pods/<name>/portforward`. */
+function netkubePortForwardTarget(
+  segments: readonly string[],
+): { namespace: string; pod: string } | undefined {
+  const [apis, group, version, namespaces, namespace, pods, pod, sub, ...rest] = segments;
+  if (apis !== 'apis' || group !== 'netkube.dev' || version !== 'v1alpha1' || rest.length) return undefined;
+  if (namespaces !== 'namespaces' || pods !== 'pods' || sub !== 'portforward' || !namespace || !pod)
+    return undefined;
+  return { namespace, pod };
 }
 
 /** `namespace/pod` of `/api/v1/namespaces/<ns>/pods/<name>/<subresource>`; undefined for any other path. */

@@ -10,7 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_SLOTS } from '../helpers/addresses.js';
-import { type CliSandbox, cliSandbox, eventually } from '../helpers/cli.js';
+import { BIN, type CliSandbox, cliSandbox, eventually } from '../helpers/cli.js';
 
 const NAME = 'e2e-core';
 let cli: CliSandbox;
@@ -223,58 +223,66 @@ describe('netkube core flow', () => {
     expect(out).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nnginx-deployment\s+5\/5\s+5\s+5\s+/);
   });
 
-  it('forwards a local port to a pod with kubectl port-forward, and says why when nothing listens', async () => {
-    const forward = (remote: number) =>
-      spawn(
-        'kubectl',
-        [
-          'port-forward',
-          'deploy/nginx-deployment',
-          `:${remote}`,
-          '--address',
-          '127.0.0.1',
-          '--kubeconfig',
-          join(cli.home, NAME, 'kubeconfig'),
-          '--cache-dir',
-          join(cli.home, 'kubectl-cache'),
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-    const localPort = (child: ChildProcess) =>
-      new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout?.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
+  it.each(['kubectl', 'netkube'])(
+    'forwards a local port to a pod with %s port-forward, and says why when nothing listens',
+    async (client) => {
+      const forward = (remote: number) =>
+        client === 'kubectl'
+          ? spawn(
+              'kubectl',
+              [
+                'port-forward',
+                'deploy/nginx-deployment',
+                `:${remote}`,
+                '--address',
+                '127.0.0.1',
+                '--kubeconfig',
+                join(cli.home, NAME, 'kubeconfig'),
+                '--cache-dir',
+                join(cli.home, 'kubectl-cache'),
+              ],
+              { stdio: ['ignore', 'pipe', 'pipe'] },
+            )
+          : spawn(process.execPath, [BIN, 'port-forward', 'deploy/nginx-deployment', `:${remote}`], {
+              env: cli.env,
+              stdio: ['ignore', 'pipe', 'pipe'],
+            });
+      const localPort = (child: ChildProcess) =>
+        new Promise<number>((resolve, reject) => {
+          let out = '';
+          child.stdout?.on('data', (d: Buffer) => {
+            out += d.toString();
+            const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+            if (m) resolve(Number(m[1]));
+          });
+          child.on('exit', (code) => reject(new Error(`${client} port-forward exited with ${code}`)));
         });
-        child.on('exit', (code) => reject(new Error(`kubectl port-forward exited with ${code}`)));
+      const ok = forward(80);
+      try {
+        const port = await localPort(ok);
+        const page = await fetch(`http://127.0.0.1:${port}/`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<title>Welcome to nginx!</title>');
+      } finally {
+        ok.kill('SIGKILL');
+      }
+      const refused = forward(81);
+      let stderr = '';
+      refused.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
       });
-    const ok = forward(80);
-    try {
-      const port = await localPort(ok);
-      const page = await fetch(`http://127.0.0.1:${port}/`);
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('<title>Welcome to nginx!</title>');
-    } finally {
-      ok.kill('SIGKILL');
-    }
-    const refused = forward(81);
-    let stderr = '';
-    refused.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => refused.on('exit', (code) => resolve(code)));
-    const port = await localPort(refused);
-    await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
-    expect(await exited).toBe(1);
-    // kubectl quotes the message in its log line, so its own quotes come escaped.
-    expect(stderr).toMatch(
-      /an error occurred forwarding \d+ -> 81: error forwarding port 81 to pod [0-9a-f-]+, uid : /,
-    );
-    expect(stderr).toContain('failed to connect to localhost:81 inside namespace \\"');
-    expect(stderr).toContain('IPv4: dial tcp4 127.0.0.1:81: connect: connection refused');
-  });
+      const exited = new Promise<number | null>((resolve) => refused.on('exit', (code) => resolve(code)));
+      const port = await localPort(refused);
+      await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      expect(await exited).toBe(1);
+      expect(stderr).toMatch(
+        /an error occurred forwarding \d+ -> 81: error forwarding port 81 to pod [0-9a-f-]+, uid : /,
+      );
+      expect(stderr).toMatch(/failed to connect to localhost:81 inside namespace \\?"/);
+      expect(stderr).toContain('IPv4: dial tcp4 127.0.0.1:81: connect: connection refused');
+      expect(stderr).toContain('error: lost connection to pod');
+    },
+  );
 
   it('goes down gracefully, after which clients say no emulator runs', async () => {
     const down = await cli.run(['down']);

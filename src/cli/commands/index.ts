@@ -23,6 +23,7 @@ import { annotateCommand, labelCommand } from './label.js';
 import { logsCommand } from './logs.js';
 import { nodeCommand } from './node.js';
 import { podCommand } from './pod.js';
+import { portForwardCommand } from './port-forward.js';
 import { rolloutCommand } from './rollout.js';
 import { scaleCommand } from './scale.js';
 import { setCommand } from './set-image.js';
@@ -47,6 +48,7 @@ export const COMMANDS: readonly CliCommand[] = [
   waitCommand,
   logsCommand,
   execCommand,
+  portForwardCommand,
   curlCommand,
   traceCommand,
   flowsCommand,

@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { badRequest, type StatusError } from '../../api/index.js';
+import { badRequest, StatusError } from '../../api/index.js';
 import { RstStatus, SpdySession, type SpdyStream } from '../http/spdy.js';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
@@ -184,4 +184,59 @@ function validStream(stream: SpdyStream): boolean {
     Number(port) <= 65535 &&
     (type === 'error' || type === 'data')
   );
+}
+
+/** The `Upgrade` token of netkube's own port-forward (one raw TCP stream per request). */
+export const NETKUBE_TCP_UPGRADE = 'netkube-tcp';
+
+/**
+ * `netkube port-forward`'s request: one upgraded HTTP connection per local
+ * connection, carrying its bytes as they are to `port` inside the pod (the same
+ * connection the kubelet would make). Answers with a Status when the pod is
+ * unknown (404), the port is not a number (400) or nothing listens there (503,
+ * with the kubelet's words).
+ */
+export function serveRawPortForward(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: PortForwardTarget,
+  portText: string | null,
+  pods: PodPortForward,
+  refuse: (err: StatusError) => void,
+): void {
+  try {
+    pods.check(target);
+  } catch (err) {
+    refuse(err as StatusError);
+    return;
+  }
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText ?? '') || port < 1 || port > 65535) {
+    refuse(badRequest(`invalid port ${JSON.stringify(portText ?? '')}: must be a number from 1 to 65535`));
+    return;
+  }
+  if (String(req.headers.upgrade ?? '').toLowerCase() !== NETKUBE_TCP_UPGRADE) {
+    refuse(badRequest(`port-forward needs Upgrade: ${NETKUBE_TCP_UPGRADE}`));
+    return;
+  }
+  const conn = pods.connect(target, port);
+  if (typeof conn === 'string') {
+    refuse(new StatusError('ServiceUnavailable', 503, conn));
+    return;
+  }
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${NETKUBE_TCP_UPGRADE}\r\n\r\n`,
+  );
+  if (head.length) conn.write(head);
+  socket.pipe(conn);
+  conn.pipe(socket);
+  const close = () => {
+    socket.destroy();
+    conn.destroy();
+  };
+  socket.on('error', close);
+  conn.on('error', close);
+  socket.on('close', () => conn.destroy());
+  conn.on('close', () => socket.end());
 }
