@@ -6,8 +6,9 @@
  * the kubelet's failure text reaches kubectl's error output.
  */
 import type { ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatusError } from '../../api/index.js';
 import { natSocketPair } from '../../dataplane/mem-socket.js';
 import type { PortForwardTarget } from '../handlers/portforward.js';
@@ -97,5 +98,60 @@ kubectlSuite('kubectl port-forward over SPDY', () => {
     const r = await h.kubectl(['port-forward', 'pod/nope', ':80']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+  });
+});
+
+/** netkube's own port-forward request: one upgraded connection per local connection. */
+function rawForward(pod: string, port: string): Promise<{ status: number; body: string; socket?: Socket }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(h.url);
+    const req = request({
+      host: url.hostname,
+      port: url.port,
+      method: 'POST',
+      path: `/apis/netkube.dev/v1alpha1/namespaces/default/pods/${pod}/portforward?port=${port}`,
+      headers: { Connection: 'Upgrade', Upgrade: 'netkube-tcp' },
+    });
+    req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, body: '', socket }));
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('netkube port-forward (Upgrade: netkube-tcp)', () => {
+  it('carries one connection to the port in the pod', async () => {
+    const r = await rawForward(POD, '80');
+    expect(r.status).toBe(101);
+    const socket = r.socket as Socket;
+    const echoed = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.length >= 5) resolve(text);
+      });
+    });
+    socket.write('hello');
+    expect(await echoed).toBe('hello');
+    socket.destroy();
+  });
+
+  it('answers a Status when it cannot: 404 unknown pod, 400 bad port, 503 with the kubelet words', async () => {
+    const message = (body: string) => (JSON.parse(body) as { message: string }).message;
+    const unknown = await rawForward('nope', '80');
+    expect([unknown.status, message(unknown.body)]).toEqual([404, 'pods "nope" not found']);
+    const bad = await rawForward(POD, 'http');
+    expect([bad.status, message(bad.body)]).toEqual([
+      400,
+      'invalid port "http": must be a number from 1 to 65535',
+    ]);
+    const refused = await rawForward(POD, '81');
+    expect([refused.status, message(refused.body)]).toEqual([503, `nothing listens on 81 in ${POD}`]);
   });
 });
