@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { IngressObject } from '../ingress-class.js';
 import { nginx } from '../testing/cases-annotations.js';
 import { backendWorld, ingress, ingressClass, rule } from '../testing/fixtures.js';
 import { IngressHarness } from '../testing/harness.js';
@@ -18,6 +19,11 @@ async function start(annotations: Record<string, string>, replicas: number): Pro
       { annotations: nginx(annotations) },
     ),
   ];
+  return startWorld(ingresses, replicas);
+}
+
+/** The controller in front of `ingresses`, each backend Service with `replicas` pods. */
+async function startWorld(ingresses: IngressObject[], replicas: number): Promise<IngressHarness> {
   const w = backendWorld(ingresses, { web: { replicas } });
   h = await IngressHarness.start({
     snapshot: {
@@ -140,17 +146,7 @@ describe('backend-protocol and the keepalive cache', () => {
         { annotations: nginx({ 'backend-protocol': 'HTTPS' }) },
       ),
     ];
-    const w = backendWorld(ingresses, { web: { replicas: 1 } });
-    h = await IngressHarness.start({
-      snapshot: {
-        ingresses,
-        ingressClasses: [ingressClass()],
-        services: w.services,
-        endpointSlices: w.endpointSlices,
-        secrets: [],
-      },
-      pods: w.pods,
-    });
+    h = await startWorld(ingresses, 1);
     const statuses: number[] = [];
     for (const host of ['tls', 'plain', 'plain', 'tls', 'tls'])
       statuses.push((await send(h, { host: `${host}.example.com`, path: '/' })).status);

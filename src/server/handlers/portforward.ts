@@ -38,6 +38,21 @@ export interface PodPortForward {
   connect(target: PortForwardTarget, port: number): Duplex | string;
 }
 
+/** The pod side's checks (an unknown pod is 404); false, with the Status written, when they fail. */
+function reachable(
+  pods: PodPortForward,
+  target: PortForwardTarget,
+  refuse: (err: StatusError) => void,
+): boolean {
+  try {
+    pods.check(target);
+    return true;
+  } catch (err) {
+    refuse(err as StatusError);
+    return false;
+  }
+}
+
 /** Whether the request asks for the plain SPDY upgrade with the port-forward protocol. */
 export function isSpdyPortForward(req: IncomingMessage): boolean {
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
@@ -66,12 +81,7 @@ export function servePortForward(
   pods: PodPortForward,
   refuse: (err: StatusError) => void,
 ): void {
-  try {
-    pods.check(target);
-  } catch (err) {
-    refuse(err as StatusError);
-    return;
-  }
+  if (!reachable(pods, target, refuse)) return;
   if (!isSpdyPortForward(req)) {
     refuse(
       badRequest(
@@ -205,12 +215,7 @@ export function serveRawPortForward(
   pods: PodPortForward,
   refuse: (err: StatusError) => void,
 ): void {
-  try {
-    pods.check(target);
-  } catch (err) {
-    refuse(err as StatusError);
-    return;
-  }
+  if (!reachable(pods, target, refuse)) return;
   const port = Number(portText);
   if (!/^\d{1,5}$/.test(portText ?? '') || port < 1 || port > 65535) {
     refuse(badRequest(`invalid port ${JSON.stringify(portText ?? '')}: must be a number from 1 to 65535`));
