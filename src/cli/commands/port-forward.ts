@@ -17,6 +17,7 @@ import { resourceForKind } from '../../api/resources.js';
 import type { KubeObject, Pod } from '../../api/types.js';
 import { UserError } from '../../util/errors.js';
 import { isLoopback } from '../../util/ipv4.js';
+import { joinStreams } from '../../util/join-streams.js';
 import type { CliContext } from '../context.js';
 import { selectorString } from '../describe/writer.js';
 import { SilentExit } from '../errors.js';
@@ -177,16 +178,7 @@ export async function runPortForward(
     });
     req.on('upgrade', (_res, upstream: Socket, head: Buffer) => {
       if (head.length) socket.write(head);
-      socket.pipe(upstream);
-      upstream.pipe(socket);
-      const close = () => {
-        socket.destroy();
-        upstream.destroy();
-      };
-      socket.on('error', close);
-      upstream.on('error', close);
-      upstream.on('close', () => socket.end());
-      socket.on('close', () => upstream.end());
+      joinStreams(socket, upstream);
     });
     req.on('response', (res) => {
       let body = '';

@@ -15,6 +15,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { badRequest, StatusError } from '../../api/index.js';
+import { joinStreams } from '../../util/join-streams.js';
 import { RstStatus, SpdySession, type SpdyStream } from '../http/spdy.js';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
@@ -234,14 +235,5 @@ export function serveRawPortForward(
     `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${NETKUBE_TCP_UPGRADE}\r\n\r\n`,
   );
   if (head.length) conn.write(head);
-  socket.pipe(conn);
-  conn.pipe(socket);
-  const close = () => {
-    socket.destroy();
-    conn.destroy();
-  };
-  socket.on('error', close);
-  conn.on('error', close);
-  socket.on('close', () => conn.destroy());
-  conn.on('close', () => socket.end());
+  joinStreams(socket, conn);
 }
