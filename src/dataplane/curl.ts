@@ -28,7 +28,11 @@ interface CurlBody {
 
 export interface CurlResult {
   readonly status: number;
+  /** The status line as received (`HTTP/1.1 418 I'm a teapot`). */
+  readonly statusLine: string;
   readonly headers: Record<string, string | string[]>;
+  /** The headers as received: names in their own case, in order. */
+  readonly rawHeaders: readonly (readonly [string, string])[];
   readonly body: string;
   readonly hops?: readonly Hop[];
 }
@@ -65,9 +69,14 @@ function exchange(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           socket.destroy();
+          const raw: [string, string][] = [];
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+            raw.push([res.rawHeaders[i] ?? '', res.rawHeaders[i + 1] ?? '']);
           resolve({
             status: res.statusCode ?? 0,
+            statusLine: `HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd(),
             headers: res.headers as Record<string, string | string[]>,
+            rawHeaders: raw,
             body: Buffer.concat(chunks).toString('utf8'),
           });
         });

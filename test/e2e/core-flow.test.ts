@@ -161,6 +161,11 @@ describe('netkube core flow', () => {
     const r = await cli.run(['curl', '--from', `pod/${from?.name}`, `http://${to?.ip}/`]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('<title>Welcome to nginx!</title>');
+    // -i: the status line and headers as nginx sent them (names in their own case, in order).
+    const head = await cli.run(['curl', '-i', '--from', `pod/${from?.name}`, `http://${to?.ip}/`]);
+    expect(head.stdout).toMatch(
+      /^HTTP\/1\.1 200 OK\nServer: nginx\/[\d.]+\nDate: .+ GMT\nContent-Type: text\/html\nContent-Length: \d+\n/,
+    );
   });
 
   it('evicts the pods of a stopped node and reschedules them, then recovers the node', async () => {

@@ -32,7 +32,9 @@ interface CurlOptions {
 
 interface CurlResponse {
   readonly status: number;
+  readonly statusLine?: string;
   readonly headers?: Readonly<Record<string, string | string[]>>;
+  readonly rawHeaders?: readonly (readonly [string, string])[];
   readonly body?: string;
   readonly hops?: unknown;
 }
@@ -111,10 +113,13 @@ export async function runCurl(ctx: CliContext, url: string, opts: CurlOptions): 
   }
   const res = await ctx.client().json<CurlResponse>('POST', extensionPath('/curl'), { body });
   if (opts.include) {
-    ctx.out(`HTTP/1.1 ${res.status}\n`);
-    for (const [k, v] of Object.entries(res.headers ?? {})) {
-      for (const value of Array.isArray(v) ? v : [v]) ctx.out(`${k}: ${value}\n`);
-    }
+    // As curl -i: the status line and headers as the server sent them.
+    ctx.out(`${res.statusLine ?? `HTTP/1.1 ${res.status}`}\n`);
+    if (res.rawHeaders) for (const [k, v] of res.rawHeaders) ctx.out(`${k}: ${v}\n`);
+    else
+      for (const [k, v] of Object.entries(res.headers ?? {})) {
+        for (const value of Array.isArray(v) ? v : [v]) ctx.out(`${k}: ${value}\n`);
+      }
     ctx.out('\n');
   }
   ctx.out(res.body ?? '');
