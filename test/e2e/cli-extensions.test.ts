@@ -57,6 +57,12 @@ const routes: ExtensionRoute[] = [
   }),
   route('POST', '/namespaces/:ns/pods/:pod/kill', () => ({})),
   route('POST', '/namespaces/:ns/pods/:pod/fail-readiness', () => ({})),
+  route('POST', '/namespaces/:ns/secrets/tls-selfsigned', ({ body }) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: (body as { name?: string }).name, namespace: 'default' },
+    type: 'kubernetes.io/tls',
+  })),
   route('POST', '/curl', () => ({
     status: 200,
     headers: { 'content-type': 'text/plain' },
@@ -248,6 +254,19 @@ describe('extension-route commands', () => {
     },
     { argv: ['curl', '--from', 'pod/client', 'http://web/'], stdout: 'web-7d4b9c8f5b-4jw2p\n' },
     {
+      argv: [
+        'create',
+        'secret',
+        'tls-selfsigned',
+        'shop-tls',
+        '--host',
+        'shop.example.com',
+        '--host',
+        '*.shop.test',
+      ],
+      stdout: 'secret/shop-tls created\n',
+    },
+    {
       argv: ['trace', '--from', 'host', '--to', '127.0.10.2:30080'],
       stdout: 'host -> 127.0.10.2:30080 -> 10.244.1.2:80\n',
     },
@@ -264,6 +283,7 @@ describe('extension-route commands', () => {
     received.length = 0;
     await h.netkube(['curl', '-X', 'PUT', '-H', 'X-Test: 1', '-d', 'hi', 'http://web/x']);
     await h.netkube(['exec', '-c', 'nginx', 'web-7d4b9c8f5b-4jw2p', '--', 'nslookup', 'web']);
+    await h.netkube(['create', 'secret', 'tls-selfsigned', 'a-tls', '--host', 'a.test']);
     expect(received.map((r) => r.body)).toEqual([
       {
         from: 'host',
@@ -275,6 +295,7 @@ describe('extension-route commands', () => {
         namespace: 'default',
       },
       { command: ['nslookup', 'web'], container: 'nginx' },
+      { name: 'a-tls', hosts: ['a.test'] },
     ]);
   });
 

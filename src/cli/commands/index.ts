@@ -11,6 +11,7 @@
 import type { CliCommand } from '../registry.js';
 import { apiResourcesCommand } from './api-resources.js';
 import { applyCommand } from './apply.js';
+import { createCommand } from './create.js';
 import { curlCommand } from './curl.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CliCommand[] = [
   downCommand,
   statusCommand,
   applyCommand,
+  createCommand,
   getCommand,
   describeCommand,
   deleteCommand,
