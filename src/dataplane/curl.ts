@@ -7,8 +7,9 @@
  * come back with the response.
  */
 import { request as httpRequest } from 'node:http';
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import { badRequest, notFound } from '../api/errors.js';
 import type { ExtensionRoute } from '../server/extensions.js';
 import type { Dataplane } from './dataplane.js';
@@ -24,6 +25,10 @@ interface CurlBody {
   readonly namespace?: string;
   /** How long the connection and the exchange may take (curl's --max-time), 1 ms–60 s; default 10 s. */
   readonly timeoutMs?: number;
+  /** curl -k: accept any certificate (https). */
+  readonly insecure?: boolean;
+  /** curl --resolve `HOST:PORT:ADDRESS`: connect there for that host and port (from the host only). */
+  readonly resolve?: readonly string[];
 }
 
 export interface CurlResult {
@@ -40,11 +45,66 @@ export interface CurlResult {
 function parseUrl(text: string | undefined): URL {
   try {
     const url = new URL(text ?? '');
-    if (url.protocol !== 'http:') throw new Error('only http');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https');
     return url;
   } catch {
-    throw badRequest(`invalid url ${JSON.stringify(text)}: expected http://HOST[:PORT]/PATH`);
+    throw badRequest(`invalid url ${JSON.stringify(text)}: expected http[s]://HOST[:PORT]/PATH`);
   }
+}
+
+function portOf(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
+/** curl's words for the certificate errors Node reports (curl exits 60 on them). */
+function certificateProblem(err: NodeJS.ErrnoException, host: string): string | undefined {
+  switch (err.code) {
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return 'SSL certificate problem: self-signed certificate';
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return 'SSL certificate problem: unable to get local issuer certificate';
+    case 'CERT_HAS_EXPIRED':
+      return 'SSL certificate problem: certificate has expired';
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `SSL: no alternative certificate subject name matches target host name '${host}'`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * For an https URL, the TLS session over `socket`: SNI is the URL's host name
+ * (none for an IP, as curl), and the certificate is checked unless `insecure`.
+ */
+function secure(socket: Duplex, url: URL, insecure: boolean): Promise<Duplex> {
+  if (url.protocol !== 'https:') return Promise.resolve(socket);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const tls = tlsConnect({
+      socket,
+      ...(isIP(host) ? {} : { servername: host }),
+      rejectUnauthorized: !insecure,
+      ALPNProtocols: ['http/1.1'],
+    });
+    tls.once('secureConnect', () => resolve(tls));
+    tls.once('error', (err: NodeJS.ErrnoException) => {
+      socket.destroy();
+      const problem = certificateProblem(err, host);
+      reject(problem ? Object.assign(new Error(problem), { code: err.code }) : err);
+    });
+  });
+}
+
+/** The address `--resolve` gives for the URL's host and port, if any (`HOST:PORT:ADDRESS`). */
+function resolvedAddress(url: URL, entries: readonly string[] | undefined): string | undefined {
+  for (const e of entries ?? []) {
+    const m = /^([^:]+):(\d+):(.+)$/.exec(e);
+    if (!m) throw badRequest(`invalid resolve ${JSON.stringify(e)}: expected HOST:PORT:ADDRESS`);
+    if (m[1]?.toLowerCase() === url.hostname.toLowerCase() && Number(m[2]) === portOf(url)) return m[3];
+  }
+  return undefined;
 }
 
 /** Sends one HTTP request over an already connected socket and collects the response. */
@@ -59,7 +119,7 @@ function exchange(
       {
         method: body.method ?? 'GET',
         host: url.hostname,
-        port: url.port || 80,
+        port: portOf(url),
         path: `${url.pathname}${url.search}`,
         headers: { 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...(body.headers ?? {}) },
         createConnection: () => socket as Socket,
@@ -171,10 +231,10 @@ async function fromCluster(
   if (!ip) throw Object.assign(new Error(`Could not resolve host: ${host}`), { code: 'ENOTFOUND' });
   const { socket, plan } = await dp.executor.connect(
     origin,
-    { ip, port: Number(url.port || 80) },
+    { ip, port: portOf(url) },
     { timeoutMs, hops: true },
   );
-  const result = await exchange(socket, url, body, timeoutMs);
+  const result = await exchange(await secure(socket, url, body.insecure === true), url, body, timeoutMs);
   return { ...result, hops: plan.hops };
 }
 
@@ -184,7 +244,7 @@ async function fromCluster(
  * connection when it is accepted.
  */
 async function fromHost(dp: Dataplane, url: URL, body: CurlBody, timeoutMs: number): Promise<CurlResult> {
-  const ip = url.hostname;
+  const ip = resolvedAddress(url, body.resolve) ?? url.hostname;
   if (dp.world.inPodSubnet(ip) || dp.world.inServiceSubnet(ip)) {
     throw Object.assign(
       new Error(
@@ -193,7 +253,7 @@ async function fromHost(dp: Dataplane, url: URL, body: CurlBody, timeoutMs: numb
       { code: 'EHOSTUNREACH' },
     );
   }
-  const port = Number(url.port || 80);
+  const port = portOf(url);
   for (let attempt = 0; attempt < 8; attempt++) {
     const localPort = 40000 + Math.floor(Math.random() * 20000);
     const captured = body.trace ? dp.capturePlan('127.0.0.1', localPort) : undefined;
@@ -202,7 +262,7 @@ async function fromHost(dp: Dataplane, url: URL, body: CurlBody, timeoutMs: numb
         const s = netConnect({ host: ip, port, localAddress: '127.0.0.1', localPort }, () => resolve(s));
         s.once('error', reject);
       });
-      const result = await exchange(socket, url, body, timeoutMs);
+      const result = await exchange(await secure(socket, url, body.insecure === true), url, body, timeoutMs);
       const plan = await captured?.plan;
       return plan ? { ...result, hops: plan.hops } : result;
     } catch (err) {

@@ -26,6 +26,8 @@ interface CurlOptions {
   readonly data?: string;
   readonly include?: boolean;
   readonly maxTime?: string;
+  readonly insecure?: boolean;
+  readonly resolve?: string[];
   readonly count?: string;
   readonly interval?: string;
 }
@@ -93,6 +95,8 @@ function requestBody(ctx: CliContext, url: string, opts: CurlOptions, from: stri
     ...(opts.data !== undefined ? { body: opts.data } : {}),
     trace: opts.trace === true,
     namespace: ctx.namespace,
+    ...(opts.insecure ? { insecure: true } : {}),
+    ...(opts.resolve?.length ? { resolve: opts.resolve } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
 }
@@ -182,6 +186,12 @@ export const curlCommand: CliCommand = {
       .option('-X, --request <method>', 'the request method')
       .option('-d, --data <body>', 'the request body (implies POST)')
       .option('-i, --include', 'print the status line and headers before the body')
+      .option('-k, --insecure', "https: accept any certificate (netkube's are self-signed)")
+      .option(
+        '--resolve <host:port:address>',
+        'connect to ADDRESS for HOST:PORT, keeping the name for Host and SNI (repeatable; from the host)',
+        collect,
+      )
       .option('-s, --silent', 'accepted for curl compatibility (netkube curl prints no progress)')
       .option('-m, --max-time <seconds>', 'give up on a request after this many seconds (default 10)')
       .option(
