@@ -111,14 +111,17 @@ export const RESOURCES: readonly ResourceInfo[] = [
     hasStatus: true,
     tracksGeneration: true,
   }),
-  row('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices'),
+  row('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', { tracksGeneration: true }),
   row('networking.k8s.io', 'v1', 'Ingress', 'ingresses', {
     shortNames: ['ing'],
     subresources: ['status'],
     hasStatus: true,
     tracksGeneration: true,
   }),
-  row('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', { namespaced: false }),
+  row('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', {
+    namespaced: false,
+    tracksGeneration: true,
+  }),
   row('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', {
     shortNames: ['netpol'],
     tracksGeneration: true,

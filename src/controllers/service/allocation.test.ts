@@ -85,6 +85,10 @@ describe('Service allocation', () => {
     expect(registry.create(svc('h', { clusterIP: 'None' })).spec?.clusterIPs).toEqual(['None']);
     const ext = registry.create(svc('x', { type: 'ExternalName', externalName: 'example.com', ports: [] }));
     expect(ext.spec?.clusterIP).toBeUndefined();
+    // Without ports the Service keeps none: no `ports: []` (the field is omitempty).
+    const { ports: _p, ...spec } = svc('y', { type: 'ExternalName', externalName: 'example.com' }).spec ?? {};
+    const bare = registry.create({ ...svc('y', {}), spec });
+    expect(bare.spec).not.toHaveProperty('ports');
   });
 
   it('allocates NodePorts, honours requests and rejects conflicts and out-of-range values', () => {

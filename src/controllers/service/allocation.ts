@@ -204,7 +204,10 @@ function admitService(
 ): Svc {
   const info = resourceForKind('Service');
   if (!info) throw internalError('Service resource missing');
-  const spec: Spec = { ...svc.spec, ports: (svc.spec?.ports ?? []).map((p) => ({ ...p })) };
+  // Ports copied to be filled in; a Service without ports keeps none (`ports` is omitempty).
+  const spec: Spec = svc.spec?.ports
+    ? { ...svc.spec, ports: svc.spec.ports.map((p) => ({ ...p })) }
+    : { ...svc.spec };
   const oldSpec = old?.spec;
   if (old) carryOverAllocations(spec, oldSpec);
   // As the real allocator (`initIPFamilyFields`), the IP fields are validated

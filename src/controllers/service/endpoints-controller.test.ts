@@ -46,7 +46,10 @@ describe('EndpointsController', () => {
     const ctl = new EndpointsController(f);
     f.store.create('services', service('web', { selector: { app: 'nothing' } }));
     ctl.reconcile('default/web');
-    expect(f.store.get<Endpoints & KubeObject>('endpoints', 'default', 'web')?.subsets).toBeUndefined();
+    const ep = f.store.get<Endpoints & KubeObject>('endpoints', 'default', 'web');
+    expect(ep?.subsets).toBeUndefined();
+    // A Service without labels gives Endpoints without a labels map (omitempty), not `labels: {}`.
+    expect(ep?.metadata).not.toHaveProperty('labels');
     f.store.delete('services', 'default', 'web');
     ctl.reconcile('default/web');
     expect(f.store.get('endpoints', 'default', 'web')).toBeUndefined();

@@ -165,10 +165,12 @@ export class EndpointsController implements ManagedController {
     const labels: Record<string, string> = { ...(service.metadata.labels ?? {}) };
     if (service.spec.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
     const content = computeEndpoints(store, service);
+    // The Service's labels replace the old ones; an empty map is left out, as Go's omitempty does.
+    const { labels: _old, ...meta } = current?.metadata ?? { name, namespace };
     const desired: EndpointsObj = {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { ...(current?.metadata ?? { name, namespace }), labels },
+      metadata: Object.keys(labels).length ? { ...meta, labels } : meta,
       ...content,
     };
     if (current) registry.update(desired);

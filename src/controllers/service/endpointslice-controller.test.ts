@@ -154,4 +154,18 @@ describe('EndpointSliceController', () => {
     ).toEqual(['10.244.1.2']);
     await ctl.stop();
   });
+
+  it('keeps metadata.generation as the API server does: 1 on create, one more per change of its endpoints', () => {
+    const f = fixture();
+    const ctl = new EndpointSliceController(f);
+    f.store.create('services', service('web', { selector: { app: 'web' } }));
+    f.registry.create(pod('web-1', { ip: '10.244.1.5', node: 'worker-1' }));
+    ctl.reconcile('default/web');
+    expect(slices(f.store)[0]?.metadata.generation).toBe(1);
+    f.registry.create(pod('web-2', { ip: '10.244.2.7', node: 'worker-2' }));
+    ctl.reconcile('default/web');
+    expect(slices(f.store)[0]?.metadata.generation).toBe(2);
+    ctl.reconcile('default/web');
+    expect(slices(f.store)[0]?.metadata.generation).toBe(2);
+  });
 });
