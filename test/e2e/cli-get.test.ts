@@ -31,6 +31,9 @@ const SAME_AS_KUBECTL: string[][] = [
   ['get', 'pods'],
   ['get', 'pods', '-o', 'wide'],
   ['get', 'po', '-A'],
+  // A cluster-scoped kind keeps the NAMESPACE column (blank) in a mixed listing, not on its own.
+  ['get', 'svc,nodes', '-A'],
+  ['get', 'nodes', '-A'],
   ['get', 'pods', '--show-labels'],
   ['get', 'pods', '-l', 'app=web', '-L', 'pod-template-hash'],
   ['get', 'deploy,rs,pods,svc,endpointslices,ingress', '-o', 'wide'],

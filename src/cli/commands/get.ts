@@ -129,7 +129,8 @@ function printTables(
       printer = new TablePrinter({
         wide: spec.wide,
         noHeaders: opts.noHeaders === true,
-        withNamespace: opts.allNamespaces === true && info.namespaced,
+        // kubectl drops the column for a cluster-scoped kind on its own, not in a mixed listing.
+        withNamespace: opts.allNamespaces === true && (info.namespaced || withKind),
         showLabels: opts.showLabels === true,
         columnLabels: opts.labelColumns ?? [],
         ...(withKind ? { kindPrefix: groupKindOfResource(info) } : {}),
