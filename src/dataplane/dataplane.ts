@@ -5,10 +5,10 @@
  * pod a `PodNetwork`, serves healthCheckNodePorts, and runs the SOCKS gateway.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import type { Server, Socket } from 'node:net';
+import { isIP, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NetworkReadModel } from '../cni/network-model.js';
-import { type PodResolverConfig, resolveForPod } from '../dns/resolver.js';
+import { type PodResolverConfig, queryForPod, resolveForPod } from '../dns/resolver.js';
 import type { ClusterDnsView } from '../dns/zone.js';
 import type { Logger } from '../log/index.js';
 import { AffinityTable, IpvsState } from '../proxy/affinity.js';
@@ -245,6 +245,8 @@ export class Dataplane {
           )
         ).addresses.slice();
       },
+      query: (name, type) =>
+        queryForPod({ view: this.#config.dns, lookupExternal: this.#config.lookupExternal }, name, type),
     };
   }
 
@@ -269,6 +271,9 @@ export class Dataplane {
   ): Promise<string> {
     const fixed = hostsEntry(host, pod);
     if (fixed) return fixed;
+    // The pod network is IPv4: an IPv6 literal has no route (and is never looked up on the host).
+    if (isIP(host) === 6)
+      throw Object.assign(new Error(`connect ENETUNREACH ${host}`), { code: 'ENETUNREACH', address: host });
     const r = await resolveForPod(
       { view: this.#config.dns, lookupExternal: this.#config.lookupExternal },
       host,

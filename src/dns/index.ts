@@ -1,8 +1,11 @@
 export {
   candidates,
+  chaseCname,
   NDOTS,
   type PodResolverConfig,
   podResolvConf,
+  type QueryReply,
+  queryForPod,
   type Resolution,
   type ResolveAttempt,
   resolveForPod,

@@ -5,7 +5,8 @@
  * attempt is returned, so a trace can show which search suffix matched and the
  * CNAME chain of an ExternalName.
  */
-import { answerQuestion, type ClusterDnsView, type DnsRecord, type Rcode } from './zone.js';
+import { isIP } from 'node:net';
+import { answerQuestion, type ClusterDnsView, type DnsRecord, type Rcode, type ZoneAnswer } from './zone.js';
 
 export const NDOTS = 5;
 
@@ -58,6 +59,8 @@ export async function resolveForPod(
 ): Promise<Resolution> {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
     return { query: name, addresses: [name], canonicalName: name, attempts: [] };
+  // An IPv6 literal is no name: never asked of the host's resolver (the cluster is IPv4 only).
+  if (isIP(name) === 6) return { query: name, addresses: [], canonicalName: undefined, attempts: [] };
   const attempts: ResolveAttempt[] = [];
   for (const candidate of candidates(name, namespace, config.view.clusterDomain)) {
     const answer = answerQuestion(config.view, candidate, 'A');
@@ -84,4 +87,66 @@ export async function resolveForPod(
     if (addresses.length) return { query: name, addresses, canonicalName: candidate, attempts };
   }
   return { query: name, addresses: [], canonicalName: undefined, attempts };
+}
+
+/**
+ * Appends the A records of a CNAME target (in the zone, or resolved by the
+ * host) to an A answer, as the cluster DNS server does for ExternalNames.
+ */
+export async function chaseCname(
+  answer: ZoneAnswer,
+  type: string,
+  config: { readonly view: ClusterDnsView; readonly lookupExternal?: PodResolverConfig['lookupExternal'] },
+): Promise<ZoneAnswer> {
+  const cname = answer.answers.find((a) => a.type === 'CNAME');
+  if (!cname || type !== 'A' || cname.type !== 'CNAME') return answer;
+  const target = cname.data;
+  const inZone = answerQuestion(config.view, target, 'A');
+  if (inZone.forward !== true)
+    return { ...answer, answers: [...answer.answers, ...inZone.answers.filter((a) => a.type === 'A')] };
+  const ips = (await config.lookupExternal?.(target.replace(/\.$/, '')).catch(() => [])) ?? [];
+  return {
+    ...answer,
+    answers: [
+      ...answer.answers,
+      ...ips.map((ip): DnsRecord => ({ type: 'A', name: target, ttl: 30, data: ip })),
+    ],
+  };
+}
+
+/** The reply to one typed question asked by a pod (`dig`, `nslookup`). */
+export interface QueryReply {
+  readonly rcode: Rcode;
+  readonly answers: readonly DnsRecord[];
+  /** The zone's SOA on NXDOMAIN and NODATA. */
+  readonly authorities: readonly DnsRecord[];
+}
+
+/**
+ * Answers one question for a pod exactly as the cluster DNS server does
+ * (`answerQuestion` plus CNAME chasing); no search path, `name` is absolute.
+ * Names outside the cluster zone go to the host's resolver, which only knows
+ * IPv4: an A question gets its addresses, another type NODATA when the name
+ * exists, and anything unknown (reverse names the cluster does not own
+ * included) NXDOMAIN.
+ */
+export async function queryForPod(
+  config: PodResolverConfig,
+  name: string,
+  type: string,
+): Promise<QueryReply> {
+  const qtype = type.toUpperCase();
+  const answer = answerQuestion(config.view, name, qtype);
+  if (answer.forward === true) {
+    const bare = name.replace(/\.$/, '');
+    const ips = bare.endsWith('.arpa') ? [] : await config.lookupExternal(bare).catch(() => [] as string[]);
+    if (ips.length === 0) return { rcode: 'NXDOMAIN', answers: [], authorities: [] };
+    const answers =
+      qtype === 'A' || qtype === 'ANY'
+        ? ips.map((ip): DnsRecord => ({ type: 'A', name: `${bare}.`, ttl: 30, data: ip }))
+        : [];
+    return { rcode: 'NOERROR', answers, authorities: [] };
+  }
+  const chased = await chaseCname(answer, qtype, config);
+  return { rcode: chased.rcode, answers: chased.answers, authorities: chased.authorities };
 }

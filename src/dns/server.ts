@@ -10,8 +10,9 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../log/index.js';
+import { chaseCname } from './resolver.js';
 import { forwardQuery } from './upstream.js';
-import { answerQuestion, type ClusterDnsView, type DnsRecord, type ZoneAnswer } from './zone.js';
+import { answerQuestion, type ClusterDnsView, type DnsRecord } from './zone.js';
 
 export interface DnsServerConfig {
   readonly host: string;
@@ -93,28 +94,6 @@ export async function handleQuery(
     authorities: toPacketAnswers(chased.authorities),
     additionals: toPacketAnswers(chased.additionals),
   });
-}
-
-/** Appends the A records of a CNAME target (in the zone, or resolved by the host) for A queries. */
-async function chaseCname(
-  answer: ZoneAnswer,
-  type: string,
-  config: Pick<DnsServerConfig, 'view' | 'lookupExternal'>,
-): Promise<ZoneAnswer> {
-  const cname = answer.answers.find((a) => a.type === 'CNAME');
-  if (!cname || type !== 'A' || cname.type !== 'CNAME') return answer;
-  const target = cname.data;
-  const inZone = answerQuestion(config.view, target, 'A');
-  if (inZone.forward !== true)
-    return { ...answer, answers: [...answer.answers, ...inZone.answers.filter((a) => a.type === 'A')] };
-  const ips = (await config.lookupExternal?.(target.replace(/\.$/, '')).catch(() => [])) ?? [];
-  return {
-    ...answer,
-    answers: [
-      ...answer.answers,
-      ...ips.map((ip): DnsRecord => ({ type: 'A', name: target, ttl: 30, data: ip })),
-    ],
-  };
 }
 
 export interface RunningDnsServer {

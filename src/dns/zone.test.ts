@@ -96,6 +96,11 @@ describe('cluster DNS zone', () => {
     },
     { q: '_nope._tcp.web.default.svc.cluster.local', type: 'SRV', want: 'NXDOMAIN | auth SOA' },
     { q: 'ext.default.svc.cluster.local', type: 'A', want: 'NOERROR | CNAME web.default.svc.cluster.local.' },
+    {
+      q: 'ext.default.svc.cluster.local',
+      type: 'AAAA',
+      want: 'NOERROR | CNAME web.default.svc.cluster.local.',
+    },
     { q: 'ipext.default.svc.cluster.local', type: 'A', want: 'NXDOMAIN | auth SOA' },
     { q: '10-244-1-5.default.pod.cluster.local', type: 'A', want: 'NOERROR | A 10.244.1.5' },
     { q: 'not-an-ip.default.pod.cluster.local', type: 'A', want: 'NXDOMAIN | auth SOA' },

@@ -327,7 +327,8 @@ export function answerQuestion(view: ClusterDnsView, questionName: string, type:
   const cname = items.find((i) => !/^[0-9.]+$/.test(i.host));
   if (cname) {
     const answers: DnsRecord[] = [{ type: 'CNAME', name, ttl: DNS_TTL, data: fqdn(cname.host) }];
-    if (type === 'CNAME' || type === 'ANY' || type === 'A')
+    // CoreDNS answers A and AAAA questions for an ExternalName with the CNAME too.
+    if (type === 'CNAME' || type === 'ANY' || type === 'A' || type === 'AAAA')
       return { rcode: 'NOERROR', answers, authorities: [], additionals: [] };
     return nodata(view);
   }

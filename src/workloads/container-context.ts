@@ -62,6 +62,12 @@ export class ContainerExecHost implements ExecHost {
     return this.#container.setup.profile.tools;
   }
 
+  /** `repository:tag` of the container's image (curl reads its version from it). */
+  get image() {
+    const r = this.#container.setup.ref;
+    return `${r.repository}:${r.tag}`;
+  }
+
   get fs() {
     return this.#container.fs();
   }

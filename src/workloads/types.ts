@@ -10,6 +10,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { ContainerPort } from '../api/types.js';
+import type { DnsRecord, Rcode } from '../dns/zone.js';
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 
@@ -48,6 +49,19 @@ export interface PodNetwork {
   udpRequest(host: string, port: number, payload: Buffer, timeoutMs: number): Promise<Buffer | undefined>;
   /** Resolves a name as the pod's resolver would (cluster DNS first). */
   resolve(name: string): Promise<string[]>;
+  /**
+   * Asks cluster DNS one typed question (`A`, `AAAA`, `SRV`, `PTR`, `CNAME`…)
+   * for the absolute `name`, without search path or /etc/hosts, as `dig` and
+   * `nslookup` do. Optional: tools fall back to `resolve` without it.
+   */
+  query?(name: string, type: string): Promise<PodDnsReply>;
+}
+
+/** Cluster DNS's reply to one question: rcode, answer records, and the SOA of a negative answer. */
+export interface PodDnsReply {
+  readonly rcode: Rcode;
+  readonly answers: readonly DnsRecord[];
+  readonly authorities: readonly DnsRecord[];
 }
 
 /** What an app is told about its pod and container. */

@@ -46,6 +46,8 @@ export interface ExecSystem {
   readonly ipFormatter: IpFormatter | undefined;
   /** A second within the container, for process ids and uptime. */
   readonly startedAt: number;
+  /** The container's image reference (`curlimages/curl:8.10.1`), when known: tools read their version from it. */
+  readonly image?: string | undefined;
 }
 
 /** One invocation of a command. */

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeClock } from '../../util/clock.js';
 import { execHost } from '../testing/exec-host.js';
+import { curlRequestHead, curlWarning, parseCurlArgs } from './commands/curl-options.js';
 import { runInContainer } from './run.js';
-import { AGNHOST_TOOLS, BUSYBOX_TOOLS, DEBIAN_TOOLS, NO_TOOLS, type ToolSet } from './toolset.js';
+import {
+  AGNHOST_TOOLS,
+  ALPINE_CURL_TOOLS,
+  BUSYBOX_TOOLS,
+  curlVersionFor,
+  DEBIAN_TOOLS,
+  NETSHOOT_TOOLS,
+  NO_TOOLS,
+  type ToolSet,
+} from './toolset.js';
 
 async function run(argv: string[], tools: ToolSet = BUSYBOX_TOOLS, host = execHost(tools)) {
   const r = await runInContainer(host, argv, { PATH: '/bin', HOSTNAME: 'web-0' }, { timeoutMs: 10_000 });
@@ -10,6 +20,11 @@ async function run(argv: string[], tools: ToolSet = BUSYBOX_TOOLS, host = execHo
 }
 
 const sh = (script: string) => ['sh', '-c', script];
+
+const BUSYBOX_SET =
+  'cat, date, echo, env, false, hostname, ip, ls, mkdir, nc, nslookup, printenv, printf, rm, sleep, test, touch, true, wget';
+const NETSHOOT_SET =
+  'cat, curl, date, dig, echo, env, false, hostname, ip, ls, mkdir, nc, nslookup, printenv, printf, rm, sleep, test, touch, true, wget';
 
 describe('safe in-pod command set', () => {
   it.each([
@@ -50,13 +65,35 @@ describe('safe in-pod command set', () => {
       err: '',
       code: 0,
     },
-    { name: 'unknown via sh', argv: sh('ps aux'), out: '', err: 'sh: ps: not found\n', code: 127 },
+    { name: 'unknown via sh', argv: sh('strace ls'), out: '', err: 'sh: strace: not found\n', code: 127 },
     {
       name: 'unknown binary',
-      argv: ['ps'],
+      argv: ['strace'],
       out: '',
-      err: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "ps": executable file not found in $PATH: unknown\n',
+      err: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "strace": executable file not found in $PATH: unknown\n',
       code: 126,
+    },
+    {
+      name: 'busybox applet netkube does not emulate, via sh',
+      argv: sh('ping -c1 10.96.0.10'),
+      out: '',
+      err: `sh: ping: not emulated by netkube (the image has it, but simulated containers run only netkube's safe command set: ${BUSYBOX_SET})\n`,
+      code: 127,
+    },
+    {
+      name: 'busybox applet netkube does not emulate, exec',
+      argv: ['/bin/uname', '-a'],
+      out: '',
+      err: `OCI runtime exec failed: exec failed: unable to start container process: exec: "/bin/uname": not emulated by netkube (the image has it, but simulated containers run only netkube's safe command set: ${BUSYBOX_SET}): unknown\n`,
+      code: 126,
+    },
+    {
+      name: 'netshoot host (bash message)',
+      argv: sh('host web'),
+      out: '',
+      err: `sh: line 1: host: not emulated by netkube (the image has it, but simulated containers run only netkube's safe command set: ${NETSHOOT_SET})\n`,
+      code: 127,
+      tools: NETSHOOT_TOOLS,
     },
     {
       name: '&& and ||',
@@ -150,6 +187,81 @@ describe('safe in-pod command set', () => {
       code: 0,
       tools: AGNHOST_TOOLS,
     },
+    {
+      name: 'ip route get (iproute2)',
+      argv: ['ip', 'route', 'get', '10.96.0.10'],
+      out: '10.96.0.10 via 169.254.1.1 dev eth0 src 10.244.1.5 uid 0 \n    cache \n',
+      err: '',
+      code: 0,
+      tools: AGNHOST_TOOLS,
+    },
+    {
+      name: 'ip route get (busybox)',
+      argv: ['ip', 'route', 'get', '10.96.0.10'],
+      out: '10.96.0.10 via 169.254.1.1 dev eth0  src 10.244.1.5 \n',
+      err: '',
+      code: 0,
+    },
+    {
+      name: 'ip route get: the gateway is on-link',
+      argv: ['ip', 'r', 'get', '169.254.1.1'],
+      out: '169.254.1.1 dev eth0 src 10.244.1.5 uid 0 \n    cache \n',
+      err: '',
+      code: 0,
+      tools: AGNHOST_TOOLS,
+    },
+    {
+      name: 'ip route get: own address is local',
+      argv: ['ip', 'route', 'get', '10.244.1.5'],
+      out: 'local 10.244.1.5 dev lo src 10.244.1.5 uid 0 \n    cache <local> \n',
+      err: '',
+      code: 0,
+      tools: AGNHOST_TOOLS,
+    },
+    {
+      name: 'ip route get: not an address',
+      argv: ['ip', 'route', 'get', 'web'],
+      out: '',
+      err: 'Error: any valid prefix is expected rather than "web".\n',
+      code: 1,
+      tools: AGNHOST_TOOLS,
+    },
+    {
+      name: 'ip -4 addr show eth0',
+      argv: ['ip', '-4', 'addr', 'show', 'eth0'],
+      out:
+        '3: eth0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1480 qdisc noqueue state UP group default qlen 1000\n' +
+        '    inet 10.244.1.5/32 scope global eth0\n       valid_lft forever preferred_lft forever\n',
+      err: '',
+      code: 0,
+      tools: AGNHOST_TOOLS,
+    },
+    {
+      name: 'ip -o addr',
+      argv: ['ip', '-o', 'addr'],
+      out:
+        '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n' +
+        '3: eth0    inet 10.244.1.5/32 scope global eth0\\       valid_lft forever preferred_lft forever\n',
+      err: '',
+      code: 0,
+      tools: AGNHOST_TOOLS,
+    },
+    {
+      name: 'ip addr show: missing device',
+      argv: ['ip', 'addr', 'show', 'dev', 'eth1'],
+      out: '',
+      err: 'Device "eth1" does not exist.\n',
+      code: 1,
+      tools: AGNHOST_TOOLS,
+    },
+    {
+      name: 'ip neigh is not emulated',
+      argv: ['ip', 'neigh'],
+      out: '',
+      err: 'ip: netkube does not emulate "ip neigh"; it emulates ip address, ip link and ip route\n',
+      code: 1,
+      tools: AGNHOST_TOOLS,
+    },
   ])('$name', async ({ argv, out, err, code, tools }) => {
     expect(await run(argv, tools)).toEqual({ out, err, code });
   });
@@ -175,6 +287,40 @@ describe('safe in-pod command set', () => {
     });
     expect(await exec('rm -f /tmp/healthy')).toEqual({ out: '', err: '', code: 0 });
     expect(await exec('ls /tmp')).toEqual({ out: 'state\n', err: '', code: 0 });
+  });
+
+  it('curl --version follows the image tag (curlimages/curl:8.10.1)', async () => {
+    const host = { ...execHost(ALPINE_CURL_TOOLS), image: 'curlimages/curl:8.10.1' };
+    expect(await run(['curl', '--version'], ALPINE_CURL_TOOLS, host)).toEqual({
+      out: 'curl 8.10.1 (x86_64-pc-linux-musl) libcurl/8.10.1\nRelease-Date: 2024-09-18\n',
+      err: '',
+      code: 0,
+    });
+    expect((await run(['curl', '-V'], DEBIAN_TOOLS)).out).toBe(
+      'curl 8.5.0 (x86_64-pc-linux-gnu) libcurl/8.5.0\nRelease-Date: 2023-12-06\n',
+    );
+    expect(curlVersionFor('curlimages/curl:8.10.1', '8.5.0')).toBe('8.10.1');
+    expect(curlVersionFor('docker.io/curlimages/curl:8.11.0', '8.5.0')).toBe('8.11.0');
+    expect(curlVersionFor('curlimages/curl:latest', '8.5.0')).toBe('8.5.0');
+    expect(curlVersionFor('nginx:1.27', '8.5.0')).toBe('8.5.0');
+  });
+
+  it('curl sends its version as User-Agent and wraps warnings at 79 columns like curl', () => {
+    const parsed = parseCurlArgs(['http://web/']);
+    if (!parsed.ok) throw new Error('parse');
+    expect(curlRequestHead(parsed.options, 'GET', '/', 'web', '8.10.1')).toEqual([
+      'GET / HTTP/1.1',
+      'Host: web',
+      'User-Agent: curl/8.10.1',
+      'Accept: */*',
+    ]);
+    expect(
+      curlWarning(
+        'Couldn\'t read data from file "/etc/filebeat/filebeat.template.json", this makes an empty POST.',
+      ),
+    ).toBe(
+      'Warning: Couldn\'t read data from file "/etc/filebeat/filebeat.template.json", \nWarning: this makes an empty POST.\n',
+    );
   });
 
   it('sleep waits on the injected clock and is bounded', async () => {

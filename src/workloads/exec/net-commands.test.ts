@@ -50,6 +50,79 @@ describe('in-pod network commands', () => {
     });
   });
 
+  it('nc (busybox nc_bloaty): one -v hides a refused probe, -vv shows it and the byte counts', async () => {
+    const { exec } = cluster();
+    expect(await exec('bb', ['nc', '-zv', '10.244.2.7', '81'])).toMatchObject({
+      stdout: '',
+      stderr: '',
+      exitCode: 1,
+    });
+    expect(await exec('bb', ['nc', '-zvv', '10.244.2.7', '81'])).toMatchObject({
+      stderr: 'nc: 10.244.2.7 (10.244.2.7:81): Connection refused\nsent 0, rcvd 0\n',
+      exitCode: 1,
+    });
+    expect(await exec('bb', ['nc', '-z', '-v', '-v', '10.244.2.7', '8080'])).toMatchObject({
+      stderr: '10.244.2.7 (10.244.2.7:8080) open\nsent 0, rcvd 0\n',
+      exitCode: 0,
+    });
+  });
+
+  it("IP literals are never resolved: curl/wget/nc to the pod's own ::1", async () => {
+    const { exec } = cluster();
+    expect(await exec('client', ['curl', '-sS', 'http://[::1]:80/'])).toMatchObject({
+      stdout: '',
+      stderr: "curl: (7) Failed to connect to ::1 port 80 after 0 ms: Couldn't connect to server\n",
+      exitCode: 7,
+    });
+    expect(await exec('client', ['curl', '-sS', 'http://127.0.0.1:80/'])).toMatchObject({
+      stderr: "curl: (7) Failed to connect to 127.0.0.1 port 80 after 0 ms: Couldn't connect to server\n",
+      exitCode: 7,
+    });
+    // The pod's own server (agnhost netexec on 8080) answers on ::1 too.
+    expect((await exec('client', ['curl', '-s', 'http://[::1]:8080/hostname'])).stdout).toBe('client');
+    // No IPv6 route in a single-stack pod.
+    expect(await exec('client', ['curl', '-sS', 'http://[fd00::1]/'])).toMatchObject({
+      stderr: "curl: (7) Failed to connect to fd00::1 port 80 after 0 ms: Couldn't connect to server\n",
+      exitCode: 7,
+    });
+    expect(await exec('bb', ['wget', '-qO-', 'http://[::1]:80/'])).toMatchObject({
+      stderr: "wget: can't connect to remote host (::1): Connection refused\n",
+      exitCode: 1,
+    });
+    expect(await exec('bb', ['nc', '-zvv', '::1', '80'])).toMatchObject({
+      stderr: 'nc: ::1 ([::1]:80): Connection refused\nsent 0, rcvd 0\n',
+      exitCode: 1,
+    });
+    expect(await exec('client', ['nc', '-zv', '::1', '80'])).toMatchObject({
+      stderr: 'nc: connect to ::1 port 80 (tcp) failed: Connection refused\n',
+      exitCode: 1,
+    });
+  });
+
+  it('curl -d @file sends the file from the pod filesystem; a missing file warns and posts nothing', async () => {
+    const { exec } = cluster();
+    await exec('client', ['sh', '-c', 'echo "a=1" > /tmp/body']);
+    const r = await exec('client', ['curl', '-s', '-d', '@/tmp/body', 'http://10.244.2.7:8080/']);
+    expect(r.stdout).toContain('Content-Length: 3');
+    expect(r.stdout).toContain('a=1');
+    const bin = await exec('client', [
+      'sh',
+      '-c',
+      'cd /tmp && curl -s --data-binary @body http://10.244.2.7:8080/',
+    ]);
+    expect(bin.stdout).toContain('Content-Length: 4');
+    const raw = await exec('client', ['curl', '-s', '--data-raw', '@/tmp/body', 'http://10.244.2.7:8080/']);
+    expect(raw.stdout).toContain('Content-Length: 10');
+    const missing = await exec('client', ['curl', '-d', '@x', '-o', '/dev/null', 'http://10.244.2.7:8080/']);
+    expect(
+      missing.stderr.startsWith('Warning: Couldn\'t read data from file "x", this makes an empty POST.\n'),
+    ).toBe(true);
+    const empty = await exec('client', ['curl', '-s', '-d', '@x', 'http://10.244.2.7:8080/']);
+    expect(empty.stderr).toBe('');
+    expect(empty.stdout).toContain('POST / HTTP/1.1');
+    expect(empty.stdout).toContain('Content-Length: 0');
+  });
+
   it('nslookup: bind (agnhost) and busybox formats, NXDOMAIN', async () => {
     const { exec } = cluster();
     expect(await exec('client', ['nslookup', 'web'])).toMatchObject({
@@ -57,9 +130,14 @@ describe('in-pod network commands', () => {
         'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.5.6\n\n',
       exitCode: 0,
     });
-    expect((await exec('bb', ['nslookup', 'web'])).stdout).toBe(
-      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.5.6\n\n',
-    );
+    // busybox ≥1.29 asks A and AAAA for every search suffix and prints each reply.
+    expect(await exec('bb', ['nslookup', 'web'])).toMatchObject({
+      stdout:
+        'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.5.6\n\n' +
+        "** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n\n" +
+        "** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n",
+      exitCode: 1,
+    });
     expect(await exec('client', ['nslookup', 'nope'])).toMatchObject({
       stdout: "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find nope: NXDOMAIN\n\n",
       exitCode: 1,

@@ -4,15 +4,29 @@
  * through the pod's `PodNetwork`, and one HTTP exchange. Everything goes through
  * the emulated dataplane; nothing opens a host socket.
  */
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { DnsRecord } from '../../dns/zone.js';
 import { HttpReadError, type HttpResponse, readHttpResponse } from '../http/client.js';
+import type { PodDnsReply } from '../types.js';
 import { type ExecSystem, untilAborted } from './context.js';
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** Whether `host` is an IP literal (v4, or v6 with a colon). */
+/** Whether `host` is an IP literal (v4, or v6 without brackets): such a host is never resolved. */
 export function isIpLiteral(host: string): boolean {
-  return IPV4.test(host) || host.includes(':');
+  return isIP(host) !== 0;
+}
+
+/**
+ * The IPv4 address the emulated (single-stack IPv4) dataplane uses for an IP
+ * literal: `::1` is the pod's own loopback, `::ffff:a.b.c.d` the mapped IPv4;
+ * any other IPv6 address is unreachable (pods have no IPv6 route). Literals
+ * never reach a resolver.
+ */
+export function podDataplaneAddress(ip: string): string | 'ENETUNREACH' {
+  if (isIP(ip) !== 6) return ip;
+  if (ip === '::1' || /^(0{0,4}:){7}0{0,3}1$/.test(ip)) return '127.0.0.1';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return mapped?.[1] ?? 'ENETUNREACH';
 }
 
 /** The search candidates the pod's resolver tries, in order (ndots:5). */
@@ -68,8 +82,10 @@ export async function connectFromPod(
   port: number,
   timeoutMs: number,
 ): Promise<Duplex | ConnectFailure> {
+  const address = podDataplaneAddress(ip);
+  if (address === 'ENETUNREACH') return address;
   try {
-    return await untilAborted(system, system.network.connect(ip, port, { timeoutMs }));
+    return await untilAborted(system, system.network.connect(address, port, { timeoutMs }));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return code;
@@ -130,4 +146,31 @@ export function parseHttpUrl(text: string): HttpUrl | undefined {
   if (target.startsWith('?')) target = `/${target}`;
   const hostHeader = port === defaultPort ? (m[2] ?? '') : `${m[2] ?? ''}:${port}`;
   return { scheme, host, port, target, hostHeader };
+}
+
+/**
+ * Asks cluster DNS one typed question for the absolute `name` (`PodNetwork.query`).
+ * Without `query`, answers A from `resolve` and other types NODATA/NXDOMAIN.
+ * Rejects on failures other than a negative answer (timeouts, aborts).
+ */
+export async function queryDns(system: ExecSystem, name: string, type: string): Promise<PodDnsReply> {
+  const absolute = name.endsWith('.') ? name : `${name}.`;
+  if (system.network.query) return untilAborted(system, system.network.query(absolute, type));
+  try {
+    const ips = await untilAborted(system, system.network.resolve(absolute));
+    if (ips.length === 0) return { rcode: 'NXDOMAIN', answers: [], authorities: [] };
+    const answers: DnsRecord[] =
+      type === 'A' ? ips.map((ip) => ({ type: 'A', name: absolute, ttl: 30, data: ip })) : [];
+    return { rcode: 'NOERROR', answers, authorities: [] };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTFOUND' || code === 'ENODATA')
+      return { rcode: 'NXDOMAIN', answers: [], authorities: [] };
+    throw err;
+  }
+}
+
+/** `10.0.96.10.in-addr.arpa` for `10.96.0.10`. */
+export function reverseName(ip: string): string {
+  return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
 }

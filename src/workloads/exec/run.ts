@@ -9,6 +9,7 @@ import type { ExecResult } from '../app-extras.js';
 import { findCommand } from './commands/index.js';
 import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
 import { Shell } from './shell.js';
+import { notEmulatedNote } from './shell-messages.js';
 import type { ToolSet } from './toolset.js';
 
 const SHELLS = new Set([
@@ -45,6 +46,14 @@ export interface RunResult extends ExecResult {
 /** The error text runc reports for a missing executable. */
 export function executableNotFound(name: string): string {
   return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`;
+}
+
+/**
+ * The exec error for a command the image has but netkube does not emulate: the
+ * runtime's error shape, saying why instead of claiming the file is missing.
+ */
+export function executableNotEmulated(name: string, note: string): string {
+  return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": ${note}: unknown`;
 }
 
 /** Whether `name` starts a shell the image has (`bash` only where installed). */
@@ -96,6 +105,10 @@ class RunSystem implements ExecSystem {
 
   get startedAt() {
     return this.#host.startedAt;
+  }
+
+  get image() {
+    return this.#host.image;
   }
 }
 
@@ -166,7 +179,8 @@ async function dispatch(
   }
   const impl = findCommand(name, system.tools);
   if (!impl) {
-    io.err(`${executableNotFound(name)}\n`);
+    const note = notEmulatedNote(name, system.tools);
+    io.err(`${note ? executableNotEmulated(name, note) : executableNotFound(name)}\n`);
     return 126;
   }
   const ctx: CommandContext = {

@@ -5,11 +5,14 @@
  * (`sh`, `/bin/sh`). Scripts passed with `-c` are treated as line 1.
  */
 
-import type { ShellFlavour } from './toolset.js';
+import { findCommand } from './commands/index.js';
+import type { ShellFlavour, ToolSet } from './toolset.js';
 import type { VfsError } from './vfs.js';
 
 export interface ShellMessages {
   notFound(command: string): string;
+  /** `command` is in the real image but netkube does not emulate it (`note` from `notEmulatedNote`). */
+  notEmulated(command: string, note: string): string;
   syntax(unexpected: string, script: string): string;
   cantCreate(path: string, why: VfsError): string;
   cantOpen(path: string): string;
@@ -26,6 +29,7 @@ export function shellMessages(flavour: ShellFlavour, name: string): ShellMessage
     case 'dash':
       return {
         notFound: (c) => `${name}: 1: ${c}: not found\n`,
+        notEmulated: (c, note) => `${name}: 1: ${c}: ${note}\n`,
         syntax: (u) => `${name}: 1: Syntax error: ${quoteToken(u)} unexpected\n`,
         cantCreate: (p, why) =>
           `${name}: 1: cannot create ${p}: ${why === 'EISDIR' ? 'Is a directory' : 'Directory nonexistent'}\n`,
@@ -35,6 +39,7 @@ export function shellMessages(flavour: ShellFlavour, name: string): ShellMessage
     case 'bash':
       return {
         notFound: (c) => `${name}: line 1: ${c}: command not found\n`,
+        notEmulated: (c, note) => `${name}: line 1: ${c}: ${note}\n`,
         syntax: (u, script) =>
           `${name}: -c: line 1: syntax error near unexpected token \`${u}'\n${name}: -c: line 1: \`${script.split('\n')[0]}'\n`,
         cantCreate: (p, why) =>
@@ -46,6 +51,7 @@ export function shellMessages(flavour: ShellFlavour, name: string): ShellMessage
     case 'none':
       return {
         notFound: (c) => `${name}: ${c}: not found\n`,
+        notEmulated: (c, note) => `${name}: ${c}: ${note}\n`,
         syntax: (u) => `${name}: syntax error: unexpected ${quoteToken(u)}\n`,
         cantCreate: (p, why) =>
           `${name}: can't create ${p}: ${why === 'EISDIR' ? 'Is a directory' : 'nonexistent directory'}\n`,
@@ -53,4 +59,45 @@ export function shellMessages(flavour: ShellFlavour, name: string): ShellMessage
         cd: (p) => `${name}: cd: can't cd to ${p}: No such file or directory\n`,
       };
   }
+}
+
+/** Every command netkube can emulate; each image offers those its `ToolSet` has. */
+const EMULATED = [
+  'cat',
+  'curl',
+  'date',
+  'dig',
+  'echo',
+  'env',
+  'false',
+  'hostname',
+  'ip',
+  'ls',
+  'mkdir',
+  'nc',
+  'nslookup',
+  'printenv',
+  'printf',
+  'rm',
+  'sleep',
+  'test',
+  'touch',
+  'true',
+  'wget',
+];
+
+/** The commands this image runs in netkube, in order. */
+export function emulatedCommands(tools: ToolSet): string[] {
+  return EMULATED.filter((c) => findCommand(c, tools) !== undefined);
+}
+
+/**
+ * When `name` (a bare name or a path in a bin directory) is a command the real
+ * image ships but netkube does not emulate: the explanation to print (it is
+ * never run on the host). Undefined otherwise.
+ */
+export function notEmulatedNote(name: string, tools: ToolSet): string | undefined {
+  const base = name.replace(/^\/(?:usr\/)?(?:local\/)?s?bin\//, '');
+  if (tools.shell === 'none' || !tools.unemulated?.includes(base)) return undefined;
+  return `not emulated by netkube (the image has it, but simulated containers run only netkube's safe command set: ${emulatedCommands(tools).join(', ')})`;
 }

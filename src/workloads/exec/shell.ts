@@ -10,7 +10,7 @@ import { findCommand } from './commands/index.js';
 import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
 import { expandWord } from './shell-expand.js';
 import { parseShell } from './shell-grammar.js';
-import { shellMessages } from './shell-messages.js';
+import { notEmulatedNote, shellMessages } from './shell-messages.js';
 import type { Redirect, ShellNode, Word } from './shell-parse.js';
 import { applyRedirects, type RedirectedIO, type ShellIO } from './shell-redirect.js';
 
@@ -206,7 +206,8 @@ export class Shell {
     }
     const impl = findCommand(name, this.#system.tools);
     if (!impl) {
-      io.err(msg.notFound(name));
+      const note = notEmulatedNote(name, this.#system.tools);
+      io.err(note ? msg.notEmulated(name, note) : msg.notFound(name));
       return 127;
     }
     const ctx: CommandContext = {

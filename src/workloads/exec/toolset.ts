@@ -19,9 +19,143 @@ export interface ToolSet {
   readonly curl: boolean;
   readonly wget: 'busybox' | undefined;
   readonly ip: boolean;
+  /** `ip` is iproute2's (agnhost, netshoot) rather than busybox's applet. */
+  readonly iproute2?: boolean;
   /** bash is installed besides `/bin/sh` (Debian/Ubuntu images). */
   readonly bash?: boolean;
+  /**
+   * Commands the real image ships that netkube does not emulate: running one
+   * says so (instead of "not found"), and still nothing runs on the host.
+   */
+  readonly unemulated?: readonly string[];
 }
+
+/** busybox 1.36 applets netkube does not emulate (the common ones). */
+const BUSYBOX_APPLETS: readonly string[] = [
+  'arp',
+  'awk',
+  'base64',
+  'basename',
+  'chmod',
+  'chown',
+  'cmp',
+  'cp',
+  'cut',
+  'dd',
+  'df',
+  'diff',
+  'dirname',
+  'dmesg',
+  'du',
+  'egrep',
+  'expr',
+  'fgrep',
+  'find',
+  'free',
+  'grep',
+  'gunzip',
+  'gzip',
+  'head',
+  'hexdump',
+  'id',
+  'ifconfig',
+  'kill',
+  'killall',
+  'less',
+  'ln',
+  'md5sum',
+  'more',
+  'mount',
+  'mv',
+  'netstat',
+  'nohup',
+  'od',
+  'ping',
+  'ping6',
+  'ps',
+  'pwd',
+  'readlink',
+  'realpath',
+  'route',
+  'sed',
+  'seq',
+  'sha256sum',
+  'sort',
+  'stat',
+  'tail',
+  'tar',
+  'tee',
+  'telnet',
+  'timeout',
+  'top',
+  'tr',
+  'traceroute',
+  'traceroute6',
+  'umount',
+  'uname',
+  'uniq',
+  'uptime',
+  'vi',
+  'watch',
+  'wc',
+  'which',
+  'whoami',
+  'xargs',
+  'yes',
+  'zcat',
+];
+
+/** GNU coreutils, grep, sed, findutils, tar, gzip, diffutils (Debian/Ubuntu/RHEL bases). */
+const GNU_BASE: readonly string[] = [
+  'awk',
+  'base64',
+  'basename',
+  'chmod',
+  'chown',
+  'cmp',
+  'cp',
+  'cut',
+  'dd',
+  'df',
+  'diff',
+  'dirname',
+  'du',
+  'expr',
+  'find',
+  'grep',
+  'gunzip',
+  'gzip',
+  'head',
+  'id',
+  'kill',
+  'ln',
+  'md5sum',
+  'mktemp',
+  'mv',
+  'nohup',
+  'od',
+  'pwd',
+  'readlink',
+  'realpath',
+  'sed',
+  'seq',
+  'sha256sum',
+  'sort',
+  'stat',
+  'tac',
+  'tail',
+  'tar',
+  'tee',
+  'timeout',
+  'tr',
+  'uname',
+  'uniq',
+  'wc',
+  'whoami',
+  'xargs',
+  'yes',
+  'zcat',
+];
 
 /** Debian/Ubuntu base with curl (nginx, most language images). */
 export const DEBIAN_TOOLS: ToolSet = {
@@ -33,6 +167,7 @@ export const DEBIAN_TOOLS: ToolSet = {
   curl: true,
   wget: undefined,
   ip: false,
+  unemulated: GNU_BASE,
 };
 
 /** Ubuntu/Debian base images: dash as sh, bash installed, no network tools. */
@@ -51,6 +186,7 @@ export const BUSYBOX_TOOLS: ToolSet = {
   curl: false,
   wget: 'busybox',
   ip: true,
+  unemulated: BUSYBOX_APPLETS,
 };
 
 /** Alpine base: busybox applets (nc and nslookup included), no curl. */
@@ -66,13 +202,46 @@ export const AGNHOST_TOOLS: ToolSet = {
   curl: true,
   wget: 'busybox',
   ip: true,
+  iproute2: true,
+  // bind-tools' host, iproute2's ss and bridge besides the busybox applets.
+  unemulated: [...BUSYBOX_APPLETS, 'bridge', 'host', 'ss'],
 };
 
 /** Alpine images that add curl (curlimages/curl, nginx:alpine). */
 export const ALPINE_CURL_TOOLS: ToolSet = { ...ALPINE_TOOLS, curl: true };
 
 /** A network debugging image (nicolaka/netshoot): everything, bash. */
-export const NETSHOOT_TOOLS: ToolSet = { ...AGNHOST_TOOLS, shell: 'bash' };
+export const NETSHOOT_TOOLS: ToolSet = {
+  ...AGNHOST_TOOLS,
+  shell: 'bash',
+  unemulated: [
+    ...(AGNHOST_TOOLS.unemulated ?? []),
+    'arping',
+    'conntrack',
+    'drill',
+    'ethtool',
+    'fping',
+    'grpcurl',
+    'iftop',
+    'iperf',
+    'iperf3',
+    'ipvsadm',
+    'iptables',
+    'jq',
+    'mtr',
+    'ngrep',
+    'nmap',
+    'nft',
+    'nping',
+    'openssl',
+    'socat',
+    'strace',
+    'tcpdump',
+    'tcptraceroute',
+    'termshark',
+    'tshark',
+  ],
+};
 
 /** RHEL-family slim images (mysql): bash as /bin/sh, coreutils, nothing networked. */
 export const RHEL_TOOLS: ToolSet = { ...DEBIAN_SLIM_TOOLS, shell: 'bash' };
@@ -88,3 +257,16 @@ export const NO_TOOLS: ToolSet = {
   wget: undefined,
   ip: false,
 };
+
+/**
+ * The curl version an image ships: curlimages/curl's tag is curl's version
+ * (`curlimages/curl:8.10.1` → `8.10.1`); other images, or a tag that is not a
+ * version (`latest`, a digest), get `fallback`.
+ */
+export function curlVersionFor(image: string | undefined, fallback: string): string {
+  if (!image) return fallback;
+  const m = /^(?:(?:docker\.io|quay\.io|ghcr\.io)\/)?curlimages\/curl:v?(\d+\.\d+\.\d+)(?:@.*)?$/.exec(
+    image.trim(),
+  );
+  return m?.[1] ?? fallback;
+}

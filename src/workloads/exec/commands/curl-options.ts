@@ -5,6 +5,9 @@
  * `-svo /dev/null`). Pure.
  */
 
+/** curl's version when the image does not say (`curl/8.5.0`). */
+export const DEFAULT_CURL_VERSION = '8.5.0';
+
 export interface CurlOptions {
   readonly urls: readonly string[];
   readonly silent: boolean;
@@ -16,12 +19,23 @@ export interface CurlOptions {
   readonly location: boolean;
   readonly headers: readonly string[];
   readonly method: string | undefined;
+  /** The body, once `dataParts` are read (`resolveCurlData`); parsing leaves `@file` parts unread. */
   readonly data: string | undefined;
+  /** `-d`/`--data*` values in order, with the option that gave each. */
+  readonly dataParts: readonly CurlDataPart[];
+  /** `-V`/`--version`. */
+  readonly version: boolean;
   readonly output: string | undefined;
   readonly writeOut: string | undefined;
   readonly userAgent: string | undefined;
   readonly maxTimeMs: number | undefined;
   readonly connectTimeoutMs: number | undefined;
+}
+
+/** One `-d` (`data`, `data-ascii`), `--data-raw` or `--data-binary` value. */
+export interface CurlDataPart {
+  readonly kind: 'data' | 'data-raw' | 'data-binary';
+  readonly value: string;
 }
 
 export type CurlParse =
@@ -41,6 +55,7 @@ const BOOL_SHORT: Record<string, string> = {
   q: 'disable',
   '4': 'ipv4',
   N: 'nobuffer',
+  V: 'version',
 };
 const VALUE_SHORT: Record<string, string> = {
   H: 'header',
@@ -69,6 +84,7 @@ const BOOL_LONG = new Set([
   'no-buffer',
   'compressed',
   'no-progress-meter',
+  'version',
 ]);
 const VALUE_LONG = new Set([
   'header',
@@ -93,7 +109,14 @@ export function parseCurlArgs(args: readonly string[]): CurlParse {
   const set = new Map<string, string[]>();
   const flags = new Set<string>();
   const urls: string[] = [];
-  const add = (name: string, value: string) => set.set(name, [...(set.get(name) ?? []), value]);
+  const dataParts: CurlDataPart[] = [];
+  const add = (name: string, value: string) => {
+    if (name.startsWith('data')) {
+      dataParts.push({ kind: name === 'data-raw' || name === 'data-binary' ? name : 'data', value });
+      return;
+    }
+    set.set(name, [...(set.get(name) ?? []), value]);
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     if (a.startsWith('--')) {
@@ -117,7 +140,7 @@ export function parseCurlArgs(args: readonly string[]): CurlParse {
           message: `curl: option ${a}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n`,
         };
       if (name === 'url') urls.push(value);
-      else add(name.startsWith('data') ? 'data' : name, value);
+      else add(name, value);
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {
@@ -149,14 +172,13 @@ export function parseCurlArgs(args: readonly string[]): CurlParse {
     }
     urls.push(a);
   }
-  if (urls.length === 0)
+  if (urls.length === 0 && !flags.has('version'))
     return {
       ok: false,
       code: 2,
       message: "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n",
     };
   const seconds = (v: string | undefined) => (v === undefined ? undefined : Math.round(Number(v) * 1000));
-  const data = set.get('data');
   return {
     ok: true,
     options: {
@@ -170,7 +192,9 @@ export function parseCurlArgs(args: readonly string[]): CurlParse {
       location: flags.has('location'),
       headers: set.get('header') ?? [],
       method: set.get('request')?.at(-1),
-      data: data?.join('&'),
+      data: dataParts.length === 0 ? undefined : dataParts.map((p) => p.value).join('&'),
+      dataParts,
+      version: flags.has('version'),
       output: set.get('output')?.at(-1),
       writeOut: set.get('write-out')?.at(-1),
       userAgent: set.get('user-agent')?.at(-1),
@@ -178,6 +202,56 @@ export function parseCurlArgs(args: readonly string[]): CurlParse {
       connectTimeoutMs: seconds(set.get('connect-timeout')?.at(-1)),
     },
   };
+}
+
+/**
+ * Reads the `-d` parts into one body as curl does (src/tool_getparam.c): parts
+ * are joined with `&`; `-d @file` reads the file without CR and LF,
+ * `--data-binary @file` reads it as is (`@-` is stdin), `--data-raw` never
+ * reads. An unreadable file adds nothing and gives curl's warning (`warn`).
+ */
+export function resolveCurlData(
+  parts: readonly CurlDataPart[],
+  read: (path: string) => string | undefined,
+  warn: (message: string) => void,
+): string | undefined {
+  if (parts.length === 0) return undefined;
+  return parts
+    .map((p) => {
+      if (p.kind === 'data-raw' || !p.value.startsWith('@')) return p.value;
+      const path = p.value.slice(1);
+      const content = read(path);
+      if (content === undefined) {
+        warn(`Couldn't read data from file "${path}", this makes an empty POST.`);
+        return '';
+      }
+      return p.kind === 'data' ? content.replace(/[\r\n]/g, '') : content;
+    })
+    .join('&');
+}
+
+/**
+ * A warning as curl's tool prints it (src/tool_msgs.c): `Warning: ` before
+ * each line, wrapped at a blank so a line holds at most 79 columns.
+ */
+export function curlWarning(message: string): string {
+  const prefix = 'Warning: ';
+  const width = 79 - prefix.length;
+  let out = '';
+  let rest = message;
+  while (rest.length > 0) {
+    if (rest.length > width) {
+      let cut = width - 1;
+      while (cut > 0 && rest[cut] !== ' ' && rest[cut] !== '\t') cut--;
+      if (cut === 0) cut = width - 1;
+      out += `${prefix}${rest.slice(0, cut + 1)}\n`;
+      rest = rest.slice(cut + 1);
+    } else {
+      out += `${prefix}${rest}\n`;
+      rest = '';
+    }
+  }
+  return out;
 }
 
 /**
@@ -190,10 +264,11 @@ export function curlRequestHead(
   method: string,
   target: string,
   hostHeader: string,
+  version = DEFAULT_CURL_VERSION,
 ): string[] {
   const defaults: Array<[string, string]> = [
     ['Host', hostHeader],
-    ['User-Agent', options.userAgent ?? 'curl/8.5.0'],
+    ['User-Agent', options.userAgent ?? `curl/${version}`],
     ['Accept', '*/*'],
   ];
   const custom: Array<[string, string | undefined]> = [];

@@ -1,5 +1,5 @@
 /**
- * In-pod `curl` (8.5.0) over the emulated network: real HTTP/1.1 requests
+ * In-pod `curl` (the image's version: curlimages/curl's tag, else 8.5.0) over the emulated network: real HTTP/1.1 requests
  * through the pod's `PodNetwork`, curl's output (`-i`, `-v` trace, `-w`,
  * `-o`, the progress meter on stderr when not `-s`) and its error texts and exit
  * codes (`curl: (7) Failed to connect…`, 6, 22, 28, 52, 56).
@@ -7,7 +7,40 @@
 import type { HttpResponse } from '../../http/client.js';
 import type { CommandContext, CommandImpl } from '../context.js';
 import { connectFromPod, httpExchange, isIpLiteral, parseHttpUrl, resolveName } from '../net.js';
-import { type CurlOptions, curlRequestHead, parseCurlArgs } from './curl-options.js';
+import { curlVersionFor } from '../toolset.js';
+import { resolvePath } from '../vfs.js';
+import {
+  type CurlOptions,
+  curlRequestHead,
+  curlWarning,
+  DEFAULT_CURL_VERSION,
+  parseCurlArgs,
+  resolveCurlData,
+} from './curl-options.js';
+
+/** Release dates of the versions netkube knows (`curl --version` prints them). */
+const RELEASE_DATES: Record<string, string> = {
+  '8.5.0': '2023-12-06',
+  '8.10.1': '2024-09-18',
+};
+
+/** The version of curl in this container. */
+function versionOf(c: CommandContext): string {
+  return curlVersionFor(c.system.image, DEFAULT_CURL_VERSION);
+}
+
+/**
+ * `curl --version`: the first line as curl's tool prints it (`curl V (HOST)`
+ * then libcurl's version string) and the release date. netkube prints libcurl's
+ * own entry only, not the TLS/compression libraries after it, nor the
+ * Protocols/Features lines (they depend on the image's build).
+ */
+function versionText(c: CommandContext): string {
+  const v = versionOf(c);
+  const host = c.system.tools.utils === 'busybox' ? 'x86_64-pc-linux-musl' : 'x86_64-pc-linux-gnu';
+  const date = RELEASE_DATES[v];
+  return `curl ${v} (${host}) libcurl/${v}\n${date ? `Release-Date: ${date}\n` : ''}`;
+}
 
 interface Transfer {
   readonly response: HttpResponse;
@@ -36,7 +69,8 @@ async function fetchOnce(c: CommandContext, o: CurlOptions, url: string, start: 
     ip = r.addresses[0] ?? '';
     verbose(`* Host ${u.host}:${u.port} was resolved.\n* IPv6: (none)\n* IPv4: ${r.addresses.join(', ')}\n`);
   }
-  verbose(`*   Trying ${ip}:${u.port}...\n`);
+  const shownIp = ip.includes(':') ? `[${ip}]` : ip;
+  verbose(`*   Trying ${shownIp}:${u.port}...\n`);
   const connectTimeout = o.connectTimeoutMs ?? o.maxTimeMs ?? 300_000;
   const socket = await connectFromPod(c.system, ip, u.port, connectTimeout);
   if (typeof socket === 'string') {
@@ -49,8 +83,11 @@ async function fetchOnce(c: CommandContext, o: CurlOptions, url: string, start: 
             message: `Failed to connect to ${u.host} port ${u.port} after ${after} ms: Timeout was reached`,
           };
     }
-    const why = socket === 'ECONNREFUSED' ? "Couldn't connect to server" : 'No route to host';
-    return { code: 7, message: `Failed to connect to ${u.host} port ${u.port} after ${after} ms: ${why}` };
+    // curl 8 ends this with curl_easy_strerror(CURLE_COULDNT_CONNECT), whatever the errno.
+    return {
+      code: 7,
+      message: `Failed to connect to ${u.host} port ${u.port} after ${after} ms: Couldn't connect to server`,
+    };
   }
   verbose(`* Connected to ${u.host} (${ip}) port ${u.port}\n`);
   if (u.scheme === 'https') {
@@ -58,7 +95,7 @@ async function fetchOnce(c: CommandContext, o: CurlOptions, url: string, start: 
     return { code: 35, message: 'OpenSSL/3.1.4: error:0A00010B:SSL routines::wrong version number' };
   }
   const method = o.method ?? (o.head ? 'HEAD' : o.data !== undefined ? 'POST' : 'GET');
-  const head = curlRequestHead(o, method, u.target, u.hostHeader);
+  const head = curlRequestHead(o, method, u.target, u.hostHeader, versionOf(c));
   for (const line of head) verbose(`> ${line}\n`);
   verbose('> \n');
   const request = Buffer.concat([
@@ -134,7 +171,24 @@ export const curl: CommandImpl = async (c) => {
     c.err(parsed.message);
     return parsed.code;
   }
-  const o = parsed.options;
+  if (parsed.options.version) {
+    c.out(versionText(c));
+    return 0;
+  }
+  const o: CurlOptions = {
+    ...parsed.options,
+    data: resolveCurlData(
+      parsed.options.dataParts,
+      (path) => {
+        if (path === '-') return c.stdin;
+        const r = c.system.fs.read(resolvePath(path, c.cwd));
+        return typeof r === 'string' ? undefined : r.toString('utf8');
+      },
+      (message) => {
+        if (!parsed.options.silent) c.err(curlWarning(message));
+      },
+    ),
+  };
   const start = c.system.clock.now();
   let url = o.urls[0] ?? '';
   let out = '';

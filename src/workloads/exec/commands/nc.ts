@@ -7,7 +7,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { type CommandContext, type CommandImpl, execSleep, untilAborted } from '../context.js';
-import { connectFromPod, isIpLiteral, resolveName } from '../net.js';
+import { connectFromPod, isIpLiteral, podDataplaneAddress, resolveName } from '../net.js';
 
 /** /etc/services names for common ports (alpine's file). */
 const SERVICES: Record<number, string> = {
@@ -50,6 +50,7 @@ function collect(c: CommandContext, socket: Duplex, idleMs: number): Promise<str
 
 export const nc: CommandImpl = async (c) => {
   const flags = new Set<string>();
+  let verbosity = 0;
   let waitS: number | undefined;
   const operands: string[] = [];
   const args = c.argv.slice(1);
@@ -61,6 +62,7 @@ export const nc: CommandImpl = async (c) => {
           waitS = Number(j + 1 < a.length ? a.slice(j + 1) : args[++i]);
           break;
         }
+        if (a[j] === 'v') verbosity++;
         flags.add(a[j] ?? '');
       }
     } else operands.push(a);
@@ -95,47 +97,76 @@ export const nc: CommandImpl = async (c) => {
   }
   const verbose = flags.has('v');
   if (flags.has('u')) {
+    const address = podDataplaneAddress(ip);
+    if (address === 'ENETUNREACH') {
+      c.err(
+        openbsd
+          ? `nc: connect to ${host} port ${port} (udp) failed: Network is unreachable\n`
+          : verbose
+            ? `nc: ${host} (${ip.includes(':') ? `[${ip}]` : ip}:${port}): Network is unreachable\n`
+            : '',
+      );
+      return 1;
+    }
     const reply = await untilAborted(
       c.system,
-      c.system.network.udpRequest(ip, port, Buffer.from(c.stdin), (waitS ?? 2) * 1000),
+      c.system.network.udpRequest(address, port, Buffer.from(c.stdin), (waitS ?? 2) * 1000),
     );
     if (verbose && openbsd)
       c.err(`Connection to ${host} ${port} port [udp/${SERVICES[port] ?? '*'}] succeeded!\n`);
     if (reply) c.out(reply.toString('utf8'));
     return 0;
   }
+  // busybox (nc_bloaty.c) names the peer as xmalloc_sockaddr2dotted does: `IP:PORT`, `[v6]:PORT`.
+  const dotted = `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
+  // busybox prints its byte counts at -vv, whatever the outcome.
+  const counts = (sent: number, rcvd: number) => {
+    if (!openbsd && verbosity > 1) c.err(`sent ${sent}, rcvd ${rcvd}\n`);
+  };
   const socket = await connectFromPod(c.system, ip, port, (waitS ?? 120) * 1000);
   if (typeof socket === 'string') {
-    if (verbose) {
-      const why =
-        socket === 'ECONNREFUSED'
-          ? 'Connection refused'
-          : socket === 'ETIMEDOUT'
-            ? 'Operation now in progress'
-            : 'No route to host';
-      if (openbsd)
+    if (openbsd) {
+      if (verbose) {
+        const why = ERRNO_TEXT[socket];
         c.err(
-          `nc: connect to ${host} port ${port} (tcp) ${socket === 'ETIMEDOUT' ? 'timed out' : 'failed'}: ${why}\n`,
+          socket === 'ETIMEDOUT'
+            ? `nc: connect to ${host} port ${port} (tcp) timed out: Operation now in progress\n`
+            : `nc: connect to ${host} port ${port} (tcp) failed: ${why}\n`,
         );
-      else c.err(`${host} (${ip}:${port}): ${socket === 'ETIMEDOUT' ? 'Connection timed out' : why}\n`);
+      }
+    } else if (verbosity > 1 || (verbose && socket !== 'ECONNREFUSED')) {
+      // One -v keeps a refused probe quiet (port scans); -vv shows everything.
+      c.err(`nc: ${host} (${dotted}): ${ERRNO_TEXT[socket]}\n`);
     }
+    counts(0, 0);
     return 1;
   }
   if (verbose) {
     c.err(
       openbsd
         ? `Connection to ${host} ${port} port [tcp/${SERVICES[port] ?? '*'}] succeeded!\n`
-        : `${host} (${ip}:${port}) open\n`,
+        : `${host} (${dotted}) open\n`,
     );
   }
   if (flags.has('z')) {
     socket.destroy();
+    counts(0, 0);
     return 0;
   }
   const reply = collect(c, socket, (waitS ?? 2) * 1000);
   if (c.stdin !== '') socket.write(c.stdin);
   if (flags.has('N') || !openbsd) socket.end();
-  c.out(await untilAborted(c.system, reply));
+  const text = await untilAborted(c.system, reply);
+  c.out(text);
   await execSleep(c.system, 0);
+  counts(Buffer.byteLength(c.stdin), Buffer.byteLength(text));
   return 0;
+};
+
+/** strerror() of the connect failures. */
+const ERRNO_TEXT: Record<string, string> = {
+  ECONNREFUSED: 'Connection refused',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
 };

@@ -57,14 +57,14 @@ export const wget: CommandImpl = async (c) => {
   const file = output ?? (u.target.split('?')[0]?.split('/').pop() || 'index.html');
   if (!quiet)
     c.err(
-      `Connecting to ${u.hostHeader.includes(':') ? u.hostHeader : `${u.host}:${u.port}`} (${ip}:${u.port})\n`,
+      `Connecting to ${/:\d+$/.test(u.hostHeader) ? u.hostHeader : `${u.hostHeader}:${u.port}`} (${ip.includes(':') ? `[${ip}]` : ip}:${u.port})\n`,
     );
   const socket = await connectFromPod(c.system, ip, u.port, timeoutMs);
   if (typeof socket === 'string') {
     c.err(
       socket === 'ETIMEDOUT'
         ? 'wget: download timed out\n'
-        : `wget: can't connect to remote host (${ip}): ${socket === 'ECONNREFUSED' ? 'Connection refused' : 'No route to host'}\n`,
+        : `wget: can't connect to remote host (${ip}): ${socket === 'ECONNREFUSED' ? 'Connection refused' : socket === 'ENETUNREACH' ? 'Network is unreachable' : 'No route to host'}\n`,
     );
     return 1;
   }
