@@ -5,7 +5,7 @@
  * (`sh`, `/bin/sh`). Scripts passed with `-c` are treated as line 1.
  */
 
-import { findCommand } from './commands/index.js';
+import { commandBase, emulatedCommands } from './commands/index.js';
 import type { ShellFlavour, ToolSet } from './toolset.js';
 import type { VfsError } from './vfs.js';
 
@@ -61,43 +61,13 @@ export function shellMessages(flavour: ShellFlavour, name: string): ShellMessage
   }
 }
 
-/** Every command netkube can emulate; each image offers those its `ToolSet` has. */
-const EMULATED = [
-  'cat',
-  'curl',
-  'date',
-  'dig',
-  'echo',
-  'env',
-  'false',
-  'hostname',
-  'ip',
-  'ls',
-  'mkdir',
-  'nc',
-  'nslookup',
-  'printenv',
-  'printf',
-  'rm',
-  'sleep',
-  'test',
-  'touch',
-  'true',
-  'wget',
-];
-
-/** The commands this image runs in netkube, in order. */
-export function emulatedCommands(tools: ToolSet): string[] {
-  return EMULATED.filter((c) => findCommand(c, tools) !== undefined);
-}
-
 /**
  * When `name` (a bare name or a path in a bin directory) is a command the real
  * image ships but netkube does not emulate: the explanation to print (it is
  * never run on the host). Undefined otherwise.
  */
 export function notEmulatedNote(name: string, tools: ToolSet): string | undefined {
-  const base = name.replace(/^\/(?:usr\/)?(?:local\/)?s?bin\//, '');
+  const base = commandBase(name);
   if (tools.shell === 'none' || !tools.unemulated?.includes(base)) return undefined;
   return `not emulated by netkube (the image has it, but simulated containers run only netkube's safe command set: ${emulatedCommands(tools).join(', ')})`;
 }

@@ -14,10 +14,15 @@ import { wget } from './wget.js';
 
 const BIN_DIRS = ['/bin/', '/usr/bin/', '/sbin/', '/usr/sbin/', '/usr/local/bin/', '/usr/local/sbin/'];
 
+/** The command name `name` calls: itself, or the file name of a path in a bin directory. */
+export function commandBase(name: string): string {
+  const dir = BIN_DIRS.find((d) => name.startsWith(d));
+  return dir ? name.slice(dir.length) : name;
+}
+
 /** The command called `name` (a bare name or a path in a bin directory), if the image has it. */
 export function findCommand(name: string, tools: ToolSet): CommandImpl | undefined {
-  const dir = BIN_DIRS.find((d) => name.startsWith(d));
-  const base = dir ? name.slice(dir.length) : name;
+  const base = commandBase(name);
   if (base.includes('/')) return undefined;
   if (tools.shell === 'none') return undefined;
   switch (base) {
@@ -41,4 +46,18 @@ export function findCommand(name: string, tools: ToolSet): CommandImpl | undefin
           ? FS_COMMANDS[base]
           : undefined;
   }
+}
+
+/** Every command netkube can emulate, sorted (`[` is `test` by its other name, `netcat` is `nc`). */
+const COMMAND_NAMES = [
+  ...Object.keys(BASIC_COMMANDS),
+  ...Object.keys(FS_COMMANDS),
+  ...['curl', 'dig', 'ip', 'nc', 'nslookup', 'wget'],
+]
+  .filter((n) => n !== '[')
+  .sort();
+
+/** The commands this image runs in netkube, in order. */
+export function emulatedCommands(tools: ToolSet): string[] {
+  return COMMAND_NAMES.filter((c) => findCommand(c, tools) !== undefined);
 }
