@@ -237,15 +237,18 @@ export class Emulator {
   #installIngress(): void {
     const c = this.cluster;
     if (this.#stopping) return;
+    const missing = ingressObjects(this.topology).filter(
+      (obj) =>
+        !c.registry.tryGet(c.registry.resourceOf(obj), obj.metadata.namespace, obj.metadata.name ?? ''),
+    );
+    // Every Ingress change asks: nothing to do when the addon is whole.
+    if (missing.length === 0) return;
     const log = this.#options.logger;
     try {
       const taken: TakenNodePort[] = [];
       c.store.transaction(() => {
-        for (const obj of ingressObjects(this.topology)) {
-          if (c.registry.tryGet(c.registry.resourceOf(obj), obj.metadata.namespace, obj.metadata.name ?? ''))
-            continue;
+        for (const obj of missing)
           c.registry.create(obj.kind === 'Service' ? this.#freeNodePorts(obj, taken) : obj);
-        }
       });
       const svc = c.store.get('services', INGRESS_NAMESPACE, INGRESS_CONTROLLER_NAME);
       for (const t of taken) {
