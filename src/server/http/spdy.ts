@@ -323,15 +323,16 @@ export class SpdySession {
   sendData(id: number, data: Buffer, fin: boolean): boolean {
     if (this.#closed) return true;
     let ok = true;
-    for (let at = 0; at < data.length || (fin && at === 0); at += MAX_FRAME - 1) {
+    let at = 0;
+    // At least one frame (an empty one carries a bare FIN); FIN on the last.
+    do {
       const chunk = data.subarray(at, at + MAX_FRAME - 1);
-      const last = at + chunk.length >= data.length;
+      at += chunk.length;
       const head = Buffer.alloc(8);
       head.writeUInt32BE(id & 0x7fffffff, 0);
-      head.writeUInt32BE((((last && fin ? FLAG_FIN : 0) << 24) | chunk.length) >>> 0, 4);
+      head.writeUInt32BE((((fin && at >= data.length ? FLAG_FIN : 0) << 24) | chunk.length) >>> 0, 4);
       ok = this.#socket.write(chunk.length ? Buffer.concat([head, chunk]) : head);
-      if (data.length === 0) break;
-    }
+    } while (at < data.length);
     return ok;
   }
 
