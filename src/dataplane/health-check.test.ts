@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveHealthCheck } from './health-check.js';
+import type { EndpointSlice } from '../api/types.js';
+import { buildState, makeTestEndpointSlice, makeTestService } from '../proxy/testing/fixtures.js';
+import { healthCheckResponse, localReadyEndpoints, serveHealthCheck } from './health-check.js';
+import { planListeners } from './listener-plan.js';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 let count = 1;
@@ -42,5 +45,69 @@ describe('healthCheckNodePort answers', () => {
     expect(await raw('GET / HTTP/1.1\r\nHost: n\r\n\r\n', /}$/)).toMatch(
       /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*X-Load-Balancing-Endpoint-Weight: 0\r\n[\s\S]*"localEndpoints": 0,/,
     );
+  });
+});
+
+const lb = makeTestService('ns1', 'svc1', (s) => {
+  s.spec = {
+    type: 'LoadBalancer',
+    externalTrafficPolicy: 'Local',
+    clusterIP: '172.30.1.1',
+    healthCheckNodePort: 30000,
+    ports: [
+      { name: 'a', port: 80, protocol: 'TCP', nodePort: 30001 },
+      { name: 'b', port: 81, protocol: 'TCP', nodePort: 30002 },
+    ],
+  };
+});
+
+function slice(conditions: { ready: boolean; serving: boolean; terminating: boolean }): EndpointSlice {
+  return makeTestEndpointSlice('ns1', 'svc1', 1, (eps) => {
+    eps.ports = [
+      { name: 'a', port: 80, protocol: 'TCP' },
+      { name: 'b', port: 81, protocol: 'TCP' },
+    ];
+    eps.endpoints = [
+      { addresses: ['10.0.1.1'], nodeName: 'test-node', conditions },
+      { addresses: ['10.0.1.2'], nodeName: 'other', conditions: { ready: true } },
+    ];
+  });
+}
+
+describe('healthCheckNodePort decisions', () => {
+  const nodes = [{ name: 'test-node', address: '127.0.0.2' }];
+
+  it('plans a health check listener for eTP=Local LoadBalancers only', () => {
+    const cluster = makeTestService('ns2', 'cluster', (s) => {
+      s.spec = {
+        type: 'LoadBalancer',
+        clusterIP: '172.30.1.2',
+        healthCheckNodePort: 30003,
+        ports: [{ port: 80, protocol: 'TCP', nodePort: 30004 }],
+      };
+    });
+    const plan = planListeners(buildState([lb, cluster], []), nodes);
+    expect([...plan.healthChecks.keys()]).toEqual([30000]);
+    expect(plan.healthChecks.get(30000)).toMatchObject({ namespace: 'ns1', name: 'svc1' });
+  });
+
+  it('counts local Ready addresses once over all ports, not serving-terminating ones (TestHealthCheckNodePortWhenTerminating)', () => {
+    const target = planListeners(buildState([lb], []), nodes).healthChecks.get(30000);
+    if (!target) throw new Error('no health check target');
+    const ready = buildState([lb], [slice({ ready: true, serving: true, terminating: false })]);
+    // 10.0.1.1 serves ports a and b: one endpoint, as LocalReadyEndpoints squashes by IP.
+    expect(localReadyEndpoints(ready, target, 'test-node')).toBe(1);
+    expect(localReadyEndpoints(ready, target, 'nowhere')).toBe(0);
+    const terminating = buildState([lb], [slice({ ready: false, serving: true, terminating: true })]);
+    expect(localReadyEndpoints(terminating, target, 'test-node')).toBe(0);
+  });
+
+  it("answers 200 with kube-proxy's JSON while local endpoints exist, 503 otherwise", () => {
+    const target = { namespace: 'ns1', name: 'svc1', servicePorts: [] };
+    expect(healthCheckResponse(target, 1)).toEqual({
+      status: 200,
+      body: '{\n\t"service": {\n\t\t"namespace": "ns1",\n\t\t"name": "svc1"\n\t},\n\t"localEndpoints": 1,\n\t"serviceProxyHealthy": true\n}',
+    });
+    expect(healthCheckResponse(target, 0).status).toBe(503);
   });
 });

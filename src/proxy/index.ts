@@ -31,13 +31,6 @@ export type {
   Verdict,
 } from './evaluate/types.js';
 export {
-  type HealthCheckResponse,
-  type HealthCheckService,
-  healthCheckNodePorts,
-  healthCheckResponse,
-  localReadyEndpoints,
-} from './health-check.js';
-export {
   type EndpointInfo,
   type Protocol,
   type ProxyState,
