@@ -81,10 +81,26 @@ function problem(
   return { code, file: ctx.file, line: ctx.line, message, ...extra };
 }
 
+/**
+ * The object as the API server validates it: with the name `generateName` would
+ * give and the fields its allocators fill in before validation (the Service
+ * storage's `beginCreate` allocates a healthCheckNodePort for a LoadBalancer with
+ * externalTrafficPolicy Local, which validation then requires).
+ */
 function validationCopy(obj: KubeObject, namespace: string | undefined): KubeObject {
   const metadata = { ...obj.metadata };
   if (namespace !== undefined) metadata.namespace = namespace;
   if (!metadata.name && metadata.generateName) metadata.name = `${metadata.generateName}x7k2q`;
+  const spec = (obj as { spec?: unknown }).spec;
+  if (
+    obj.kind === 'Service' &&
+    isRecord(spec) &&
+    spec.type === 'LoadBalancer' &&
+    spec.externalTrafficPolicy === 'Local' &&
+    !spec.healthCheckNodePort
+  ) {
+    return { ...obj, metadata, spec: { ...spec, healthCheckNodePort: 30000 } } as KubeObject;
+  }
   return { ...obj, metadata };
 }
 

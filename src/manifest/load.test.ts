@@ -136,6 +136,17 @@ describe('manifest problems, with file and line', () => {
 });
 
 describe('loading objects', () => {
+  it('leaves to the API server what its allocators fill in before validation (healthCheckNodePort)', async () => {
+    const lb = (extra: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n${extra}  selector:\n    app: web\n  ports:\n  - port: 80\n`;
+    expect(await problemsOf(lb(''))).toEqual([]);
+    const loaded = await loadManifests(['-'], { stdin: lb('') });
+    expect(loaded.manifests[0]?.object).not.toHaveProperty('spec.healthCheckNodePort');
+    expect(await problemsOf(lb('  healthCheckNodePort: 70000\n'))).toEqual([
+      'STDIN:8: Service default/lb: spec.healthCheckNodePort: Invalid value: 70000: must be between 1 and 65535, inclusive',
+    ]);
+  });
+
   it('expands a List and keeps each item’s position', async () => {
     const text = `apiVersion: v1
 kind: List
