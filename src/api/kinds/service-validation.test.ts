@@ -23,6 +23,16 @@ describe('Service validation', () => {
       ],
     },
     { name: 'no ports', obj: service({ selector: { app: 'web' } }), want: ['spec.ports: Required value'] },
+    {
+      name: 'trafficDistribution PreferClose',
+      obj: service({ ports: [{ port: 80 }], trafficDistribution: 'PreferClose' }),
+      want: [],
+    },
+    {
+      name: 'a trafficDistribution v1.32 does not know',
+      obj: service({ ports: [{ port: 80 }], trafficDistribution: 'PreferSameNode' }),
+      want: ['spec.trafficDistribution: Unsupported value: "PreferSameNode": supported values: "PreferClose"'],
+    },
     { name: 'a headless service without ports', obj: service({ clusterIP: 'None' }), want: [] },
     {
       name: 'an ExternalName service without a name',

@@ -218,6 +218,10 @@ export function validateService(svc: JsonObject): FieldError[] {
     errs.push(fieldError.notSupported('spec.type', spec.type, TYPES));
   errs.push(...validateLoadBalancerFields(spec));
   errs.push(...validateTrafficPolicies(spec));
+  // validateServiceTrafficDistribution (v1.32: PreferClose is the only value).
+  if (spec.trafficDistribution !== undefined && spec.trafficDistribution !== 'PreferClose') {
+    errs.push(fieldError.notSupported('spec.trafficDistribution', spec.trafficDistribution, ['PreferClose']));
+  }
   return errs;
 }
 

@@ -98,6 +98,10 @@ export function podToEndpoint(service: ServiceObj, pod: PodObj, node: Node | und
   if (pod.spec?.nodeName) ep.nodeName = pod.spec.nodeName;
   const zone = node?.metadata?.labels?.[ZONE_LABEL];
   if (zone) ep.zone = zone;
+  // trafficdist's preferCloseHeuristic: a Ready endpoint with a zone is hinted for
+  // its own zone; without trafficDistribution a managed slice carries no hints.
+  if (zone && ready && service.spec?.trafficDistribution === 'PreferClose')
+    ep.hints = { forZones: [{ name: zone }] };
   return ep;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointSlice, KubeObject } from '../../api/types.js';
+import type { EndpointSlice, KubeObject, Service } from '../../api/types.js';
 import { EndpointSliceController, SLICES_RESOURCE } from './endpointslice-controller.js';
 import { fixture, pod, service } from './fixtures.test-helpers.js';
 
@@ -59,6 +59,38 @@ describe('EndpointSliceController', () => {
       name: 'web-1',
       uid: 'uid-web-1',
     });
+  });
+
+  it('hints each Ready endpoint for its own zone under trafficDistribution PreferClose, and drops the hints without it', () => {
+    const f = fixture();
+    const ctl = new EndpointSliceController(f);
+    for (const [name, zone] of [
+      ['worker-1', 'zone-a'],
+      ['worker-2', 'zone-b'],
+      ['worker-3', undefined],
+    ] as const) {
+      f.store.create('nodes', {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, labels: zone ? { 'topology.kubernetes.io/zone': zone } : {} },
+      });
+    }
+    f.store.create('services', service('web', { selector: { app: 'web' }, trafficDistribution: 'PreferClose' }));
+    f.store.create('pods', pod('web-1', { ip: '10.244.1.5', node: 'worker-1' }));
+    f.store.create('pods', pod('web-2', { ip: '10.244.2.7', node: 'worker-2', ready: false }));
+    f.store.create('pods', pod('web-3', { ip: '10.244.3.8', node: 'worker-3' }));
+    ctl.reconcile('default/web');
+    const hints = () =>
+      (slices(f.store)[0]?.endpoints ?? []).map((e) => [e.addresses[0], e.zone, e.hints?.forZones]);
+    expect(hints()).toEqual([
+      ['10.244.1.5', 'zone-a', [{ name: 'zone-a' }]],
+      ['10.244.2.7', 'zone-b', undefined], // not Ready: no hint
+      ['10.244.3.8', undefined, undefined], // no zone: no hint
+    ]);
+    const svc = f.store.get<Service & KubeObject>('services', 'default', 'web');
+    f.store.update('services', { ...svc, spec: { ...svc?.spec, trafficDistribution: undefined } } as never);
+    ctl.reconcile('default/web');
+    expect(hints().map(([, , h]) => h)).toEqual([undefined, undefined, undefined]);
   });
 
   it('resolves a named targetPort per pod into separate slices', () => {
