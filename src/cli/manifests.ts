@@ -45,7 +45,7 @@ export interface LoadResult {
  */
 export type ManifestLoader = (
   inputs: readonly string[],
-  options: { cwd: string; stdin: Readable; defaultNamespace: string },
+  options: { cwd: string; stdin: Readable; defaultNamespace: string; recursive: boolean },
 ) => Promise<LoadResult>;
 
 /** One loaded object, ready to send. */
@@ -79,7 +79,11 @@ function problemsOf(err: unknown): readonly ManifestProblemLike[] | undefined {
 }
 
 /** Loads `-f` inputs; throws ManifestProblems (nothing applied) when any is wrong. Prints loader warnings. */
-export async function loadObjects(ctx: CliContext, inputs: readonly string[]): Promise<SourcedObject[]> {
+export async function loadObjects(
+  ctx: CliContext,
+  inputs: readonly string[],
+  options: { readonly recursive?: boolean | undefined } = {},
+): Promise<SourcedObject[]> {
   // Loaded on first use: the loader (YAML, schemas) is the heaviest import and
   // only apply and delete -f need it.
   const load: ManifestLoader = ctx.io.manifestLoader ?? (await import('../manifest/index.js')).loadManifests;
@@ -90,7 +94,12 @@ export async function loadObjects(ctx: CliContext, inputs: readonly string[]): P
   if (!emulatedRoutableRangesDeclared()) setEmulatedRoutableRanges(['127.0.0.0/8']);
   let result: LoadResult;
   try {
-    result = await load(inputs, { cwd: ctx.io.cwd, stdin: ctx.io.stdin, defaultNamespace: ctx.namespace });
+    result = await load(inputs, {
+      cwd: ctx.io.cwd,
+      stdin: ctx.io.stdin,
+      defaultNamespace: ctx.namespace,
+      recursive: options.recursive === true,
+    });
   } catch (err) {
     const problems = problemsOf(err);
     if (problems) throw new ManifestProblems(problems.map(formatProblem));

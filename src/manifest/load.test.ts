@@ -201,8 +201,15 @@ items:
       await rm(dir, { recursive: true, force: true });
     });
 
-    it('recurses into subdirectories in sorted order and skips other files', async () => {
+    it('reads the directory’s own files only, as kubectl -f DIR does, and skips other files', async () => {
       const { manifests } = await loadManifests(['.'], { cwd: dir });
+      expect(manifests.map((m) => `${m.source.file}:${m.source.line} ${m.label}`)).toEqual([
+        'a.json:1 ConfigMap default/c',
+      ]);
+    });
+
+    it('recurses into subdirectories in sorted order with recursive (kubectl -R)', async () => {
+      const { manifests } = await loadManifests(['.'], { cwd: dir, recursive: true });
       expect(manifests.map((m) => `${m.source.file}:${m.source.line} ${m.label}`)).toEqual([
         'a.json:1 ConfigMap default/c',
         'b/svc.yml:1 Service default/web',

@@ -52,6 +52,8 @@ export interface LoadOptions {
   readonly stdin?: StdinSource;
   /** Namespace of namespaced objects that name none (for labels and duplicate detection). @default 'default' */
   readonly defaultNamespace?: string;
+  /** Read directories' subdirectories too (kubectl's `-R`). @default false */
+  readonly recursive?: boolean;
 }
 
 /** A checked object of one file, before duplicates across the load are merged. */
@@ -142,8 +144,8 @@ function dedupe(candidates: readonly ManifestCandidate[]): {
 }
 
 /**
- * Loads manifests from files, directories (recursively: `.yaml`, `.yml`,
- * `.json`, sorted) and `-` (stdin). Multi-document YAML and `kind: List` are
+ * Loads manifests from files, directories (`.yaml`, `.yml`, `.json`, sorted;
+ * subdirectories only with `recursive`) and `-` (stdin). Multi-document YAML and `kind: List` are
  * expanded. Throws `ManifestError` with every problem found when any input is
  * unreadable, malformed, of an unknown kind or invalid, or when no object is
  * found; otherwise returns the objects in input order, identical duplicates
@@ -154,7 +156,11 @@ export async function loadManifests(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { texts, problems } = await readInputs(inputs, { cwd, stdin: options.stdin });
+  const { texts, problems } = await readInputs(inputs, {
+    cwd,
+    stdin: options.stdin,
+    recursive: options.recursive,
+  });
   const candidates: ManifestCandidate[] = [];
   for (const text of texts) {
     const parsed = parseManifests(

@@ -1,7 +1,7 @@
 /**
- * Turns `-f` arguments into texts: files as named, directories recursively
- * (`.yaml`, `.yml` and `.json` files, in sorted path order, as kubectl reads
- * a directory), and `-` for standard input.
+ * Turns `-f` arguments into texts: files as named, directories as kubectl reads
+ * them (their `.yaml`, `.yml` and `.json` files in sorted path order; the
+ * subdirectories' too only with `-R`), and `-` for standard input.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -28,13 +28,14 @@ async function readStdin(stdin: StdinSource | undefined): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function listDirectory(dir: string): Promise<string[]> {
+async function listDirectory(dir: string, recursive: boolean): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listDirectory(path)));
-    else if (MANIFEST_EXTENSIONS.test(entry.name)) files.push(path);
+    if (entry.isDirectory()) {
+      if (recursive) files.push(...(await listDirectory(path, true)));
+    } else if (MANIFEST_EXTENSIONS.test(entry.name)) files.push(path);
   }
   return files.sort();
 }
@@ -47,7 +48,12 @@ function displayName(path: string, cwd: string, input: string): string {
 /** Reads every input; unreadable ones become `READ_FAILED` problems. */
 export async function readInputs(
   inputs: readonly string[],
-  options: { readonly cwd: string; readonly stdin?: StdinSource | undefined },
+  options: {
+    readonly cwd: string;
+    readonly stdin?: StdinSource | undefined;
+    /** Read directories' subdirectories too (kubectl's `-R`, `--recursive`). */
+    readonly recursive?: boolean | undefined;
+  },
 ): Promise<{ texts: ManifestText[]; problems: ManifestProblem[] }> {
   const texts: ManifestText[] = [];
   const problems: ManifestProblem[] = [];
@@ -59,7 +65,7 @@ export async function readInputs(
     const path = resolve(options.cwd, input);
     try {
       const info = await stat(path);
-      const files = info.isDirectory() ? await listDirectory(path) : [path];
+      const files = info.isDirectory() ? await listDirectory(path, options.recursive === true) : [path];
       for (const f of files)
         texts.push({ file: displayName(f, options.cwd, input), text: await readFile(f, 'utf8') });
     } catch (err) {

@@ -44,6 +44,24 @@ describe('apply -f', () => {
     );
   });
 
+  it('reads a directory as kubectl does: its own files, the subdirectories only with -R', async () => {
+    const dir = join(h.home, 'tree');
+    await mkdir(join(dir, 'as-written'), { recursive: true });
+    await writeFile(join(dir, 'top.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: top\n');
+    await writeFile(
+      join(dir, 'as-written', 'bad.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n',
+    );
+    expect(await h.netkube(['apply', '-f', dir])).toEqual({
+      code: 0,
+      stdout: 'configmap/top created\n',
+      stderr: '',
+    });
+    const r = await h.netkube(['apply', '-R', '-f', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.yaml:4: tabs are not allowed/);
+  });
+
   it('reads stdin with -f -', async () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-stdin\ndata:\n  a: "1"\n';
     expect(await h.netkube(['apply', '-f', '-'], { stdin: text })).toEqual({

@@ -17,6 +17,7 @@ import type { CliCommand } from '../registry.js';
 
 interface ApplyOptions {
   readonly filename?: string[];
+  readonly recursive?: boolean;
   readonly dryRun?: string;
 }
 
@@ -75,7 +76,7 @@ export async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<voi
   if (!['none', 'server', 'client'].includes(dryRun)) {
     throw new UserError(`Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   }
-  const objects = await loadObjects(ctx, files);
+  const objects = await loadObjects(ctx, files, { recursive: opts.recursive });
   checkNamespaces(ctx, objects);
   let res: ApplyResponse;
   try {
@@ -107,10 +108,15 @@ export const applyCommand: CliCommand = {
       .command('apply')
       .description('Apply a configuration to resources by file name or stdin: all objects, or none')
       .option('-f, --filename <file>', 'file, directory or - (stdin) to apply (repeatable)', collect)
+      .option('-R, --recursive', 'process the directories given with -f recursively')
       .option('--dry-run [strategy]', 'server or client: validate and report without persisting', 'none')
       .action(async (opts: Omit<ApplyOptions, 'dryRun'> & { dryRun?: string | boolean }) => {
         const dryRun = opts.dryRun === true ? 'client' : opts.dryRun === false ? 'none' : opts.dryRun;
-        await runApply(ctx, { filename: opts.filename ?? [], ...(dryRun !== undefined ? { dryRun } : {}) });
+        await runApply(ctx, {
+          filename: opts.filename ?? [],
+          recursive: opts.recursive === true,
+          ...(dryRun !== undefined ? { dryRun } : {}),
+        });
       });
   },
 };

@@ -23,6 +23,7 @@ import { waitForDeletion } from '../wait.js';
 
 interface DeleteOptions {
   readonly filename?: string[];
+  readonly recursive?: boolean;
   readonly selector?: string;
   readonly all?: boolean;
   readonly allNamespaces?: boolean;
@@ -172,7 +173,7 @@ export async function runDelete(
     );
   const items =
     files.length > 0
-      ? itemsFromFiles(ctx, await loadObjects(ctx, files))
+      ? itemsFromFiles(ctx, await loadObjects(ctx, files, { recursive: opts.recursive }))
       : await itemsFromArgs(ctx, args, opts);
   const ignoreNotFound = opts.ignoreNotFound ?? (opts.all === true || opts.selector !== undefined);
   const body = { ...(grace >= 0 ? { gracePeriodSeconds: grace } : {}), propagationPolicy };
@@ -207,6 +208,7 @@ export const deleteCommand: CliCommand = {
         'file, directory or - (stdin) with the objects to delete (repeatable)',
         collect,
       )
+      .option('-R, --recursive', 'process the directories given with -f recursively')
       .option('-l, --selector <selector>', 'delete the objects matching this label selector')
       .option('--all', 'delete all objects of the given types in the namespace')
       .option('-A, --all-namespaces', 'with --all or -l: across all namespaces')

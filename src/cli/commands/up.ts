@@ -15,6 +15,7 @@ import type { UpReporter } from '../up/run.js';
 interface UpFlags {
   readonly detach?: boolean;
   readonly topology?: string;
+  readonly recursive?: boolean;
   readonly timeout: string;
   readonly detachedChild?: boolean;
 }
@@ -54,7 +55,12 @@ async function runChild(ctx: CliContext, flags: UpFlags, paths: string[]): Promi
   try {
     await runUp(
       ctx,
-      { paths, timeoutMs: timeoutMs(flags.timeout), ...(flags.topology ? { topology: flags.topology } : {}) },
+      {
+        paths,
+        recursive: flags.recursive === true,
+        timeoutMs: timeoutMs(flags.timeout),
+        ...(flags.topology ? { topology: flags.topology } : {}),
+      },
       ipcReporter(send),
       logger,
     );
@@ -73,12 +79,14 @@ export const upCommand: CliCommand = {
       .argument('[paths...]', 'manifests to apply once the cluster is up: files, directories or -')
       .option('-d, --detach', 'run in the background and return once every pod is ready')
       .option('--topology <file>', 'the cluster topology (default: the embedded three-node cluster)')
+      .option('-R, --recursive', 'read the subdirectories of the directories given too')
       .option('--timeout <duration>', 'how long to wait for the cluster to be ready', '2m')
       .addOption(new Option('--detached-child').hideHelp())
       .action(async (paths: string[], flags: UpFlags) => {
         if (flags.detachedChild) return runChild(ctx, flags, paths);
         const options = {
           paths,
+          recursive: flags.recursive === true,
           timeoutMs: timeoutMs(flags.timeout),
           ...(flags.topology ? { topology: flags.topology } : {}),
         };
@@ -88,6 +96,7 @@ export const upCommand: CliCommand = {
         ensureNameFree(ctx);
         const argv = ['up', ...paths, '--timeout', flags.timeout, '--name', ctx.emulatorName];
         if (flags.topology) argv.push('--topology', flags.topology);
+        if (flags.recursive) argv.push('--recursive');
         if (ctx.globals.logLevel) argv.push('--log-level', ctx.globals.logLevel);
         return (await import('../up/detach.js')).runDetached(ctx, argv, terminalReporter(ctx));
       });

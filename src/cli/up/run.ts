@@ -26,6 +26,8 @@ export interface UpOptions {
   readonly topology?: string;
   /** Manifests (files, directories, `-`); none means the demo app. */
   readonly paths: readonly string[];
+  /** Read the given directories' subdirectories too (`-R`). */
+  readonly recursive?: boolean;
   readonly timeoutMs: number;
 }
 
@@ -60,8 +62,12 @@ export function loadUpTopology(ctx: CliContext, file: string | undefined, slot: 
 }
 
 /** Loads the manifests, or the demo when none were given. */
-export async function loadUpManifests(ctx: CliContext, paths: readonly string[]): Promise<SourcedObject[]> {
-  return loadObjects(ctx, paths.length ? paths : [demoManifestPath()]);
+export async function loadUpManifests(
+  ctx: CliContext,
+  paths: readonly string[],
+  recursive = false,
+): Promise<SourcedObject[]> {
+  return loadObjects(ctx, paths.length ? paths : [demoManifestPath()], { recursive });
 }
 
 /** Fails before anything starts when the listeners the manifests ask for cannot fit the open-files limit. */
@@ -116,7 +122,7 @@ export async function runUp(
   const topology = loadUpTopology(ctx, options.topology, slot);
   // The manifests' loopback externalIPs and endpoints are checked against this cluster's ranges.
   setEmulatedRoutableRanges([topology.networking.nodeSubnet, topology.networking.loadBalancerPool]);
-  const objects = await loadUpManifests(ctx, options.paths);
+  const objects = await loadUpManifests(ctx, options.paths, options.recursive === true);
   checkFdLimit(
     topology,
     objects.map((o) => o.object),
