@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { StatusError } from '../../api/errors.js';
-import type { KubeObject, Service } from '../../api/types.js';
+import type { EndpointSlice, KubeObject, Service } from '../../api/types.js';
 import { setEmulatedRoutableRanges } from '../../api/validation/ip.js';
 import { Emulator } from '../../emulator/emulator.js';
 import { fdLimitProblem, plannedListeners, readFdLimits } from '../../emulator/fd-limit.js';
@@ -165,6 +165,7 @@ export async function runUp(
       summaryText({
         status: emulator.status(),
         services,
+        served: servedServices(emulator.cluster.store.list<EndpointSlice & KubeObject>('endpointslices')),
         readiness,
         kubeconfig: join(dir, 'kubeconfig'),
         elapsedMs: performance.now() - started,
@@ -175,6 +176,17 @@ export async function runUp(
     throw err;
   }
   await waitForStop(ctx, emulator);
+}
+
+/** `namespace/name` of every Service with at least one ready endpoint in its slices. */
+function servedServices(slices: readonly (EndpointSlice & KubeObject)[]): Set<string> {
+  const served = new Set<string>();
+  for (const slice of slices) {
+    const service = slice.metadata.labels?.['kubernetes.io/service-name'];
+    if (service && (slice.endpoints ?? []).some((e) => e.conditions?.ready !== false))
+      served.add(`${slice.metadata.namespace}/${service}`);
+  }
+  return served;
 }
 
 function progressLine(r: Readiness): string {

@@ -15,6 +15,8 @@ function formatTable(rows: readonly (readonly string[])[]): string {
 export interface SummaryInput {
   readonly status: EmulatorStatus;
   readonly services: readonly (Service & KubeObject)[];
+  /** `namespace/name` of the Services with a ready endpoint: only those are suggested to curl. */
+  readonly served?: ReadonlySet<string>;
   readonly readiness: Readiness;
   readonly kubeconfig: string;
   readonly elapsedMs: number;
@@ -26,6 +28,37 @@ function ports(svc: Service): string {
       p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? 'TCP'}` : `${p.port}/${p.protocol ?? 'TCP'}`,
     )
     .join(',');
+}
+
+/** Ports of protocols that are not HTTP, probed with `nc -vz` instead of curl. */
+const NOT_HTTP = new Set([
+  21, 22, 23, 25, 53, 110, 143, 389, 1433, 1521, 2181, 3306, 5432, 5672, 6379, 9042, 9092, 11211, 27017,
+]);
+
+type PortSpec = NonNullable<NonNullable<Service['spec']>['ports']>[number];
+
+/** What a Service port serves, judged from its name, appProtocol, port and targetPort. */
+function portKind(spec: PortSpec): 'http' | 'https' | 'tcp' {
+  const target = typeof spec.targetPort === 'number' ? spec.targetPort : spec.port;
+  const app = (spec.appProtocol ?? spec.name ?? '').toLowerCase();
+  if (app === 'https' || app.startsWith('https-') || spec.port === 443 || spec.port === 8443) return 'https';
+  if (app.startsWith('http') || !(NOT_HTTP.has(spec.port) || NOT_HTTP.has(target))) return 'http';
+  return 'tcp';
+}
+
+/**
+ * The command that exercises one Service port at `host:port` (the port may be a
+ * NodePort): curl for HTTP(S), nc for anything else; through SOCKS when given.
+ */
+function probe(host: string, port: number, spec: PortSpec, socks?: string): string {
+  const kind = portKind(spec);
+  if (kind === 'tcp') return socks ? `nc -X 5 -x ${socks} -vz ${host} ${port}` : `nc -vz ${host} ${port}`;
+  const url = `${kind}://${host}${port === (kind === 'https' ? 443 : 80) ? '' : `:${port}`}/`;
+  return `curl ${kind === 'https' ? '-k ' : ''}${socks ? `--socks5-hostname ${socks} ` : ''}${url}`;
+}
+
+function firstTcpPort(s: Service): PortSpec | undefined {
+  return s.spec?.ports?.find((p) => (p.protocol ?? 'TCP') === 'TCP');
 }
 
 /** The ready summary (several lines, ending in a newline). */
@@ -73,36 +106,50 @@ export function summaryText(input: SummaryInput): string {
       '',
     );
   }
+  const unbound = exposed.flatMap((svc) =>
+    (svc.spec?.externalIPs ?? []).filter((ip) => !ip.startsWith('127.')).map((ip) => ({ svc, ip })),
+  );
+  for (const { svc, ip } of unbound)
+    lines.push(
+      `${ip} (externalIP of ${svc.metadata.namespace}/${svc.metadata.name}) is not a loopback address, so it is not bound here: reach it from pods, with \`netkube curl --from node/NAME\` or through the SOCKS gateway.`,
+    );
+  if (unbound.length) lines.push('');
   lines.push('Try:');
+  const served = (s: Service & KubeObject) =>
+    input.served === undefined || input.served.has(`${s.metadata.namespace}/${s.metadata.name}`);
   const worker = status.nodes.find((n) => n.role !== 'control-plane') ?? status.nodes[0];
-  for (const s of exposed) {
-    const http = (s.spec?.ports ?? []).find((p) => p.nodePort && (p.protocol ?? 'TCP') === 'TCP');
-    if (http && worker)
-      lines.push(
-        `  curl http://${worker.address}:${http.nodePort}/            # ${s.metadata.namespace}/${s.metadata.name} through a NodePort`,
-      );
+  for (const s of exposed.filter(served)) {
+    const name = `${s.metadata.namespace}/${s.metadata.name}`;
+    const np = (s.spec?.ports ?? []).find((p) => p.nodePort && (p.protocol ?? 'TCP') === 'TCP');
+    if (np?.nodePort && worker)
+      lines.push(`  ${probe(worker.address, np.nodePort, np)}            # ${name} through a NodePort`);
     const lb = s.status?.loadBalancer?.ingress?.[0]?.ip;
-    const port = s.spec?.ports?.[0]?.port;
+    const port = firstTcpPort(s);
     if (lb && port)
-      lines.push(
-        `  curl http://${lb}:${port}/            # ${s.metadata.namespace}/${s.metadata.name} through its LoadBalancer IP`,
-      );
+      lines.push(`  ${probe(lb, port.port, port)}            # ${name} through its LoadBalancer IP`);
   }
-  const internal = services.find(
+  const candidates = services.filter(
     (s) =>
       s.metadata.namespace === 'default' &&
       s.metadata.name !== 'kubernetes' &&
       s.spec?.type !== 'ExternalName',
   );
+  const httpPort = (c: Service) => {
+    const p = firstTcpPort(c);
+    return p !== undefined && portKind(p) !== 'tcp';
+  };
+  const internal =
+    candidates.find((c) => served(c) && httpPort(c)) ?? candidates.find(served) ?? candidates[0];
   if (internal && status.dns) {
     lines.push(
       `  dig @${status.dns.host} -p ${status.dns.port} ${internal.metadata.name}.default.svc.cluster.local +short   # cluster DNS`,
     );
   }
-  if (internal && status.socks) {
-    lines.push(
-      `  curl --socks5-hostname ${status.socks.host}:${status.socks.port} http://${internal.metadata.name}.default.svc.cluster.local/   # a ClusterIP from the laptop`,
-    );
+  const internalPort = internal && firstTcpPort(internal);
+  if (internal && internalPort && served(internal) && status.socks) {
+    const host = `${internal.metadata.name}.default.svc.cluster.local`;
+    const socks = `${status.socks.host}:${status.socks.port}`;
+    lines.push(`  ${probe(host, internalPort.port, internalPort, socks)}   # a ClusterIP from the laptop`);
   }
   lines.push(`  npx netkube get pods -o wide${status.name === 'default' ? '' : ` --name ${status.name}`}`);
   lines.push(`  KUBECONFIG=${input.kubeconfig} kubectl get svc,endpointslices`);
