@@ -46,3 +46,33 @@ describe('POST /curl timeoutMs', () => {
     }
   });
 });
+
+describe('POST /curl from the host', () => {
+  const world = { inPodSubnet: () => false, inServiceSubnet: () => false };
+  const hostRoute = curlRoute({ dataplane: { world } as unknown as Dataplane, pod: () => undefined });
+
+  async function hostRefusal(url: string): Promise<StatusError> {
+    const err = await Promise.resolve()
+      .then(() => hostRoute.handle(request({ url }), {} as never))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(StatusError);
+    return err as StatusError;
+  }
+
+  it('says why a non-loopback address (an unbindable externalIP) is not reachable from the laptop', async () => {
+    const err = await hostRefusal('http://192.168.56.103:8001/');
+    expect(err.message).toBe(
+      'curl: 192.168.56.103 is not a loopback address, and netkube binds only loopback ones, so the laptop cannot reach it here: use --from pod/NAME or node/NAME, or the SOCKS gateway',
+    );
+  });
+
+  it("answers a name the laptop cannot resolve in curl's words, pointing cluster names inside", async () => {
+    const err = await hostRefusal('http://web.default.svc.cluster.local/');
+    expect(err.message).toBe(
+      'curl: (6) Could not resolve host: web.default.svc.cluster.local: a cluster name, resolved only inside the cluster: use --from pod/NAME, or the SOCKS gateway',
+    );
+  });
+});

@@ -253,6 +253,14 @@ async function fromHost(dp: Dataplane, url: URL, body: CurlBody, timeoutMs: numb
       { code: 'EHOSTUNREACH' },
     );
   }
+  if (isIP(ip) === 4 && !ip.startsWith('127.')) {
+    throw Object.assign(
+      new Error(
+        `${ip} is not a loopback address, and netkube binds only loopback ones, so the laptop cannot reach it here: use --from pod/NAME or node/NAME, or the SOCKS gateway`,
+      ),
+      { code: 'EHOSTUNREACH' },
+    );
+  }
   const port = portOf(url);
   for (let attempt = 0; attempt < 8; attempt++) {
     const localPort = 40000 + Math.floor(Math.random() * 20000);
@@ -267,7 +275,15 @@ async function fromHost(dp: Dataplane, url: URL, body: CurlBody, timeoutMs: numb
       return plan ? { ...result, hops: plan.hops } : result;
     } catch (err) {
       captured?.cancel();
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        // curl's own words (exit 6); cluster names resolve only inside the cluster.
+        const hint = /\.cluster\.local\.?$|^[^.]+$|\.svc$/.test(ip)
+          ? ': a cluster name, resolved only inside the cluster: use --from pod/NAME, or the SOCKS gateway'
+          : '';
+        throw Object.assign(new Error(`(6) Could not resolve host: ${ip}${hint}`), { code });
+      }
+      if (code !== 'EADDRINUSE') throw err;
     }
   }
   throw Object.assign(new Error('no free local port'), { code: 'EADDRINUSE' });

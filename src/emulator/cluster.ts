@@ -336,7 +336,7 @@ export class Cluster {
       svc,
       'Warning',
       'ExternalIPNotBound',
-      `externalIPs ${ips.join(', ')} are not loopback addresses, so netkube cannot bind them on this machine: they answer from pods, from \`netkube curl\`, from traces and through the SOCKS gateway, not from the laptop directly`,
+      `externalIPs ${ips.join(', ')} are not loopback addresses, so netkube cannot bind them on this machine: they answer from pods, from \`netkube curl --from node/NAME\`, from traces and through the SOCKS gateway, not from the laptop directly`,
       { component: 'netkube-dataplane' },
     );
   }
