@@ -49,7 +49,7 @@ export interface SimulatedRuntimeConfig {
   readonly ipFormatter?: IpFormatter;
   /** @default { nameserver: '10.96.0.10', clusterDomain: 'cluster.local' } */
   readonly dns?: DnsConfig;
-  /** Upper bound of one exec (ms). @default 60_000 */
+  /** Upper bound of one exec (ms): above a kernel connect timeout (127 s). @default 300_000 */
   readonly execTimeoutMs?: number;
   /** Overrides the catalogue (tests). */
   readonly appFactory?: AppFactory;
@@ -99,7 +99,7 @@ export class SimulatedContainerRuntime implements ContainerRuntime {
       logs: config.logs,
       dns: this.#dns,
       ipFormatter: config.ipFormatter,
-      execTimeoutMs: config.execTimeoutMs ?? 60_000,
+      execTimeoutMs: config.execTimeoutMs ?? 300_000,
       httpFlows: config.httpFlows,
     };
     if (config.execTimeoutMs !== undefined && !(config.execTimeoutMs > 0))
