@@ -16,11 +16,21 @@ export type Instance =
   | { readonly kind: 'running'; readonly startedAt: number; readonly handle: ContainerHandle }
   | { readonly kind: 'exited'; readonly termination: Termination };
 
-/** Why the kubelet stopped a running container; decides how its exit is handled. */
-export type KillReason = 'liveness' | 'startup' | 'terminating' | 'finished';
+/**
+ * Why the kubelet stopped a running container; decides how its exit is handled.
+ * `changed`: its image changed in the pod spec; it comes back from the new spec.
+ */
+export type KillReason = 'liveness' | 'startup' | 'changed' | 'terminating' | 'finished';
 
 export interface ContainerRecord {
-  readonly spec: Container;
+  /** The container as the pod spec now describes it (a pod update may change its `image`). */
+  spec: Container;
+  /**
+   * The spec image of the current (or last) instance, which the status shows;
+   * it differs from `spec.image` after an image update until the container is
+   * created again. Undefined before the first instance.
+   */
+  image: string | undefined;
   readonly init: boolean;
   /** An init container with `restartPolicy: Always`. */
   readonly sidecar: boolean;
@@ -81,6 +91,7 @@ export function newContainerRecord(
     spec,
     init,
     sidecar: init && isRestartableInit(spec),
+    image: undefined,
     current: { kind: 'none' },
     lastTermination: undefined,
     waiting: undefined,
@@ -101,6 +112,7 @@ export function newContainerRecord(
   record.restartCount = previous.restartCount;
   record.containerID = previous.containerID;
   record.pulled = previous.imageID !== '';
+  if (record.pulled) record.image = previous.image;
   const last = previous.lastState?.terminated;
   if (last) record.lastTermination = termination(last);
   const state = previous.state;
@@ -127,7 +139,7 @@ export function newContainerRecord(
 export function containerView(r: ContainerRecord, defaultWaiting: string): ContainerView {
   const base = {
     name: r.spec.name,
-    image: r.spec.image ?? '',
+    image: r.image ?? r.spec.image ?? '',
     pulled: r.pulled,
     containerID: r.containerID,
     restartCount: r.restartCount,
@@ -158,7 +170,8 @@ export function containerView(r: ContainerRecord, defaultWaiting: string): Conta
 
 /** Whether the container should come back after its current instance exited (restartPolicy). */
 export function shouldRestart(pod: Pod, r: ContainerRecord, exitCode: number): boolean {
-  if (r.sidecar) return true;
+  // A changed definition restarts regardless of the restart policy (kuberuntime computePodActions).
+  if (r.sidecar || r.killReason === 'changed') return true;
   const policy = pod.spec?.restartPolicy ?? 'Always';
   if (r.killReason === 'liveness' || r.killReason === 'startup') return policy !== 'Never';
   if (r.init) return exitCode !== 0 && policy !== 'Never';

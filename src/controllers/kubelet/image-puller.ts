@@ -6,6 +6,17 @@
  * simulated delays on the injected clock; images stay on the node across
  * `node stop/start`, as on a rebooted machine.
  *
+ * Pulls run in parallel, as with `serializeImagePulls: false` and no
+ * `maxParallelImagePulls`: each request is its own CRI `PullImage` call, and
+ * the runtime downloads an image once, so a pod asking for an image that
+ * another pod is pulling finishes with that download. In the `Pulled`
+ * message the first duration is the `PullImage` call, the second adds the
+ * wait for a pull slot (none here), so both are the time since that pod's own
+ * `Pulling`: `in 600ms (600ms including waiting)` for a pod that joined a
+ * 1 s pull after 400 ms. (Serialized pulls, the kubelet default, would make
+ * every pull on a node wait for the one before it; netkube keeps them
+ * parallel so that `up` stays fast.)
+ *
  * netkube has no registry, so every image can be "pulled", and
  * `imagePullPolicy: Never` behaves as if the image had been side-loaded
  * (`kind load docker-image`) instead of failing with ErrImageNeverPull.
@@ -36,9 +47,11 @@ export interface ImagePullerConfig {
 /** Reports one kubelet event about the pull (`Pulling`, `Pulled`). */
 export type PullEventSink = (reason: 'Pulling' | 'Pulled', message: string) => void;
 
+/** A download in progress, shared by every pod that asked for the image meanwhile. */
 interface PullInFlight {
-  readonly startedAt: number;
   readonly doneAt: number;
+  /** Pods waiting for it; when the last one gives up, the download is abandoned. */
+  waiters: number;
 }
 
 export class ImagePuller {
@@ -57,7 +70,8 @@ export class ImagePuller {
 
   /**
    * Makes sure the container's image is on the node, then calls `done` (at once
-   * when nothing needs pulling). Returns a function that cancels the wait.
+   * when nothing needs pulling). Returns a function that cancels the wait; a
+   * download nobody waits for any more is abandoned (the image is not stored).
    */
   ensure(
     container: Pick<Container, 'image' | 'imagePullPolicy'>,
@@ -77,25 +91,32 @@ export class ImagePuller {
     emit('Pulling', podEvents.pulling(image));
     let pull = this.#inFlight.get(key);
     if (!pull) {
-      const ms = present ? this.#c.repullMs : this.#c.pullMs;
-      pull = { startedAt: requested, doneAt: requested + ms };
+      pull = { doneAt: requested + (present ? this.#c.repullMs : this.#c.pullMs), waiters: 0 };
       this.#inFlight.set(key, pull);
     }
+    const joined = pull;
+    joined.waiters++;
     const finish = (): void => {
-      this.#inFlight.delete(key);
+      if (this.#inFlight.get(key) === joined) this.#inFlight.delete(key);
       this.#present.add(key);
-      const now = this.#c.clock.now();
-      const p = pull as PullInFlight;
-      emit('Pulled', podEvents.pulled(image, p.doneAt - p.startedAt, now - requested, imageSizeBytes(image)));
+      // This pod's PullImage call ran from its request to the end of the download.
+      const ms = this.#c.clock.now() - requested;
+      emit('Pulled', podEvents.pulled(image, ms, ms, imageSizeBytes(image)));
       done();
     };
-    const wait = pull.doneAt - requested;
+    const wait = joined.doneAt - requested;
     if (wait <= 0) {
       finish();
       return () => {};
     }
     const timer: TimerHandle = this.#c.clock.setTimeout(finish, wait);
     timer.unref();
-    return () => this.#c.clock.clearTimeout(timer);
+    let cancelled = false;
+    return () => {
+      if (cancelled) return;
+      cancelled = true;
+      this.#c.clock.clearTimeout(timer);
+      if (--joined.waiters === 0 && this.#inFlight.get(key) === joined) this.#inFlight.delete(key);
+    };
   }
 }

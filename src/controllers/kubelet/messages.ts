@@ -49,6 +49,11 @@ export const podEvents = {
   created: (name: string) => `Created container: ${name}`,
   started: (name: string) => `Started container ${name}`,
   stopping: (name: string) => `Stopping container ${name}`,
+  /** The Killing message of a container whose image changed (a sidecar's says nothing about the restart). */
+  definitionChanged: (name: string, init: boolean) =>
+    init
+      ? `Init container ${name} definition changed`
+      : `Container ${name} definition changed, will be restarted`,
   probeKill: (name: string, kind: 'liveness' | 'startup', restart: boolean) =>
     `Container ${name} failed ${kind} probe${restart ? ', will be restarted' : ''}`,
   backOff: (name: string, pod: Pick<Pod, 'metadata'>) =>

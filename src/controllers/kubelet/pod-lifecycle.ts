@@ -5,6 +5,7 @@
  * then app containers in order, each pulled, created and started; exits are
  * posted, then restarted per restartPolicy, with CrashLoopBackOff delays.
  */
+import type { Container } from '../../api/types.js';
 import { errorMessage } from '../../util/errors.js';
 import { isInBackOff, nextBackoff } from './backoff.js';
 import { type ContainerRecord, shouldRestart } from './container-record.js';
@@ -12,7 +13,7 @@ import { containerID, sandboxID } from './identity.js';
 import { crashLoopMessage, podEvents } from './messages.js';
 import { hasProbe } from './pod-probes.js';
 import { allRecords, changed, later, type PodState, podEvent, writeStatus } from './pod-state.js';
-import { checkFinished, finishIfStopped } from './pod-stop.js';
+import { checkFinished, finishIfStopped, stopContainer } from './pod-stop.js';
 import type { ContainerHandle } from './runtime.js';
 
 /** CNI ADD for a new sandbox; on success the containers follow, on failure it is retried. */
@@ -60,23 +61,28 @@ export function advance(s: PodState): void {
   if (next) startContainer(s, next);
 }
 
-/** Image first (pull or found), then create and start after the simulated start delay. */
+/**
+ * Image first (pull or found), then create and start after the simulated start
+ * delay, from the spec as it was when the pull began (a later image change
+ * restarts the new instance at once, as upstream's next sync would).
+ */
 export function startContainer(s: PodState, r: ContainerRecord): void {
   let pulled = false;
+  const spec = r.spec;
   const emit = (reason: 'Pulling' | 'Pulled', message: string) => podEvent(s, 'Normal', reason, message, r);
-  const cancel = s.ctx.images.ensure(r.spec, emit, () => {
+  const cancel = s.ctx.images.ensure(spec, emit, () => {
     pulled = true;
     r.cancelPull = undefined;
     const ms = s.ctx.timing.containerStartMs;
     if (ms === 0) {
-      createContainer(s, r);
+      createContainer(s, r, spec);
       return;
     }
     r.timer = later(
       s,
       () => {
         r.timer = undefined;
-        createContainer(s, r);
+        createContainer(s, r, spec);
       },
       ms,
     );
@@ -84,11 +90,11 @@ export function startContainer(s: PodState, r: ContainerRecord): void {
   if (!pulled) r.cancelPull = cancel;
 }
 
-function runtimeStart(s: PodState, r: ContainerRecord): ContainerHandle | undefined {
+function runtimeStart(s: PodState, r: ContainerRecord, spec: Container): ContainerHandle | undefined {
   try {
     return s.ctx.runtime.start({
       pod: s.pod,
-      container: r.spec,
+      container: spec,
       podIP: s.podIP ?? '',
       nodeName: s.ctx.nodeName,
       restartCount: r.restartCount,
@@ -102,9 +108,9 @@ function runtimeStart(s: PodState, r: ContainerRecord): ContainerHandle | undefi
   }
 }
 
-function createContainer(s: PodState, r: ContainerRecord): void {
+function createContainer(s: PodState, r: ContainerRecord, spec: Container): void {
   if (s.state !== 'active') return;
-  const name = r.spec.name;
+  const name = spec.name;
   if (r.everStarted) {
     r.restartCount++;
     if (r.current.kind === 'exited') r.lastTermination = r.current.termination;
@@ -114,8 +120,9 @@ function createContainer(s: PodState, r: ContainerRecord): void {
   r.waiting = undefined;
   r.killReason = undefined;
   r.everStarted = true;
+  r.image = spec.image ?? '';
   podEvent(s, 'Normal', 'Created', podEvents.created(name), r);
-  const handle = runtimeStart(s, r);
+  const handle = runtimeStart(s, r, spec);
   if (!handle) {
     afterExit(s, r, 128);
     return;
@@ -126,8 +133,27 @@ function createContainer(s: PodState, r: ContainerRecord): void {
   r.ready = r.started && !hasProbe(r, 'readiness');
   changed(s);
   handle.onExit((code, reason) => onExit(s, r, handle, code, reason));
-  if (r.current.kind === 'running' && r.current.handle === handle) triggerReadiness(s, r);
+  if (r.current.kind === 'running' && r.current.handle === handle) {
+    triggerReadiness(s, r);
+    restartIfChanged(s, r);
+  }
   advance(s);
+}
+
+/**
+ * Kills a running container whose image is no longer the one in the pod spec
+ * (kuberuntime `computePodActions`: the container hash covers name and image),
+ * with the pod's grace period; its exit starts the new definition. An app
+ * container is restarted whatever the restartPolicy, a sidecar too; a regular
+ * init container is left to finish, and only a later run of it (a new
+ * sandbox, a failure) uses the new image. No-op otherwise.
+ */
+export function restartIfChanged(s: PodState, r: ContainerRecord): void {
+  if (s.state !== 'active' || r.current.kind !== 'running' || r.killReason !== undefined) return;
+  if (r.image === undefined || r.image === (r.spec.image ?? '')) return;
+  if (r.init && !r.sidecar) return;
+  const grace = s.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  stopContainer(s, r, 'changed', grace, podEvents.definitionChanged(r.spec.name, r.init));
 }
 
 /** Runs a readiness attempt now (upstream triggers one while a running container has no result). */
@@ -170,6 +196,11 @@ function afterExit(s: PodState, r: ContainerRecord, exitCode: number): void {
     r.completed = true;
     changed(s);
     checkFinished(s);
+  } else if (r.killReason === 'changed') {
+    // Upstream starts the new definition in the same sync. Its back-off is keyed
+    // by the container's hash, so a new image starts with a clean back-off.
+    r.backoff = undefined;
+    startContainer(s, r);
   } else if (killedByProbe) {
     // Upstream restarts a probe-killed container in the same sync; its back-off check
     // (`doBackOff`) finds the previous dead instance, if any: repeated probe kills

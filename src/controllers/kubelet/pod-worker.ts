@@ -13,6 +13,7 @@ import { podEvents } from './messages.js';
 import { createSandbox } from './pod-lifecycle.js';
 import { createProbeWorkers } from './pod-probes.js';
 import type { StoredPod } from './pod-source.js';
+import { applySpecChanges } from './pod-spec-update.js';
 import {
   allRecords,
   newPodState,
@@ -67,11 +68,16 @@ export class PodWorker {
     createSandbox(s);
   }
 
-  /** A newer version of the pod arrived (the kubelet's own writes included); a deletionTimestamp starts termination. */
+  /**
+   * A newer version of the pod arrived (the kubelet's own writes included): a
+   * deletionTimestamp starts termination, a changed container image restarts
+   * that container.
+   */
   update(pod: StoredPod): void {
     const s = this.#s;
     s.pod = pod;
     if (pod.metadata.deletionTimestamp && (s.state === 'active' || s.state === 'finished')) terminate(s);
+    else applySpecChanges(s, pod);
   }
 
   /** The pod object was removed from the store. */

@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../api/types.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Event, KubeObject } from '../../api/types.js';
 import { seededRandom } from '../../util/random.js';
 import { DeploymentController } from '../deployment/controller.js';
+import { FakeNetwork, FakeProber, FakeRuntime, topologyNode } from '../kubelet/fakes.test-helpers.js';
+import { Kubelet } from '../kubelet/kubelet.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
 import { ControllerManager } from '../runtime/manager.js';
 import type { PodObject } from '../runtime/pods.js';
@@ -75,6 +77,68 @@ describe('Scheduler', () => {
       { type: 'PodScheduled', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' },
     ]);
     expect(fx.eventLines()).toEqual(['Normal Scheduled Successfully assigned default/web to worker-1']);
+  });
+
+  it('records Scheduled before the kubelet, which reacts to the binding at once, records anything', async () => {
+    const fx = newFixture({ namespaces: ['default', 'kube-node-lease'] });
+    const node = topologyNode('worker-1', '127.0.10.2');
+    const kubelet = new Kubelet({
+      ...fx,
+      nodeName: node.name,
+      topologyNode: node,
+      network: new FakeNetwork(),
+      runtime: new FakeRuntime(fx.clock),
+      prober: new FakeProber(fx.clock),
+      timing: { imagePullMs: 0, containerStartMs: 0 },
+    });
+    kubelet.start();
+    start(fx, false);
+    const nginx = { containers: [{ name: 'c', image: 'nginx:1.27' }] };
+    fx.seed(newPod('web', { spec: nginx }), newPod('cached', { spec: nginx }));
+    await manager?.settle();
+    await kubelet.whenIdle();
+    const about = (pod: string) => {
+      const events = fx.store.list<Event & KubeObject>('events').filter((e) => e.involvedObject.name === pod);
+      const byVersion = [...events]
+        .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+        .map((e) => e.reason);
+      // kubectl describe sorts by time, then name: the name's suffix is the nanosecond clock.
+      const byName = [...events].sort((a, b) => {
+        const x = BigInt(`0x${a.metadata.name?.split('.').at(-1)}`);
+        const y = BigInt(`0x${b.metadata.name?.split('.').at(-1)}`);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      return { byVersion, byName: byName.map((e) => e.reason) };
+    };
+    expect(about('web')).toEqual({
+      byVersion: ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'],
+      byName: ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'],
+    });
+    // The image was already on the node: Pulled is written synchronously with the binding.
+    expect(about('cached').byVersion).toEqual(['Scheduled', 'Pulled', 'Created', 'Started']);
+    expect(about('cached').byName).toEqual(['Scheduled', 'Pulled', 'Created', 'Started']);
+    await kubelet.stop();
+  });
+
+  it('records no Scheduled event for a binding that failed', async () => {
+    const fx = newFixture();
+    fx.seed(newNode('worker-1'));
+    start(fx, false);
+    await manager?.settle();
+    // The binding write fails once (an API server error): no event may claim it happened.
+    vi.spyOn(fx.store, 'update').mockImplementationOnce(() => {
+      throw new Error('etcdserver: request timed out');
+    });
+    fx.seed(newPod('web'));
+    await manager?.settle();
+    expect(fx.store.get<PodObject>('pods', 'default', 'web')?.spec?.nodeName).toBeUndefined();
+    expect(fx.eventLines()).toEqual([
+      'Warning FailedScheduling binding rejected: etcdserver: request timed out',
+    ]);
+    fx.clock.step(1000);
+    await manager?.settle();
+    expect(fx.store.get<PodObject>('pods', 'default', 'web')?.spec?.nodeName).toBe('worker-1');
+    expect(fx.eventLines().at(-1)).toBe('Normal Scheduled Successfully assigned default/web to worker-1');
   });
 
   it('spreads php-test-1 over the two workers and keeps a third replica Pending, as a real cluster does', async () => {

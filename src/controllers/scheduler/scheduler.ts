@@ -176,15 +176,24 @@ export class Scheduler implements ManagedController {
     const pod = info.pod;
     this.#assumed.set(key, info);
     try {
-      const bound = bindPod(this.#config.store, pod, nodeName, now);
+      // One store transaction: the binding and its Scheduled event are written
+      // together and their watch events go out only afterwards. The kubelet
+      // reacts to the binding synchronously (its Pulling/Pulled events), so
+      // recording Scheduled after a plain write would put it after the
+      // kubelet's events, where a real cluster never shows it; recording it
+      // before the write would claim a binding that may still be refused.
+      // The recorder never throws, so the event cannot undo the binding.
+      this.#config.store.transaction(() => {
+        const bound = bindPod(this.#config.store, pod, nodeName, now);
+        this.#config.events.record(
+          bound,
+          'Normal',
+          'Scheduled',
+          `Successfully assigned ${key} to ${nodeName}`,
+          SOURCE,
+        );
+      });
       this.#attempts.delete(key);
-      this.#config.events.record(
-        bound,
-        'Normal',
-        'Scheduled',
-        `Successfully assigned ${key} to ${nodeName}`,
-        SOURCE,
-      );
     } catch (err) {
       this.#assumed.delete(key);
       if (isNotFound(err) || isConflict(err)) return;
