@@ -1,3 +1,4 @@
+export { balanceSections, roundRobin } from './loadbalance.js';
 export {
   candidates,
   chaseCname,
@@ -11,7 +12,15 @@ export {
   resolveForPod,
   searchList,
 } from './resolver.js';
-export { type DnsServerConfig, handleQuery, type RunningDnsServer, startDnsServer } from './server.js';
+export {
+  type DnsServerConfig,
+  type HandleQueryOptions,
+  handleQuery,
+  type RunningDnsServer,
+  serveDnsStream,
+  startDnsServer,
+  type Transport,
+} from './server.js';
 export { type StoreDnsViewConfig, storeDnsView } from './store-view.js';
 export { forwardQuery, hostNameservers } from './upstream.js';
 export {
@@ -23,6 +32,7 @@ export {
   endpointHostname,
   HOST_GATEWAY_IP,
   HOST_GATEWAY_NAME,
+  MAX_CNAME_CHAIN,
   type Rcode,
   soaRecord,
   type ViewEndpoint,

@@ -6,6 +6,8 @@
  * CNAME chain of an ExternalName.
  */
 import { isIP } from 'node:net';
+import { type Random, systemRandom } from '../util/random.js';
+import { roundRobin } from './loadbalance.js';
 import { answerQuestion, type ClusterDnsView, type DnsRecord, type Rcode, type ZoneAnswer } from './zone.js';
 
 export const NDOTS = 5;
@@ -49,9 +51,31 @@ export interface PodResolverConfig {
   readonly view: ClusterDnsView;
   /** Resolves names outside the cluster zone (the host's resolver). */
   readonly lookupExternal: (name: string) => Promise<string[]>;
+  /**
+   * CoreDNS's `loadbalance`: every answer comes with its addresses shuffled,
+   * as pods get them on a real cluster, so clients that take the first address
+   * spread over a headless Service's pods. Traces turn it off to stay
+   * reproducible: they follow the zone's order. @default true
+   */
+  readonly loadbalance?: boolean;
+  /** Draws for `loadbalance`. @default systemRandom */
+  readonly random?: Random;
 }
 
-/** Resolves `name` for a pod in `namespace`. Never throws: an unresolvable name has no addresses. */
+function balanced(records: readonly DnsRecord[], config: PodResolverConfig): readonly DnsRecord[] {
+  return config.loadbalance === false ? records : roundRobin(records, config.random ?? systemRandom);
+}
+
+function externalRecords(name: string, ips: readonly string[]): DnsRecord[] {
+  return ips.map((ip): DnsRecord => ({ type: 'A', name: `${name.replace(/\.$/, '')}.`, ttl: 30, data: ip }));
+}
+
+/**
+ * Resolves `name` for a pod in `namespace`, as glibc does: each candidate in
+ * turn until one has addresses (an NXDOMAIN or NODATA moves on to the next).
+ * Never throws: an unresolvable name — a CNAME loop included, which the zone
+ * answers NODATA — has no addresses.
+ */
 export async function resolveForPod(
   config: PodResolverConfig,
   name: string,
@@ -66,52 +90,48 @@ export async function resolveForPod(
     const answer = answerQuestion(config.view, candidate, 'A');
     if (answer.forward === true) {
       const ips = await config.lookupExternal(candidate).catch(() => []);
-      attempts.push({
-        name: candidate,
-        rcode: ips.length ? 'NOERROR' : 'NXDOMAIN',
-        cluster: false,
-        answers: ips.map((ip) => ({ type: 'A', name: `${candidate}.`, ttl: 30, data: ip })),
-      });
-      if (ips.length) return { query: name, addresses: ips, canonicalName: candidate, attempts };
+      const answers = balanced(externalRecords(candidate, ips), config);
+      attempts.push({ name: candidate, rcode: ips.length ? 'NOERROR' : 'NXDOMAIN', cluster: false, answers });
+      if (ips.length)
+        return { query: name, addresses: addressesOf(answers), canonicalName: candidate, attempts };
       continue;
     }
-    let records = answer.answers;
-    const cname = records.find((r) => r.type === 'CNAME');
-    if (cname && cname.type === 'CNAME') {
-      const target = cname.data.replace(/\.$/, '');
-      const chased = await resolveForPod(config, `${target}.`, namespace);
-      records = [...records, ...chased.attempts.flatMap((a) => a.answers)];
-    }
-    attempts.push({ name: candidate, rcode: answer.rcode, cluster: true, answers: records });
-    const addresses = records.filter((r) => r.type === 'A').map((r) => r.data as string);
+    const chased = await chaseCname(answer, config);
+    const records = balanced(chased.answers, config);
+    attempts.push({ name: candidate, rcode: chased.rcode, cluster: true, answers: records });
+    const addresses = addressesOf(records);
     if (addresses.length) return { query: name, addresses, canonicalName: candidate, attempts };
   }
   return { query: name, addresses: [], canonicalName: undefined, attempts };
 }
 
+function addressesOf(records: readonly DnsRecord[]): string[] {
+  return records.flatMap((r) => (r.type === 'A' ? [r.data] : []));
+}
+
 /**
- * Appends the A records of a CNAME target (in the zone, or resolved by the
- * host) to an A answer, as the cluster DNS server does for ExternalNames.
+ * Completes an answer whose CNAME chain leaves the zone (`answer.external`):
+ * the target's records are appended as the cluster DNS gets them from the
+ * upstream (CoreDNS `b.Lookup`) — the host's resolver, which knows IPv4 only,
+ * or the zone itself for the names it answers outside `cluster.local`
+ * (`host.netkube.internal`). Other answers come back as they are.
  */
 export async function chaseCname(
   answer: ZoneAnswer,
-  type: string,
   config: { readonly view: ClusterDnsView; readonly lookupExternal?: PodResolverConfig['lookupExternal'] },
 ): Promise<ZoneAnswer> {
-  const cname = answer.answers.find((a) => a.type === 'CNAME');
-  if (!cname || type !== 'A' || cname.type !== 'CNAME') return answer;
-  const target = cname.data;
-  const inZone = answerQuestion(config.view, target, 'A');
-  if (inZone.forward !== true)
-    return { ...answer, answers: [...answer.answers, ...inZone.answers.filter((a) => a.type === 'A')] };
-  const ips = (await config.lookupExternal?.(target.replace(/\.$/, '')).catch(() => [])) ?? [];
-  return {
-    ...answer,
-    answers: [
-      ...answer.answers,
-      ...ips.map((ip): DnsRecord => ({ type: 'A', name: target, ttl: 30, data: ip })),
-    ],
-  };
+  const tail = answer.external;
+  if (!tail) return answer;
+  const { external: _done, ...rest } = answer;
+  const local = answerQuestion(config.view, tail.name, tail.type);
+  let records: readonly DnsRecord[] = [];
+  if (local.forward !== true) records = local.answers;
+  else if (tail.type === 'A')
+    records = externalRecords(
+      tail.name,
+      (await config.lookupExternal?.(tail.name.replace(/\.$/, '')).catch(() => [])) ?? [],
+    );
+  return { ...rest, answers: [...answer.answers, ...records] };
 }
 
 /** The reply to one typed question asked by a pod (`dig`, `nslookup`). */
@@ -120,14 +140,20 @@ export interface QueryReply {
   readonly answers: readonly DnsRecord[];
   /** The zone's SOA on NXDOMAIN and NODATA. */
   readonly authorities: readonly DnsRecord[];
+  /**
+   * How the reply's header reads (dig's `flags:`): `cluster` for the zone's own
+   * answers (`qr aa rd`, no recursion available), `forwarded` for names the
+   * upstream answered (`qr rd ra`), `refused` for a bare rcode (AXFR).
+   */
+  readonly source?: 'cluster' | 'forwarded' | 'refused';
 }
 
 /**
  * Answers one question for a pod exactly as the cluster DNS server does
- * (`answerQuestion` plus CNAME chasing); no search path, `name` is absolute.
- * Names outside the cluster zone go to the host's resolver, which only knows
- * IPv4: an A question gets its addresses, another type NODATA when the name
- * exists, and anything unknown (reverse names the cluster does not own
+ * (`answerQuestion`, CNAME chasing, `loadbalance`); no search path, `name` is
+ * absolute. Names outside the cluster zone go to the host's resolver, which only
+ * knows IPv4: an A question gets its addresses, another type NODATA when the
+ * name exists, and anything unknown (reverse names the cluster does not own
  * included) NXDOMAIN.
  */
 export async function queryForPod(
@@ -140,13 +166,22 @@ export async function queryForPod(
   if (answer.forward === true) {
     const bare = name.replace(/\.$/, '');
     const ips = bare.endsWith('.arpa') ? [] : await config.lookupExternal(bare).catch(() => [] as string[]);
-    if (ips.length === 0) return { rcode: 'NXDOMAIN', answers: [], authorities: [] };
-    const answers =
-      qtype === 'A' || qtype === 'ANY'
-        ? ips.map((ip): DnsRecord => ({ type: 'A', name: `${bare}.`, ttl: 30, data: ip }))
-        : [];
-    return { rcode: 'NOERROR', answers, authorities: [] };
+    if (ips.length === 0) return { rcode: 'NXDOMAIN', answers: [], authorities: [], source: 'forwarded' };
+    const answers = qtype === 'A' || qtype === 'ANY' ? externalRecords(bare, ips) : [];
+    return { rcode: 'NOERROR', answers: balanced(answers, config), authorities: [], source: 'forwarded' };
   }
-  const chased = await chaseCname(answer, qtype, config);
-  return { rcode: chased.rcode, answers: chased.answers, authorities: chased.authorities };
+  const chased = await chaseCname(answer, config);
+  if (chased.rcode !== 'NOERROR')
+    return {
+      rcode: chased.rcode,
+      answers: chased.answers,
+      authorities: chased.authorities,
+      source: chased.rcode === 'NXDOMAIN' ? 'cluster' : 'refused',
+    };
+  return {
+    rcode: chased.rcode,
+    answers: balanced(chased.answers, config),
+    authorities: balanced(chased.authorities, config),
+    source: 'cluster',
+  };
 }

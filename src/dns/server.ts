@@ -1,18 +1,21 @@
 /**
  * The host-facing cluster DNS server: UDP and TCP on the topology's
- * `dns.address` (`dig @127.0.0.1 -p 10053 web.default.svc.cluster.local`). It
- * answers the cluster zone from `answerQuestion`, chases CNAMEs of ExternalName
- * Services, and forwards everything else to the host's resolver. A malformed
- * packet gets FORMERR when its header is readable and is dropped otherwise; the
- * server keeps serving.
+ * `dns.address` (`dig @127.0.0.1 -p 10053 web.default.svc.cluster.local`),
+ * answering as CoreDNS does (respond.ts). Nothing a client sends can stop it:
+ * a short packet or a reply is dropped, a malformed query gets FORMERR, and a
+ * failure while answering gets SERVFAIL.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
-import dnsPacket from 'dns-packet';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../log/index.js';
-import { chaseCname } from './resolver.js';
-import { forwardQuery } from './upstream.js';
-import { answerQuestion, type ClusterDnsView, type DnsRecord } from './zone.js';
+import { type Random, systemRandom } from '../util/random.js';
+import { errorReply, type RespondConfig, rejectReply, respond, type Transport } from './respond.js';
+import { FLAG, OPCODE, opcodeOf, parseQuery, type Query, RCODE, readHeader } from './wire-read.js';
+import { MAX_MSG_SIZE } from './wire-write.js';
+import type { ClusterDnsView } from './zone.js';
+
+export type { Transport } from './respond.js';
 
 export interface DnsServerConfig {
   readonly host: string;
@@ -23,76 +26,78 @@ export interface DnsServerConfig {
   readonly upstream: readonly string[];
   /** Resolves a name outside the cluster zone to IPv4 addresses, for CNAME chasing. */
   readonly lookupExternal?: (name: string) => Promise<string[]>;
+  /** Draws for `loadbalance`'s shuffles. @default systemRandom */
+  readonly random?: Random;
 }
 
-function toPacketAnswers(records: readonly DnsRecord[]): dnsPacket.Answer[] {
-  return records.map((r) => ({ ...r, class: 'IN' }) as dnsPacket.Answer);
+export interface HandleQueryOptions {
+  /** How the query came: sets the largest reply (65535 bytes over TCP). @default 'udp' */
+  readonly transport?: Transport;
+  readonly logger?: Logger;
 }
-
-/** A minimal reply with the query's id and an rcode, built by hand when the query cannot be decoded. */
-function headerOnlyReply(query: Buffer, rcode: number): Buffer | undefined {
-  if (query.length < 12) return undefined;
-  const reply = Buffer.alloc(12);
-  query.copy(reply, 0, 0, 2);
-  reply[2] = 0x80 | ((query[2] ?? 0) & 0x79);
-  reply[3] = 0x80 | (rcode & 0x0f);
-  return reply;
-}
-
-const RCODE: Record<string, number> = {
-  NOERROR: 0,
-  FORMERR: 1,
-  SERVFAIL: 2,
-  NXDOMAIN: 3,
-  NOTIMP: 4,
-  REFUSED: 5,
-};
 
 /**
- * Answers one raw query buffer: the cluster's records, or the upstream's reply.
- * Exported for the in-cluster CoreDNS pods, which answer the same way.
+ * Answers one raw query: the cluster's records, or the upstream's reply.
+ * Undefined when nothing must be sent back (shorter than a header, or a
+ * reply). Never rejects, and the reply always fits the transport. Exported
+ * for the in-cluster CoreDNS pods, which answer the same way.
  */
 export async function handleQuery(
   query: Buffer,
-  config: Pick<DnsServerConfig, 'view' | 'upstream' | 'lookupExternal'>,
+  config: Pick<DnsServerConfig, 'view' | 'upstream' | 'lookupExternal' | 'random'>,
+  options: HandleQueryOptions = {},
 ): Promise<Buffer | undefined> {
-  let packet: dnsPacket.DecodedPacket;
+  const header = readHeader(query);
+  // miekg/dns's DefaultMsgAcceptFunc: ignore replies, NOTIMP odd opcodes, FORMERR odd section counts.
+  if (!header || header.flags & FLAG.QR) return undefined;
+  const opcode = opcodeOf(header.flags);
+  if (opcode !== OPCODE.QUERY && opcode !== OPCODE.NOTIFY) return rejectReply(query, RCODE.NOTIMP);
+  if (header.qdcount !== 1 || header.ancount > 1 || header.nscount > 1 || header.arcount > 2)
+    return rejectReply(query, RCODE.FORMERR);
+  let parsed: Query;
   try {
-    packet = dnsPacket.decode(query);
+    parsed = parseQuery(query);
   } catch {
-    return headerOnlyReply(query, RCODE.FORMERR as number);
+    return rejectReply(query, RCODE.FORMERR);
   }
-  const question = packet.questions?.[0];
-  if (!question || packet.type !== 'query') return headerOnlyReply(query, RCODE.FORMERR as number);
-  const answer = answerQuestion(config.view, question.name, question.type);
-  if (answer.forward === true) {
-    for (const server of config.upstream) {
-      const reply = await forwardQuery(query, server);
-      if (reply) return reply;
+  const respondConfig: RespondConfig = { ...config, random: config.random ?? systemRandom };
+  try {
+    const reply = await respond(parsed, query, respondConfig, options.transport ?? 'udp');
+    return reply.length <= MAX_MSG_SIZE ? reply : errorReply(parsed, RCODE.SERVFAIL);
+  } catch (err) {
+    // CoreDNS recovers from a panic in a plugin with SERVFAIL.
+    options.logger?.warn({ err: String(err) }, 'DNS query failed');
+    return errorReply(parsed, RCODE.SERVFAIL);
+  }
+}
+
+/**
+ * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): 2-byte length-prefixed messages,
+ * several per connection, answered in order. Used by the host server and the
+ * CoreDNS pods. `answer` must not reject; a reply that cannot be framed is
+ * dropped with the connection.
+ */
+export function serveDnsStream(stream: Duplex, answer: (query: Buffer) => Promise<Buffer | undefined>): void {
+  let buf: Buffer = Buffer.alloc(0);
+  let queue: Promise<void> = Promise.resolve();
+  stream.on('error', () => stream.destroy());
+  stream.on('data', (chunk: Buffer) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+      const query = Buffer.from(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      buf = buf.subarray(2 + query.length);
+      queue = queue.then(async () => {
+        const reply = await answer(query).catch(() => undefined);
+        if (!reply || stream.destroyed) return;
+        if (reply.length > MAX_MSG_SIZE) {
+          stream.destroy();
+          return;
+        }
+        const head = Buffer.alloc(2);
+        head.writeUInt16BE(reply.length);
+        stream.write(Buffer.concat([head, reply]));
+      });
     }
-    return headerOnlyReply(query, RCODE.SERVFAIL as number);
-  }
-  const chased = await chaseCname(answer, question.type, config);
-  // CoreDNS answers with the name as asked (`state.QName()`): the case of the question is kept.
-  const asked = question.name.replace(/\.$/, '');
-  const keepCase = (records: readonly DnsRecord[]): DnsRecord[] =>
-    records.map((r) =>
-      r.name.replace(/\.$/, '').toLowerCase() === asked.toLowerCase() && r.name.replace(/\.$/, '') !== asked
-        ? { ...r, name: r.name.endsWith('.') ? `${asked}.` : asked }
-        : r,
-    );
-  return dnsPacket.encode({
-    type: 'response',
-    id: packet.id ?? 0,
-    flags:
-      dnsPacket.AUTHORITATIVE_ANSWER |
-      dnsPacket.RECURSION_AVAILABLE |
-      ((packet.flags ?? 0) & dnsPacket.RECURSION_DESIRED) |
-      ((RCODE[chased.rcode] ?? 0) & 0xf),
-    questions: [question],
-    answers: toPacketAnswers(keepCase(chased.answers)),
-    authorities: toPacketAnswers(chased.authorities),
-    additionals: toPacketAnswers(chased.additionals),
   });
 }
 
@@ -106,13 +111,16 @@ export interface RunningDnsServer {
 export async function startDnsServer(config: DnsServerConfig): Promise<RunningDnsServer> {
   const udp = createSocket({ type: 'udp4' });
   udp.on('message', (msg, remote) => {
-    handleQuery(msg, config).then(
-      (reply) => {
-        if (reply) udp.send(reply, remote.port, remote.address);
-      },
-      (err: unknown) => config.logger.warn({ err: String(err) }, 'DNS query failed'),
-    );
+    void handleQuery(msg, config, { transport: 'udp', logger: config.logger }).then((reply) => {
+      if (!reply) return;
+      try {
+        udp.send(reply, remote.port, remote.address, () => undefined);
+      } catch {
+        // The socket closed while the query was answered.
+      }
+    });
   });
+  udp.on('error', (err) => config.logger.warn({ err: String(err) }, 'DNS UDP socket error'));
   await new Promise<void>((resolve, reject) => {
     udp.once('error', reject);
     udp.bind({ address: config.host, port: config.port, exclusive: true }, () => {
@@ -140,27 +148,8 @@ export async function startDnsServer(config: DnsServerConfig): Promise<RunningDn
   };
 }
 
-/** DNS over TCP: 2-byte length-prefixed messages, several per connection. */
+/** DNS over TCP on the host: idle connections are closed after ten seconds. */
 function serveTcp(socket: Socket, config: DnsServerConfig): void {
-  let buf = Buffer.alloc(0);
   socket.setTimeout(10_000, () => socket.destroy());
-  socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk: Buffer) => {
-    buf = Buffer.concat([buf, chunk]);
-    while (buf.length >= 2) {
-      const len = buf.readUInt16BE(0);
-      if (buf.length < 2 + len) break;
-      const query = buf.subarray(2, 2 + len);
-      buf = buf.subarray(2 + len);
-      handleQuery(query, config).then(
-        (reply) => {
-          if (!reply || socket.destroyed) return;
-          const head = Buffer.alloc(2);
-          head.writeUInt16BE(reply.length);
-          socket.write(Buffer.concat([head, reply]));
-        },
-        () => socket.destroy(),
-      );
-    }
-  });
+  serveDnsStream(socket, (query) => handleQuery(query, config, { transport: 'tcp', logger: config.logger }));
 }

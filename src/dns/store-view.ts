@@ -13,7 +13,7 @@ import {
 } from '../controllers/service/endpointslice-controller.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Clock } from '../util/clock.js';
-import type { ClusterDnsView, ViewEndpoint, ViewService } from './zone.js';
+import type { ClusterDnsView, EndpointOwner, ViewEndpoint, ViewService } from './zone.js';
 
 const ENDPOINT_IP_INDEX = 'endpointIP';
 
@@ -91,16 +91,25 @@ export function storeDnsView(config: StoreDnsViewConfig): ClusterDnsView & { clo
       return svc ? toView(svc) : undefined;
     },
     endpointByIP(ip) {
-      for (const slice of store.byIndex<Slice>(SLICES_RESOURCE, ENDPOINT_IP_INDEX, ip)) {
-        const svcName = slice.metadata.labels?.['kubernetes.io/service-name'];
-        const svc = svcName ? store.get<Svc>('services', slice.metadata.namespace, svcName) : undefined;
-        const endpoint = readyEndpointsOf([slice]).find((e) => e.ip === ip);
-        if (svc && endpoint) return { service: toView(svc), endpoint };
-      }
-      return undefined;
+      return endpointsByIP(ip)[0];
     },
+    endpointsByIP,
     close() {
       for (const u of unsubs) u();
     },
   };
+
+  function endpointsByIP(ip: string): EndpointOwner[] {
+    const found: EndpointOwner[] = [];
+    for (const slice of store.byIndex<Slice>(SLICES_RESOURCE, ENDPOINT_IP_INDEX, ip)) {
+      const svcName = slice.metadata.labels?.['kubernetes.io/service-name'];
+      const svc = svcName ? store.get<Svc>('services', slice.metadata.namespace, svcName) : undefined;
+      const endpoint = readyEndpointsOf([slice]).find((e) => e.ip === ip);
+      if (svc && endpoint) found.push({ service: toView(svc), endpoint });
+    }
+    // One per Service, as CoreDNS's reverse lookup gives them (the caller drops repeated names).
+    return found.sort((a, b) =>
+      `${a.service.namespace}/${a.service.name}`.localeCompare(`${b.service.namespace}/${b.service.name}`),
+    );
+  }
 }

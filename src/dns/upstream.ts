@@ -19,11 +19,19 @@ export function hostNameservers(path = '/etc/resolv.conf'): string[] {
   }
 }
 
-/** Sends a raw DNS query upstream; resolves with the raw reply, or undefined on timeout/error. */
+/**
+ * Sends a raw DNS query upstream over UDP; resolves with the raw reply, or
+ * undefined on timeout or error. `server` is an address (port 53) or
+ * `address:port`.
+ */
 export function forwardQuery(query: Buffer, server: string, timeoutMs = 2000): Promise<Buffer | undefined> {
+  const [, host = server, port = '53'] = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(server) ?? [];
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
+    let finished = false;
     const done = (reply: Buffer | undefined) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       socket.close();
       resolve(reply);
@@ -31,8 +39,12 @@ export function forwardQuery(query: Buffer, server: string, timeoutMs = 2000): P
     const timer = setTimeout(() => done(undefined), timeoutMs);
     socket.on('error', () => done(undefined));
     socket.on('message', (msg) => done(msg));
-    socket.send(query, 53, server, (err) => {
-      if (err) done(undefined);
-    });
+    try {
+      socket.send(query, Number(port), host, (err) => {
+        if (err) done(undefined);
+      });
+    } catch {
+      done(undefined);
+    }
   });
 }

@@ -3,15 +3,22 @@
  * kubeadm/kind Corefile (`kubernetes cluster.local in-addr.arpa ip6.arpa { pods
  * insecure; fallthrough in-addr.arpa ip6.arpa; ttl 30 }`): A records for
  * ClusterIPs, one per ready endpoint for headless Services, `<hostname>.<svc>`
- * endpoint names, SRV for named ports, CNAME for ExternalName, pod A records
- * `a-b-c-d.<ns>.pod.<zone>`, PTR for ClusterIPs and endpoints, NXDOMAIN vs
- * NODATA with the zone's SOA in the authority section, NS at the apex.
+ * endpoint names, SRV for named ports, CNAME for ExternalName (followed through
+ * the zone, plugin/backend_lookup.go), pod A records `a-b-c-d.<ns>.pod.<zone>`,
+ * PTR for ClusterIPs and endpoints, NXDOMAIN vs NODATA with the zone's SOA in
+ * the authority section, NS at the apex, REFUSED for zone transfers.
  *
  * Pure: the cluster is read through `ClusterDnsView`; names outside the zone
  * (and reverse names the cluster does not know) are answered `{ forward: true }`.
  */
+import { endpointHostname, type Item, isCname, lookupName, reverseTargets } from './records.js';
+
+export { endpointHostname };
 
 export const DNS_TTL = 30;
+
+/** CoreDNS `maxCnameChainLength`: a CNAME is not followed once this many precede it. */
+export const MAX_CNAME_CHAIN = 10;
 
 /**
  * The emulator's name for the laptop itself, like `host.docker.internal` and
@@ -66,6 +73,12 @@ export interface ZoneAnswer {
   readonly answers: readonly DnsRecord[];
   readonly authorities: readonly DnsRecord[];
   readonly additionals: readonly DnsRecord[];
+  /**
+   * Set when a CNAME chain leaves the zone (an ExternalName to `example.com`):
+   * the answer is complete once the records of `name` and `type`, as the
+   * upstream gives them, are appended (`chaseCname` in resolver.ts does it).
+   */
+  readonly external?: { readonly name: string; readonly type: 'A' | 'AAAA' };
 }
 
 export type Answer = ZoneAnswer | { readonly forward: true };
@@ -86,6 +99,12 @@ export interface ViewService {
   readonly ports: ReadonlyArray<{ readonly name: string; readonly port: number; readonly protocol: string }>;
 }
 
+/** An endpoint with the Service it belongs to. */
+export interface EndpointOwner {
+  readonly service: ViewService;
+  readonly endpoint: ViewEndpoint;
+}
+
 /** What the zone needs to know about the cluster. */
 export interface ClusterDnsView {
   readonly clusterDomain: string;
@@ -99,17 +118,23 @@ export interface ClusterDnsView {
   readyEndpoints(namespace: string, name: string): readonly ViewEndpoint[];
   /** The Service owning a ClusterIP. */
   serviceByClusterIP(ip: string): ViewService | undefined;
-  /** A ready endpoint by IP, with its Service. */
-  endpointByIP(ip: string): { readonly service: ViewService; readonly endpoint: ViewEndpoint } | undefined;
+  /** A ready endpoint by IP, with its Service (the first of `endpointsByIP`). */
+  endpointByIP(ip: string): EndpointOwner | undefined;
+  /**
+   * Every ready endpoint with this IP, each with its Service (a pod behind
+   * several Services has one per Service). A view without it stands for one
+   * that gives `endpointByIP`'s endpoint only.
+   */
+  endpointsByIP?(ip: string): readonly EndpointOwner[];
 }
 
 function fqdn(name: string): string {
   return name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`;
 }
 
-/** `10-244-1-5` for an endpoint without hostname (CoreDNS `endpointHostname`). */
-export function endpointHostname(ep: ViewEndpoint): string {
-  return ep.hostname ?? ep.ip.replaceAll('.', '-');
+/** Whether `child` is `parent` or below it (both fully qualified, lower case). */
+function isSubDomain(parent: string, child: string): boolean {
+  return child === parent || child.endsWith(`.${parent}`);
 }
 
 export function soaRecord(view: ClusterDnsView): DnsRecord {
@@ -130,6 +155,10 @@ export function soaRecord(view: ClusterDnsView): DnsRecord {
   };
 }
 
+function answer(answers: readonly DnsRecord[], additionals: readonly DnsRecord[] = []): ZoneAnswer {
+  return { rcode: 'NOERROR', answers, authorities: [], additionals };
+}
+
 function nodata(view: ClusterDnsView): ZoneAnswer {
   return { rcode: 'NOERROR', answers: [], authorities: [soaRecord(view)], additionals: [] };
 }
@@ -138,121 +167,92 @@ function nxdomain(view: ClusterDnsView): ZoneAnswer {
   return { rcode: 'NXDOMAIN', answers: [], authorities: [soaRecord(view)], additionals: [] };
 }
 
-/** A service record before it is typed: an IP (A) or a host name (CNAME), with the port for SRV. */
-interface Item {
-  readonly host: string;
-  readonly port: number;
-  /** The owner name of SRV targets: `svc.ns.svc.zone.` or `<endpoint>.svc.ns.svc.zone.` */
-  readonly target: string;
+const FORWARD: Answer = { forward: true };
+const REFUSED: ZoneAnswer = { rcode: 'REFUSED', answers: [], authorities: [], additionals: [] };
+
+interface Chain {
+  readonly nameError: boolean;
+  readonly records: readonly DnsRecord[];
+  readonly external?: ZoneAnswer['external'];
 }
 
-interface Parsed {
-  readonly kind: 'svc' | 'pod';
-  readonly port: string;
-  readonly protocol: string;
-  readonly endpoint: string;
-  readonly service: string;
-  readonly namespace: string;
-}
-
-/** CoreDNS `parseRequest`: `[_port._proto.|endpoint.]service.namespace.(svc|pod).zone`. */
-function parse(labels: string[]): Parsed | 'invalid' | 'apex-child' {
-  const kindIndex = labels.length - 1;
-  const kind = labels[kindIndex];
-  if (kind !== 'svc' && kind !== 'pod') return labels.length === 0 ? 'apex-child' : 'invalid';
-  const rest = labels.slice(0, kindIndex).reverse();
-  const [namespace = '', service = '', third, fourth] = rest;
-  if (rest.length > 4) return 'invalid';
-  if (rest.length === 4) {
-    if (!fourth?.startsWith('_') || !third?.startsWith('_')) return 'invalid';
-    return { kind, namespace, service, protocol: third.slice(1), port: fourth.slice(1), endpoint: '' };
+/**
+ * CoreDNS `plugin.A`/`plugin.AAAA`: the addresses of `name`, following
+ * ExternalName CNAMEs through the zone. A CNAME to the name itself (or below
+ * it), to a target already in the chain, or past `MAX_CNAME_CHAIN` links is
+ * dropped, and so is an in-zone CNAME whose target has no address: such a
+ * question ends NODATA, never in a loop. A chain leaving the zone ends in
+ * `external`.
+ */
+function addressChain(
+  ctx: { view: ClusterDnsView; zone: string },
+  name: string,
+  type: 'A' | 'AAAA',
+  previous: readonly DnsRecord[],
+): Chain {
+  if (name === `ns.dns.${ctx.zone}`) {
+    const records: DnsRecord[] =
+      type === 'A' ? [{ type: 'A', name, ttl: DNS_TTL, data: ctx.view.dnsServiceIP }] : [];
+    return { nameError: false, records };
   }
-  if (rest.length === 3) {
-    if (third?.startsWith('_')) return 'invalid';
-    return { kind, namespace, service, endpoint: third ?? '', port: '', protocol: '' };
-  }
-  return { kind, namespace, service, endpoint: '', port: '', protocol: '' };
-}
-
-function eq(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
-function portMatches(reqPort: string, reqProto: string, p: { name: string; protocol: string }): boolean {
-  return (reqPort === '' || eq(reqPort, p.name)) && (reqProto === '' || eq(reqProto, p.protocol));
-}
-
-function findItems(view: ClusterDnsView, r: Parsed, zone: string): Item[] | 'nodata' | 'nxdomain' {
-  if (!view.namespaceExists(r.namespace))
-    return r.namespace === '' && r.service === '' ? 'nodata' : 'nxdomain';
-  if (r.service === '') return 'nodata';
-  if (r.kind === 'pod') {
-    const ip = r.service.split('-');
-    const valid = ip.length === 4 && ip.every((o) => /^\d{1,3}$/.test(o) && Number(o) < 256);
-    return valid ? [{ host: ip.join('.'), port: 0, target: '' }] : 'nxdomain';
-  }
-  const svc = view.service(r.namespace, r.service);
-  if (!svc) return 'nxdomain';
-  const owner = `${svc.name}.${svc.namespace}.svc.${zone}`;
-  if (svc.type === 'ExternalName') {
-    if (r.endpoint || r.port || r.protocol) return 'nxdomain';
-    const target = svc.externalName ?? '';
-    // CoreDNS only answers ExternalNames that are host names (an IP is not a CNAME target).
-    return /^[0-9.]+$/.test(target) || target === ''
-      ? 'nxdomain'
-      : [{ host: target, port: 0, target: owner }];
-  }
-  const items: Item[] = [];
-  if (svc.clusterIPs[0] === 'None' || r.endpoint) {
-    for (const ep of view.readyEndpoints(svc.namespace, svc.name)) {
-      const host = endpointHostname(ep);
-      if (r.endpoint && !eq(r.endpoint, host)) continue;
-      const ports = ep.ports.length ? ep.ports : [{ name: '', port: -1, protocol: '' }];
-      for (const p of ports) {
-        if (p.port !== -1 && !portMatches(r.port, r.protocol, p)) continue;
-        if (p.port === -1 && (r.port || r.protocol)) continue;
-        items.push({ host: ep.ip, port: p.port, target: `${host}.${owner}` });
-      }
-    }
-    return items.length ? items : 'nxdomain';
-  }
-  for (const p of svc.ports) {
-    if (!portMatches(r.port, r.protocol, p)) continue;
-    for (const ip of svc.clusterIPs) items.push({ host: ip, port: p.port, target: owner });
-  }
-  return items.length ? items : 'nxdomain';
-}
-
-function dedupeA(name: string, items: readonly Item[]): DnsRecord[] {
+  const found = lookupName(ctx.view, name, ctx.zone);
+  if (found.kind === 'nxdomain') return { nameError: true, records: [] };
+  const records: DnsRecord[] = [];
+  let external: ZoneAnswer['external'];
   const seen = new Set<string>();
-  const out: DnsRecord[] = [];
-  for (const i of items) {
-    if (seen.has(i.host)) continue;
-    seen.add(i.host);
-    out.push({ type: 'A', name, ttl: DNS_TTL, data: i.host });
+  for (const item of found.items) {
+    if (!isCname(item)) {
+      if (type === 'A' && !seen.has(item.host))
+        records.push({ type: 'A', name, ttl: DNS_TTL, data: item.host });
+      seen.add(item.host);
+      continue;
+    }
+    const target = fqdn(item.host);
+    if (isSubDomain(name, target) || previous.length > MAX_CNAME_CHAIN) continue;
+    if (previous.some((r) => r.type === 'CNAME' && r.data === target)) continue;
+    const cname: DnsRecord = { type: 'CNAME', name, ttl: DNS_TTL, data: target };
+    if (!isSubDomain(ctx.zone, target)) {
+      records.push(cname);
+      external = { name: target, type };
+      continue;
+    }
+    const next = addressChain(ctx, target, type, [...previous, cname]);
+    if (next.nameError || next.records.length === 0) continue;
+    records.push(cname, ...next.records);
+    if (next.external) external = next.external;
   }
-  return out;
+  return external ? { nameError: false, records, external } : { nameError: false, records };
 }
 
+/**
+ * CoreDNS `plugin.SRV`: one record per item with a port, all priority 0, the
+ * weight 100 split over every item (duplicates included, as CoreDNS computes
+ * it before dropping them); a record repeating a target and port is dropped,
+ * and each target's address goes once in the additional section.
+ */
 function srvRecords(
   name: string,
   items: readonly Item[],
 ): { answers: DnsRecord[]; additionals: DnsRecord[] } {
-  const usable = items.filter((i) => i.port > 0);
-  // CoreDNS weight: 100 / (100 × n) × 100, floored; all priority 0.
-  const weight = Math.max(1, Math.floor(100 / usable.length));
+  const weight = Math.max(1, Math.floor((100 / (100 * items.length)) * 100));
   const answers: DnsRecord[] = [];
   const additionals: DnsRecord[] = [];
   const seen = new Set<string>();
-  for (const i of usable) {
-    answers.push({
-      type: 'SRV',
-      name,
-      ttl: DNS_TTL,
-      data: { priority: 0, weight, port: i.port, target: i.target },
-    });
-    if (!seen.has(i.target) && /^[0-9.]+$/.test(i.host)) {
-      seen.add(i.target);
+  for (const i of items) {
+    if (i.port === -1) continue;
+    const srv = `${i.target} ${i.port}`;
+    if (!seen.has(srv)) {
+      seen.add(srv);
+      answers.push({
+        type: 'SRV',
+        name,
+        ttl: DNS_TTL,
+        data: { priority: 0, weight, port: i.port, target: i.target },
+      });
+    }
+    const address = `${i.target} @${i.host}`;
+    if (!seen.has(address)) {
+      seen.add(address);
       additionals.push({ type: 'A', name: i.target, ttl: DNS_TTL, data: i.host });
     }
   }
@@ -261,100 +261,83 @@ function srvRecords(
 
 function answerReverse(view: ClusterDnsView, name: string): Answer {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa\.$/.exec(name);
-  if (!m) return { forward: true };
-  const ip = `${m[4]}.${m[3]}.${m[2]}.${m[1]}`;
-  const zone = fqdn(view.clusterDomain);
-  const svc = view.serviceByClusterIP(ip);
-  let target: string | undefined;
-  if (svc) target = `${svc.name}.${svc.namespace}.svc.${zone}`;
-  else {
-    const ep = view.endpointByIP(ip);
-    if (ep)
-      target = `${endpointHostname(ep.endpoint)}.${ep.service.name}.${ep.service.namespace}.svc.${zone}`;
+  if (!m) return FORWARD;
+  const targets = reverseTargets(view, `${m[4]}.${m[3]}.${m[2]}.${m[1]}`, fqdn(view.clusterDomain));
+  // Unknown addresses fall through to the next plugin (`fallthrough in-addr.arpa ip6.arpa`): forward.
+  if (targets.length === 0) return FORWARD;
+  return answer(targets.map((data): DnsRecord => ({ type: 'PTR', name, ttl: DNS_TTL, data })));
+}
+
+function answerApex(view: ClusterDnsView, zone: string, type: string): ZoneAnswer {
+  if (type === 'SOA') return answer([soaRecord(view)]);
+  if (type === 'NS')
+    return answer(
+      [{ type: 'NS', name: zone, ttl: DNS_TTL, data: `ns.dns.${zone}` }],
+      [{ type: 'A', name: `ns.dns.${zone}`, ttl: DNS_TTL, data: view.dnsServiceIP }],
+    );
+  // The apex holds no service: TXT, which asks for one, is NXDOMAIN (CoreDNS `Services` for TXT).
+  return type === 'TXT' ? nxdomain(view) : nodata(view);
+}
+
+/**
+ * The kubernetes plugin's handler (`ServeDNS`) for a name of the cluster zone,
+ * one branch per question type.
+ */
+function answerInZone(view: ClusterDnsView, name: string, zone: string, type: string): ZoneAnswer {
+  if (name === zone) return answerApex(view, zone, type);
+  if (name === `dns-version.${zone}`)
+    // CoreDNS gives this record a TTL of 28800; kubeadm's `cache 30` caps every TTL it passes at 30.
+    return type === 'TXT' ? answer([{ type: 'TXT', name, ttl: DNS_TTL, data: ['1.1.0'] }]) : nxdomain(view);
+  if (name === `ns.dns.${zone}` && type !== 'A')
+    return type === 'TXT' || type === 'PTR' ? nxdomain(view) : nodata(view);
+  const ctx = { view, zone };
+  if (type === 'A' || type === 'AAAA') {
+    const chain = addressChain(ctx, name, type, []);
+    if (chain.nameError) return nxdomain(view);
+    if (chain.records.length === 0) return nodata(view);
+    return chain.external ? { ...answer(chain.records), external: chain.external } : answer(chain.records);
   }
-  if (!target) return { forward: true };
-  return {
-    rcode: 'NOERROR',
-    answers: [{ type: 'PTR', name, ttl: DNS_TTL, data: target }],
-    authorities: [],
-    additionals: [],
-  };
+  if (type === 'SOA') return nodata(view);
+  const found = lookupName(view, name, zone);
+  if (found.kind === 'nxdomain') return nxdomain(view);
+  const first = found.items[0];
+  switch (type) {
+    case 'TXT':
+      return found.items.length ? nodata(view) : nxdomain(view);
+    case 'CNAME':
+      return first && isCname(first)
+        ? answer([{ type: 'CNAME', name, ttl: DNS_TTL, data: fqdn(first.host) }])
+        : nodata(view);
+    case 'SRV': {
+      const srv = srvRecords(
+        name,
+        found.items.filter((i) => !isCname(i)),
+      );
+      return srv.answers.length ? answer(srv.answers, srv.additionals) : nodata(view);
+    }
+    default:
+      // ANY, NS below the apex, PTR of a forward name, MX…: CoreDNS asks for A only to tell NODATA from NXDOMAIN.
+      return nodata(view);
+  }
 }
 
 /**
  * Answers one question. `type` is the record type asked (`A`, `AAAA`, `SRV`,
- * `PTR`, `CNAME`, `TXT`, `SOA`, `NS`, `ANY`…).
+ * `PTR`, `CNAME`, `TXT`, `SOA`, `NS`, `ANY`, `AXFR`…, `TYPE65` for the ones
+ * without a name here).
  */
 export function answerQuestion(view: ClusterDnsView, questionName: string, type: string): Answer {
   const name = fqdn(questionName);
   if (name === `${HOST_GATEWAY_NAME}.`) {
     const answers: DnsRecord[] =
       type === 'A' || type === 'ANY' ? [{ type: 'A', name, ttl: DNS_TTL, data: HOST_GATEWAY_IP }] : [];
-    return { rcode: 'NOERROR', answers, authorities: [], additionals: [] };
-  }
-  if (name.endsWith('.in-addr.arpa.')) {
-    return type === 'PTR' || type === 'ANY' ? answerReverse(view, name) : { forward: true };
+    return answer(answers);
   }
   const zone = fqdn(view.clusterDomain);
-  if (name !== zone && !name.endsWith(`.${zone}`)) return { forward: true };
-  if (name === zone) return answerApex(view, zone, type);
-  if (name === `dns-version.${zone}`) {
-    return type === 'TXT'
-      ? {
-          rcode: 'NOERROR',
-          answers: [{ type: 'TXT', name, ttl: DNS_TTL, data: ['1.1.0'] }],
-          authorities: [],
-          additionals: [],
-        }
-      : nodata(view);
-  }
-  if (name === `ns.dns.${zone}`) {
-    return type === 'A'
-      ? {
-          rcode: 'NOERROR',
-          answers: [{ type: 'A', name, ttl: DNS_TTL, data: view.dnsServiceIP }],
-          authorities: [],
-          additionals: [],
-        }
-      : nodata(view);
-  }
-  const labels = name.slice(0, -zone.length - 1).split('.');
-  const parsed = parse(labels);
-  if (parsed === 'invalid' || parsed === 'apex-child') return nxdomain(view);
-  const items = findItems(view, parsed, zone);
-  if (items === 'nxdomain') return nxdomain(view);
-  if (items === 'nodata') return nodata(view);
-  const cname = items.find((i) => !/^[0-9.]+$/.test(i.host));
-  if (cname) {
-    const answers: DnsRecord[] = [{ type: 'CNAME', name, ttl: DNS_TTL, data: fqdn(cname.host) }];
-    // CoreDNS answers A and AAAA questions for an ExternalName with the CNAME too.
-    if (type === 'CNAME' || type === 'ANY' || type === 'A' || type === 'AAAA')
-      return { rcode: 'NOERROR', answers, authorities: [], additionals: [] };
-    return nodata(view);
-  }
-  switch (type) {
-    case 'A':
-    case 'ANY':
-      return { rcode: 'NOERROR', answers: dedupeA(name, items), authorities: [], additionals: [] };
-    case 'SRV': {
-      const srv = srvRecords(name, items);
-      return srv.answers.length ? { rcode: 'NOERROR', ...srv, authorities: [] } : nodata(view);
-    }
-    default:
-      return nodata(view);
-  }
-}
-
-function answerApex(view: ClusterDnsView, zone: string, type: string): ZoneAnswer {
-  if (type === 'SOA')
-    return { rcode: 'NOERROR', answers: [soaRecord(view)], authorities: [], additionals: [] };
-  if (type === 'NS') {
-    return {
-      rcode: 'NOERROR',
-      answers: [{ type: 'NS', name: zone, ttl: DNS_TTL, data: `ns.dns.${zone}` }],
-      authorities: [],
-      additionals: [{ type: 'A', name: `ns.dns.${zone}`, ttl: DNS_TTL, data: view.dnsServiceIP }],
-    };
-  }
-  return nodata(view);
+  const reverse = isSubDomain('in-addr.arpa.', name) || isSubDomain('ip6.arpa.', name);
+  if (!reverse && !isSubDomain(zone, name)) return FORWARD;
+  // No `transfer` plugin in the Corefile: the kubernetes plugin refuses AXFR and IXFR.
+  if (type === 'AXFR' || type === 'IXFR') return REFUSED;
+  if (reverse) return type === 'PTR' ? answerReverse(view, name) : FORWARD;
+  return answerInZone(view, name, zone, type);
 }

@@ -9,7 +9,7 @@
  * `ClusterDnsView`), which images in workloads/ never do.
  */
 import { createServer, type Server } from 'node:http';
-import { handleQuery } from '../dns/server.js';
+import { handleQuery, serveDnsStream } from '../dns/server.js';
 import type { ClusterDnsView } from '../dns/zone.js';
 import type { ImageProfile } from '../workloads/catalogue.js';
 import { NO_TOOLS } from '../workloads/exec/toolset.js';
@@ -46,10 +46,13 @@ class CorednsApp extends SimulatedApp {
 
   handleDatagram(message: Buffer, _tuple: VirtualTuple, reply: (data: Buffer) => void): void {
     this.#requests++;
-    handleQuery(message, this.#deps).then(
-      (r) => r && reply(r),
-      () => undefined,
-    );
+    void handleQuery(message, this.#deps).then((r) => {
+      try {
+        if (r) reply(r);
+      } catch {
+        // The client's socket is gone.
+      }
+    });
   }
 
   protected serve(conn: PodConnection): void {
@@ -80,26 +83,11 @@ class CorednsApp extends SimulatedApp {
     this.#http.emit('connection', conn.socket);
   }
 
-  /** DNS over TCP: 2-byte length-prefixed messages. */
+  /** DNS over TCP: 2-byte length-prefixed messages, replies of up to 65535 bytes. */
   #serveTcpDns(conn: PodConnection): void {
-    let buf = Buffer.alloc(0);
-    conn.socket.on('error', () => conn.socket.destroy());
-    conn.socket.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        const query = buf.subarray(2, 2 + buf.readUInt16BE(0));
-        buf = buf.subarray(2 + query.length);
-        this.#requests++;
-        handleQuery(query, this.#deps).then(
-          (r) => {
-            if (!r || conn.socket.destroyed) return;
-            const head = Buffer.alloc(2);
-            head.writeUInt16BE(r.length);
-            conn.socket.write(Buffer.concat([head, r]));
-          },
-          () => conn.socket.destroy(),
-        );
-      }
+    serveDnsStream(conn.socket, (query) => {
+      this.#requests++;
+      return handleQuery(query, this.#deps, { transport: 'tcp' });
     });
   }
 

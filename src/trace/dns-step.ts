@@ -54,7 +54,8 @@ export async function resolveStep(
     };
   }
   const query = options.searchPath || host.endsWith('.') ? host : `${host}.`;
-  const r = await resolveForPod(config, query, options.namespace);
+  // The zone's order, not loadbalance's shuffle: a trace with the same seed shows the same path.
+  const r = await resolveForPod({ ...config, loadbalance: false }, query, options.namespace);
   const cnames: string[] = [];
   for (const a of r.attempts)
     for (const rec of a.answers) if (rec.type === 'CNAME') cnames.push(rec.data.replace(/\.$/, ''));
