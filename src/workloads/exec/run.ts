@@ -1,12 +1,14 @@
 /**
  * Runs one command line in a simulated container, as the container runtime
- * would exec it: a shell (`sh -c '…'`) runs scripts with the image's shell; any
- * other argv[0] must be a tool the image ships, or the exec fails as runc fails
- * it (`exec: "foo": executable file not found in $PATH`). Used by `netkube exec`,
- * exec probes and agnhost's `/shell`.
+ * would exec it: a shell (`sh -c '…'`) runs scripts with the image's shell; the
+ * image's own programs answer their cheap invocations (`nginx -v`) exactly; any
+ * other argv[0] must be a tool of the safe set, or the exec fails in runc's
+ * words: "not emulated by netkube" for what the image has (`nginx -s reload`),
+ * `executable file not found in $PATH` for what it does not. Used by `netkube
+ * exec`, exec probes and agnhost's `/shell`.
  */
 import type { ExecResult } from '../app-extras.js';
-import { findCommand } from './commands/index.js';
+import { findCommand, programAnswer } from './commands/index.js';
 import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
 import { Shell } from './shell.js';
 import { notEmulatedNote } from './shell-messages.js';
@@ -176,6 +178,12 @@ async function dispatch(
     const c = rest.indexOf('-c');
     if (c >= 0) return shell.run(rest[c + 1] ?? '', io);
     return shell.run(stdin, io);
+  }
+  const answer = programAnswer(argv, system.tools);
+  if (answer) {
+    io.out(answer.stdout);
+    io.err(answer.stderr);
+    return answer.exitCode;
   }
   const impl = findCommand(name, system.tools);
   if (!impl) {

@@ -5,7 +5,7 @@
  * (`sh`, `/bin/sh`). Scripts passed with `-c` are treated as line 1.
  */
 
-import { commandBase, emulatedCommands } from './commands/index.js';
+import { commandBase, emulatedCommands, isImageProgram } from './commands/index.js';
 import type { ShellFlavour, ToolSet } from './toolset.js';
 import type { VfsError } from './vfs.js';
 
@@ -63,11 +63,16 @@ export function shellMessages(flavour: ShellFlavour, name: string): ShellMessage
 
 /**
  * When `name` (a bare name or a path in a bin directory) is a command the real
- * image ships but netkube does not emulate: the explanation to print (it is
- * never run on the host). Undefined otherwise.
+ * image ships but netkube does not emulate, or one of the image's own programs
+ * (`nginx -s reload`, `mysql -uroot`): the explanation to print (it is never
+ * run on the host). Undefined otherwise.
  */
 export function notEmulatedNote(name: string, tools: ToolSet): string | undefined {
   const base = commandBase(name);
-  if (tools.shell === 'none' || !tools.unemulated?.includes(base)) return undefined;
-  return `not emulated by netkube (the image has it, but simulated containers run only netkube's safe command set: ${emulatedCommands(tools).join(', ')})`;
+  const shipped = isImageProgram(name, tools) || (tools.shell !== 'none' && tools.unemulated?.includes(base));
+  if (!shipped) return undefined;
+  const set = emulatedCommands(tools);
+  if (set.length === 0)
+    return 'not emulated by netkube (the image has it, but netkube runs no command in this image)';
+  return `not emulated by netkube (the image has it, but simulated containers run only netkube's safe command set: ${set.join(', ')})`;
 }

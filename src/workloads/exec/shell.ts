@@ -6,7 +6,7 @@
  * run on the host.
  */
 import { arithmetic } from './arith.js';
-import { findCommand } from './commands/index.js';
+import { findCommand, programAnswer } from './commands/index.js';
 import { type CommandContext, ExecAborted, type ExecSystem } from './context.js';
 import { expandWord } from './shell-expand.js';
 import { parseShell } from './shell-grammar.js';
@@ -203,6 +203,12 @@ export class Shell {
         await Promise.all(this.#background);
         return 0;
       default:
+    }
+    const answer = programAnswer(argv, this.#system.tools);
+    if (answer) {
+      io.out(answer.stdout);
+      io.err(answer.stderr);
+      return answer.exitCode;
     }
     const impl = findCommand(name, this.#system.tools);
     if (!impl) {

@@ -28,6 +28,22 @@ export interface ToolSet {
    * says so (instead of "not found"), and still nothing runs on the host.
    */
   readonly unemulated?: readonly string[];
+  /**
+   * The image's own programs (`nginx`, `/usr/sbin/nginx`, `php`, `mysql`…),
+   * as a command line names them (bare names on `$PATH`, or exact paths). The
+   * catalogue fills this from the image profile; running one is answered by
+   * `answer` when netkube knows the exact output, else says it is not emulated.
+   */
+  readonly programs?: readonly string[];
+  /** The exact result of cheap, common invocations of `programs` (`nginx -v`), or undefined. */
+  readonly answer?: (argv: readonly string[]) => ProgramAnswer | undefined;
+}
+
+/** What one of an image's programs prints and returns, for the few invocations netkube answers exactly. */
+export interface ProgramAnswer {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
 }
 
 /** busybox 1.36 applets netkube does not emulate (the common ones). */
@@ -46,7 +62,7 @@ const GNU_BASE: readonly string[] = (
   'sha256sum sort stat tac tail tar tee timeout tr uname uniq wc whoami xargs yes zcat'
 ).split(' ');
 
-/** Debian/Ubuntu base with curl (nginx, most language images). */
+/** Debian/Ubuntu base with curl (nginx, php, most language images): dash as sh, bash installed. */
 export const DEBIAN_TOOLS: ToolSet = {
   shell: 'dash',
   utils: 'gnu',
@@ -56,11 +72,12 @@ export const DEBIAN_TOOLS: ToolSet = {
   curl: true,
   wget: undefined,
   ip: false,
+  bash: true,
   unemulated: GNU_BASE,
 };
 
 /** Ubuntu/Debian base images: dash as sh, bash installed, no network tools. */
-export const UBUNTU_TOOLS: ToolSet = { ...DEBIAN_TOOLS, curl: false, bash: true };
+export const UBUNTU_TOOLS: ToolSet = { ...DEBIAN_TOOLS, curl: false };
 
 /** Debian slim without curl (httpd, redis). */
 export const DEBIAN_SLIM_TOOLS: ToolSet = { ...DEBIAN_TOOLS, curl: false };

@@ -1,5 +1,5 @@
 /**
- * Any image netkube does not know (gb-frontend, php:8.2-apache, in-house
+ * Any image netkube does not know (gb-frontend, php:8.2-fpm, in-house
  * images): it answers on every declared containerPort, HTTP with a whoami-like
  * page naming the pod (so Services and Ingresses over it can be tried), and a
  * byte echo on ports that are named or known as non-HTTP (databases, brokers).

@@ -1,7 +1,8 @@
 /**
- * How nginx names and describes files: URI normalisation (`..` above the root
- * is a 400), `mime.types`, the ETag of a file (`"<mtime hex>-<size hex>"`) and
- * the escaping of request lines and headers in its logs. Pure.
+ * How nginx names and describes files: URI decoding and normalisation (a bad
+ * `%` escape or `..` above the root is a 400), `mime.types`, the ETag of a file
+ * (`"<mtime hex>-<size hex>"`) and the escaping of request lines and headers in
+ * its logs. Pure.
  */
 
 /** The subset of nginx's `mime.types` static sites use. */
@@ -42,14 +43,38 @@ export function escapeLog(value: string | undefined): string {
   return out;
 }
 
-/** Decodes and normalises a URI path as nginx does; undefined when it climbs above the root (400). */
-export function normaliseUri(raw: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    decoded = raw;
+/**
+ * nginx's percent-decoding of a URI path (`ngx_http_parse_complex_uri`): a `%`
+ * not followed by two hex digits, or an escape decoding to NUL, is invalid
+ * (undefined: the request gets 400). Decoded bytes are read as UTF-8.
+ */
+export function percentDecodePath(raw: string): string | undefined {
+  if (!raw.includes('%')) return raw;
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c !== 0x25) {
+      // Node hands the request target over as latin1: one char per byte.
+      bytes.push(c & 0xff);
+      continue;
+    }
+    const hex = raw.slice(i + 1, i + 3);
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+    const byte = Number.parseInt(hex, 16);
+    if (byte === 0) return undefined;
+    bytes.push(byte);
+    i += 2;
   }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * Decodes and normalises a URI path as nginx does; undefined when nginx
+ * answers 400: an invalid `%` escape (`/%zz`) or a path climbing above the root.
+ */
+export function normaliseUri(raw: string): string | undefined {
+  const decoded = percentDecodePath(raw);
+  if (decoded === undefined) return undefined;
   const parts: string[] = [];
   for (const seg of decoded.split('/').slice(1)) {
     if (seg === '.') continue;

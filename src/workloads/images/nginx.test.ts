@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { container, testCluster } from '../testing/cluster.js';
 import { normaliseDate } from '../testing/fake-context.js';
+import { normaliseUri } from './nginx-files.js';
 import { nginx50xHtml, nginxErrorPage, nginxIndexHtml } from './nginx-pages.js';
 
 function nginx(image = 'nginx:1.25.3', extra: Parameters<typeof container>[2] = {}) {
@@ -153,5 +154,32 @@ describe('nginx', () => {
         '<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n',
     );
     expect((await c.get('10.244.1.5', 80)).startsWith('HTTP/1.1 200 OK')).toBe(true);
+  });
+
+  it.each([
+    { raw: '/%zz', want: undefined },
+    { raw: '/a%2', want: undefined },
+    { raw: '/a%', want: undefined },
+    { raw: '/%00', want: undefined },
+    { raw: '/../etc/passwd', want: undefined },
+    { raw: '/%2e%2e/x', want: undefined },
+    { raw: '/index%2Ehtml', want: '/index.html' },
+    { raw: '/a%2Fb', want: '/a/b' },
+    { raw: '/%ff', want: '/\ufffd' },
+    { raw: '/caf%C3%A9', want: '/café' },
+    { raw: '/a/./b/../c/', want: '/a/c/' },
+  ])('normaliseUri($raw) is $want (undefined: 400)', ({ raw, want }) => {
+    expect(normaliseUri(raw)).toBe(want);
+  });
+
+  it('an invalid % escape is a 400 (ngx_http_parse_complex_uri), not a 404', async () => {
+    const c = nginx('nginx:1.14.2');
+    const raw = normaliseDate(await c.get('10.244.1.5', 80, '/%zz'));
+    expect(raw).toBe(
+      'HTTP/1.1 400 Bad Request\r\nServer: nginx/1.14.2\r\nDate: <date>\r\nContent-Type: text/html\r\nContent-Length: 157\r\nConnection: close\r\n\r\n' +
+        nginxErrorPage(400, 'nginx/1.14.2', false),
+    );
+    expect(c.logs.read('default/web/nginx')).toContain('"GET /%zz HTTP/1.1" 400 157 "-" "curl/8.5.0" "-"\n');
+    expect((await c.get('10.244.1.5', 80, '/%41')).split('\r\n')[0]).toBe('HTTP/1.1 404 Not Found');
   });
 });

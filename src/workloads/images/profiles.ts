@@ -17,6 +17,7 @@ import { HTTP_ECHO_PROFILE } from './http-echo.js';
 import { HTTPD_PROFILE } from './httpd.js';
 import { MYSQL_PROFILE } from './mysql.js';
 import { NGINX_ALPINE_PROFILE, NGINX_PROFILE } from './nginx-profile.js';
+import { PHP_APACHE_PROFILE } from './php.js';
 import { REDIS_PROFILE } from './redis.js';
 import { createShellApp, PauseApp } from './shell-app.js';
 import { createWhoami } from './whoami.js';
@@ -84,6 +85,7 @@ export const IMAGE_PROFILES: readonly ImageProfile[] = [
   NGINX_ALPINE_PROFILE,
   NGINX_PROFILE,
   HTTPD_PROFILE,
+  PHP_APACHE_PROFILE,
   REDIS_PROFILE,
   MYSQL_PROFILE,
   SERVE_HOSTNAME_PROFILE,

@@ -175,6 +175,22 @@ export const REDIS_PROFILE: ImageProfile = {
     'redis-server',
     '/usr/local/bin/redis-server',
   ],
+  shipped: [
+    'redis-cli',
+    '/usr/local/bin/redis-cli',
+    'redis-benchmark',
+    'redis-check-aof',
+    'redis-check-rdb',
+    'redis-sentinel',
+    'gosu',
+  ],
+  // `redis-cli -v`: the client's version line.
+  answer: (argv, ref) => {
+    if (!/(^|\/)redis-cli$/.test(argv[0] ?? '') || argv.length !== 2) return undefined;
+    if (argv[1] !== '-v' && argv[1] !== '--version') return undefined;
+    const v = tagVersion(ref.tag);
+    return { stdout: `redis-cli ${v.length === 3 ? v.join('.') : '7.2.4'}\n`, stderr: '', exitCode: 0 };
+  },
   start: (ctx, argv, ref) => {
     const rest = /docker-entrypoint\.sh$/.test(argv[0] ?? '') ? argv.slice(1) : argv;
     if (!/(^|\/)redis-server$/.test(rest[0] ?? '')) return createShellApp(ctx, rest);

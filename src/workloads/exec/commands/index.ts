@@ -3,7 +3,7 @@
  * (`ToolSet`): `curl` is not found in a busybox image, as in reality.
  */
 import type { CommandImpl } from '../context.js';
-import type { ToolSet } from '../toolset.js';
+import type { ProgramAnswer, ToolSet } from '../toolset.js';
 import { BASIC_COMMANDS } from './basic.js';
 import { curl } from './curl.js';
 import { dig, nslookup } from './dns.js';
@@ -60,4 +60,16 @@ const COMMAND_NAMES = [
 /** The commands this image runs in netkube, in order. */
 export function emulatedCommands(tools: ToolSet): string[] {
   return COMMAND_NAMES.filter((c) => findCommand(c, tools) !== undefined);
+}
+
+/** Whether `name` (exactly as typed: a bare name or a path) is one of the image's own programs. */
+export function isImageProgram(name: string, tools: ToolSet): boolean {
+  return tools.programs?.includes(name) === true;
+}
+
+/** The exact answer of an image program's cheap invocation (`nginx -v`), when netkube knows it. */
+export function programAnswer(argv: readonly string[], tools: ToolSet): ProgramAnswer | undefined {
+  const name = argv[0];
+  if (name === undefined || !isImageProgram(name, tools)) return undefined;
+  return tools.answer?.(argv);
 }
