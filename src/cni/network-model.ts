@@ -23,6 +23,7 @@ import {
   type PodAttachment,
   podAttachment,
 } from './model-types.js';
+import { masqueradesOutgoing, type NatPool } from './nat-outgoing.js';
 import { connectedSubnet, NO_ENCAPSULATION, type PoolMode } from './route-rules.js';
 import { lookupOn, routesOf } from './route-view.js';
 import type { Route } from './routes.js';
@@ -64,6 +65,8 @@ export class NetworkReadModel {
   /** Tunnel address → node. */
   readonly #tunnels = new Map<string, string>();
   readonly #listings = new Map<string, { version: number; routes: readonly Route[] }>();
+  /** Calico mode: the IPPools' CIDRs and natOutgoing flags (`setPools`). */
+  #pools: readonly NatPool[] = [];
 
   constructor(config: NetworkReadModelConfig) {
     this.mode = config.mode;
@@ -129,6 +132,19 @@ export class NetworkReadModel {
       if (b) return b;
     }
     return undefined;
+  }
+
+  /**
+   * Whether a packet from `src` to `dst` is masqueraded as it leaves a node
+   * (Calico's natOutgoing, `nat-outgoing.ts`): `src` in a natOutgoing pool,
+   * `dst` in no pool. host-local mode: `src` in a node's podCIDR, `dst` in none.
+   */
+  natOutgoing(src: string, dst: string): boolean {
+    const s = parseIPv4(src);
+    const d = parseIPv4(dst);
+    if (s === undefined || d === undefined) return false;
+    if (this.mode === 'host-local') return this.blockOf(s) !== undefined && this.blockOf(d) === undefined;
+    return masqueradesOutgoing(this.#pools, s, d);
   }
 
   /** The node `ip` lives on: its pod's node, else its block's owner. */
@@ -225,6 +241,11 @@ export class NetworkReadModel {
   /** The node whose `tunl0` or `vxlan.calico` has `ip` (the source masquerade gives traffic to remote pods). */
   nodeByTunnel(ip: string): string | undefined {
     return this.#tunnels.get(ip);
+  }
+
+  /** Replaces the pools natOutgoing reads (Calico mode; the store sync calls it on every IPPool change). */
+  setPools(pools: readonly NatPool[]): void {
+    this.#pools = pools;
   }
 
   /** Adds or updates a block: its owner (confirmed affinity) and its pool's encapsulation. */

@@ -1,7 +1,7 @@
 /**
  * Keeps the NetworkReadModel in step with the store, as Felix and BIRD follow
  * the datastore: Nodes (InternalIP, podCIDR), IPPools (encapsulation of their
- * blocks) and, in Calico mode, IPAMBlocks (block owners; per allocated
+ * blocks, natOutgoing) and, in Calico mode, IPAMBlocks (block owners; per allocated
  * address: a pod, or a node's tunnel address). Block events are diffed per
  * ordinal, so a pod coming or going costs one block diff and one route.
  *
@@ -115,10 +115,14 @@ class BlockSync {
   constructor(store: ObjectStore, model: NetworkReadModel) {
     this.#store = store;
     this.#model = model;
-    for (const obj of store.list<IPPool>(IPPOOLS_KEY)) {
-      const pool = toPool(obj);
-      if (pool) this.#modes.push({ cidr: pool.cidr, mode: poolEncapsulation(pool) });
-    }
+    this.#readPools();
+  }
+
+  /** Reads the pools: each one's encapsulation (for its blocks) and natOutgoing (for the model). */
+  #readPools(): void {
+    const pools = this.#store.list<IPPool>(IPPOOLS_KEY).flatMap((obj) => toPool(obj) ?? []);
+    this.#modes = pools.map((pool) => ({ cidr: pool.cidr, mode: poolEncapsulation(pool) }));
+    this.#model.setPools(pools.map((pool) => ({ cidr: pool.cidr, natOutgoing: pool.natOutgoing })));
   }
 
   /** Pools' CIDRs and encapsulation, re-read on every IPPool change. */
@@ -130,15 +134,11 @@ class BlockSync {
   }
 
   /**
-   * Re-reads the pools and re-evaluates every block's encapsulation. Pods keep
-   * the MTU their veth was created with, as on a real node.
+   * Re-reads the pools (natOutgoing included) and re-evaluates every block's
+   * encapsulation. Pods keep the MTU their veth was created with, as on a real node.
    */
   refreshModes(): void {
-    this.#modes = [];
-    for (const obj of this.#store.list<IPPool>(IPPOOLS_KEY)) {
-      const pool = toPool(obj);
-      if (pool) this.#modes.push({ cidr: pool.cidr, mode: poolEncapsulation(pool) });
-    }
+    this.#readPools();
     for (const b of [...this.#model.blocks.values()])
       this.#model.upsertBlock(b.cidr, b.owner, this.#modeOf(b.cidr));
   }

@@ -15,7 +15,7 @@ import type { Clock } from '../util/clock.js';
 import type { L4Protocol } from '../workloads/types.js';
 import type { ConntrackEntry, ConntrackTable } from './conntrack.js';
 import { emitConnection, type FlowSink } from './flow.js';
-import type { Origin, PathPlan, PathWorld, Tuple } from './path.js';
+import { conntrackOriginal, type Origin, type PathPlan, type PathWorld, type Tuple } from './path.js';
 import type { NodeProxyState } from './world.js';
 
 /** The part of the executor's config the records use (`ConnectionExecutorConfig` has it). */
@@ -51,14 +51,16 @@ export function trackConnection(
       : undefined;
   const realServer = `${plan.seen.dst.ip}:${plan.seen.dst.port}`;
   if (vs && plan.proxyNode) config.nodeState(plan.proxyNode).ipvs.opened(vs, realServer);
+  // As `node` saw it: after another node's natOutgoing, from that node's address.
+  const arrived = conntrackOriginal(plan, original, node);
   const entry = config.conntrack.add({
     node,
     protocol,
     original: {
-      src: original.src.ip,
-      sport: original.src.port,
-      dst: original.dst.ip,
-      dport: original.dst.port,
+      src: arrived.src.ip,
+      sport: arrived.src.port,
+      dst: arrived.dst.ip,
+      dport: arrived.dst.port,
     },
     reply: {
       src: plan.seen.dst.ip,

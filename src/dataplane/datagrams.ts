@@ -14,7 +14,7 @@ import type { PodSandboxRegistry } from '../workloads/sandbox.js';
 import type { VirtualTuple } from '../workloads/types.js';
 import type { ConnectionRecordsConfig } from './connection-records.js';
 import { type UdpTrack, udpFlowKey } from './conntrack.js';
-import type { Origin, PathPlan, PathWorld, Tuple } from './path.js';
+import { conntrackOriginal, type Origin, type PathPlan, type PathWorld, type Tuple } from './path.js';
 import { isLoopback } from './path-walk.js';
 
 /** Where a flow's datagrams go: the pod holding an address, or a real `ip:port` on the host. */
@@ -93,15 +93,18 @@ export function openUdpFlow(
     },
     socket: undefined,
   };
+  // The entry shows the flow as `node` saw it (after another node's natOutgoing, from that
+  // node's address); it is still found by the client's own tuple.
+  const arrived = conntrackOriginal(plan, original, node);
   track = config.conntrack.addUdp(
     flowKeyOf(original),
     {
       node,
       original: {
-        src: original.src.ip,
-        sport: original.src.port,
-        dst: original.dst.ip,
-        dport: original.dst.port,
+        src: arrived.src.ip,
+        sport: arrived.src.port,
+        dst: arrived.dst.ip,
+        dport: arrived.dst.port,
       },
       reply: { src: seen.dst.ip, sport: seen.dst.port, dst: seen.src.ip, dport: seen.src.port },
       service: plan.service,

@@ -4,8 +4,9 @@
  * the source pod's egress policy, then routes what comes out — to a pod on
  * this node (veth) or another (tunnel: IPIP, VXLAN or none), to another node
  * (whose own rules run in turn), to a process on this node, to the laptop, or
- * out of the cluster — and delivers into the pod's network namespace after
- * its ingress policy.
+ * out of the cluster, Calico's natOutgoing rewriting a pod source on the way
+ * out of the pools — and delivers into the pod's network namespace after its
+ * ingress policy.
  */
 
 import type { SourceRole } from '../proxy/evaluate/types.js';
@@ -73,6 +74,7 @@ function route(
   if (owner && owner !== node) {
     if (depth > 2) return { kind: 'dropped', reason: 'routing loop' };
     if (!world.nodeUp(owner)) return { kind: 'dropped', reason: `node ${owner} is down` };
+    leaveNode(world, options, walk, node);
     hop(walk, () => ({
       component: 'routing',
       action: 'Forwarded',
@@ -94,6 +96,7 @@ function route(
     return { kind: 'host', ip: dst.ip, port: dst.port, reason: `host network of ${node}` };
   }
   if (dst.ip === world.hostGatewayIP) {
+    leaveNode(world, options, walk, node);
     hop(walk, () => ({
       component: 'host',
       action: 'Forwarded',
@@ -104,7 +107,37 @@ function route(
     return { kind: 'host', ip: '127.0.0.1', port: dst.port, reason: 'host.netkube.internal' };
   }
   if (world.inPodSubnet(dst.ip)) return noPodAt(world, walk, node);
-  return routeOffCluster(world, walk, node);
+  return routeOffCluster(world, options, walk, node);
+}
+
+/**
+ * Calico's natOutgoing as the packet leaves `node` (`cali-nat-outgoing` in nat
+ * POSTROUTING, calico.md §2.3): a pod's packet to an address outside every IP
+ * pool — another node's address, the laptop, the internet — leaves with the
+ * node's address, the one of eth0 it leaves by (such addresses are never
+ * behind a tunnel). Every node after this one sees the node, not the pod: to
+ * another node's NodePort it is external traffic there, so
+ * `externalTrafficPolicy: Local` applies (kube-proxy.md §2.7, cross-node
+ * caveat). A packet kube-proxy already masqueraded has a node source, which no
+ * pool holds; a packet to its own node's address is delivered locally and
+ * never reaches POSTROUTING.
+ */
+function leaveNode(world: PathWorld, options: PathOptions, walk: Walk, node: string): void {
+  const before = walk.tuple;
+  if (!world.natOutgoing?.(before.src.ip, before.dst.ip)) return;
+  const ip = world.nodeAddress(node);
+  if (ip === undefined) return;
+  const to = { ip, port: options.allocatePort(ip) };
+  walk.tuple = { src: to, dst: before.dst };
+  walk.natOutgoing = { node, from: before.src, to };
+  hop(walk, () => ({
+    component: 'routing',
+    action: 'Translated',
+    node,
+    summary: `natOutgoing (cali-nat-outgoing): SNAT ${fmt(before.src)} → ${fmt(to)}, as ${before.dst.ip} is outside every IP pool`,
+    before,
+    after: walk.tuple,
+  }));
 }
 
 /** The hop of a route line that sent the packet on from `node`. */
@@ -149,9 +182,10 @@ function noPodAt(world: PathWorld, walk: Walk, node: string): PathOutcome {
 /**
  * An address no pod and no node has, outside the pod subnet: a service-subnet
  * address without a kube-proxy rule is lost on the default route, the node's
- * loopback is the laptop's, anything else leaves the cluster.
+ * loopback is the laptop's, anything else leaves the cluster (a pod's packet
+ * masqueraded by natOutgoing).
  */
-function routeOffCluster(world: PathWorld, walk: Walk, node: string): PathOutcome {
+function routeOffCluster(world: PathWorld, options: PathOptions, walk: Walk, node: string): PathOutcome {
   const dst = walk.tuple.dst;
   if (world.inServiceSubnet(dst.ip)) {
     hop(walk, () => ({
@@ -173,11 +207,12 @@ function routeOffCluster(world: PathWorld, walk: Walk, node: string): PathOutcom
     }));
     return { kind: 'host', ip: dst.ip, port: dst.port, reason: 'node loopback' };
   }
+  leaveNode(world, options, walk, node);
   hop(walk, () => ({
     component: 'routing',
     action: 'Forwarded',
     node,
-    summary: `to ${dst.ip} outside the cluster (default route, natOutgoing)`,
+    summary: `to ${dst.ip} outside the cluster (default route)`,
     before: walk.tuple,
   }));
   return { kind: 'host', ip: dst.ip, port: dst.port, reason: 'outside the cluster' };

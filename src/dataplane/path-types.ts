@@ -158,6 +158,14 @@ export interface PathWorld {
   /** The virtual address standing for the laptop (`host.netkube.internal`). */
   readonly hostGatewayIP: string;
   /**
+   * Calico's natOutgoing (cni/nat-outgoing.ts): whether a packet from `srcIP`
+   * to `dstIP` is masqueraded to its node's address as it leaves the node (a
+   * pod of a natOutgoing pool sending to an address outside every pool: a
+   * node's address, the laptop, the internet). Optional: a world without it
+   * never applies natOutgoing.
+   */
+  natOutgoing?(srcIP: string, dstIP: string): boolean;
+  /**
    * NetworkPolicy (cni/policy): whether `direction` lets the connection
    * through at its pod end; `connection` is the first packet as Calico's
    * policy sees it there. Optional: a world without it enforces no policy,
@@ -227,4 +235,17 @@ export interface PathPlan {
   readonly serviceAddress: AddrPort | undefined;
   readonly candidates: readonly Candidate[];
   readonly updates: readonly StateUpdate[];
+  /** Calico's natOutgoing SNAT, when the packet left a node with its pod source rewritten. */
+  readonly natOutgoing?: NatOutgoing | undefined;
+}
+
+/**
+ * Emitted when Calico's natOutgoing masqueraded the connection as it left
+ * `node` (`cali-nat-outgoing`): the source `from` (a pod's address) became
+ * `to` (the node's). Every node after `node` sees `to`.
+ */
+export interface NatOutgoing {
+  readonly node: string;
+  readonly from: AddrPort;
+  readonly to: AddrPort;
 }

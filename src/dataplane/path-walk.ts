@@ -7,7 +7,7 @@
 
 import { isEmulatedRoutableAddress } from '../api/validation/ip.js';
 import type { Candidate, StateUpdate } from '../proxy/evaluate/types.js';
-import type { AddrPort, Hop, PathWorld, Tuple } from './path-types.js';
+import type { AddrPort, Hop, NatOutgoing, PathWorld, Tuple } from './path-types.js';
 
 /**
  * The state of one `planPath` call. Steps update it in place (one object per
@@ -25,6 +25,8 @@ export interface Walk {
   updates: StateUpdate[];
   /** The source before kube-proxy's masquerade (what policy on the DNAT node sees, see `ingressSource`). */
   unmasqueraded: AddrPort | undefined;
+  /** Calico's natOutgoing SNAT, once the packet left a node with it (`path-route.ts`). */
+  natOutgoing: NatOutgoing | undefined;
 }
 
 /** Records a hop when the walk records hops; the closure keeps string building off the hot path. */

@@ -8,7 +8,14 @@ import { evaluatePacket } from '../proxy/evaluate/evaluate.js';
 import type { RuleSet } from '../proxy/ruleset.js';
 import { buildState, makeTestService, simpleSlice } from '../proxy/testing/fixtures.js';
 import { seededRandom } from '../util/random.js';
-import { type Origin, type PathPlan, type PathPod, type PathWorld, planPath } from './path.js';
+import {
+  conntrackOriginal,
+  type Origin,
+  type PathPlan,
+  type PathPod,
+  type PathWorld,
+  planPath,
+} from './path.js';
 
 const NODES = { 'worker-1': '127.0.10.2', 'worker-2': '127.0.10.3' } as const;
 type NodeName = keyof typeof NODES;
@@ -118,6 +125,8 @@ function world(down: NodeName[] = []): PathWorld {
     podListening: (ip, _protocol, port) => PODS.find((p) => p.ip === ip)?.listens.includes(port) ?? false,
     inPodSubnet: (ip) => ip.startsWith('10.244.'),
     inServiceSubnet: (ip) => ip.startsWith('10.96.'),
+    // The default pool (10.244.0.0/16) with natOutgoing on, as Calico creates it.
+    natOutgoing: (src, dst) => src.startsWith('10.244.') && !dst.startsWith('10.244.'),
     hostGatewayIP: '192.168.65.254',
   };
 }
@@ -240,6 +249,126 @@ describe('planPath', () => {
     );
     expect(without.hops).toEqual([]);
     expect(without.seen).toEqual(withHops.seen);
+  });
+});
+
+// Calico's natOutgoing (calico.md §2.3) and the cross-node caveat of kube-proxy.md §2.7: a pod's
+// packet to another node's address leaves its node with the node's address, so the other node's
+// kube-proxy sees external traffic and externalTrafficPolicy Local applies there.
+
+const WEB_B: Origin = {
+  kind: 'pod',
+  namespace: 'default',
+  name: 'web-b',
+  ip: '10.244.2.7',
+  node: 'worker-2',
+};
+
+describe('planPath with natOutgoing', () => {
+  it("pod to another node's eTP Local NodePort: SNAT to its node on the way out, the endpoint sees that node", () => {
+    const p = plan(world(), CLIENT, '127.0.10.3:30081');
+    expect(outcome(p)).toBe('pod web-b sees 127.0.10.2');
+    expect(p.natOutgoing).toEqual({
+      node: 'worker-1',
+      from: { ip: '10.244.1.9', port: expect.any(Number) },
+      to: { ip: '127.0.10.2', port: 50000 },
+    });
+    expect(p.masquerade).toBe(false);
+    expect(p.proxyNode).toBe('worker-2');
+    expect(hopList(p)).toEqual([
+      'pod:Forwarded@worker-1',
+      'routing:Translated@worker-1',
+      'routing:Forwarded@worker-1',
+      'kube-proxy:Translated@worker-2',
+      'routing:Forwarded@worker-2',
+      'pod:Delivered@worker-2',
+    ]);
+    expect(p.hops[1]?.summary).toMatch(
+      /^natOutgoing \(cali-nat-outgoing\): SNAT 10\.244\.1\.9:\d+ → 127\.0\.10\.2:50000, as 127\.0\.10\.3 is outside every IP pool$/,
+    );
+    // worker-2's rules see worker-1's address: external traffic, local endpoint, source kept.
+    expect(p.hops[3]?.before?.src).toEqual({ ip: '127.0.10.2', port: 50000 });
+    expect(p.hops[3]?.summary).toMatch(/KUBE-SVL-.*source kept/);
+  });
+
+  it("pod to another node's eTP Local NodePort without a local endpoint there is dropped", () => {
+    const p = plan(world(), WEB_B, '127.0.10.2:30081');
+    expect(p.outcome).toEqual({
+      kind: 'dropped',
+      reason: 'kube-proxy drops traffic to default/local:http on worker-1',
+    });
+    expect(p.natOutgoing?.to.ip).toBe('127.0.10.3');
+  });
+
+  it("pod to another node's eTP Cluster NodePort: natOutgoing, then that node masquerades", () => {
+    const p = plan(world(), CLIENT, '127.0.10.3:30080', { seed: 1 });
+    expect(p.natOutgoing?.to.ip).toBe('127.0.10.2');
+    expect(p.masquerade).toBe(true);
+    expect(p.seen.src.ip).toBe('127.0.10.3');
+    expect(p.hops.find((h) => h.component === 'kube-proxy')?.before?.src.ip).toBe('127.0.10.2');
+  });
+
+  it("pod to its own node's NodePort never leaves the node: short-circuited, no natOutgoing", () => {
+    const p = plan(world(), CLIENT, '127.0.10.2:30081');
+    expect(outcome(p)).toBe('pod web-b sees 10.244.1.9');
+    expect(p.natOutgoing).toBeUndefined();
+    expect(p.hops.some((h) => h.action === 'Translated' && h.component === 'routing')).toBe(false);
+  });
+
+  it('pod to pods and ClusterIPs: never natOutgoing', () => {
+    for (const dst of ['10.244.2.7:8080', '10.96.0.50:80']) {
+      const p = plan(world(), CLIENT, dst);
+      expect(p.natOutgoing, dst).toBeUndefined();
+      expect(p.seen.src.ip, dst).toBe('10.244.1.9');
+    }
+  });
+
+  it('pod to the laptop and out of the cluster leaves with the node address', () => {
+    const laptop = plan(world(), CLIENT, '192.168.65.254:9000');
+    expect(laptop.outcome.kind).toBe('host');
+    expect(laptop.seen.src).toEqual({ ip: '127.0.10.2', port: 50000 });
+    const out = plan(world(), CLIENT, '203.0.113.7:443');
+    expect(out.outcome).toMatchObject({ kind: 'host', ip: '203.0.113.7', port: 443 });
+    expect(out.seen.src.ip).toBe('127.0.10.2');
+    expect(out.hops.at(-1)?.summary).toBe('to 203.0.113.7 outside the cluster (default route)');
+  });
+
+  it('a node sending is not a pod: no natOutgoing', () => {
+    const p = plan(world(), nodeOrigin('worker-1'), '127.0.10.3:30081');
+    expect(p.natOutgoing).toBeUndefined();
+    expect(p.outcome.kind).toBe('pod');
+    expect(p.hops.some((h) => h.component === 'routing' && h.action === 'Translated')).toBe(false);
+  });
+
+  it('a pool without natOutgoing keeps the pod address: the other node short-circuits it', () => {
+    const w: PathWorld = { ...world(), natOutgoing: () => false };
+    const p = plan(w, CLIENT, '127.0.10.3:30081');
+    expect(outcome(p)).toBe('pod web-b sees 10.244.1.9');
+    expect(p.natOutgoing).toBeUndefined();
+    // Not dropped on worker-1: short-circuited to web-b, which is the client itself (hairpin, masqueraded).
+    expect(outcome(plan(w, WEB_B, '127.0.10.2:30081'))).toBe('pod web-b sees 127.0.10.2');
+  });
+
+  it('decides the same without building hops', () => {
+    const tuple = { src: { ip: '10.244.2.7', port: 41002 }, dst: { ip: '127.0.10.2', port: 30081 } };
+    const p = planPath(
+      world(),
+      { origin: WEB_B, protocol: 'TCP', tuple },
+      { random: seededRandom(1), allocatePort: () => 50000, hops: false },
+    );
+    expect(p.hops).toEqual([]);
+    expect(p.outcome.kind).toBe('dropped');
+    expect(p.natOutgoing?.to).toEqual({ ip: '127.0.10.3', port: 50000 });
+  });
+
+  it("conntrack on the DNAT node shows the natOutgoing source; on the SNAT node, the pod's", () => {
+    const p = plan(world(), CLIENT, '127.0.10.3:30081');
+    const original = { src: { ip: '10.244.1.9', port: 41003 }, dst: { ip: '127.0.10.3', port: 30081 } };
+    expect(conntrackOriginal(p, original, 'worker-2')).toEqual({
+      src: { ip: '127.0.10.2', port: 50000 },
+      dst: { ip: '127.0.10.3', port: 30081 },
+    });
+    expect(conntrackOriginal(p, original, 'worker-1')).toBe(original);
   });
 });
 

@@ -26,7 +26,7 @@
 
 import type { SourceRole } from '../proxy/evaluate/types.js';
 import { deliver, fromNode } from './path-route.js';
-import type { PathOptions, PathOutcome, PathPlan, PathRequest, PathWorld } from './path-types.js';
+import type { PathOptions, PathOutcome, PathPlan, PathRequest, PathWorld, Tuple } from './path-types.js';
 import { egressAddress, fmt, hop, isLoopback, type Walk } from './path-walk.js';
 
 export type {
@@ -34,6 +34,7 @@ export type {
   Hop,
   HopAction,
   HopComponent,
+  NatOutgoing,
   Origin,
   PathChoices,
   PathOptions,
@@ -59,6 +60,7 @@ export function planPath(world: PathWorld, request: PathRequest, options: PathOp
     candidates: [],
     updates: [],
     unmasqueraded: undefined,
+    natOutgoing: undefined,
   };
   const outcome = planFrom(world, request, options, walk);
   return {
@@ -71,7 +73,19 @@ export function planPath(world: PathWorld, request: PathRequest, options: PathOp
     serviceAddress: walk.serviceAddress,
     candidates: walk.candidates,
     updates: walk.updates,
+    natOutgoing: walk.natOutgoing,
   };
+}
+
+/**
+ * The original direction of the connection's conntrack entry on `node`: the
+ * tuple as the client sent it, except on a node other than the one whose
+ * natOutgoing SNATed it — that node (where kube-proxy translated it, say)
+ * only ever saw the node's address, and `conntrack -L` there shows it.
+ */
+export function conntrackOriginal(plan: PathPlan, original: Tuple, node: string): Tuple {
+  const nat = plan.natOutgoing;
+  return nat && nat.node !== node ? { src: nat.to, dst: original.dst } : original;
 }
 
 function planFrom(world: PathWorld, request: PathRequest, options: PathOptions, walk: Walk): PathOutcome {
@@ -99,8 +113,9 @@ function planFrom(world: PathWorld, request: PathRequest, options: PathOptions, 
   }
   if (origin.kind === 'node') {
     // The node's kernel picks the source by the route to the destination: to a pod on
-    // another node over a tunnel, the tunnel device's address.
-    const src = egressAddress(world, origin.node, dst.ip);
+    // another node over a tunnel, the tunnel device's address; to its own loopback
+    // (`local 127.0.0.0/8 dev lo src 127.0.0.1`), 127.0.0.1, which KUBE-FIREWALL lets through.
+    const src = isLoopback(dst.ip) ? '127.0.0.1' : egressAddress(world, origin.node, dst.ip);
     if (src !== undefined && src !== walk.tuple.src.ip)
       walk.tuple = { src: { ...walk.tuple.src, ip: src }, dst };
     return fromNode(world, request, options, walk, origin.node, 'node-local', 0);

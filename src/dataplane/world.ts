@@ -111,6 +111,7 @@ export function createPathWorld(config: PathWorldConfig): PathWorld {
     podListening: (ip, protocol, port) => config.sandboxes.get(ip)?.accepts(protocol, port) ?? false,
     inPodSubnet: (ip) => cidrContainsText(pods, ip),
     inServiceSubnet: (ip) => cidrContainsText(services, ip),
+    natOutgoing: (src, dst) => config.network.natOutgoing(src, dst),
     hostGatewayIP: HOST_GATEWAY_IP,
     ...(policies
       ? {

@@ -91,6 +91,8 @@ const EXPLANATIONS: Record<MasqueradeReason, string> = {
     'externalTrafficPolicy: Local: only endpoints on this node are used and the client address is kept',
   'pod-source':
     'the source is a pod: kube-proxy does not masquerade pod traffic, so the receiver sees the pod address',
+  'nat-outgoing':
+    "Calico's natOutgoing: the pod's packet left its node for an address outside every IP pool, so the node masqueraded it to its own address (cali-nat-outgoing): the receiver, and any node on the way, sees the node's address, not the pod's",
   'no-service': "no Service translated the connection: the receiver sees the sender's own address",
   kept: "no rule marked the connection for masquerade: the receiver sees the sender's own address",
 };
@@ -125,7 +127,9 @@ export function explainMasquerade(
   matched: readonly MatchedRule[],
 ): TraceMasquerade {
   let reason: MasqueradeReason;
-  if (!plan.service) reason = 'no-service';
+  // kube-proxy's masquerade comes after natOutgoing on the way and is what the receiver sees.
+  if (plan.natOutgoing && !plan.masquerade) reason = 'nat-outgoing';
+  else if (!plan.service) reason = 'no-service';
   else if (plan.masquerade) reason = appliedReason(matched);
   else if (
     sourceKind !== 'pod' &&
@@ -139,7 +143,11 @@ export function explainMasquerade(
   )
     reason = 'external-traffic-policy-local';
   else reason = sourceKind === 'pod' ? 'pod-source' : 'kept';
-  return { applied: plan.masquerade, reason, explanation: EXPLANATIONS[reason] };
+  return {
+    applied: plan.masquerade || plan.natOutgoing !== undefined,
+    reason,
+    explanation: EXPLANATIONS[reason],
+  };
 }
 
 /** The planner's hops, numbered from `first`, with rules, candidates and observation points. */

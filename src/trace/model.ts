@@ -47,7 +47,10 @@ export interface TraceSource {
 export interface TraceService {
   readonly namespace: string;
   readonly name: string;
-  /** The Service port's name (`http`), or its number when unnamed. */
+  /**
+   * The Service port's name (`http`), as in kube-proxy's `ServicePortName`; '' for a
+   * Service's single unnamed port (the Service is then named `default/web`, no colon).
+   */
   readonly port: string;
   readonly type: string;
 }
@@ -163,6 +166,8 @@ export type MasqueradeReason =
   | 'external-traffic-policy-local'
   /** A pod's address is kept through a Service. */
   | 'pod-source'
+  /** Calico's natOutgoing: a pod's packet left its node for an address outside every IP pool (`cali-nat-outgoing`). */
+  | 'nat-outgoing'
   /** No Service translated the connection: nothing rewrites the source. */
   | 'no-service'
   /** Addresses kept for another reason (the node's own address reaching a pod). */

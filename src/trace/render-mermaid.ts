@@ -136,8 +136,12 @@ export function renderTraceMermaid(t: Trace): string {
           const next = d.id(`node:${to}`, `node ${to}`);
           d.send(node, next, tupleText(h));
           at = next;
-        } else
+        } else if (h.action === 'Translated') {
+          // A rewrite on the way out (natOutgoing): its own words, not a route line.
+          d.note(node, h.summary);
+        } else {
           d.note(node, h.action === 'Dropped' ? `Dropped: ${h.summary}` : `route: ${h.route ?? h.summary}`);
+        }
         break;
       }
       case 'tunnel': {

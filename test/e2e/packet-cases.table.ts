@@ -153,6 +153,12 @@ export type Seen =
    * pod on another node, the node's InternalIP otherwise.
    */
   | `node:${string}`
+  /**
+   * A node's own address (InternalIP) seen by a pod on another node: Calico's
+   * natOutgoing SNATed a pod's packet to it as it left that node for another
+   * node's address, and the other node did not masquerade it again.
+   */
+  | `node-ip:${string}`
   /** Some node's address: a load balancer may enter by any node. */
   | 'any-node'
   /** A pod's address (the ingress controller's, proxying). */
@@ -169,7 +175,10 @@ export type Want =
       readonly seen: Seen;
       /** Session affinity: one of `endpoints`, the same for every connection. */
       readonly sticky?: true;
-      /** One of `endpoints`, always the same one (DNS gives the same first address every time). */
+      /**
+       * The tracer follows one of `endpoints` (the first address of the zone's answer); real
+       * clients spread over all of them, as CoreDNS's `loadbalance` rotates every answer.
+       */
       readonly one?: true;
       /** Through the ingress controller: the client it saw, sent upstream as X-Real-IP. */
       readonly client?: Seen;
@@ -354,10 +363,24 @@ export const PACKET_CASES: readonly PacketCase[] = [
     want: { endpoints: ['local-1'], seen: 'client' },
   },
   {
-    name: "pod to another node's eTP Local NodePort keeps the pod address",
+    // natOutgoing SNATs the pod to worker-1's address as it leaves for worker-2, whose kube-proxy
+    // then sees external traffic: eTP Local, its local endpoint, that source kept.
+    name: "pod to another node's eTP Local NodePort: natOutgoing, the endpoint sees the pod's node",
     from: 'pod/client-1',
     to: `node/worker-2:${PORTS.local}`,
-    want: { endpoints: ['local-1'], seen: 'client' },
+    want: { endpoints: ['local-1'], seen: 'node-ip:worker-1' },
+  },
+  {
+    name: "pod to a third node's eTP Local NodePort without a local endpoint drops (natOutgoing)",
+    from: 'pod/client-1',
+    to: `node/control-plane:${PORTS.local}`,
+    want: { verdict: 'Dropped' },
+  },
+  {
+    name: "pod on the endpoint's node to another node's eTP Local NodePort drops (natOutgoing)",
+    from: 'pod/client-2',
+    to: `node/worker-1:${PORTS.local}`,
+    want: { verdict: 'Dropped' },
   },
   {
     name: 'pod to a LoadBalancer IP is masqueraded (eTP Cluster)',
@@ -370,6 +393,12 @@ export const PACKET_CASES: readonly PacketCase[] = [
     from: 'pod/client-1',
     to: (c) => `${c.lbIP('local-lb')}:80`,
     want: { endpoints: ['local-1'], seen: 'client' },
+  },
+  {
+    name: "pod to an externalIP: its own node's kube-proxy takes it (no natOutgoing)",
+    from: 'pod/client-1',
+    to: (c) => `${externalIP(c.slot)}:80`,
+    want: webFrom('node:worker-1'),
   },
   {
     name: 'pod to an externalIP the laptop cannot bind',
