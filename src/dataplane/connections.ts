@@ -8,9 +8,10 @@
  * real socket. Every connection ends as a flow record when flows are on.
  * Bookkeeping is in `connection-records.ts`, real TCP sockets outside the
  * virtual network in `host-sockets.ts`, UDP flows (conntrack entries that
- * carry every datagram and reply of a 5-tuple) in `datagrams.ts`.
+ * carry every datagram and reply of a 5-tuple) in `datagrams.ts`, the SOCKS
+ * gateway's waiting clients (`attach`) in `socks-relay.ts`.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log/index.js';
 import type { Clock } from '../util/clock.js';
@@ -26,6 +27,7 @@ import type { ListenKey } from './listeners.js';
 import { natSocketPair } from './mem-socket.js';
 import { type AddrPort, type Origin, type PathPlan, type PathWorld, planPath, type Tuple } from './path.js';
 import { EphemeralPorts } from './ports.js';
+import { failAfterTimeout, relayToHost, relayToPod, type WaitingClient } from './socks-relay.js';
 import type { NodeProxyState } from './world.js';
 
 export interface ConnectionExecutorConfig {
@@ -185,53 +187,33 @@ export class ConnectionExecutor {
   }
 
   /**
-   * Carries an already-connected real socket (a SOCKS client after its handshake)
-   * to `dst` as if `origin` had opened it: the socket itself goes to the pod.
-   * Returns the plan; `onReady` is called once the destination accepted.
+   * Connects a real client that waits for the answer (a SOCKS client after its
+   * request) to `dst` as if `origin` had opened the connection, and answers it
+   * when a real connect() would return: at once when a pod accepts or a rule
+   * REJECTs, after the connect timeout when the packets are dropped, when the
+   * laptop answers for a host destination. Returns the plan.
    */
-  attach(
-    origin: Exclude<Origin, { kind: 'host' }>,
-    socket: Socket,
-    dst: AddrPort,
-    hooks: { ready(): void; refused(): void; unreachable(): void },
-  ): PathPlan {
+  attach(origin: Exclude<Origin, { kind: 'host' }>, dst: AddrPort, client: WaitingClient): PathPlan {
     const tuple: Tuple = { src: { ip: origin.ip, port: this.#ports.allocate(origin.ip) }, dst };
     const plan = this.plan(origin, 'TCP', tuple);
     commitPlan(this.#config, plan);
     const out = plan.outcome;
-    if (out.kind === 'pod') {
-      hooks.ready();
-      const entry = trackConnection(this.#config, plan, origin, tuple, 'TCP', [socket]);
-      const delivered = this.#config.sandboxes.get(out.pod.ip)?.deliver({
-        socket,
-        tuple: {
-          protocol: 'TCP',
-          srcIP: plan.seen.src.ip,
-          srcPort: plan.seen.src.port,
-          dstIP: plan.seen.dst.ip,
-          dstPort: plan.seen.dst.port,
-        },
-      });
-      if (!delivered?.delivered) {
-        endUndelivered(this.#config, entry, plan, origin, tuple);
-        socket.destroy();
-      }
-    } else if (out.kind === 'host') {
-      const upstream = netConnect({ host: out.ip, port: out.port });
-      upstream.once('connect', () => {
-        hooks.ready();
-        trackConnection(this.#config, plan, origin, tuple, 'TCP', [socket]);
-        socket.pipe(upstream).pipe(socket);
-        socket.resume();
-      });
-      upstream.once('error', () => hooks.refused());
-      socket.on('error', () => upstream.destroy());
-    } else if (out.kind === 'refused') {
-      recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
-      hooks.refused();
-    } else {
-      recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
-      hooks.unreachable();
+    const timeoutMs = this.#config.connectTimeoutMs ?? 10_000;
+    switch (out.kind) {
+      case 'pod':
+        relayToPod(this.#config, plan, origin, tuple, out.pod.ip, client);
+        break;
+      case 'host':
+        relayToHost(this.#config, plan, origin, tuple, { ip: out.ip, port: out.port, timeoutMs }, client);
+        break;
+      case 'refused':
+        recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
+        client.failed(connectError('ECONNREFUSED', dst));
+        break;
+      case 'dropped':
+        recordFlow(this.#config, plan, origin, tuple, 'TCP', out.reason);
+        failAfterTimeout(this.#config.clock, timeoutMs, tuple, client);
+        break;
     }
     return plan;
   }

@@ -2,10 +2,10 @@
  * The dataplane: every socket netkube opens on behalf of the cluster. It binds
  * the listeners kube-proxy's Services call for (re-planned after every proxy
  * sync), executes each accepted connection along its planned path, gives every
- * pod a `PodNetwork`, serves healthCheckNodePorts, and runs the SOCKS gateway.
+ * pod a `PodNetwork`, serves kube-proxy's health checks (healthCheckNodePorts
+ * and its own `/healthz` on 10256, `health-server.ts`), and runs the SOCKS gateway.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { isIP, type Server, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NetworkReadModel } from '../cni/network-model.js';
 import { type PodResolverConfig, queryForPod, resolveForPod } from '../dns/resolver.js';
@@ -24,11 +24,12 @@ import type { PodNetwork } from '../workloads/types.js';
 import { ConnectionExecutor } from './connections.js';
 import { ConntrackTable } from './conntrack.js';
 import { type FlowSink, NO_FLOWS } from './flow.js';
-import { localReadyEndpoints, serveHealthCheck } from './health-check.js';
-import { type HealthCheckTarget, planListeners } from './listener-plan.js';
+import { NodeHealthServer } from './health-server.js';
+import { holdDropped } from './host-sockets.js';
+import { planListeners } from './listener-plan.js';
 import { ListenerSet, type ListenFailure, type ListenKey } from './listeners.js';
 import type { Origin, PathPlan, PathWorld } from './path.js';
-import { SOCKS_REPLY, startSocksGateway } from './socks.js';
+import { type SocksGateway, type SocksRequest, socksReplyForError, startSocksGateway } from './socks.js';
 import { createPathWorld, type NodeProxyState } from './world.js';
 
 export interface DataplaneNode {
@@ -67,6 +68,17 @@ export interface DataplaneConfig {
   readonly onUnbindable?: (service: string, ips: readonly string[]) => void;
   /** Called when listeners fail to bind (address in use, permission). */
   readonly onListenFailures?: (failures: readonly ListenFailure[]) => void;
+  /**
+   * The emulated kernel's connect timeout: how long a connect whose packets
+   * are dropped waits for ETIMEDOUT when its caller sets none (a pod's, the
+   * SOCKS gateway's). @default 10_000
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * kube-proxy's health server port (`--healthz-bind-address`), served on every
+   * node address; 0 turns it off. @default 10256
+   */
+  readonly healthzPort?: number;
 }
 
 export class Dataplane {
@@ -78,13 +90,13 @@ export class Dataplane {
   readonly #down = new Set<string>();
   readonly #nodeStates = new Map<string, NodeProxyState>();
   readonly #byAddress: Map<string, string>;
-  readonly #healthServer: HttpServer;
-  #healthChecks: ReadonlyMap<number, HealthCheckTarget> = new Map();
+  /** kube-proxy's healthCheckNodePort and health (10256) servers. */
+  readonly #health: NodeHealthServer;
   #vips = new Map<string, ServicePortInfo>();
   #rr = new Map<string, number>();
   #unbindable = new Map<string, string>();
   #unsubscribe: Unsubscribe | undefined;
-  #socks: Server | undefined;
+  #socks: SocksGateway | undefined;
   #settled: Promise<unknown> = Promise.resolve();
   /** Plans wanted back by `netkube curl --trace` from the host, by client address. */
   #captures = new Map<string, (plan: PathPlan) => void>();
@@ -114,6 +126,7 @@ export class Dataplane {
       clock: config.clock,
       random: config.random,
       logger: config.logger,
+      ...(config.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: config.connectTimeoutMs }),
     });
     this.#listeners = new ListenerSet({
       logger: config.logger,
@@ -123,21 +136,13 @@ export class Dataplane {
           this.#entryNode(key),
         ),
     });
-    this.#healthServer = createHttpServer((req, res) => {
-      const port = req.socket.localPort ?? 0;
-      const target = this.#healthChecks.get(port);
-      const node = this.#byAddress.get(req.socket.localAddress ?? '') ?? '';
-      if (!target) {
-        res.writeHead(404).end();
-        return;
-      }
-      serveHealthCheck(
-        req,
-        res,
-        target,
-        localReadyEndpoints(this.#config.proxy.state(), target, node),
-        this.#config.clock.now(),
-      );
+    this.#health = new NodeHealthServer({
+      nodesByAddress: this.#byAddress,
+      proxyState: () => config.proxy.state(),
+      node: (name) => config.store?.get('nodes', undefined, name),
+      clock: config.clock,
+      logger: config.logger,
+      ...(config.healthzPort === undefined ? {} : { healthzPort: config.healthzPort }),
     });
   }
 
@@ -181,16 +186,15 @@ export class Dataplane {
 
   /** The bound SOCKS address (port resolved when 0 was asked). */
   get socksAddress(): HostPort | undefined {
-    const a = this.#socks?.address();
-    return a && typeof a === 'object' ? { host: a.address, port: a.port } : undefined;
+    return this.#socks?.address;
   }
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.conntrack.stop();
+    this.#health.close();
     await this.#listeners.close();
-    await new Promise<void>((r) => (this.#socks ? this.#socks.close(() => r()) : r()));
-    this.#healthServer.close();
+    await this.#socks?.close();
   }
 
   /** Fault injection: the node is down; everything addressed to it or its pods is dropped. */
@@ -304,8 +308,11 @@ export class Dataplane {
   }
 
   #onConnection(key: ListenKey, socket: Socket): void {
-    if (this.#healthChecks.has(key.port) && this.#byAddress.has(key.address)) {
-      this.#healthServer.emit('connection', socket);
+    if (this.#health.owns(key)) {
+      // kube-proxy's servers run on the node: a stopped node answers nothing, as for its NodePorts.
+      if (this.#down.has(this.#byAddress.get(key.address) ?? ''))
+        holdDropped(socket, this.#config.clock, 30_000);
+      else this.#health.accept(socket);
       return;
     }
     const capture = this.#captures.size
@@ -355,8 +362,8 @@ export class Dataplane {
 
   async #reconcile(): Promise<void> {
     const state = this.#config.proxy.state();
-    const plan = planListeners(state, this.#config.nodes);
-    this.#healthChecks = plan.healthChecks;
+    const plan = planListeners(state, this.#config.nodes, { healthzPort: this.#health.healthzPort });
+    this.#health.synced(plan.healthChecks);
     const vips = new Map<string, ServicePortInfo>();
     for (const svc of state.services.values()) {
       for (const ip of [...svc.loadBalancerVIPs, ...svc.externalIPs])
@@ -369,28 +376,33 @@ export class Dataplane {
     }
     this.#unbindable = new Map([...plan.unbindable].map(([k, v]) => [k, v.join(',')]));
     const result = await this.#listeners.reconcile(plan.keys);
-    if (result.failed.length) this.#config.onListenFailures?.(result.failed);
+    const failed = this.#health.withoutHealthzFailures(result.failed);
+    if (failed.length) this.#config.onListenFailures?.(failed);
   }
 
-  #socksConnect(req: Parameters<Parameters<typeof startSocksGateway>[0]['connect']>[0]): void {
+  /**
+   * A SOCKS CONNECT, made from the gateway node's host network: the name is
+   * resolved as a client in `default` would, and the gateway answers as a
+   * SOCKS server's own connect() would return (`socksReplyForError`).
+   */
+  #socksConnect(req: SocksRequest): void {
     const node = this.#config.gatewayNode ?? this.#config.nodes[0]?.name ?? '';
     const address = this.world.nodeAddress(node) ?? '127.0.0.1';
     const origin: Origin = { kind: 'node', node, ip: address };
     this.#resolveHost(req.target.host, 'default').then(
       (ip) => {
-        if (req.leftover.length) req.socket.unshift(req.leftover);
+        if (req.signal.aborted) return;
         this.executor.attach(
-          origin as Exclude<Origin, { kind: 'host' }>,
-          req.socket,
+          origin,
           { ip, port: req.target.port },
           {
+            signal: req.signal,
             ready: () => req.accept(),
-            refused: () => req.refuse(SOCKS_REPLY.connectionRefused),
-            unreachable: () => req.refuse(SOCKS_REPLY.hostUnreachable),
+            failed: (err) => req.refuse(socksReplyForError(err.code)),
           },
         );
       },
-      () => req.refuse(SOCKS_REPLY.hostUnreachable),
+      (err: NodeJS.ErrnoException) => req.refuse(socksReplyForError(err.code)),
     );
   }
 }

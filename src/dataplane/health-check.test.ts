@@ -1,15 +1,40 @@
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EndpointSlice } from '../api/types.js';
+import type { EndpointSlice, Node } from '../api/types.js';
 import { buildState, makeTestEndpointSlice, makeTestService } from '../proxy/testing/fixtures.js';
-import { healthCheckResponse, localReadyEndpoints, serveHealthCheck } from './health-check.js';
+import {
+  healthCheckResponse,
+  localReadyEndpoints,
+  nodeEligible,
+  type ProxyHealth,
+  proxyHealthResponse,
+  serveHealthCheck,
+  serveProxyHealth,
+} from './health-check.js';
 import { planListeners } from './listener-plan.js';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 let count = 1;
+/** kube-proxy started an hour before NOW and last synced 20 s before it. */
+const HEALTH: ProxyHealth = {
+  now: NOW + 250,
+  startedAt: NOW - 3_600_000,
+  lastUpdated: NOW - 20_000,
+  healthy: true,
+  nodeEligible: true,
+};
+const CLIENT = {
+  protocol: 'TCP',
+  srcIP: '127.0.0.1',
+  srcPort: 40000,
+  dstIP: '127.0.0.1',
+  dstPort: 10256,
+} as const;
 const server = createServer((req, res) =>
-  serveHealthCheck(req, res, { namespace: 'default', name: 'web', servicePorts: [] }, count, NOW),
+  req.headers['x-proxy-health'] === undefined
+    ? serveHealthCheck(req, res, { namespace: 'default', name: 'web', servicePorts: [] }, count, NOW)
+    : serveProxyHealth(req, res, HEALTH, CLIENT),
 );
 
 beforeAll(() => new Promise<void>((r) => server.listen(0, '127.0.0.1', r)));
@@ -109,5 +134,87 @@ describe('healthCheckNodePort decisions', () => {
       body: '{\n\t"service": {\n\t\t"namespace": "ns1",\n\t\t"name": "svc1"\n\t},\n\t"localEndpoints": 1,\n\t"serviceProxyHealthy": true\n}',
     });
     expect(healthCheckResponse(target, 0).status).toBe(503);
+  });
+});
+
+describe("kube-proxy's health server (10256)", () => {
+  const CURRENT = '2026-11-22 12:00:00.25 +0000 UTC m=+3600.250000000';
+  const SYNCED = '2026-11-22 11:59:40 +0000 UTC m=+3580.000000000';
+
+  it.each([
+    {
+      name: '/healthz, healthy: the current time as lastUpdated',
+      path: '/healthz',
+      health: HEALTH,
+      want: {
+        status: 200,
+        body: `{"lastUpdated": "${CURRENT}","currentTime": "${CURRENT}", "nodeEligible": true}`,
+      },
+    },
+    {
+      name: '/healthz, node being deleted: 503 with the last sync',
+      path: '/healthz',
+      health: { ...HEALTH, nodeEligible: false },
+      want: {
+        status: 503,
+        body: `{"lastUpdated": "${SYNCED}","currentTime": "${CURRENT}", "nodeEligible": false}`,
+      },
+    },
+    {
+      name: '/healthz, proxy late: 503',
+      path: '/healthz',
+      health: { ...HEALTH, healthy: false },
+      want: {
+        status: 503,
+        body: `{"lastUpdated": "${SYNCED}","currentTime": "${CURRENT}", "nodeEligible": true}`,
+      },
+    },
+    {
+      name: '/livez ignores the node',
+      path: '/livez',
+      health: { ...HEALTH, nodeEligible: false },
+      want: { status: 200, body: `{"lastUpdated": "${CURRENT}","currentTime": "${CURRENT}"}` },
+    },
+    { name: 'any other path: none (404)', path: '/healthz/', health: HEALTH, want: undefined },
+  ])('$name', ({ path, health, want }) => {
+    expect(proxyHealthResponse(path, health)).toEqual(want);
+  });
+
+  it.each<{ name: string; node: Node | undefined; want: boolean }>([
+    { name: 'unknown node', node: undefined, want: true },
+    { name: 'plain node', node: { metadata: { name: 'n' }, spec: { taints: [] } }, want: true },
+    {
+      name: 'being deleted',
+      node: { metadata: { name: 'n', deletionTimestamp: '2026-11-22T12:00:00Z' } },
+      want: false,
+    },
+    {
+      name: 'tainted by the Cluster Autoscaler',
+      node: {
+        metadata: { name: 'n' },
+        spec: {
+          taints: [{ key: 'ToBeDeletedByClusterAutoscaler', value: '1700000000', effect: 'NoSchedule' }],
+        },
+      },
+      want: false,
+    },
+  ])('nodeEligible: $name', ({ node, want }) => {
+    expect(nodeEligible(node)).toBe(want);
+  });
+
+  it("is framed as Go's net/http frames it: sorted headers, Date, Content-Length; 404 and HEAD as the mux answers", async () => {
+    const body = `{"lastUpdated": "${CURRENT}","currentTime": "${CURRENT}", "nodeEligible": true}`;
+    const date = 'Date: Sun, 22 Nov 2026 12:00:00 GMT';
+    expect(await raw('GET /healthz HTTP/1.1\r\nHost: n\r\nX-Proxy-Health: 1\r\n\r\n', /}$/)).toBe(
+      'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n' +
+        `${date}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(await raw('GET /metrics HTTP/1.1\r\nHost: n\r\nX-Proxy-Health: 1\r\n\r\n', /found\n$/)).toBe(
+      'HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n' +
+        `${date}\r\nContent-Length: 19\r\n\r\n404 page not found\n`,
+    );
+    expect(await raw('HEAD /livez HTTP/1.1\r\nHost: n\r\nX-Proxy-Health: 1\r\n\r\n', /\r\n\r\n$/)).toMatch(
+      /^HTTP\/1\.1 200 OK\r\nContent-Type: application\/json\r\nX-Content-Type-Options: nosniff\r\nDate: [^\r]+\r\nContent-Length: \d+\r\n\r\n$/,
+    );
   });
 });

@@ -63,4 +63,14 @@ describe('planListeners', () => {
     });
     expect(keys([svc], [])).toEqual(['TCP/127.0.10.2:32000', 'TCP/127.0.10.3:32000']);
   });
+
+  it("binds kube-proxy's health server port on every node address, with or without Services", () => {
+    const keysOf = (healthzPort?: number) =>
+      planListeners(buildState([], []), NODES, healthzPort === undefined ? {} : { healthzPort })
+        .keys.map(listenKeyString)
+        .sort();
+    expect(keysOf(10256)).toEqual(['TCP/127.0.10.2:10256', 'TCP/127.0.10.3:10256']);
+    expect(keysOf(0)).toEqual([]);
+    expect(keysOf()).toEqual([]);
+  });
 });

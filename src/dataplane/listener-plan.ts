@@ -1,8 +1,9 @@
 /**
  * Which real sockets the emulated nodes need, from kube-proxy's view of the
  * Services: every NodePort on every node address, each LoadBalancer VIP and
- * externalIP that is a loopback address, and each healthCheckNodePort on every
- * node. An externalIP outside 127.0.0.0/8 (the seed manifests use
+ * externalIP that is a loopback address, each healthCheckNodePort on every
+ * node, and kube-proxy's own health server port (10256) on every node address.
+ * An externalIP outside 127.0.0.0/8 (the seed manifests use
  * 192.168.56.103) cannot be bound on a laptop: it is reported, and still works
  * from pods, traces and the SOCKS gateway because those never need a socket.
  *
@@ -42,10 +43,14 @@ function hasUsableEndpoint(state: ProxyState, svc: ServicePortInfo): boolean {
   return false;
 }
 
-/** Computes the desired listeners (pure). */
+/**
+ * Computes the desired listeners (pure). `healthzPort` is kube-proxy's health
+ * server port, bound on every node address; 0 or none binds nothing for it.
+ */
 export function planListeners(
   state: ProxyState,
   nodes: ReadonlyArray<{ readonly address: string }>,
+  options: { readonly healthzPort?: number } = {},
 ): ListenerPlan {
   const keys = new Map<string, ListenKey>();
   const add = (address: string, port: number, protocol: ListenKey['protocol']) => {
@@ -53,6 +58,7 @@ export function planListeners(
   };
   const healthChecks = new Map<number, { namespace: string; name: string; servicePorts: string[] }>();
   const unbindable = new Map<string, Set<string>>();
+  if (options.healthzPort) for (const n of nodes) add(n.address, options.healthzPort, 'TCP');
   for (const svc of state.services.values()) {
     const protocol = svc.protocol;
     const rejected = !hasUsableEndpoint(state, svc);

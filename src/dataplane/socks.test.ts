@@ -1,19 +1,25 @@
 import { once } from 'node:events';
-import { connect, type Server } from 'node:net';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/index.js';
-import { SOCKS_REPLY, type SocksConnect, type SocksTarget, startSocksGateway } from './socks.js';
+import {
+  SOCKS_REPLY,
+  type SocksConnect,
+  type SocksGateway,
+  type SocksRequest,
+  type SocksTarget,
+  socksReplyForError,
+  startSocksGateway,
+} from './socks.js';
 
-async function gateway(connectFn: SocksConnect): Promise<{ server: Server; port: number }> {
+async function gateway(connectFn: SocksConnect): Promise<{ server: SocksGateway; port: number }> {
   const server = await startSocksGateway({
     host: '127.0.0.1',
     port: 0,
     logger: silentLogger(),
     connect: connectFn,
   });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return { server, port: address.port };
+  return { server, port: server.address.port };
 }
 
 function readExactly(socket: ReturnType<typeof connect>, n: number): Promise<Buffer> {
@@ -35,18 +41,18 @@ function readExactly(socket: ReturnType<typeof connect>, n: number): Promise<Buf
 }
 
 describe('SOCKS5 gateway', () => {
-  const servers: Server[] = [];
+  const servers: SocksGateway[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
   it('connects a domain-name target and then carries the stream', async () => {
     const seen: SocksTarget[] = [];
     const { server, port } = await gateway((req) => {
       seen.push(req.target);
-      req.accept();
-      req.socket.on('data', (d) => req.socket.write(`echo:${d}`));
-      req.socket.resume();
+      const stream = req.accept();
+      stream?.socket.on('data', (d: Buffer) => stream.socket.write(`echo:${d}`));
+      stream?.socket.resume();
     });
     servers.push(server);
     const c = connect(port, '127.0.0.1');
@@ -92,5 +98,43 @@ describe('SOCKS5 gateway', () => {
     await once(junk, 'connect');
     junk.write('GET / HTTP/1.1\r\n\r\n');
     await once(junk, 'close');
+  });
+
+  it('hands over what the client sent with its request and while it waited, and tells when it gives up', async () => {
+    const requests: SocksRequest[] = [];
+    const { server, port } = await gateway((req) => requests.push(req));
+    servers.push(server);
+    const c = connect(port, '127.0.0.1');
+    await once(c, 'connect');
+    c.write(Buffer.from([0x05, 0x01, 0x00, 0x05, 0x01, 0x00, 0x01, 10, 96, 0, 10, 0x00, 0x50, 0x61]));
+    expect([...(await readExactly(c, 2))]).toEqual([0x05, 0x00]);
+    c.write('b');
+    await new Promise((r) => setTimeout(r, 50));
+    const stream = requests[0]?.accept();
+    expect(stream?.early.toString()).toBe('ab');
+    expect((await readExactly(c, 10))[1]).toBe(SOCKS_REPLY.succeeded);
+    expect(requests[0]?.accept()).toBeUndefined();
+    c.destroy();
+
+    const gone = connect(port, '127.0.0.1');
+    await once(gone, 'connect');
+    gone.write(Buffer.from([0x05, 0x01, 0x00, 0x05, 0x01, 0x00, 0x01, 10, 96, 0, 10, 0x00, 0x50]));
+    await readExactly(gone, 2);
+    // Killed with unread data or SO_LINGER 0: an RST. (A FIN may be a half-close: the client still waits.)
+    gone.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(requests[1]?.signal.aborted).toBe(true);
+    expect(requests[1]?.accept()).toBeUndefined();
+  });
+
+  it.each([
+    ['ECONNREFUSED', SOCKS_REPLY.connectionRefused],
+    ['ETIMEDOUT', SOCKS_REPLY.ttlExpired],
+    ['EHOSTUNREACH', SOCKS_REPLY.hostUnreachable],
+    ['ENOTFOUND', SOCKS_REPLY.hostUnreachable],
+    ['ENETUNREACH', SOCKS_REPLY.networkUnreachable],
+    ['EPERM', SOCKS_REPLY.generalFailure],
+  ])('answers a connect() failing with %s with reply %i', (code, want) => {
+    expect(socksReplyForError(code)).toBe(want);
   });
 });

@@ -134,7 +134,7 @@ export class Emulator {
         }),
         ...c.network.routes,
         ...proxyExtensionRoutes({ controller: c.proxy, mode: options.topology.networking.proxyMode }),
-        ...workloadRoutes(c.runtime),
+        ...workloadRoutes(c.runtime, { store: c.store }),
         ...ingressExtensionRoutes({ registry: c.registry, store: c.store, clock }),
         ...traceRoutes({
           deps: liveTraceDeps({

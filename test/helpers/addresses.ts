@@ -11,6 +11,8 @@
 export const SLOTS = {
   'test/e2e/cli.test.ts': 1,
   'test/e2e/cli-emulator.test.ts': 2,
+  'src/dataplane/dataplane-socks.test.ts': 3,
+  'src/dataplane/dataplane-health.test.ts': 4,
 } as const satisfies Record<string, number>;
 
 /**
