@@ -148,7 +148,9 @@ export class Cluster {
       podCIDR: net.podSubnet,
       serviceCIDRs: [net.serviceSubnet],
       emulatedAddressRanges: [net.nodeSubnet, net.loadBalancerPool],
-      compileOptions: { ipvsScheduler: net.ipvsScheduler },
+      // Each node's iptables is a modern one, so kube-proxy adds `--random-fully` to its
+      // MASQUERADE rule (HasRandomFully); the upstream golden dumps are without it.
+      compileOptions: { ipvsScheduler: net.ipvsScheduler, masqueradeFullyRandom: true },
       clock,
       logger: child('proxy'),
     });

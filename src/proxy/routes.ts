@@ -3,7 +3,8 @@
  * a node's kube-proxy rules as text — `iptables-save` (default) or the
  * `iptables-restore` payload, the nftables table, or `ipvsadm -Ln`. `mode` defaults to
  * the cluster's proxy mode; other modes are compiled on demand from the same state.
- * An unknown node is a 404 Status naming close matches.
+ * `format` applies to iptables mode only (a 400 otherwise). An unknown node is a 404
+ * Status naming close matches.
  */
 import { badRequest } from '../api/errors.js';
 import { nodeNotFound } from '../cni/index.js';
@@ -27,10 +28,14 @@ function parseMode(value: string | null, fallback: ProxyMode): ProxyMode {
   throw badRequest(`invalid mode "${value}": must be one of ${MODES.join(', ')}`);
 }
 
-function parseFormat(value: string | null): RulesFormat {
+/** `format` chooses between iptables' two views; asking it of the nftables or ipvs view is an error. */
+function parseFormat(value: string | null, mode: ProxyMode): RulesFormat {
   if (value === null || value === '') return 'save';
-  if ((FORMATS as readonly string[]).includes(value)) return value as RulesFormat;
-  throw badRequest(`invalid format "${value}": must be one of ${FORMATS.join(', ')}`);
+  if (!(FORMATS as readonly string[]).includes(value))
+    throw badRequest(`invalid format "${value}": must be one of ${FORMATS.join(', ')}`);
+  if (mode !== 'iptables')
+    throw badRequest(`format "${value}" applies only to mode iptables: the ${mode} view has one format`);
+  return value as RulesFormat;
 }
 
 /** The extension routes of the proxy part, for the server to register. */
@@ -42,7 +47,7 @@ export function proxyExtensionRoutes(config: ProxyRoutesConfig): ExtensionRoute[
       handle(req) {
         const node = req.params.node ?? '';
         const mode = parseMode(req.query.get('mode'), config.mode);
-        const format = parseFormat(req.query.get('format'));
+        const format = parseFormat(req.query.get('format'), mode);
         const ruleSet = config.controller.ruleSetInMode(node, mode);
         if (!ruleSet) throw nodeNotFound(node, config.controller.nodeNames());
         return { kind: 'text', body: renderRules(ruleSet, format) };

@@ -9,7 +9,14 @@ import { planPath } from '../dataplane/path.js';
 import type { MatchDecision, RouteTable, UpstreamEndpoint } from '../ingress/index.js';
 import { matchRequest } from '../ingress/index.js';
 import { traceHops } from './explain.js';
-import type { TraceHop, TraceIngress, TraceOutcome, TraceRequest, TraceSource } from './model.js';
+import type {
+  TraceHop,
+  TraceIngress,
+  TraceOutcome,
+  TraceRequest,
+  TraceService,
+  TraceSource,
+} from './model.js';
 import { TRACE_API_VERSION } from './model.js';
 import type { SourceSpec, TargetSpec } from './specs.js';
 import type { TraceDeps } from './trace.js';
@@ -21,6 +28,26 @@ export interface IngressView {
   table(): RouteTable | undefined;
   /** The controller's Service, whose `http` NodePort requests enter by. */
   readonly service: { readonly namespace: string; readonly name: string };
+}
+
+/**
+ * The Service behind an upstream, its port named as kube-proxy names it: the Ingress
+ * backend gives the port by number or by name, the ServicePortName carries the
+ * Service port's name ('' for a single unnamed port). A port the Service does not
+ * have (the upstream answers 503) keeps the backend's own value.
+ */
+function upstreamService(
+  deps: TraceDeps,
+  backend: { readonly namespace: string; readonly name: string; readonly port: number | string },
+): TraceService {
+  const svc = deps.catalog.service(backend.namespace, backend.name);
+  const port = svc?.ports.find((p) => (typeof backend.port === 'number' ? p.port : p.name) === backend.port);
+  return {
+    namespace: backend.namespace,
+    name: backend.name,
+    port: port ? port.name : String(backend.port),
+    type: svc?.type ?? 'ClusterIP',
+  };
 }
 
 function requestOf(target: TargetSpec): { host: string; path: string; port: number } {
@@ -189,14 +216,7 @@ export function traceViaIngress(
       ...trace,
       apiVersion: TRACE_API_VERSION,
       ingress,
-      service: {
-        namespace: action.upstream.service.namespace,
-        name: action.upstream.service.name,
-        port: String(action.upstream.service.port),
-        type:
-          deps.catalog.service(action.upstream.service.namespace, action.upstream.service.name)?.type ??
-          'ClusterIP',
-      },
+      service: upstreamService(deps, action.upstream.service),
       result,
       candidates: before[before.length - 1]?.candidates ?? [],
     },

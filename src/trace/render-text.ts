@@ -6,7 +6,8 @@
  * result, the address the receiver sees and why.
  */
 import type { Tuple } from '../dataplane/path.js';
-import type { Trace, TraceCandidate, TraceHop, TraceSource } from './model.js';
+import { servicePortNameString } from '../proxy/naming.js';
+import type { Trace, TraceCandidate, TraceHop, TraceService, TraceSource } from './model.js';
 
 function addr(a: { ip: string; port: number }): string {
   return `${a.ip}:${a.port}`;
@@ -68,14 +69,21 @@ function resultLine(t: Trace): string {
   }
 }
 
+/**
+ * The Service port as kube-proxy names it (`ServicePortName.String()`): `default/web:http`,
+ * or `default/web` for a Service's single unnamed port.
+ */
+export function serviceText(s: TraceService): string {
+  return servicePortNameString(s.namespace, s.name, s.port);
+}
+
 /** Renders a trace as text; ends with a newline. */
 export function renderTraceText(t: Trace): string {
   const out: string[] = [];
   const dst = t.destination;
   const named = !dst.ip || dst.input === addr(dst) ? dst.input : `${dst.input} (${addr(dst)})`;
   out.push(`Trace:   ${sourceText(t.source)} → ${named} ${t.protocol}`);
-  if (t.service)
-    out.push(`Service: ${t.service.namespace}/${t.service.name}:${t.service.port} (${t.service.type})`);
+  if (t.service) out.push(`Service: ${serviceText(t.service)} (${t.service.type})`);
   if (t.ingress) {
     const via = t.ingress.ingress ? ` by Ingress ${t.ingress.ingress}` : '';
     out.push(

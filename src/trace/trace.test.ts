@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { ProxyMode } from '../proxy/options.js';
 import type { Trace } from './model.js';
 import { checkMermaidSubset, renderTraceMermaid } from './render-mermaid.js';
 import { renderTraceText } from './render-text.js';
 import { testTraceDeps } from './testing/world.js';
 import { traceConnection } from './trace.js';
 
-async function trace(from: string, to: string, seed = 1): Promise<Trace> {
-  const outcome = await traceConnection(testTraceDeps(), { from, to, seed });
+async function trace(from: string, to: string, seed = 1, mode: ProxyMode = 'iptables'): Promise<Trace> {
+  const outcome = await traceConnection(testTraceDeps(mode), { from, to, seed });
   if (!outcome.ok) throw new Error(outcome.problem.message);
   return outcome.trace;
 }
@@ -171,5 +172,50 @@ describe('traceConnection', () => {
     );
     expect(text).toMatch(/\nSNAT: {4}yes — externalTrafficPolicy: Cluster/);
     expect(text).toMatch(/\nVerdict: FORWARDED\n$/);
+  });
+
+  it('names an unnamed Service port as kube-proxy does, without a colon', async () => {
+    const t = await trace('host', 'node/worker-1:30082');
+    expect(t.service).toMatchObject({ namespace: 'default', name: 'noeps', port: '' });
+    const text = renderTraceText(t);
+    expect(text).toContain('\nService: default/noeps (NodePort)\n');
+    expect(text).toContain('Rejected: service default/noeps has no endpoints');
+  });
+});
+
+describe('traceConnection in every proxy mode', () => {
+  it.each<ProxyMode>(['iptables', 'nftables'])(
+    '%s: an eTP Local NodePort without a local endpoint names the Service it drops for',
+    async (mode) => {
+      const t = await trace('host', 'node/worker-1:30081', 1, mode);
+      expect(t.result).toEqual({
+        action: 'Dropped',
+        kind: 'dropped',
+        reason: 'kube-proxy drops traffic to default/local:http on worker-1',
+      });
+      expect(t.service).toEqual({ namespace: 'default', name: 'local', port: 'http', type: 'NodePort' });
+      const text = renderTraceText(t);
+      expect(text).toContain('\nService: default/local:http (NodePort)\n');
+      expect(text).toContain(': DROP (default/local:http)\n');
+      const proxy = t.hops.find((h) => h.component === 'kube-proxy');
+      expect(proxy?.rules?.at(-1)?.service).toBe('default/local:http');
+    },
+  );
+
+  it.each<ProxyMode>(['iptables', 'nftables'])(
+    '%s: a Service without endpoints names the Service it rejects for',
+    async (mode) => {
+      const t = await trace('pod/client', 'svc/empty:http', 1, mode);
+      expect(t.result.reason).toBe('service default/empty:http has no endpoints');
+      expect(renderTraceText(t)).toContain('\nService: default/empty:http (ClusterIP)\n');
+    },
+  );
+
+  it('nftables: the vmap rule whose element decided carries the element comment', async () => {
+    const t = await trace('host', 'node/worker-1:30082', 1, 'nftables');
+    const rule = t.hops.find((h) => h.component === 'kube-proxy')?.rules?.find((r) => r.service);
+    expect(rule?.text).toContain('vmap @no-endpoint-nodeports');
+    expect(rule?.service).toBe('default/noeps');
+    expect(renderTraceText(t)).toContain('\nService: default/noeps (NodePort)\n');
   });
 });

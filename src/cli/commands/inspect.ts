@@ -34,14 +34,28 @@ export async function runRoutes(ctx: CliContext, node: string) {
 }
 
 const MODES = ['iptables', 'nftables', 'ipvs'];
+const FORMATS = ['restore', 'save'];
 
-/** `rules --node NODE [--mode M] [--format restore|save]`. */
+/**
+ * `rules --node NODE [--mode M] [--format restore|save]`. `--format` chooses between
+ * iptables' two views, so with `--mode nftables|ipvs` it is an error, as kubectl refuses
+ * a flag that does not apply; without `--mode` the server checks it against the
+ * cluster's mode.
+ */
 export async function runRules(ctx: CliContext, opts: { node?: string; mode?: string; format?: string }) {
   if (!opts.node) throw new UserError('required flag(s) "node" not set');
   if (opts.mode && !MODES.includes(opts.mode)) {
     throw new UserError(
       `invalid argument "${opts.mode}" for "--mode" flag: must be one of ${MODES.join(', ')}`,
     );
+  }
+  if (opts.format !== undefined && !FORMATS.includes(opts.format)) {
+    throw new UserError(
+      `invalid argument "${opts.format}" for "--format" flag: must be one of ${FORMATS.join(', ')}`,
+    );
+  }
+  if (opts.format !== undefined && opts.mode && opts.mode !== 'iptables') {
+    throw new UserError(`--format applies only to --mode iptables: the ${opts.mode} view has one format`);
   }
   const query = { mode: opts.mode, format: opts.format };
   printText(
@@ -50,7 +64,15 @@ export async function runRules(ctx: CliContext, opts: { node?: string; mode?: st
   );
 }
 
-/** `conntrack --node NODE [-o json]`. */
+/** conntrack-tools' closing line, which `conntrack -L` prints on stderr (src/conntrack.c). */
+const CONNTRACK_SUMMARY =
+  /(^|\n)(conntrack v\S+ \(conntrack-tools\): \d+ flow entries have been shown\.)\n?$/;
+
+/**
+ * `conntrack --node NODE [-o json]`. The entries go to stdout and the
+ * "N flow entries have been shown." line to stderr, as conntrack -L prints them,
+ * so `netkube conntrack --node N 2>/dev/null | grep …` sees entries only.
+ */
 export async function runConntrack(ctx: CliContext, opts: { node?: string; output?: string }) {
   if (!opts.node) throw new UserError('required flag(s) "node" not set');
   if (opts.output && opts.output !== 'json') {
@@ -63,7 +85,14 @@ export async function runConntrack(ctx: CliContext, opts: { node?: string; outpu
     ctx.out(toJson(await ctx.client().json('GET', path, { query: { o: 'json' } })));
     return;
   }
-  printText(ctx, await ctx.client().text('GET', path, { accept: 'text/plain' }));
+  const text = await ctx.client().text('GET', path, { accept: 'text/plain' });
+  const summary = CONNTRACK_SUMMARY.exec(text);
+  if (!summary) {
+    printText(ctx, text);
+    return;
+  }
+  ctx.out(text.slice(0, summary.index + (summary[1] ?? '').length));
+  ctx.err(`${summary[2]}\n`);
 }
 
 /** `netkube ipam`, for the registry in commands/index.ts. */

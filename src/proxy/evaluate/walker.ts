@@ -115,6 +115,12 @@ function vmapKey(env: WalkEnv, state: WalkState, key: 'daddr-proto-port' | 'prot
     : [proto, String(state.dstPort)];
 }
 
+/** Gives the rule matched last (the vmap lookup being run) the Service it acts for, unless it has one. */
+function nameLastMatch(state: WalkState, humanName: string): void {
+  const last = state.matched[state.matched.length - 1];
+  if (last && last.humanName === undefined) state.matched[state.matched.length - 1] = { ...last, humanName };
+}
+
 /** Runs an action. 'next' continues with the following rule. */
 function runAction(a: Action, table: string, env: WalkEnv, state: WalkState): ChainResult | 'next' {
   switch (a.kind) {
@@ -150,6 +156,9 @@ function runAction(a: Action, table: string, env: WalkEnv, state: WalkState): Ch
     case 'vmap': {
       const element = env.element(a.map, vmapKey(env, state, a.key));
       if (element?.verdict === undefined) return 'next';
+      // A `no-endpoint-*` element carries the ServicePortName as its comment: the
+      // matched vmap rule then names the Service as an iptables rule's comment does.
+      if (element.comment !== undefined) nameLastMatch(state, element.comment);
       return runAction(element.verdict, table, env, state);
     }
     case 'affinity-update':

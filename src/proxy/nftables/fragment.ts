@@ -32,7 +32,13 @@ function filterVerdict(v: 'reject' | 'drop'): Action {
   return v === 'reject' ? goto(REJECT_CHAIN) : { kind: 'drop' };
 }
 
-/** The service's elements, in the order kube-proxy adds them. */
+/**
+ * The service's elements, in the order kube-proxy adds them. Only the `no-endpoint-*`
+ * elements carry the ServicePortName as a comment: kube-proxy 1.31 and later add
+ * `firewall-ips`, `service-ips`, `service-nodeports` and `cluster-ips` elements
+ * without one (1.30 still commented `firewall-ips`), and `TestOverallNFTablesRules`
+ * expects `firewall-ips { 5.6.7.8 . tcp . 80 : goto firewall-… }`.
+ */
 function elementsOf(plan: ServicePortPlan, names: NftServiceNames): NftElement[] {
   const svc = plan.svc;
   const port = String(svc.port);

@@ -47,6 +47,26 @@ describe('TestOverallNFTablesRules (kube-proxy.md §4)', () => {
   });
 });
 
+describe('nftables element comments (kube-proxy 1.32 syncProxyRules)', () => {
+  const lines = renderRules(fakeRuleSet(overallServices(), overallEndpointSlices(), { mode: 'nftables' }))
+    .split('\n')
+    .filter((l) => l.startsWith('add element '));
+
+  it('comments only the no-endpoint-* elements, with the ServicePortName', () => {
+    const commented = lines.filter((l) => l.includes(' comment "'));
+    expect(commented.length).toBeGreaterThan(0);
+    for (const l of commented)
+      expect(l).toMatch(/^add element ip kube-proxy no-endpoint-(services|nodeports) /);
+    for (const l of lines.filter((x) => / no-endpoint-/.test(x))) expect(l).toContain(' comment "ns');
+  });
+
+  it('adds firewall-ips elements without a comment, as TestOverallNFTablesRules expects', () => {
+    expect(lines).toContain(
+      'add element ip kube-proxy firewall-ips { 5.6.7.8 . tcp . 80 : goto firewall-HVFWP5L3-ns5/svc5/tcp/p80 }',
+    );
+  });
+});
+
 describe('probabilities', () => {
   it.each([
     [1, '1.0000000000'],

@@ -246,6 +246,7 @@ export function fixtureClusters(): FixtureCluster[] {
         podCIDR: '10.244.0.0/16',
         serviceCIDRs: ['10.96.0.0/12'],
         emulatedAddressRanges: ['127.0.10.0/24', '127.0.20.0/24'],
+        masqueradeFullyRandom: true,
       },
     },
   ];

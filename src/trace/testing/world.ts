@@ -2,7 +2,9 @@
  * A small cluster for the tracer's unit tests, built from the same pure
  * parts the emulator uses (kube-proxy's compiler and evaluator, the DNS
  * zone): two workers, three pods, a NodePort Service, an eTP Local one, an
- * empty one and an ExternalName. No sockets, no controllers.
+ * empty one, an empty NodePort one with an unnamed port and an ExternalName. The
+ * nodes' kube-proxy runs in iptables mode unless asked otherwise. No sockets, no
+ * controllers.
  */
 import type { EndpointSlice, Service } from '../../api/types.js';
 import type { PathPod, PathWorld } from '../../dataplane/path.js';
@@ -10,6 +12,7 @@ import type { ClusterDnsView, ViewService } from '../../dns/zone.js';
 import { AffinityTable, IpvsState } from '../../proxy/affinity.js';
 import { compileProxyRules } from '../../proxy/compile.js';
 import { evaluatePacket } from '../../proxy/evaluate/evaluate.js';
+import type { ProxyMode } from '../../proxy/options.js';
 import type { RuleSet } from '../../proxy/ruleset.js';
 import { buildState, makeTestService, simpleSlice } from '../../proxy/testing/fixtures.js';
 import { catalogService, type TraceCatalog } from '../catalog.js';
@@ -63,6 +66,13 @@ function services(): Service[] {
     makeTestService('default', 'empty', (s) => {
       s.spec = { clusterIP: '10.96.0.60', ports: http() };
     }),
+    makeTestService('default', 'noeps', (s) => {
+      s.spec = {
+        type: 'NodePort',
+        clusterIP: '10.96.0.61',
+        ports: [{ port: 80, protocol: 'TCP', targetPort: 8080, nodePort: 30082 }],
+      };
+    }),
     makeTestService('default', 'ext', (s) => {
       s.spec = { type: 'ExternalName', externalName: 'web.default.svc.cluster.local' };
     }),
@@ -79,14 +89,14 @@ function slices(): EndpointSlice[] {
   ];
 }
 
-function world(): PathWorld {
+function world(mode: ProxyMode): PathWorld {
   const state = buildState(services(), slices());
   const ruleSets = new Map<string, RuleSet>();
   for (const [name, ip] of Object.entries(NODES))
     ruleSets.set(
       name,
       compileProxyRules(state, {
-        mode: 'iptables',
+        mode,
         nodeName: name,
         nodeIPs: [ip],
         podCIDR: '10.244.0.0/16',
@@ -181,10 +191,10 @@ function catalog(): TraceCatalog {
   };
 }
 
-/** Tracer inputs over the small cluster. */
-export function testTraceDeps(): TraceDeps {
+/** Tracer inputs over the small cluster, its kube-proxy in `mode` (iptables by default). */
+export function testTraceDeps(mode: ProxyMode = 'iptables'): TraceDeps {
   return {
-    world: world(),
+    world: world(mode),
     catalog: catalog(),
     dns: { view: dnsView(), lookupExternal: async () => [] },
     now: 0,
