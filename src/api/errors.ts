@@ -171,9 +171,20 @@ export function internalError(message: string, cause?: unknown): StatusError {
   return new StatusError('InternalError', 500, `Internal error occurred: ${message}`, { cause });
 }
 
-export function forbidden(info: Res, name: string, why: string): StatusError {
-  return new StatusError('Forbidden', 403, `${qualifiedResource(info)} "${name}" is forbidden: ${why}`, {
-    details: details(info, name),
+/**
+ * 403 in apimachinery's `NewForbidden` wording: `pods "x" is forbidden: <why>`,
+ * or `pods is forbidden: <why>` without a name. `causes` go into the details
+ * (admission plugins add them, e.g. NamespaceLifecycle's `NamespaceTerminating`).
+ */
+export function forbidden(
+  info: Res,
+  name: string,
+  why: string,
+  causes?: NonNullable<StatusDetails['causes']>,
+): StatusError {
+  const subject = name === '' ? qualifiedResource(info) : `${qualifiedResource(info)} "${name}"`;
+  return new StatusError('Forbidden', 403, `${subject} is forbidden: ${why}`, {
+    details: causes ? { ...details(info, name), causes } : details(info, name),
   });
 }
 

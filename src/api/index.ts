@@ -89,9 +89,12 @@ export {
 export {
   apiVersionOf,
   CALICO_GROUP,
+  DISCOVERY_RESOURCES,
+  isReview,
   knownKinds,
   qualifiedResource,
   RESOURCES,
+  REVIEW_RESOURCES,
   type ResourceInfo,
   resourceForKey,
   resourceForKind,
@@ -104,7 +107,10 @@ export * from './types.js';
 export {
   type ApiSchema,
   checkFieldTypes,
+  type DecodeStyle,
+  encodeObject,
   findUnknownFields,
+  goDecodeError,
   hasSchema,
   normalizeNulls,
   unknownFieldMessage,

@@ -133,6 +133,37 @@ export const RESOURCES: readonly ResourceInfo[] = [
   row(CALICO_GROUP, 'v1', 'IPAMHandle', 'ipamhandles', { namespaced: false }),
 ];
 
+/**
+ * The create-only "review" resources kube-apiserver answers without storing
+ * anything (`kubectl auth can-i`, `auth can-i --list`, `auth whoami`; served
+ * by src/server/reviews.ts). They are in discovery with the single verb
+ * `create`, never in the store, and no kind lookup finds them.
+ */
+export const REVIEW_RESOURCES: readonly ResourceInfo[] = [
+  row('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', { namespaced: false }),
+  row('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', {
+    namespaced: false,
+  }),
+  row('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', {
+    namespaced: false,
+  }),
+];
+
+/** Whether `info` is one of the create-only review resources. */
+export function isReview(info: Pick<ResourceInfo, 'group' | 'resource'>): boolean {
+  return REVIEW_RESOURCES.some((r) => r.group === info.group && r.resource === info.resource);
+}
+
+/**
+ * Every resource discovery lists (and `api-resources` prints): the stored
+ * ones, with the review resources after `apps`, where kube-apiserver puts
+ * authentication.k8s.io and authorization.k8s.io.
+ */
+export const DISCOVERY_RESOURCES: readonly ResourceInfo[] = (() => {
+  const lastApps = RESOURCES.findLastIndex((r) => r.group === 'apps');
+  return [...RESOURCES.slice(0, lastApps + 1), ...REVIEW_RESOURCES, ...RESOURCES.slice(lastApps + 1)];
+})();
+
 const byKind = new Map<string, ResourceInfo>();
 const byKey = new Map<string, ResourceInfo>();
 const byName = new Map<string, ResourceInfo>();

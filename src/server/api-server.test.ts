@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StatusError } from '../api/index.js';
+import { type KubeObject, StatusError } from '../api/index.js';
 import { silentLogger } from '../log/index.js';
 import { ObjectStore } from '../store/object-store.js';
 import { Registry } from '../store/registry.js';
@@ -147,7 +147,64 @@ describe('paths, discovery and errors', () => {
   });
 });
 
+/** Sends an upgrade request and reads the (non-upgraded) answer. */
+function upgrade(
+  base: string,
+  path: string,
+  upgradeTo = 'SPDY/3.1',
+): Promise<{ status: number; body: string }> {
+  const url = new URL(`${base}${path}`);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: { connection: 'Upgrade', upgrade: upgradeTo },
+      },
+      (r) => {
+        let body = '';
+        r.on('data', (d: Buffer) => {
+          body += d.toString();
+        });
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('upgrades and extension routes', () => {
+  it('attach: the API server checks the pod first (unknown pod, no node), then names netkube exec', async () => {
+    t = await startTestServer();
+    const pod = (name: string, nodeName?: string) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'default' },
+        spec: { containers: [{ name: 'c', image: 'busybox' }], ...(nodeName ? { nodeName } : {}) },
+      }) as unknown as KubeObject;
+    t.registry.create(pod('pend'));
+    t.registry.create(pod('run', 'worker-1'));
+    const attach = (name: string) =>
+      upgrade(t?.url ?? '', `/api/v1/namespaces/default/pods/${name}/attach?container=c&stdout=true`);
+    const pending = await attach('pend');
+    expect(pending.status).toBe(400);
+    expect(JSON.parse(pending.body)).toMatchObject({
+      reason: 'BadRequest',
+      message: 'pod pend does not have a host assigned',
+    });
+    expect(JSON.parse((await attach('nope')).body)).toMatchObject({
+      reason: 'NotFound',
+      message: 'pods "nope" not found',
+    });
+    expect(JSON.parse((await attach('run')).body).message).toBe(
+      'netkube does not serve attach over the Kubernetes API; use `netkube exec` instead',
+    );
+  });
+
   it('answers a port-forward upgrade with a 400 Status', async () => {
     t = await startTestServer();
     const url = new URL(`${t.url}/api/v1/namespaces/default/pods/p/portforward`);

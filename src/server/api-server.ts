@@ -14,7 +14,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { internalError, type StatusError } from '../api/index.js';
+import { internalError, StatusError } from '../api/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Registry } from '../store/registry.js';
 import type { Clock } from '../util/index.js';
@@ -24,6 +24,7 @@ import { ApplyIntents } from './apply/intents.js';
 import type { ExtensionRoute } from './extensions.js';
 import type { HandlerDeps } from './handlers/deps.js';
 import { type PodExec, refuseSpdyExec, serveExec } from './handlers/exec-stream.js';
+import { streamLocation } from './handlers/pod-location.js';
 import { type PodPortForward, servePortForward, serveRawPortForward } from './handlers/portforward.js';
 import { streamingNotSupported } from './handlers/subresources.js';
 import { type RequestContext, sendError } from './http/respond.js';
@@ -235,6 +236,12 @@ export class ApiServer {
     const exec = this.#config.podExec;
     const target = exec ? podSubresourceTarget(segments, 'exec') : undefined;
     if (exec && target) {
+      // The API server's own checks (unknown pod, bad container, no node) come first.
+      const refused = this.#streamLocationError(target, url.searchParams.get('container'));
+      if (refused) {
+        writeStatus(socket, refused);
+        return;
+      }
       if (req.method !== 'GET' || !isWebSocketUpgrade(req)) {
         writeStatus(socket, refuseSpdyExec(url.searchParams, target, exec));
         return;
@@ -249,8 +256,32 @@ export class ApiServer {
     }
     const subresource = segments.findLast((s) => UPGRADE_SUBRESOURCES.has(s)) ?? 'portforward';
     const kind = segments.includes('services') ? 'Service' : 'Pod';
-    writeStatus(socket, streamingNotSupported(subresource, kind));
+    const attached = subresource === 'attach' ? podAttachTarget(segments) : undefined;
+    const refused = attached && this.#streamLocationError(attached, url.searchParams.get('container'));
+    writeStatus(socket, refused || streamingNotSupported(subresource, kind));
   }
+
+  /** `streamLocation`'s answer for exec and attach (404, or 400 for a bad container or a pod with no node). */
+  #streamLocationError(
+    target: { readonly namespace: string; readonly pod: string },
+    container: string | null,
+  ): StatusError | undefined {
+    try {
+      streamLocation(this.#config.store, target, container ?? undefined);
+      return undefined;
+    } catch (err) {
+      if (err instanceof StatusError) return err;
+      throw err;
+    }
+  }
+}
+
+/** `namespace/pod` of `/api/v1/namespaces/<ns>/pods/<name>/attach` (not a served subresource). */
+function podAttachTarget(segments: readonly string[]): { namespace: string; pod: string } | undefined {
+  const [api, v1, namespaces, namespace, pods, pod, sub, ...rest] = segments;
+  if (api !== 'api' || v1 !== 'v1' || namespaces !== 'namespaces' || pods !== 'pods') return undefined;
+  if (sub !== 'attach' || rest.length > 0 || !namespace || !pod) return undefined;
+  return { namespace, pod };
 }
 
 /** `namespace/pod` of netkube's `/apis/netkube.dev/v1alpha1/namespaces/<ns>/pods/<name>/portforward`. */

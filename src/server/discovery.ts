@@ -5,7 +5,7 @@
  * categories, singular names and subresources come from `api/resources.ts`.
  * Pure: the server only picks the document and serialises it.
  */
-import { apiVersionOf, RESOURCES, type ResourceInfo } from '../api/index.js';
+import { apiVersionOf, DISCOVERY_RESOURCES, isReview, type ResourceInfo } from '../api/index.js';
 
 /** The exact content type client-go recognises as aggregated discovery v2. */
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
@@ -13,8 +13,9 @@ export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-/** Verbs of a main resource; namespaces have no deletecollection upstream. */
+/** Verbs of a main resource; namespaces have no deletecollection upstream, reviews only create. */
 export function verbsOf(info: ResourceInfo): string[] {
+  if (isReview(info)) return ['create'];
   return info.kind === 'Namespace' ? ALL_VERBS.filter((v) => v !== 'deletecollection') : ALL_VERBS;
 }
 
@@ -60,12 +61,13 @@ export function subresourceInfo(info: ResourceInfo, sub: string): { kind: Gvk; v
 /** Group-versions in discovery order; '' is the core group. */
 export function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(apiVersionOf(r), { group: r.group, version: r.version });
+  for (const r of DISCOVERY_RESOURCES) seen.set(apiVersionOf(r), { group: r.group, version: r.version });
   return [...seen.values()];
 }
 
-function resourcesOf(group: string, version: string): ResourceInfo[] {
-  return RESOURCES.filter((r) => r.group === group && r.version === version);
+/** The resources discovery lists for a group-version. */
+export function resourcesOf(group: string, version: string): ResourceInfo[] {
+  return DISCOVERY_RESOURCES.filter((r) => r.group === group && r.version === version);
 }
 
 function discoveryResource(info: ResourceInfo): Record<string, unknown> {

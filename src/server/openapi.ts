@@ -8,8 +8,8 @@
  * compiled-in types. No schemas are served, so `kubectl explain` is not
  * supported; `/openapi/v2` stays 404, which kubectl tolerates.
  */
-import { RESOURCES } from '../api/index.js';
-import { groupVersions } from './discovery.js';
+import { isReview } from '../api/index.js';
+import { groupVersions, resourcesOf } from './discovery.js';
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -30,14 +30,18 @@ export function openApiGroupVersion(path: string): Record<string, unknown> | und
   const gv = groupVersions().find((g) => gvPath(g.group, g.version) === path);
   if (!gv) return undefined;
   const paths: Record<string, unknown> = {};
-  for (const info of RESOURCES.filter((r) => r.group === gv.group && r.version === gv.version)) {
-    const ns = info.namespaced ? '/namespaces/{namespace}' : '';
-    paths[`/${path}${ns}/${info.resource}/{name}`] = {
-      patch: {
-        'x-kubernetes-group-version-kind': { group: info.group, version: info.version, kind: info.kind },
-        parameters: [{ name: 'fieldValidation', in: 'query' }],
-      },
+  for (const info of resourcesOf(gv.group, gv.version)) {
+    const operation = {
+      'x-kubernetes-group-version-kind': { group: info.group, version: info.version, kind: info.kind },
+      parameters: [{ name: 'fieldValidation', in: 'query' }],
     };
+    // Reviews are create-only: their one operation is the POST to the collection.
+    if (isReview(info)) {
+      paths[`/${path}/${info.resource}`] = { post: operation };
+      continue;
+    }
+    const ns = info.namespaced ? '/namespaces/{namespace}' : '';
+    paths[`/${path}${ns}/${info.resource}/{name}`] = { patch: operation };
   }
   // No schemas, but the map exists: `kubectl explain` then says the kind has no schema
   // instead of failing inside its template on a missing `components`.

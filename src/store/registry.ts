@@ -9,7 +9,7 @@
  * Every method is synchronous, so a sequence of calls inside
  * `store.transaction` is atomic.
  */
-import { badRequest, conflict, forbidden, invalid, notFound, StatusError } from '../api/errors.js';
+import { badRequest, conflict, forbidden, invalid, notFound } from '../api/errors.js';
 import type { FieldError } from '../api/field-errors.js';
 import type { FieldSelector } from '../api/fields.js';
 import type { Selector } from '../api/labels.js';
@@ -95,6 +95,13 @@ export interface RegistryConfig {
   readonly admission?: readonly AdmissionPlugin[];
 }
 
+/**
+ * Namespaces the NamespaceLifecycle admission plugin never lets anyone delete
+ * (kube-apiserver's `--immortal-namespaces` default): deleting one is 403
+ * `this namespace may not be deleted`.
+ */
+export const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
 /** Index of every resource: owner uid → dependents (used by GC and ReplicaSet adoption). */
 export const OWNER_INDEX = 'owner';
 
@@ -179,8 +186,7 @@ export class Registry {
     this.#ensureIndexes(resource);
     const strategy = strategyFor(info.kind);
     let obj: KubeObject = this.#normaliseScope(info, input);
-    const namespace = obj.metadata.namespace;
-    if (info.namespaced) this.#checkNamespaceWritable(namespace ?? '');
+    if (info.namespaced) this.#checkNamespaceWritable(info, obj);
     obj = this.#assignName(info, obj);
     if (strategy.defaultObject) obj = strategy.defaultObject(obj);
     if (strategy.prepareForCreate) obj = strategy.prepareForCreate(obj);
@@ -285,6 +291,10 @@ export class Registry {
     name: string,
     options: DeleteOptions = {},
   ): T {
+    // NamespaceLifecycle admission runs before the registry looks anything up.
+    if (info.kind === 'Namespace' && IMMORTAL_NAMESPACES.has(name)) {
+      throw forbidden(info, name, 'this namespace may not be deleted');
+    }
     const resource = resourceKeyOf(info);
     this.#ensureIndexes(resource);
     const old = this.get<T>(info, namespace, name);
@@ -385,16 +395,29 @@ export class Registry {
     return { ...obj, metadata: rest };
   }
 
-  #checkNamespaceWritable(namespace: string): void {
+  /**
+   * NamespaceLifecycle admission on create: the namespace must exist (404) and
+   * not be terminating (403 naming the object, as `admission.NewForbidden`
+   * does: its name, else its generateName, before a name is generated).
+   */
+  #checkNamespaceWritable(info: ResourceInfo, obj: KubeObject): void {
+    const namespace = obj.metadata.namespace ?? '';
     const nsInfo = resourceForKey('namespaces') as ResourceInfo;
     const ns = this.store.get('namespaces', undefined, namespace);
     if (!ns) throw notFound(nsInfo, namespace);
     if (ns.metadata.deletionTimestamp) {
-      throw new StatusError(
-        'Forbidden',
-        403,
+      const name = obj.metadata.name || obj.metadata.generateName || 'Unknown';
+      throw forbidden(
+        info,
+        name,
         `unable to create new content in namespace ${namespace} because it is being terminated`,
-        { details: { name: namespace, kind: 'namespaces' } },
+        [
+          {
+            reason: 'NamespaceTerminating',
+            message: `namespace ${namespace} is being terminated`,
+            field: 'metadata.namespace',
+          },
+        ],
       );
     }
   }

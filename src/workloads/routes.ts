@@ -5,7 +5,9 @@
  * body), as the server renders thrown `StatusError`s.
  */
 import { badRequest, notFound } from '../api/errors.js';
+import type { Pod, Typed } from '../api/types.js';
 import type { ExtensionRequest, ExtensionRoute, PodExec } from '../server/index.js';
+import type { ObjectStore } from '../store/object-store.js';
 import { ContainerNotFoundError, type SimulatedContainerRuntime } from './runtime.js';
 
 const PODS = { group: '', resource: 'pods' };
@@ -56,8 +58,26 @@ export function podExec(runtime: SimulatedContainerRuntime): PodExec {
   };
 }
 
-/** The routes, bound to a runtime. Register them with the API server at start-up. */
-export function workloadRoutes(runtime: SimulatedContainerRuntime): ExtensionRoute[] {
+/**
+ * The API server's check before exec (`streamLocation`): a pod the scheduler
+ * has not placed has no container to run in, and the answer says so (400
+ * `pod x does not have a host assigned`) rather than that the pod is unknown.
+ */
+function checkHost(store: ObjectStore | undefined, namespace: string, pod: string): void {
+  if (!store) return;
+  const obj = store.get<Typed<Pod>>('pods', namespace, pod);
+  if (!obj) throw notFound(PODS, pod);
+  if (!obj.spec?.nodeName) throw badRequest(`pod ${pod} does not have a host assigned`);
+}
+
+/**
+ * The routes, bound to a runtime. Register them with the API server at
+ * start-up; with `store`, exec answers for unscheduled pods as kubectl exec does.
+ */
+export function workloadRoutes(
+  runtime: SimulatedContainerRuntime,
+  options: { readonly store?: ObjectStore } = {},
+): ExtensionRoute[] {
   return [
     {
       method: 'POST',
@@ -70,6 +90,7 @@ export function workloadRoutes(runtime: SimulatedContainerRuntime): ExtensionRou
           throw badRequest('command must be a non-empty array of strings');
         }
         const container = containerOf(b);
+        checkHost(options.store, ns, pod);
         try {
           const r = await runtime.exec({
             namespace: ns,

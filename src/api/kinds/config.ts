@@ -2,10 +2,12 @@
  * ConfigMap and Secret (core/v1): keys as `IsConfigMapKey`, 1 MiB in total,
  * the `immutable` flag honoured on update. A Secret's type defaults to
  * Opaque, and `stringData` is folded into base64 `data` and dropped, as the
- * API server's conversion does, so `get -o yaml` never shows it.
+ * API server's conversion does, so `get -o yaml` never shows it. The
+ * well-known Secret types get `ValidateSecret`'s checks (`validateSecretType`).
  */
 import { type FieldError, fieldError } from '../field-errors.js';
 import { jsonEqual } from '../json.js';
+import { goJsonObjectError } from '../validation/go-json.js';
 import { nameIsDNSSubdomain, validateImmutable, validateObjectMeta } from '../validation/meta.js';
 import { isConfigMapKey } from '../validation/strings.js';
 import { type JsonObject, key, rec, str } from '../validation/values.js';
@@ -78,12 +80,50 @@ function defaultSecret(secret: JsonObject): void {
   delete secret.stringData;
 }
 
-const REQUIRED_KEYS: Record<string, readonly string[]> = {
-  'kubernetes.io/dockercfg': ['.dockercfg'],
-  'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
-  'kubernetes.io/ssh-auth': ['ssh-privatekey'],
-  'kubernetes.io/tls': ['tls.crt', 'tls.key'],
+/** The key a docker config Secret must hold, whose content must be a JSON object. */
+const DOCKER_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  'kubernetes.io/dockercfg': '.dockercfg',
+  'kubernetes.io/dockerconfigjson': '.dockerconfigjson',
 };
+
+/**
+ * `ValidateSecret`'s checks of the well-known types: a service account token
+ * names its account; a docker config is present and well-formed JSON (Go's
+ * `json.Unmarshal` error otherwise); basic-auth has a username or a password;
+ * ssh-auth a non-empty private key; tls both `tls.crt` and `tls.key` (their
+ * contents are not checked upstream either).
+ */
+function validateSecretType(secret: JsonObject): FieldError[] {
+  const type = str(secret.type) ?? '';
+  const data = rec(secret.data);
+  switch (type) {
+    case 'kubernetes.io/service-account-token':
+      return rec(rec(secret.metadata).annotations)['kubernetes.io/service-account.name']
+        ? []
+        : [fieldError.required('metadata.annotations[kubernetes.io/service-account.name]')];
+    case 'kubernetes.io/dockercfg':
+    case 'kubernetes.io/dockerconfigjson': {
+      const k = DOCKER_CONFIG_KEYS[type] as string;
+      if (!(k in data)) return [fieldError.required(key('data', k))];
+      const text = String(data[k]);
+      if (base64Error(text)) return [];
+      const err = goJsonObjectError(Buffer.from(text, 'base64'));
+      return err ? [fieldError.invalid(key('data', k), '<secret contents redacted>', err)] : [];
+    }
+    case 'kubernetes.io/basic-auth':
+      return 'username' in data || 'password' in data
+        ? []
+        : [fieldError.required('data[username]'), fieldError.required('data[password]')];
+    case 'kubernetes.io/ssh-auth':
+      return String(data['ssh-privatekey'] ?? '') === '' ? [fieldError.required('data[ssh-privatekey]')] : [];
+    case 'kubernetes.io/tls':
+      return ['tls.crt', 'tls.key']
+        .filter((k) => !(k in data))
+        .map((k) => fieldError.required(key('data', k)));
+    default:
+      return [];
+  }
+}
 
 function validateSecret(secret: JsonObject): FieldError[] {
   const errs = validateObjectMeta(secret.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
@@ -96,20 +136,7 @@ function validateSecret(secret: JsonObject): FieldError[] {
     else total += Buffer.from(text, 'base64').length;
   }
   if (total > MAX_SIZE) errs.push(tooLong('data'));
-  const type = str(secret.type) ?? '';
-  const data = rec(secret.data);
-  if (type === 'kubernetes.io/service-account-token') {
-    if (!rec(rec(secret.metadata).annotations)['kubernetes.io/service-account.name']) {
-      errs.push(fieldError.required('metadata.annotations[kubernetes.io/service-account.name]'));
-    }
-  } else if (type === 'kubernetes.io/basic-auth') {
-    if (!('username' in data) && !('password' in data)) {
-      errs.push(fieldError.required('data[username]'), fieldError.required('data[password]'));
-    }
-  } else {
-    for (const k of REQUIRED_KEYS[type] ?? [])
-      if (!(k in data)) errs.push(fieldError.required(key('data', k)));
-  }
+  errs.push(...validateSecretType(secret));
   return errs;
 }
 

@@ -2,8 +2,9 @@
  * The protobuf messages netkube decodes: the objects kubectl's `create`
  * generators send for the resources netkube serves (`create deployment`,
  * `namespace`, `configmap`, `secret generic|tls|docker-registry`, `service
- * clusterip|nodeport|loadbalancer|externalname`, `ingress`), with the fields a
- * user can set through them and the ones gogo always writes.
+ * clusterip|nodeport|loadbalancer|externalname`, `ingress`) and the reviews of
+ * `auth can-i` and `auth whoami`, with the fields a user can set through them
+ * and the ones gogo always writes.
  *
  * Field numbers are Kubernetes' (`generated.proto` of k8s.io/api and
  * apimachinery, stable across releases); the JSON names and their order are
@@ -298,6 +299,57 @@ export const MESSAGES: Readonly<Record<string, MessageSpec>> = {
     '3 pathType *string',
     '2 backend IngressBackend',
   ]),
+
+  // The reviews kubectl's typed clients send (`auth can-i`, `auth can-i --list`, `auth whoami`).
+  SelfSubjectAccessReview: message('authorization/v1', 'SelfSubjectAccessReview', [
+    '1 metadata ObjectMeta',
+    '2 spec SelfSubjectAccessReviewSpec',
+    '3 status skip',
+  ]),
+  SelfSubjectAccessReviewSpec: message('authorization/v1', 'SelfSubjectAccessReviewSpec', [
+    '1 resourceAttributes *ResourceAttributes',
+    '2 nonResourceAttributes *NonResourceAttributes',
+  ]),
+  ResourceAttributes: message('authorization/v1', 'ResourceAttributes', [
+    '1 namespace string',
+    '2 verb string',
+    '3 group string',
+    '4 version string',
+    '5 resource string',
+    '6 subresource string',
+    '7 name string',
+    '8 fieldSelector *FieldSelectorAttributes',
+    '9 labelSelector *LabelSelectorAttributes',
+  ]),
+  FieldSelectorAttributes: message('authorization/v1', 'FieldSelectorAttributes', [
+    '1 rawSelector string',
+    '2 requirements []FieldSelectorRequirement',
+  ]),
+  LabelSelectorAttributes: message('authorization/v1', 'LabelSelectorAttributes', [
+    '1 rawSelector string',
+    '2 requirements []LabelSelectorRequirement',
+  ]),
+  FieldSelectorRequirement: message(META, 'FieldSelectorRequirement', [
+    '1 key string',
+    '2 operator string',
+    '3 values []string',
+  ]),
+  NonResourceAttributes: message('authorization/v1', 'NonResourceAttributes', [
+    '1 path string',
+    '2 verb string',
+  ]),
+  SelfSubjectRulesReview: message('authorization/v1', 'SelfSubjectRulesReview', [
+    '1 metadata ObjectMeta',
+    '2 spec SelfSubjectRulesReviewSpec',
+    '3 status skip',
+  ]),
+  SelfSubjectRulesReviewSpec: message('authorization/v1', 'SelfSubjectRulesReviewSpec', [
+    '1 namespace string',
+  ]),
+  SelfSubjectReview: message('authentication/v1', 'SelfSubjectReview', [
+    '1 metadata ObjectMeta',
+    '2 status skip',
+  ]),
 };
 
 /** The top-level objects, by `apiVersion` and `kind` of the envelope. */
@@ -308,4 +360,7 @@ export const TOP_LEVEL: ReadonlyMap<string, string> = new Map([
   ['v1 Secret', 'Secret'],
   ['v1 Service', 'Service'],
   ['networking.k8s.io/v1 Ingress', 'Ingress'],
+  ['authorization.k8s.io/v1 SelfSubjectAccessReview', 'SelfSubjectAccessReview'],
+  ['authorization.k8s.io/v1 SelfSubjectRulesReview', 'SelfSubjectRulesReview'],
+  ['authentication.k8s.io/v1 SelfSubjectReview', 'SelfSubjectReview'],
 ]);

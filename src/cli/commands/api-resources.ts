@@ -4,14 +4,14 @@
  * resource table the server's discovery is built from.
  */
 import type { Command } from 'commander';
-import { apiVersionOf, RESOURCES } from '../../api/resources.js';
+import { apiVersionOf, DISCOVERY_RESOURCES } from '../../api/resources.js';
 import type { CliContext } from '../context.js';
 import { alignTabs, TABLE_TABWRITER } from '../printers/tabwriter.js';
 import type { CliCommand } from '../registry.js';
 
 /** The api-resources table text, sorted as kubectl sorts it (by group, then name). */
 export function apiResourcesTable(namespaced?: boolean): string {
-  const rows = RESOURCES.filter((r) => namespaced === undefined || r.namespaced === namespaced)
+  const rows = DISCOVERY_RESOURCES.filter((r) => namespaced === undefined || r.namespaced === namespaced)
     .slice()
     .sort((a, b) => (a.group !== b.group ? (a.group < b.group ? -1 : 1) : a.resource < b.resource ? -1 : 1))
     .map((r) => `${r.resource}\t${r.shortNames.join(',')}\t${apiVersionOf(r)}\t${r.namespaced}\t${r.kind}\n`);

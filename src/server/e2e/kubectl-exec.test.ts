@@ -36,6 +36,8 @@ beforeAll(async () => {
     },
   });
   seedWithStatus(h.registry, runningPod(POD));
+  const { nodeName: _n, ...unscheduled } = runningPod('pend').spec as Record<string, unknown>;
+  seedWithStatus(h.registry, { ...runningPod('pend'), spec: unscheduled, status: { phase: 'Pending' } });
 });
 
 afterAll(async () => {
@@ -78,6 +80,17 @@ kubectlSuite('kubectl exec over WebSocket', () => {
     const r = await h.kubectl(['exec', POD, '-c', 'sidecar', '--', 'hostname']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`Error from server (BadRequest): container sidecar is not valid for pod ${POD}\n`);
+    expect(requests.length).toBe(before);
+  });
+
+  it('a pod with no node is refused as the API server words it, before the runtime is asked', async () => {
+    const before = requests.length;
+    const r = await h.kubectl(['exec', 'pend', '--', 'ls']);
+    expect(r).toEqual({
+      stdout: '',
+      stderr: 'Error from server (BadRequest): pod pend does not have a host assigned\n',
+      code: 1,
+    });
     expect(requests.length).toBe(before);
   });
 

@@ -64,6 +64,12 @@ beforeAll(async () => {
     ),
   );
   seedWithStatus(h.registry, { ...runningPod('starting'), status: { phase: 'Pending' } } as KubeObject);
+  const { nodeName: _n, ...unscheduled } = runningPod('pend').spec as Record<string, unknown>;
+  seedWithStatus(h.registry, {
+    ...runningPod('pend'),
+    spec: { ...unscheduled, nodeSelector: { disk: 'none' } },
+    status: { phase: 'Pending' },
+  } as KubeObject);
 });
 
 afterAll(async () => {
@@ -168,6 +174,15 @@ kubectlSuite('kubectl logs', () => {
     follow.push?.(null);
     expect(await exited).toBe(0);
     expect(output.text).toBe('first line\nsecond line\n');
+  });
+
+  it('a pod with no node has no logs yet: nothing printed, exit 0 (no kubelet is asked)', async () => {
+    const before = requests.length;
+    const r = await h.kubectl(['logs', 'pend']);
+    expect(r).toEqual({ stdout: '', stderr: '', code: 0 });
+    expect(requests.length).toBe(before);
+    const bad = await h.kubectl(['logs', 'pend', '-c', 'nope']);
+    expect(bad.stderr).toContain('container nope is not valid for pod pend');
   });
 
   it('rejects an unknown container', async () => {

@@ -123,6 +123,32 @@ kubectlSuite('kubectl apply / create / replace', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('strict decoding error: unknown field "spec.replica"');
   });
+
+  it('a value of the wrong type is a decode error in Go words; a merge patch one an Invalid patch', async () => {
+    // kubectl decodes metadata itself (same words, its own prefix); the rest is the server's.
+    const bad = (manifest('nginx:1.26').split('---')[0] ?? '')
+      .replace('name: web', 'name: typed')
+      .replace(/(\n\s+)(- name: \w+\n\s+image: [^\n]+)/, '$1$2$1  env: [{name: PORT, value: 8080}]');
+    expect(bad).toContain('value: 8080');
+    const r = await h.kubectl(['apply', '-f', await h.file('typed.yaml', bad)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `Error from server (BadRequest): error when creating "${h.dir}/typed.yaml": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string`,
+    );
+    const patch = await h.kubectl([
+      'patch',
+      'deploy',
+      'web',
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"replicas":"abc"}}',
+    ]);
+    expect(patch.code).toBe(1);
+    expect(patch.stderr).toContain(
+      'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+  });
 });
 
 kubectlSuite('kubectl scale / label / patch', () => {
@@ -326,4 +352,19 @@ kubectlSuite('kubectl create generators (protobuf bodies)', () => {
       expect(comparable(stored)).toEqual(comparable(h.store.get(resource, 'json', name)));
     },
   );
+
+  it('create secret docker-registry with an empty config is refused as ValidateSecret words it', async () => {
+    const r = await h.kubectl([
+      'create',
+      'secret',
+      'docker-registry',
+      'dr2',
+      '--from-file=.dockerconfigjson=/dev/null',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: failed to create secret Secret "dr2" is invalid: data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": unexpected end of JSON input\n',
+    );
+    expect(h.store.get('secrets', 'default', 'dr2')).toBeUndefined();
+  });
 });

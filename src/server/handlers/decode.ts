@@ -2,14 +2,16 @@
  * Decoding request objects as the API server's codec does before any
  * registry work: the body must be an object of the URL's kind and
  * group-version (filled in when missing), `null`s are decoded as Go would
- * (`normalizeNulls`), wrongly typed values are decode errors, and unknown
- * fields are handled per `?fieldValidation=Strict|Warn|Ignore`.
+ * (`normalizeNulls`), wrongly typed values are decode errors in Go's words
+ * (`goDecodeError`), and unknown fields are handled per
+ * `?fieldValidation=Strict|Warn|Ignore`.
  */
 import {
   apiVersionOf,
   checkFieldTypes,
   findUnknownFields,
   formatFieldErrors,
+  goDecodeError,
   type KubeObject,
   normalizeNulls,
   type ResourceInfo,
@@ -98,6 +100,7 @@ export interface PatchFailureContext {
   readonly patch: unknown;
 }
 
+/** A PATCH whose result does not decode (strict errors, wrong types): Invalid `patch` of an unnamed object. */
 function patchStrictError(obj: KubeObject, failure: PatchFailureContext, message: string): StatusError {
   const value = failure.strategic ? goValueText(failure.patch) : JSON.stringify(obj);
   const detail = `Invalid value: ${JSON.stringify(value)}: ${message}`;
@@ -106,11 +109,22 @@ function patchStrictError(obj: KubeObject, failure: PatchFailureContext, message
   });
 }
 
+/** 400 for a body that does not decode into the kind (`transformDecodeError`'s wording). */
+function cannotBeHandled(info: ResourceInfo, message: string): StatusError {
+  return new StatusError(
+    'BadRequest',
+    400,
+    `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${message}`,
+  );
+}
+
 /**
  * Type and unknown-field checks of a decoded (or patched) object. Wrong types
- * are decode errors (400); unknown fields fail with Strict, become warnings
- * with Warn, and pass with Ignore. With `patch`, failures take the PATCH
- * handler's wording.
+ * are decode errors in Go's words (400 for a body; with `patch`, the PATCH
+ * handler's Invalid `patch`, whose message is `encoding/json`'s for JSON and
+ * merge patches and the unstructured converter's for strategic ones);
+ * unknown fields fail with Strict, become warnings with Warn, and pass with
+ * Ignore.
  */
 export function checkObjectFields(
   info: ResourceInfo,
@@ -119,14 +133,14 @@ export function checkObjectFields(
   warnings: string[],
   patch?: PatchFailureContext,
 ): KubeObject {
-  const typeErrors = checkFieldTypes(obj);
-  if (typeErrors.length > 0) {
-    throw new StatusError(
-      'BadRequest',
-      400,
-      `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${formatFieldErrors(typeErrors)}`,
-    );
+  const goError = goDecodeError(obj, patch?.strategic ? 'unstructured' : 'json');
+  if (goError !== undefined) {
+    if (patch) throw patchStrictError(obj, patch, goError);
+    throw cannotBeHandled(info, goError);
   }
+  // Kinds without Go types (the Calico CRDs): netkube's own field-typed wording.
+  const typeErrors = checkFieldTypes(obj);
+  if (typeErrors.length > 0) throw cannotBeHandled(info, formatFieldErrors(typeErrors));
   const unknown = findUnknownFields(obj);
   if (unknown.length === 0) return obj;
   if (mode !== 'Strict') {
@@ -135,11 +149,7 @@ export function checkObjectFields(
   }
   const message = unknownFieldMessage(unknown);
   if (patch) throw patchStrictError(obj, patch, message);
-  throw new StatusError(
-    'BadRequest',
-    400,
-    `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${message}`,
-  );
+  throw cannotBeHandled(info, message);
 }
 
 /** `checkObjectFields` with the request's `?fieldValidation=` and warnings. */

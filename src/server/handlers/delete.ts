@@ -8,6 +8,7 @@
  */
 import {
   apiVersionOf,
+  encodeObject,
   type KubeObject,
   type ResourceInfo,
   resourceKeyOf,
@@ -88,8 +89,8 @@ function deleteOne(deps: HandlerDeps, info: ResourceInfo, obj: KubeObject, optio
   const namespace = info.namespaced ? obj.metadata.namespace : undefined;
   const result = deps.registry.delete(info, namespace, name, options);
   const remaining = deps.store.get(resourceKeyOf(info), namespace, name);
-  if (options.dryRun || remaining) return options.dryRun ? result : remaining;
-  if (RETURNS_DELETED_OBJECT.has(info.kind)) return result;
+  if (options.dryRun || remaining) return encodeObject(options.dryRun ? result : remaining);
+  if (RETURNS_DELETED_OBJECT.has(info.kind)) return encodeObject(result);
   return successStatus({ name, group: info.group, kind: info.resource, uid: obj.metadata.uid });
 }
 
@@ -126,7 +127,7 @@ export async function handleDeleteCollection(
   const items: unknown[] = [];
   for (const obj of deps.store.list(resourceKeyOf(info), listOptionsOf(ctx.query, namespace))) {
     const out = deleteOne(deps, info, obj, options);
-    items.push(isObject(out) && out.kind === 'Status' ? obj : out);
+    items.push(isObject(out) && out.kind === 'Status' ? encodeObject(obj) : out);
   }
   sendJson(ctx, 200, {
     kind: info.listKind,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/index.js';
-import { startTestServer, type TestServer } from '../server.test-helpers.js';
+import { LineReader, startTestServer, type TestServer } from '../server.test-helpers.js';
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -260,5 +260,78 @@ describe('writes', () => {
       code: 201,
     });
     expect(t.store.get('pods', 'default', 'p')).toBeUndefined();
+  });
+});
+
+describe('encoding', () => {
+  it('a pod template carries creationTimestamp: null in every response form, as Go encodes it', async () => {
+    t = await startTestServer();
+    const created = await t.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      body: deployment,
+    });
+    const templateMeta = (o: unknown) =>
+      (o as { spec: { template: { metadata: unknown } } }).spec.template.metadata;
+    const want = { creationTimestamp: null, labels: { app: 'web' } };
+    expect(templateMeta(await json(created))).toEqual(want);
+    const base = '/apis/apps/v1/namespaces/default/deployments';
+    expect(templateMeta(await json(await t.request('GET', `${base}/web`)))).toEqual(want);
+    const list = (await json(await t.request('GET', base))) as { items: unknown[] };
+    expect(templateMeta(list.items[0])).toEqual(want);
+    const table = (await json(
+      await t.request('GET', `${base}?includeObject=Object`, {
+        headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+      }),
+    )) as { rows: { object: unknown }[] };
+    expect(templateMeta(table.rows[0]?.object)).toEqual(want);
+    const patched = await t.request('PATCH', `${base}/web`, {
+      body: { spec: { replicas: 3 } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(templateMeta(await json(patched))).toEqual(want);
+    const watch = await fetch(`${t.url}${base}?watch=true&resourceVersion=0`);
+    const reader = new LineReader(watch);
+    expect(templateMeta((await reader.next())?.object)).toEqual(want);
+    await reader.cancel();
+    // Stored objects stay without it (normalizeNulls drops it on the way in).
+    const stored = t.store.get('deployments.apps', 'default', 'web');
+    expect(templateMeta(stored)).toEqual({ labels: { app: 'web' } });
+  });
+});
+
+describe('decode errors in Go words', () => {
+  it('create with an unquoted env value; patches with a string replica count', async () => {
+    t = await startTestServer();
+    const base = '/apis/apps/v1/namespaces/default/deployments';
+    const bad = structuredClone(deployment) as typeof deployment & {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    (bad.spec.template.spec.containers[0] as Record<string, unknown>).env = [{ name: 'PORT', value: 8080 }];
+    const created = await t.request('POST', base, { body: bad });
+    expect(created.status).toBe(400);
+    expect((await json(created)).message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string',
+    );
+    t.registry.create(deployment as unknown as KubeObject);
+    const merge = await t.request('PATCH', `${base}/web`, {
+      body: { spec: { replicas: 'abc' } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(merge.status).toBe(422);
+    const mergeStatus = await json(merge);
+    expect(mergeStatus.reason).toBe('Invalid');
+    expect(mergeStatus.message).toMatch(
+      /^ "" is invalid: patch: Invalid value: "\{.*\\"replicas\\":\\"abc\\".*\}": json: cannot unmarshal string into Go struct field DeploymentSpec\.spec\.replicas of type int32$/,
+    );
+    const smp = await t.request('PATCH', `${base}/web`, {
+      body: { spec: { replicas: 'abc' } },
+      headers: { 'content-type': 'application/strategic-merge-patch+json' },
+    });
+    expect((await json(smp)).message).toBe(
+      ' "" is invalid: patch: Invalid value: "map[spec:map[replicas:abc]]": unrecognized type: int32',
+    );
+    expect(
+      (t.store.get('deployments.apps', 'default', 'web') as unknown as { spec: { replicas: number } }).spec
+        .replicas,
+    ).toBe(2);
   });
 });

@@ -2,42 +2,15 @@
  * `GET …/pods/<name>/log`: resolves and validates the container as the API
  * server's pod registry does (`validateContainer`), asks `PodLogs` for the
  * output and streams it as `text/plain`, flushing every chunk (for
- * `follow=true`). `limitBytes` is enforced here.
+ * `follow=true`). `limitBytes` is enforced here. A pod with no node yet has
+ * no logs: 200 with an empty body, as upstream's `LogLocation` answers.
  */
 import { notFound, type Pod, StatusError, type Typed } from '../../api/index.js';
 import { type RequestContext, warningHeader } from '../http/respond.js';
 import type { PodLogOptions } from '../pod-logs.js';
 import type { ResourceTarget } from '../routing/paths.js';
 import type { HandlerDeps } from './deps.js';
-
-function allContainerNames(pod: Typed<Pod>): string[] {
-  const spec = pod.spec;
-  return [
-    ...(spec?.initContainers ?? []).map((c) => c.name),
-    ...(spec?.containers ?? []).map((c) => c.name),
-    ...(spec?.ephemeralContainers ?? []).map((c) => c.name),
-  ];
-}
-
-/** The container a log request is for, or the apiserver's 400. */
-export function resolveContainer(pod: Typed<Pod>, requested: string | null): string {
-  const podName = pod.metadata.name ?? '';
-  if (requested) {
-    if (!allContainerNames(pod).includes(requested)) {
-      throw new StatusError('BadRequest', 400, `container ${requested} is not valid for pod ${podName}`);
-    }
-    return requested;
-  }
-  const containers = pod.spec?.containers ?? [];
-  if (containers.length === 1) return containers[0]?.name ?? '';
-  if (containers.length === 0)
-    throw new StatusError('BadRequest', 400, `a container name must be specified for pod ${podName}`);
-  throw new StatusError(
-    'BadRequest',
-    400,
-    `a container name must be specified for pod ${podName}, choose one of: [${allContainerNames(pod).join(' ')}]`,
-  );
-}
+import { hasHost, validateContainer } from './pod-location.js';
 
 function intParam(query: URLSearchParams, name: string, min: number): number | undefined {
   const v = query.get(name);
@@ -76,8 +49,12 @@ export async function handlePodLog(
   const { info, namespace = '', name = '' } = target;
   const pod = deps.store.get<Typed<Pod>>('pods', namespace, name);
   if (!pod) throw notFound(info, name);
-  const options = optionsOf(ctx.query, resolveContainer(pod, ctx.query.get('container')));
-  const stream = await deps.podLogs.open({ ...options, namespace, podName: name, pod }, ctx.signal);
+  const options = optionsOf(ctx.query, validateContainer(pod, ctx.query.get('container')));
+  // No node yet: upstream's LogLocation has no kubelet to ask and answers an
+  // empty body, so `kubectl logs` prints nothing and exits 0.
+  const stream = hasHost(pod)
+    ? await deps.podLogs.open({ ...options, namespace, podName: name, pod }, ctx.signal)
+    : undefined;
   const { res } = ctx;
   const headers: Record<string, string | string[]> = {
     'Content-Type': 'text/plain',
@@ -85,6 +62,10 @@ export async function handlePodLog(
   };
   if (ctx.warnings.length > 0) headers.Warning = ctx.warnings.map(warningHeader);
   res.writeHead(200, headers);
+  if (!stream) {
+    res.end();
+    return;
+  }
   res.flushHeaders();
   let remaining = options.limitBytes ?? Number.POSITIVE_INFINITY;
   try {

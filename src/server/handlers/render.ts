@@ -1,11 +1,13 @@
 /**
- * Turning objects and lists into the negotiated response: the object itself,
- * a Table, or PartialObjectMetadata; plus the list-option parsing shared by
- * list, watch and deletecollection.
+ * Turning objects and lists into the negotiated response: the object itself
+ * (as Go's encoder writes it, see `encodeObject`), a Table, or
+ * PartialObjectMetadata; plus the list-option parsing shared by list, watch
+ * and deletecollection.
  */
 
 import {
   apiVersionOf,
+  encodeObject,
   type KubeObject,
   parseFieldSelector,
   parseSelector,
@@ -27,7 +29,7 @@ export function outputOf(ctx: RequestContext): Output {
 export function renderObject(info: ResourceInfo, obj: KubeObject, output: Output, now: number): unknown {
   switch (output.type) {
     case 'object':
-      return obj;
+      return encodeObject(obj);
     case 'table':
       return printTable(info.kind, [obj], now, {
         includeObject: output.includeObject,
@@ -51,7 +53,12 @@ export function renderList(
 ): unknown {
   switch (output.type) {
     case 'object':
-      return { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: { resourceVersion }, items };
+      return {
+        kind: info.listKind,
+        apiVersion: apiVersionOf(info),
+        metadata: { resourceVersion },
+        items: items.map(encodeObject),
+      };
     case 'table':
       return printTable(info.kind, items, now, {
         includeObject: output.includeObject,

@@ -6,7 +6,7 @@
  * the netkube CLI renders the same Tables, so both print what kubectl prints.
  */
 
-import { CALICO_GROUP, type KubeObject, resourceForKind } from '../../api/index.js';
+import { CALICO_GROUP, encodeObject, type KubeObject, resourceForKind } from '../../api/index.js';
 import { assertNever } from '../../util/index.js';
 import { eventPrinter, leasePrinter, namespacePrinter, nodePrinter } from './cluster.js';
 import { configMapPrinter, customResourcePrinter, defaultPrinter, secretPrinter } from './generic.js';
@@ -79,7 +79,7 @@ function rowObject(obj: KubeObject, include: IncludeObject, apiVersion: Table['a
     case 'None':
       return null;
     case 'Object':
-      return obj;
+      return encodeObject(obj);
     case 'Metadata':
       return { kind: 'PartialObjectMetadata', apiVersion, metadata: obj.metadata };
     default:

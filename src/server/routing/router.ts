@@ -15,6 +15,8 @@ import {
 import { NETKUBE_API_PREFIX } from '../extensions.js';
 import type { HandlerDeps } from '../handlers/deps.js';
 import { handleResource } from '../handlers/resource.js';
+import { handleReview } from '../handlers/reviews.js';
+import { type HealthEndpoint, healthResponse } from '../health.js';
 import { parseAccept } from '../http/accept.js';
 import {
   methodNotAllowedError,
@@ -24,6 +26,7 @@ import {
   sendText,
 } from '../http/respond.js';
 import { openApiGroupVersion, openApiRoot } from '../openapi.js';
+import { reviewForPath } from '../reviews.js';
 import type { VersionInfo } from '../version.js';
 import { type ExtensionRouter, serveExtension } from './extensions.js';
 import { pathSegments, resolveResourcePath } from './paths.js';
@@ -101,7 +104,10 @@ export async function routeRequest(ctx: RequestContext, config: RouterConfig): P
   const isRead = ctx.req.method === 'GET' || ctx.req.method === 'HEAD';
   if (HEALTH.has(root)) {
     if (!isRead) throw methodNotAllowedError();
-    sendText(ctx, 200, 'ok');
+    const check = segments.length > 1 ? segments.slice(1).join('/') : undefined;
+    const body = healthResponse(root as HealthEndpoint, check, ctx.query);
+    if (body === undefined) throw notFoundPath();
+    sendText(ctx, 200, body);
     return;
   }
   if (root === 'version' && segments.length === 1) {
@@ -120,6 +126,12 @@ export async function routeRequest(ctx: RequestContext, config: RouterConfig): P
   }
   const group = root === 'api' ? '' : (segments[1] ?? '');
   const version = root === 'api' ? (segments[1] ?? '') : (segments[2] ?? '');
+  const review =
+    root === 'apis' && segments.length === 4 ? reviewForPath(group, version, segments[3] ?? '') : undefined;
+  if (review) {
+    await handleReview(ctx, config.deps, review);
+    return;
+  }
   const target = resolveResourcePath(group, version, segments.slice(root === 'api' ? 2 : 3));
   if (!target) throw notFoundPath();
   await handleResource(ctx, config.deps, target);

@@ -14,6 +14,7 @@
 
 import {
   apiVersionOf,
+  encodeObject,
   type KubeObject,
   type ResourceInfo,
   resourceKeyOf,
@@ -59,7 +60,7 @@ class EventEncoder {
     const o = obj as KubeObject;
     switch (this.output.type) {
       case 'object':
-        return o;
+        return encodeObject(o);
       case 'partial':
         return { kind: 'PartialObjectMetadata', apiVersion: this.output.apiVersion, metadata: o.metadata };
       case 'table': {
