@@ -31,7 +31,9 @@ describe('Service validation', () => {
     {
       name: 'a trafficDistribution v1.32 does not know',
       obj: service({ ports: [{ port: 80 }], trafficDistribution: 'PreferSameNode' }),
-      want: ['spec.trafficDistribution: Unsupported value: "PreferSameNode": supported values: "PreferClose"'],
+      want: [
+        'spec.trafficDistribution: Unsupported value: "PreferSameNode": supported values: "PreferClose"',
+      ],
     },
     { name: 'a headless service without ports', obj: service({ clusterIP: 'None' }), want: [] },
     {

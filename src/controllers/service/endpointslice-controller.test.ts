@@ -75,7 +75,10 @@ describe('EndpointSliceController', () => {
         metadata: { name, labels: zone ? { 'topology.kubernetes.io/zone': zone } : {} },
       });
     }
-    f.store.create('services', service('web', { selector: { app: 'web' }, trafficDistribution: 'PreferClose' }));
+    f.store.create(
+      'services',
+      service('web', { selector: { app: 'web' }, trafficDistribution: 'PreferClose' }),
+    );
     f.store.create('pods', pod('web-1', { ip: '10.244.1.5', node: 'worker-1' }));
     f.store.create('pods', pod('web-2', { ip: '10.244.2.7', node: 'worker-2', ready: false }));
     f.store.create('pods', pod('web-3', { ip: '10.244.3.8', node: 'worker-3' }));
