@@ -103,7 +103,7 @@ describe('ReplicaSetController', () => {
     // Batches of 1, 2 and 4 were attempted; the fourth creation failed, the rest of its batch ran.
     expect(pods()).toHaveLength(6);
     expect(fx.eventLines().filter((l) => l.startsWith('Warning'))).toEqual([
-      'Warning FailedCreate Error creating: pods "" is forbidden: exceeded quota: pods',
+      'Warning FailedCreate Error creating: pods is forbidden: exceeded quota: pods',
     ]);
     const failure = fx.store.get<ReplicaSetObject>('replicasets.apps', 'default', 'frontend')?.status
       ?.conditions?.[0];
@@ -111,7 +111,7 @@ describe('ReplicaSetController', () => {
       type: 'ReplicaFailure',
       status: 'True',
       reason: 'FailedCreate',
-      message: 'pods "" is forbidden: exceeded quota: pods',
+      message: 'pods is forbidden: exceeded quota: pods',
     });
     sync();
     expect(pods()).toHaveLength(10);
