@@ -27,7 +27,13 @@ import type { ListenKey } from './listeners.js';
 import { natSocketPair } from './mem-socket.js';
 import { type AddrPort, type Origin, type PathPlan, type PathWorld, planPath, type Tuple } from './path.js';
 import { EphemeralPorts } from './ports.js';
-import { failAfterTimeout, relayToHost, relayToPod, type WaitingClient } from './socks-relay.js';
+import {
+  failAfterTimeout,
+  openPodConnection,
+  relayToHost,
+  relayToPod,
+  type WaitingClient,
+} from './socks-relay.js';
 import type { NodeProxyState } from './world.js';
 
 export interface ConnectionExecutorConfig {
@@ -144,24 +150,8 @@ export class ConnectionExecutor {
     const out = plan.outcome;
     switch (out.kind) {
       case 'pod': {
-        const { client, server } = natSocketPair(tuple, plan.seen);
-        const entry = trackConnection(this.#config, plan, origin, tuple, 'TCP', [client, server]);
-        const delivered = this.#config.sandboxes.get(out.pod.ip)?.deliver({
-          socket: server,
-          tuple: {
-            protocol: 'TCP',
-            srcIP: plan.seen.src.ip,
-            srcPort: plan.seen.src.port,
-            dstIP: plan.seen.dst.ip,
-            dstPort: plan.seen.dst.port,
-          },
-        });
-        if (!delivered?.delivered) {
-          endUndelivered(this.#config, entry, plan, origin, tuple);
-          client.destroy();
-          server.destroy();
-          throw connectError('ECONNREFUSED', dst);
-        }
+        const client = openPodConnection(this.#config, plan, origin, tuple, out.pod.ip);
+        if (!client) throw connectError('ECONNREFUSED', dst);
         return { socket: client, plan };
       }
       case 'host': {

@@ -61,6 +61,8 @@ function localService(natOutgoing: boolean) {
     listens: [{ protocol: 'TCP', port: 8080 }],
     handleConnection: (conn) => {
       seen.push(conn.tuple);
+      // Answers five bytes to whatever arrives, so byte counts have a direction.
+      conn.socket.once('data', () => conn.socket.write('hello'));
     },
     terminate: () => {},
     kill: () => {},
@@ -160,6 +162,17 @@ describe('natOutgoing through real virtual connections', () => {
       translated: { src: { ip: '127.0.10.2' }, dst: { ip: SERVER.ip, port: 8080 } },
     });
     expect(c.flows[0]?.hops.some((h) => h.summary.startsWith('natOutgoing (cali-nat-outgoing)'))).toBe(true);
+  });
+
+  it('counts bytes in their direction: sent by the client, received from the pod', async () => {
+    const c = localService(true);
+    const { socket } = await c.executor.connect(CLIENT, { ip: '127.0.10.3', port: LOCAL_PORT });
+    const reply = new Promise((r) => socket.once('data', r));
+    socket.write('abc');
+    expect(String(await reply)).toBe('hello');
+    socket.destroy();
+    await new Promise((r) => setImmediate(r));
+    expect(c.flows[0]?.bytes).toEqual({ sent: 3, received: 5 });
   });
 
   it("pod to a third node's eTP Local NodePort without a local endpoint times out, recorded as DROPPED", async () => {

@@ -33,6 +33,37 @@ export interface RelayConfig extends ConnectionRecordsConfig {
 }
 
 /**
+ * Opens a tracked in-memory connection to the app of pod `podIP`, whose pod end
+ * sees the translated tuple (`plan.seen`); returns the client end, or undefined
+ * (the attempt recorded and cleaned up) when no app takes it: a refused connect.
+ */
+export function openPodConnection(
+  config: RelayConfig,
+  plan: PathPlan,
+  origin: Origin,
+  original: Tuple,
+  podIP: string,
+): MemSocket | undefined {
+  const { client, server } = natSocketPair(original, plan.seen);
+  const entry = trackConnection(config, plan, origin, original, 'TCP', [server, client]);
+  const delivered = config.sandboxes.get(podIP)?.deliver({
+    socket: server,
+    tuple: {
+      protocol: 'TCP',
+      srcIP: plan.seen.src.ip,
+      srcPort: plan.seen.src.port,
+      dstIP: plan.seen.dst.ip,
+      dstPort: plan.seen.dst.port,
+    },
+  });
+  if (delivered?.delivered) return client;
+  endUndelivered(config, entry, plan, origin, original);
+  client.destroy();
+  server.destroy();
+  return undefined;
+}
+
+/**
  * Relays `client` to the app of pod `podIP` over an in-memory connection
  * whose pod end sees the translated tuple (`plan.seen`): the app reads it as
  * any accepted connection, however it reads, with the early bytes first.
@@ -45,22 +76,8 @@ export function relayToPod(
   podIP: string,
   client: WaitingClient,
 ): void {
-  const { client: near, server } = natSocketPair(original, plan.seen);
-  const entry = trackConnection(config, plan, origin, original, 'TCP', [server, near]);
-  const delivered = config.sandboxes.get(podIP)?.deliver({
-    socket: server,
-    tuple: {
-      protocol: 'TCP',
-      srcIP: plan.seen.src.ip,
-      srcPort: plan.seen.src.port,
-      dstIP: plan.seen.dst.ip,
-      dstPort: plan.seen.dst.port,
-    },
-  });
-  if (!delivered?.delivered) {
-    endUndelivered(config, entry, plan, origin, original);
-    near.destroy();
-    server.destroy();
+  const near = openPodConnection(config, plan, origin, original, podIP);
+  if (!near) {
     client.failed(connectError('ECONNREFUSED', original.dst));
     return;
   }
