@@ -54,6 +54,16 @@ export function parseImageRef(image: string): ImageRef {
   return { registry, repository, tag, digest, name: repository.split('/').pop() ?? repository };
 }
 
+/** Whether a `tagVersion` is at least `min` (missing parts count as 0). */
+export function versionAtLeast(v: readonly number[], min: readonly number[]): boolean {
+  for (let i = 0; i < min.length; i++) {
+    const a = v[i] ?? 0;
+    const b = min[i] ?? 0;
+    if (a !== b) return a > b;
+  }
+  return true;
+}
+
 /** `major.minor.patch` numbers at the start of a tag (`1.25.3-alpine` → [1, 25, 3]); [] when none. */
 export function tagVersion(tag: string): number[] {
   const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(tag);

@@ -4,6 +4,8 @@
  * security.conf enables), its error-log time, the escaping of access-log fields
  * (`ap_escape_logitem`) and request-path decoding (`ap_unescape_url`). Pure.
  */
+
+import { percentDecodeBytes } from '../http/percent.js';
 import { goStatusText } from '../http/status-text.js';
 
 /** Options of an error document. */
@@ -76,22 +78,12 @@ export function apacheLogItem(value: string | undefined): string {
  * `.`/`..` segments resolved (`ap_getparents`; climbing above `/` is a 400).
  */
 export function apachePath(raw: string): string | 400 | 404 {
-  let decoded = '';
-  const bytes: number[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c !== 0x25) {
-      bytes.push(c & 0xff);
-      continue;
-    }
-    const hex = raw.slice(i + 1, i + 3);
-    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return 400;
-    const byte = Number.parseInt(hex, 16);
-    if (byte === 0 || byte === 0x2f) return 404;
-    bytes.push(byte);
-    i += 2;
-  }
-  decoded = Buffer.from(bytes).toString('utf8');
+  const bytes = percentDecodeBytes(raw);
+  if (bytes === 'bad-escape') return 400;
+  // An encoded NUL or `/` (AllowEncodedSlashes Off): a raw `/` is never 0x2f here, as
+  // it stays a separator; only an escape can bring one in, so compare escapes only.
+  if (/%(00|2f)/i.test(raw)) return 404;
+  const decoded = Buffer.from(bytes).toString('utf8');
   const parts: string[] = [];
   for (const seg of decoded.split('/').slice(1)) {
     if (seg === '..') {

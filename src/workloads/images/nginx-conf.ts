@@ -7,21 +7,13 @@
  * default.conf when the container starts (10-listen-on-ipv6-by-default.sh),
  * so a running container shows that line. Pure.
  */
-
-function atLeast(v: readonly number[], min: readonly number[]): boolean {
-  for (let i = 0; i < min.length; i++) {
-    const a = v[i] ?? 0;
-    const b = min[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
-}
+import { versionAtLeast } from '../image-ref.js';
 
 /** `/etc/nginx/nginx.conf` of nginx `version` (`alpine`: the Alpine variant). */
 export function nginxConf(version: readonly number[], alpine: boolean): string {
-  const modern = atLeast(version, [1, 20, 0]);
-  const workers = modern || (alpine && atLeast(version, [1, 16, 0])) ? 'auto' : '1';
-  const pid = atLeast(version, [1, 27, 5]) ? '/run/nginx.pid' : '/var/run/nginx.pid';
+  const modern = versionAtLeast(version, [1, 20, 0]);
+  const workers = modern || (alpine && versionAtLeast(version, [1, 16, 0])) ? 'auto' : '1';
+  const pid = versionAtLeast(version, [1, 27, 5]) ? '/run/nginx.pid' : '/var/run/nginx.pid';
   return (
     `\nuser  nginx;\nworker_processes  ${workers};\n\n` +
     `error_log  /var/log/nginx/error.log ${modern ? 'notice' : 'warn'};\npid        ${pid};\n\n\n` +
@@ -37,10 +29,10 @@ export function nginxConf(version: readonly number[], alpine: boolean): string {
 
 /** `/etc/nginx/conf.d/default.conf` of a running nginx `version` container (`alpine`: the Alpine variant). */
 export function nginxDefaultConf(version: readonly number[], alpine: boolean): string {
-  const ipv6 = atLeast(version, [1, 19, 0]) ? '    listen  [::]:80;\n' : '';
-  const charset = atLeast(version, [1, 20, 0]) ? '' : '    #charset koi8-r;\n';
+  const ipv6 = versionAtLeast(version, [1, 19, 0]) ? '    listen  [::]:80;\n' : '';
+  const charset = versionAtLeast(version, [1, 20, 0]) ? '' : '    #charset koi8-r;\n';
   // The Alpine images before 1.16 were built from source with docker-nginx's own copy, typo included.
-  const hostLog = alpine && !atLeast(version, [1, 16, 0]) ? 'log/host.access.log' : 'host.access.log';
+  const hostLog = alpine && !versionAtLeast(version, [1, 16, 0]) ? 'log/host.access.log' : 'host.access.log';
   return (
     `server {\n    listen       80;\n${ipv6}    server_name  localhost;\n\n${charset}` +
     `    #access_log  /var/log/nginx/${hostLog}  main;\n\n` +

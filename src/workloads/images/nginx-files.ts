@@ -4,6 +4,7 @@
  * (`"<mtime hex>-<size hex>"`) and the escaping of request lines and headers in
  * its logs. Pure.
  */
+import { percentDecodeBytes } from '../http/percent.js';
 
 /** The subset of nginx's `mime.types` static sites use. */
 export const MIME: Readonly<Record<string, string>> = {
@@ -50,21 +51,8 @@ export function escapeLog(value: string | undefined): string {
  */
 export function percentDecodePath(raw: string): string | undefined {
   if (!raw.includes('%')) return raw;
-  const bytes: number[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c !== 0x25) {
-      // Node hands the request target over as latin1: one char per byte.
-      bytes.push(c & 0xff);
-      continue;
-    }
-    const hex = raw.slice(i + 1, i + 3);
-    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
-    const byte = Number.parseInt(hex, 16);
-    if (byte === 0) return undefined;
-    bytes.push(byte);
-    i += 2;
-  }
+  const bytes = percentDecodeBytes(raw);
+  if (bytes === 'bad-escape' || bytes.includes(0)) return undefined;
   return Buffer.from(bytes).toString('utf8');
 }
 

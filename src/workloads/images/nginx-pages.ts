@@ -4,6 +4,7 @@
  * error pages (`ngx_http_special_response.c`), the status lines nginx writes,
  * and each release's file time (the image's `Last-Modified`/`ETag`).
  */
+import { versionAtLeast } from '../image-ref.js';
 
 /** Welcome page of nginx before 1.21.2. */
 const INDEX_CLASSIC =
@@ -48,29 +49,20 @@ const ERROR_50X_DARK =
   '<p>If you are the system administrator of this resource then you should check\n' +
   'the error log for details.</p>\n<p><em>Faithfully yours, nginx.</em></p>\n</body>\n</html>\n';
 
-function atLeast(v: readonly number[], min: readonly number[]): boolean {
-  for (let i = 0; i < min.length; i++) {
-    const a = v[i] ?? 0;
-    const b = min[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
-}
-
 /** `index.html` of nginx `version` ([major, minor, patch]). */
 export function nginxIndexHtml(version: readonly number[]): string {
-  if (atLeast(version, [1, 29, 6])) return INDEX_2026;
-  return atLeast(version, [1, 21, 2]) ? INDEX_DARK : INDEX_CLASSIC;
+  if (versionAtLeast(version, [1, 29, 6])) return INDEX_2026;
+  return versionAtLeast(version, [1, 21, 2]) ? INDEX_DARK : INDEX_CLASSIC;
 }
 
 /** `50x.html` of nginx `version`. */
 export function nginx50xHtml(version: readonly number[]): string {
-  return atLeast(version, [1, 21, 2]) ? ERROR_50X_DARK : ERROR_50X_CLASSIC;
+  return versionAtLeast(version, [1, 21, 2]) ? ERROR_50X_DARK : ERROR_50X_CLASSIC;
 }
 
 /** Whether `version` is at least `min`. */
 export function nginxAtLeast(version: readonly number[], min: readonly number[]): boolean {
-  return atLeast(version, min);
+  return versionAtLeast(version, min);
 }
 
 /** nginx's status line phrases (`ngx_http_status_lines`). */

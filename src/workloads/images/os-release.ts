@@ -5,6 +5,7 @@
  * before 1.16, buster, bullseye from 1.20.2/1.21.3, bookworm from 1.25.1,
  * trixie from 1.28.1/1.29.1). busybox has no os-release at all. Pure.
  */
+import { versionAtLeast } from '../image-ref.js';
 
 export type DebianCodename = 'stretch' | 'buster' | 'bullseye' | 'bookworm' | 'trixie';
 
@@ -68,19 +69,10 @@ export function alpineOsRelease(branch: string): string {
   );
 }
 
-function atLeast(v: readonly number[], min: readonly number[]): boolean {
-  for (let i = 0; i < min.length; i++) {
-    const a = v[i] ?? 0;
-    const b = min[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
-}
-
 /** The entry of the last range `version` reaches (ranges sorted by their first version). */
 function inRange<T>(version: readonly number[], ranges: ReadonlyArray<readonly [readonly number[], T]>): T {
   let found = ranges[0]?.[1] as T;
-  for (const [min, value] of ranges) if (atLeast(version, min)) found = value;
+  for (const [min, value] of ranges) if (versionAtLeast(version, min)) found = value;
   return found;
 }
 
