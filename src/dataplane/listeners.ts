@@ -45,7 +45,13 @@ export interface ListenerSetConfig {
 
 interface Open {
   readonly key: ListenKey;
-  readonly close: () => Promise<void>;
+  /**
+   * Stops listening. With `drain`, resolves once every accepted connection has
+   * ended too (Node's `server.close` callback); without, as soon as the address
+   * is free, leaving established connections to go on, as conntrack keeps a
+   * node's established flows after kube-proxy removes a rule.
+   */
+  readonly close: (drain: boolean) => Promise<void>;
 }
 
 export class ListenerSet {
@@ -80,17 +86,21 @@ export class ListenerSet {
   reconcile(
     desired: readonly ListenKey[],
   ): Promise<{ opened: ListenKey[]; closed: ListenKey[]; failed: ListenFailure[] }> {
-    const run = this.#chain.then(() => this.#reconcile(desired));
+    return this.#serialised(desired, false);
+  }
+
+  /** Closes every listener, and waits for the connections they accepted to end. */
+  async close(): Promise<void> {
+    await this.#serialised([], true);
+  }
+
+  #serialised(desired: readonly ListenKey[], drain: boolean) {
+    const run = this.#chain.then(() => this.#reconcile(desired, drain));
     this.#chain = run.catch(() => undefined);
     return run;
   }
 
-  /** Closes every listener. */
-  async close(): Promise<void> {
-    await this.reconcile([]);
-  }
-
-  async #reconcile(desired: readonly ListenKey[]) {
+  async #reconcile(desired: readonly ListenKey[], drain: boolean) {
     const want = new Map(desired.map((k) => [listenKeyString(k), k]));
     const closed: ListenKey[] = [];
     const toClose: Open[] = [];
@@ -102,7 +112,7 @@ export class ListenerSet {
       }
     }
     for (const id of this.#failed.keys()) if (!want.has(id)) this.#failed.delete(id);
-    await Promise.all(toClose.map((o) => o.close()));
+    await Promise.all(toClose.map((o) => o.close(drain)));
     const toOpen = [...want.entries()].filter(([id]) => !this.#open.has(id));
     const opened: ListenKey[] = [];
     const failed: ListenFailure[] = [];
@@ -150,9 +160,13 @@ export class ListenerSet {
         );
         resolve({
           key,
-          close: () =>
+          close: (drain) =>
             new Promise<void>((done) => {
-              server.close(() => done());
+              // The listening socket is closed at once; the callback waits for accepted ones.
+              server.close(() => {
+                if (drain) done();
+              });
+              if (!drain) setImmediate(done);
             }),
         });
       });
