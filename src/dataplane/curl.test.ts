@@ -76,3 +76,49 @@ describe('POST /curl from the host', () => {
     );
   });
 });
+
+describe('POST /curl from a node: failures in curl 8 words', () => {
+  function nodeRoute(code: string, message: string) {
+    const dataplane = {
+      world: { nodeAddress: () => '127.0.10.2', inPodSubnet: () => false, inServiceSubnet: () => false },
+      executor: { connect: () => Promise.reject(Object.assign(new Error(message), { code })) },
+    };
+    return curlRoute({ dataplane: dataplane as unknown as Dataplane, pod: () => undefined });
+  }
+
+  async function message(code: string, text: string, url: string): Promise<string> {
+    const err = await Promise.resolve()
+      .then(() => nodeRoute(code, text).handle(request({ url, from: 'node/worker-1' }), {} as never))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(StatusError);
+    return (err as StatusError).message.replace(/after \d+ ms/, 'after N ms');
+  }
+
+  it.each([
+    [
+      'ECONNREFUSED',
+      'connect ECONNREFUSED 10.96.0.20:80',
+      "curl: (7) Failed to connect to 10.96.0.20 port 80 after N ms: Couldn't connect to server",
+    ],
+    [
+      'ETIMEDOUT',
+      'connect ETIMEDOUT 10.96.0.20:80',
+      'curl: (28) Failed to connect to 10.96.0.20 port 80 after N ms: Timeout was reached',
+    ],
+  ])('%s', async (code, text, want) => {
+    expect(await message(code, text, 'http://10.96.0.20/')).toBe(want);
+  });
+
+  it('a cluster name a node cannot resolve', async () => {
+    expect(
+      await message(
+        'ENOTFOUND',
+        'getaddrinfo ENOTFOUND web.default.svc.cluster.local',
+        'http://web.default.svc.cluster.local/',
+      ),
+    ).toBe('curl: (6) Could not resolve host: web.default.svc.cluster.local');
+  });
+});

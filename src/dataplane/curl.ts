@@ -182,6 +182,7 @@ export function curlRoute(config: CurlRouteConfig): ExtensionRoute {
       const url = parseUrl(body.url);
       const from = body.from ?? 'host';
       const timeoutMs = requestTimeout(body.timeoutMs);
+      const started = Date.now();
       try {
         const result =
           from === 'host'
@@ -190,11 +191,32 @@ export function curlRoute(config: CurlRouteConfig): ExtensionRoute {
         return { kind: 'json', body: body.trace ? result : { ...result, hops: undefined } };
       } catch (err) {
         if ((err as { code?: string }).code === undefined) throw err;
-        const e = err as NodeJS.ErrnoException;
-        throw badRequest(`curl: ${e.message}`);
+        throw badRequest(`curl: ${curlWords(err as NodeJS.ErrnoException, url, Date.now() - started)}`);
       }
     },
   };
+}
+
+/**
+ * A failed connect in curl 8's words (as the in-pod curl prints them); other
+ * errors keep their own message.
+ */
+function curlWords(e: NodeJS.ErrnoException, url: URL, elapsedMs: number): string {
+  if (e.message.startsWith('(')) return e.message;
+  const target = `${url.hostname} port ${portOf(url)} after ${elapsedMs} ms`;
+  switch (e.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `(6) Could not resolve host: ${url.hostname}`;
+    case 'ECONNREFUSED':
+      return `(7) Failed to connect to ${target}: Couldn't connect to server`;
+    case 'ETIMEDOUT':
+      return /connect/i.test(e.message)
+        ? `(28) Failed to connect to ${target}: Timeout was reached`
+        : e.message;
+    default:
+      return e.message;
+  }
 }
 
 async function fromCluster(

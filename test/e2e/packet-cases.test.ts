@@ -172,9 +172,10 @@ async function curl(from: string, url: string, headers?: Record<string, string>)
 function verdictOf(error: string): Answer['verdict'] {
   // REJECT: ICMP port unreachable on a real node, "connection refused" here (a Service
   // port without endpoints has no listener on the laptop; pods get ECONNREFUSED).
-  if (/refused/i.test(error)) return 'Rejected';
+  // netkube curl words failures as curl 8 does: (7) "Couldn't connect to server", (28) "Timeout was reached".
+  if (/refused|couldn't connect to server/i.test(error)) return 'Rejected';
   if (/resolve/i.test(error)) return 'Unresolved';
-  if (/timed out|ETIMEDOUT|EHOSTUNREACH|cannot reach/i.test(error)) return 'Dropped';
+  if (/timed out|timeout was reached|ETIMEDOUT|EHOSTUNREACH|cannot reach/i.test(error)) return 'Dropped';
   throw new Error(`Unexpected curl failure: ${error}`);
 }
 

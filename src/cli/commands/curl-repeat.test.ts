@@ -31,20 +31,23 @@ describe('summariseCurls', () => {
       ok('moved', 301),
       err('Operation timed out after 2000 milliseconds'),
       err('connect ECONNREFUSED 127.0.10.3:30080'),
+      err("(7) Failed to connect to 10.96.0.20 port 80 after 0 ms: Couldn't connect to server"),
+      err("(7) Failed to connect to 10.96.0.20 port 80 after 2 ms: Couldn't connect to server"),
     ]);
-    expect(s.sent).toBe(6);
+    expect(s.sent).toBe(8);
     expect(s.succeeded).toBe(2);
-    expect(s.failed).toBe(4);
+    expect(s.failed).toBe(6);
     expect(formatCurlSummary(s)).toBe(
       [
-        '6 requests: 2 succeeded, 4 failed',
+        '8 requests: 2 succeeded, 6 failed',
         '  1 × 200 OK',
         '  1 × 301 Moved Permanently',
         '  1 × 503 Service Unavailable',
         '  2 × Operation timed out after 2000 milliseconds',
         '  1 × connect ECONNREFUSED 127.0.10.3:30080',
+        "  2 × (7) Failed to connect to 10.96.0.20 port 80: Couldn't connect to server",
         'first response: a',
-        'last response:  (failed) connect ECONNREFUSED 127.0.10.3:30080',
+        "last response:  (failed) (7) Failed to connect to 10.96.0.20 port 80 after 2 ms: Couldn't connect to server",
         '',
       ].join('\n'),
     );

@@ -41,7 +41,11 @@ export function summariseCurls(outcomes: readonly CurlOutcome[]): CurlSummary {
   for (const o of outcomes) {
     if (isFailure(o)) failed++;
     if (o.kind === 'response') statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
-    else errors.set(o.message, (errors.get(o.message) ?? 0) + 1);
+    else {
+      // curl's "after 3 ms" differs between otherwise equal failures: tally them as one.
+      const message = o.message.replace(/ after \d+ ms:/, ':');
+      errors.set(message, (errors.get(message) ?? 0) + 1);
+    }
   }
   const first = outcomes[0];
   const last = outcomes[outcomes.length - 1];
