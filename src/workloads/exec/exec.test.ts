@@ -116,6 +116,13 @@ describe('safe in-pod command set', () => {
       err: '',
       code: 0,
     },
+    {
+      name: "command substitution: the command's stderr reaches the shell's",
+      argv: sh('echo "[$(cat /nope)]"'),
+      out: '[]\n',
+      err: "cat: can't open '/nope': No such file or directory\n",
+      code: 0,
+    },
     { name: 'arithmetic', argv: sh('i=2; i=$((i*3+1)); echo $i'), out: '7\n', err: '', code: 0 },
     { name: 'for loop', argv: sh('for x in 1 2 3; do echo -n $x; done'), out: '123', err: '', code: 0 },
     {

@@ -32,6 +32,8 @@ export class Shell {
   readonly #vars: Map<string, string>;
   readonly #name: string;
   #status = 0;
+  /** Where the running script's stderr goes: command substitutions write theirs there too. */
+  #err: (text: string) => void = () => {};
   #cwd = '/';
   #background: Array<Promise<unknown>> = [];
 
@@ -43,6 +45,7 @@ export class Shell {
 
   /** Runs a script; resolves with its exit status. Rejects only with `ExecAborted`. */
   async run(script: string, io: ShellIO): Promise<number> {
+    this.#err = io.err;
     const msg = shellMessages(this.#system.tools.shell, this.#name);
     if (script.trim() === '') return 0;
     const parsed = parseShell(script);
@@ -269,7 +272,8 @@ export class Shell {
   async #substitute(script: string): Promise<string> {
     const sub = new Shell(this.#system, Object.fromEntries(this.#vars), this.#name);
     let text = '';
-    this.#status = await sub.run(script, { out: (t) => (text += t), err: () => {} });
+    // Only stdout is captured: the command's stderr reaches the shell's, as in sh.
+    this.#status = await sub.run(script, { out: (t) => (text += t), err: this.#err });
     return text.replace(/\n+$/, '');
   }
 }
