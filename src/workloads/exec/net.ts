@@ -47,11 +47,7 @@ export interface Resolution {
 /**
  * Resolves like the pod's stub resolver, trying each search candidate as an
  * absolute name (`PodNetwork.resolve` receives names with a trailing dot).
- * Resolves undefined when the name does not resolve: NXDOMAIN for every
- * candidate, or a nameserver that refused or never answered the query (the
- * search stops there, as glibc's does, and getaddrinfo fails with EAI_AGAIN:
- * curl's `Could not resolve host`, busybox's `bad address`). Rejects on other
- * failures (an abort).
+ * Resolves undefined for NXDOMAIN; rejects on other failures (timeouts).
  */
 export async function resolveName(
   system: ExecSystem,
@@ -70,7 +66,6 @@ export async function resolveName(
       if (addresses.length > 0) return { fqdn, addresses };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT') return undefined;
       if (code !== 'ENOTFOUND' && code !== 'ENODATA') throw err;
     }
   }
