@@ -11,14 +11,45 @@ describe('normaliseHost (nginx ngx_http_validate_host)', () => {
     { header: undefined, want: { valid: true, host: '' } },
     { header: 'bad/host', want: { valid: false } },
     { header: 'a..b', want: { valid: false } },
-    { header: '.a.b', want: { valid: false } },
-    { header: 'a.b:port', want: { valid: false } },
+    // nginx 1.25.5 ngx_http_validate_host, case by case.
+    { header: '', want: { valid: false } },
+    { header: '.', want: { valid: false } },
+    { header: ':80', want: { valid: false } },
+    { header: '.:80', want: { valid: false } },
+    { header: '[]', want: { valid: true, host: '[]' } },
+    { header: '.a.b', want: { valid: true, host: '.a.b' } },
+    { header: 'a.b:port', want: { valid: true, host: 'a.b' } },
+    { header: 'h.test:abc', want: { valid: true, host: 'h.test' } },
+    { header: 'h.test.:80', want: { valid: true, host: 'h.test' } },
+    { header: 'h.test..', want: { valid: false } },
+    { header: 'h.test:8..0', want: { valid: false } },
+    { header: 'h.test:8/0', want: { valid: false } },
+    { header: 'h.test:8 0', want: { valid: false } },
+    { header: 'a b', want: { valid: false } },
+    { header: 'a\tb', want: { valid: false } },
+    { header: 'a\u0000b', want: { valid: false } },
+    { header: 'a\u007fb', want: { valid: false } },
+    { header: 'a\\b', want: { valid: true, host: 'a\\b' } },
+    { header: 'A\u00c9.test', want: { valid: true, host: 'a\u00c9.test' } },
+    { header: '[::1', want: { valid: true, host: '[::1' } },
+    { header: '[::1]x', want: { valid: true, host: '[::1]' } },
+    { header: '[::1]:x:y', want: { valid: true, host: '[::1]' } },
+    { header: 'a[b]:1', want: { valid: true, host: 'a[b]' } },
+    { header: '[A::1].', want: { valid: true, host: '[a::1]' } },
+    { header: 'x:[y]', want: { valid: true, host: 'x' } },
   ])('$header', ({ header, want }) => {
     expect(normaliseHost(header)).toEqual(want);
   });
 
   it('answers a repeated header from its one-entry cache, and each new header afresh', () => {
-    const headers = ['A.example.com:80', 'a.example.com', 'bad/host', 'A.example.com:80', '', 'bad/host'];
+    const headers = [
+      'A.example.com:80',
+      'a.example.com',
+      'bad/host',
+      'A.example.com:80',
+      undefined,
+      'bad/host',
+    ];
     const want = [
       { valid: true, host: 'a.example.com' },
       { valid: true, host: 'a.example.com' },

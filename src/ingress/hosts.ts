@@ -18,9 +18,12 @@ export type NormalisedHost = { readonly valid: true; readonly host: string } | {
 let lastHeader: string | undefined;
 let lastResult: NormalisedHost = { valid: true, host: '' };
 
-/** Validates and normalises a Host header value (undefined or '' → the empty host). */
+/**
+ * Validates and normalises a Host header value: undefined (no header) is the
+ * empty host; an empty value is invalid, as nginx finds it.
+ */
 export function normaliseHost(header: string | undefined): NormalisedHost {
-  if (header === undefined || header === '') return { valid: true, host: '' };
+  if (header === undefined) return EMPTY_HOST;
   if (header === lastHeader) return lastResult;
   const result = normalise(header);
   lastHeader = header;
@@ -28,23 +31,55 @@ export function normaliseHost(header: string | undefined): NormalisedHost {
   return result;
 }
 
+const EMPTY_HOST: NormalisedHost = { valid: true, host: '' };
+const INVALID_HOST: NormalisedHost = { valid: false };
+
+/**
+ * nginx 1.25's `ngx_http_validate_host`, step for step: `..` anywhere, `/`,
+ * a control character, space or DEL anywhere (the port included) → invalid;
+ * the host ends at the first `:` (outside a leading `[`…`]` literal, which
+ * ends after its `]`); then one trailing dot goes, and an empty host is
+ * invalid. What follows the host is not looked at further (`h.test:abc` and
+ * `[::1]x` are fine, an unclosed `[::1` is its own host); `\` and bytes
+ * above 0x7f are ordinary characters. A–Z are lower-cased, nothing else.
+ */
 function normalise(header: string): NormalisedHost {
-  let h = header.toLowerCase();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    if (end < 0) return { valid: false };
-    const rest = h.slice(end + 1);
-    if (rest !== '' && !/^:\d*$/.test(rest)) return { valid: false };
-    return { valid: true, host: h.slice(0, end + 1) };
+  const len = header.length;
+  let dotPos = len;
+  let hostLen = len;
+  let state: 'usual' | 'literal' | 'rest' = 'usual';
+  let upper = false;
+  for (let i = 0; i < len; i++) {
+    const c = header.charCodeAt(i);
+    switch (c) {
+      case 0x2e: // .
+        if (dotPos === i - 1) return INVALID_HOST;
+        dotPos = i;
+        break;
+      case 0x3a: // :
+        if (state === 'usual') {
+          hostLen = i;
+          state = 'rest';
+        }
+        break;
+      case 0x5b: // [
+        if (i === 0) state = 'literal';
+        break;
+      case 0x5d: // ]
+        if (state === 'literal') {
+          hostLen = i + 1;
+          state = 'rest';
+        }
+        break;
+      default:
+        if (c === 0x2f || c <= 0x20 || c === 0x7f) return INVALID_HOST;
+        if (c >= 0x41 && c <= 0x5a) upper = true;
+    }
   }
-  const colon = h.indexOf(':');
-  if (colon >= 0) {
-    if (!/^\d*$/.test(h.slice(colon + 1))) return { valid: false };
-    h = h.slice(0, colon);
-  }
-  if (h.endsWith('.')) h = h.slice(0, -1);
-  if (h.startsWith('.') || h.includes('..') || /[/\\\0\s]/.test(h)) return { valid: false };
-  return { valid: true, host: h };
+  if (dotPos === hostLen - 1) hostLen--;
+  if (hostLen === 0) return INVALID_HOST;
+  const host = header.slice(0, hostLen);
+  return { valid: true, host: upper ? host.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : host };
 }
 
 /** `a.foo.com` → `*.foo.com` when the first label is one `[\w-]+` label, else undefined. */

@@ -56,6 +56,22 @@ export function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
+/**
+ * A value as nginx's log module escapes it (`ngx_http_log_escape`): control
+ * characters, `"`, `\\`, DEL and bytes above 0x7f become `\\xHH`. `v` holds one
+ * byte per character (latin1).
+ */
+export function escapeLogValue(v: string): string {
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f)
+      out += `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    else out += v[i];
+  }
+  return out;
+}
+
 function quoted(v: string | undefined): string {
   if (v === undefined || v === '') return '"-"';
   if (!v.includes('"') && !v.includes('\\')) return `"${v}"`;

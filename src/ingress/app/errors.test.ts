@@ -153,6 +153,26 @@ describe('timeouts (proxy-connect-timeout, proxy-read-timeout; FakeClock)', () =
     expect(clock.now() - t0).toBeGreaterThanOrEqual(2000);
   });
 
+  it.each([true, false])(
+    'a client that stalls its body is closed without an answer, 408 in the log only (leanFront %s)',
+    async (leanFront) => {
+      const clock = new FakeClock(Date.UTC(2026, 0, 2));
+      const h = await start([WEB({ 'proxy-send-timeout': '3' })], { clock, limits: { leanFront } });
+      const conn = await rawConnect(h.httpPort);
+      conn.socket.write('POST /up HTTP/1.1\r\nHost: example.com\r\nContent-Length: 10\r\n\r\nabc');
+      await new Promise((r) => setTimeout(r, 50));
+      const closed = conn.waitFor('\0never sent', 3000).catch(() => {});
+      for (let i = 0; i < 40 && !conn.closed(); i++) {
+        clock.step(250);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await closed;
+      expect(conn.closed()).toBe(true);
+      expect(conn.received()).toBe('');
+      expect(h.accessLog().at(-1)).toMatch(/"POST \/up HTTP\/1\.1" 408 0 "-" "-" \d+ /);
+    },
+  );
+
   it('504 when the pod does not answer within proxy-read-timeout', async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 2));
     const h = await start([WEB({ 'proxy-read-timeout': '3' })], { clock });
@@ -183,6 +203,19 @@ describe('bad clients (reference "Bad input")', () => {
     expect(raw).toContain('Connection: close');
     expect(raw).toContain(`<center><h1>${status}</h1></center>`);
   });
+
+  it.each([true, false])(
+    'a refused request line is logged as nginx saw it, escaped, with a generated $req_id (leanFront %s)',
+    async (leanFront) => {
+      const h = await start([WEB()], { limits: { leanFront } });
+      await rawExchange(h.httpPort, '\r\nGAR"BAGE \\x\r\n\r\n');
+      expect(h.accessLog().at(-1)).toMatch(
+        / "GAR\\x22BAGE \\x5Cx" 400 \d+ "-" "-" 0 0\.000 \[\] \[\] - - - - [0-9a-f]{32}$/,
+      );
+      await rawExchange(h.httpPort, Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x0a, 0x41]));
+      expect(h.accessLog().at(-1)).toMatch(/ "\\x16\\x03\\x01\\x00\\x05" 400 /);
+    },
+  );
 
   it('a header line over 8k → 400 "Request Header Or Cookie Too Large"; a request line over 8k → 414', async () => {
     const h = await start([WEB()]);
@@ -512,6 +545,66 @@ describe('Expect: 100-continue (nginx sends it when it reads the body to proxy i
     );
     expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(podOf(h, 'web').received.map((r) => r.body)).toEqual(['hi']);
+  });
+});
+
+describe("nginx's own redirects and early answers: head order and $proxy_upstream_name", () => {
+  const INGRESSES = () => [
+    WEB({ 'proxy-body-size': '1k' }),
+    ingress('slash', { rules: [rule('slash.example.com', ['/slash/', 'Prefix', 'web'])] }),
+    ingress(
+      'root',
+      { rules: [rule('root.example.com', ['/', 'Prefix', 'web'])] },
+      { annotations: nginx({ 'app-root': '/app' }) },
+    ),
+    ingress(
+      'moved',
+      { rules: [rule('moved.example.com', ['/', 'Prefix', 'web'])] },
+      { annotations: nginx({ 'permanent-redirect': 'https://elsewhere.test/' }) },
+    ),
+  ];
+  const norm = (raw: string) => raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/^Date: .*$/m, 'Date: <date>');
+
+  it.each([true, false])(
+    'the trailing-slash 301 writes its Location before Connection; Locations set absolute come after (leanFront %s)',
+    async (leanFront) => {
+      const h = await start(INGRESSES(), { limits: { leanFront } });
+      const get = (host: string, path: string) =>
+        untilClosed(h.httpPort, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      const slash = norm(await get('slash.example.com', '/slash'));
+      expect(slash).toBe(
+        'HTTP/1.1 301 Moved Permanently\r\nDate: <date>\r\nContent-Type: text/html\r\nContent-Length: 162\r\n' +
+          'Location: http://slash.example.com/slash/\r\nConnection: close',
+      );
+      expect(h.accessLog().at(-1)).toMatch(
+        /"GET \/slash HTTP\/1\.1" 301 162 "-" "-" \d+ [\d.]+ \[-\] \[\] - - - - /,
+      );
+      const root = norm(await get('root.example.com', '/'));
+      expect(root).toBe(
+        'HTTP/1.1 302 Moved Temporarily\r\nDate: <date>\r\nContent-Type: text/html\r\nContent-Length: 138\r\n' +
+          'Connection: close\r\nLocation: http://root.example.com/app',
+      );
+      expect(h.accessLog().at(-1)).toMatch(/"GET \/ HTTP\/1\.1" 302 138 .* \[-\] \[\] - - - - /);
+      const moved = norm(await get('moved.example.com', '/x'));
+      expect(moved).toMatch(/\r\nConnection: close\r\nLocation: https:\/\/elsewhere\.test\/$/);
+    },
+  );
+
+  it('a Content-Length over client_max_body_size: 413 logged with [-]; on the catch-all default backend, not logged', async () => {
+    const h = await start(INGRESSES());
+    const post = (host: string, length: number) =>
+      untilClosed(
+        h.httpPort,
+        `POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`,
+      );
+    expect(await post('example.com', 2048)).toMatch(/^HTTP\/1\.1 413 /);
+    expect(h.accessLog().at(-1)).toMatch(/"POST \/ HTTP\/1\.1" 413 \d+ .* \[-\] \[\] - - - - /);
+    const lines = h.accessLog().length;
+    expect(await post('nothing.test', 2 * 1024 * 1024)).toMatch(/^HTTP\/1\.1 413 /);
+    expect(
+      await untilClosed(h.httpPort, 'GET / HTTP/1.1\r\nHost: nothing.test\r\nConnection: close\r\n\r\n'),
+    ).toMatch(/^HTTP\/1\.1 404 /);
+    expect(h.accessLog()).toHaveLength(lines);
   });
 });
 

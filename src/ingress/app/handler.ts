@@ -104,9 +104,20 @@ function decide(ctx: RequestContext, env: ProxyEnv): MatchDecision {
   return matchRequest(env.routes.table, input, { random: env.random, explain: false });
 }
 
+/**
+ * `$proxy_upstream_name` of an answer given after the server's rewrite phase
+ * (`set $proxy_upstream_name "-";` in every server block) but before the
+ * location's own `set`: nginx's trailing-slash redirect, app-root's
+ * server-level `if`, the 413 of `client_max_body_size` (find-config phase).
+ */
+const SERVER_LEVEL_NAME = '-';
+
 function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number): void {
   const a = d.action;
   ctx.ingress = ingressOf(d.location);
+  // The catch-all server's own `/` location has `access_log off`
+  // (enable-access-log-for-default-backend: false): nothing answered there is logged.
+  if (d.location?.origin.kind === 'controller') ctx.accessLog = false;
   switch (a.kind) {
     case 'proxy':
       // nginx reads the body to proxy it: `100 Continue` now, never before its own answers.
@@ -129,18 +140,21 @@ function act(ctx: RequestContext, env: ProxyEnv, d: MatchDecision, port: number)
       ctx.res.continueBody();
       ctx.upstreamName = DEFAULT_BACKEND_NAME;
       ctx.answer = 'default-backend';
-      ctx.accessLog = d.location?.origin.kind !== 'controller';
       ctx.attempts.push({ addr: DEFAULT_BACKEND_ADDR, status: 404, responseLength: 146, responseMs: 0 });
       ctx.respond(404);
       return;
     case 'redirect':
       ctx.answer = 'redirect';
-      if (a.reason !== 'app-root' && a.reason !== 'trailing-slash')
-        ctx.upstreamName = upstreamNameOf(d.location);
-      ctx.respond(a.status, a.location);
+      ctx.upstreamName =
+        a.reason === 'app-root' || a.reason === 'trailing-slash'
+          ? SERVER_LEVEL_NAME
+          : upstreamNameOf(d.location);
+      // nginx's own redirect has a relative Location, made absolute by the header filter.
+      ctx.respond(a.status, a.location, false, a.reason === 'trailing-slash');
       return;
     case 'error':
       if (a.status === 503 || a.status === 403) ctx.upstreamName = upstreamNameOf(d.location);
+      else if (a.status === 413) ctx.upstreamName = SERVER_LEVEL_NAME;
       if (a.status === 503) {
         ctx.answer = 'no-endpoints';
         ctx.service = env.routes.table.upstreams.get(ctx.upstreamName)?.service;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nginx } from '../testing/cases-annotations.js';
 import { backendWorld, ingress, ingressClass, rule } from '../testing/fixtures.js';
@@ -5,7 +6,7 @@ import { IngressHarness } from '../testing/harness.js';
 import { send } from '../testing/http-target.js';
 import { rawConnect, rawExchange } from '../testing/raw-client.js';
 import { CASE_CLIENT_IP } from '../testing/run-cases.js';
-import { clientResponseHead, upstreamRequestHead } from './headers.js';
+import { clientResponseHead, upstreamRequestHead, validHeaderName } from './headers.js';
 import type { ResponseHead } from './response-parser.js';
 
 let h: IngressHarness | undefined;
@@ -102,6 +103,22 @@ describe('request headers towards the pod (reference §2.1)', () => {
     for (const gone of ['x-secret', 'keep-alive', 'te', 'proxy', 'connection'])
       expect(body.headers[gone], gone).toBeUndefined();
   });
+
+  it.each([true, false])(
+    'ignores headers whose names nginx finds invalid (underscores_in_headers off, ignore_invalid_headers on; leanFront %s)',
+    async (leanFront) => {
+      const h = await start([WEB()], leanFront);
+      const head =
+        'GET / HTTP/1.1\r\nHost: shop.example.com\r\nX-Under_score: 1\r\n_lead: 2\r\nX.Dot: 3\r\nX!: 4\r\n' +
+        'X_Forwarded_For: 9.9.9.9\r\nConnection: close\r\nX-Kept: k\r\n\r\n';
+      const raw = await rawExchange(h.httpPort, head);
+      expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { headerOrder: string[] };
+      expect(body.headerOrder.slice(9)).toEqual(['X-Kept']);
+      // $request_length still counts every byte of the head, as nginx reads them all.
+      expect(h.accessLog().at(-1)).toContain(`"-" "-" ${head.length} `);
+    },
+  );
 
   it('upstream-vhost replaces Host; x-forwarded-prefix is sent with a rewrite', async () => {
     const h = await start([
@@ -291,6 +308,50 @@ describe('upstreamRequestHead (pure)', () => {
       '',
       '',
     ]);
+  });
+});
+
+describe('client headers nginx ignores', () => {
+  it.each([
+    ['X-Under_score', false],
+    ['_', false],
+    ['X.Dot', false],
+    ["X!#$%&'*+^`|~", false],
+    ['X-\u00e9', false],
+    ['', false],
+    ['X-Ok-09', true],
+    ['host', true],
+  ])('%j → %s', (name, want) => expect(validHeaderName(name)).toBe(want));
+
+  it('the upstream head carries exactly the client headers with valid names that are not replaced (property)', () => {
+    const NAME = fc.string({ unit: fc.constantFrom(...'aZ9-_.!~'), minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(NAME, fc.string({ unit: fc.constantFrom(...'ab1 '), maxLength: 3 })), {
+          maxLength: 8,
+        }),
+        (pairs) => {
+          const rawHeaders = pairs.flatMap(([n, v]) => [`X${n}`, v]);
+          const head = upstreamRequestHead({
+            method: 'GET',
+            target: '/',
+            rawHeaders,
+            host: 'h',
+            upgrade: undefined,
+            requestId: 'rid',
+            remoteAddr: '10.0.0.9',
+            port: 80,
+            scheme: 'http',
+            xForwardedPrefix: undefined,
+            body: undefined,
+          });
+          const lines = head.split('\r\n').slice(10, -2);
+          const want = pairs.filter(([n]) => /^[A-Za-z0-9-]+$/.test(`X${n}`)).map(([n, v]) => `X${n}: ${v}`);
+          expect(lines).toEqual(want);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -10,6 +10,10 @@
  * headers in order. Empty values are omitted, as nginx does. Hop-by-hop client
  * headers and every header the client's `Connection` names are dropped
  * (the reference's recommendation; nginx itself forwards the named ones).
+ * Client headers whose names nginx finds invalid — any character other than a
+ * letter, digit or `-`, so `X-Under_score` too — are ignored as nginx ignores
+ * them (`underscores_in_headers off`, `ignore_invalid_headers on`): never
+ * forwarded, never read as `X-Forwarded-For`, `Connection`….
  *
  * Client responses: the upstream's status line as sent (reason phrase
  * included), then nginx's order (`Date`, `Content-Type`, `Content-Length`,
@@ -78,10 +82,30 @@ interface ClientHeaderScan {
   xfh: string | undefined;
 }
 
+/** Characters nginx allows in a header name (`lowcase` of `ngx_http_parse_header_line`): letters, digits, `-`. */
+const NGINX_NAME = new Uint8Array(128);
+for (const c of '-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')
+  NGINX_NAME[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether nginx keeps a client header of this name. Any other character (`_`
+ * with `underscores_in_headers off`, `.`, `!`, a byte above 0x7f…) makes the
+ * line invalid, and `ignore_invalid_headers on` skips it.
+ */
+export function validHeaderName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 128 || NGINX_NAME[c] !== 1) return false;
+  }
+  return name.length > 0;
+}
+
 function scanClientHeaders(raw: readonly string[]): ClientHeaderScan {
   const scan: ClientHeaderScan = { lower: [], named: undefined, xff: undefined, xfh: undefined };
   for (let i = 0; i < raw.length; i += 2) {
-    const lower = (raw[i] as string).toLowerCase();
+    const name = raw[i] as string;
+    // An ignored header is '' here: in no list, and skipped when the head is written.
+    const lower = validHeaderName(name) ? name.toLowerCase() : '';
     scan.lower.push(lower);
     switch (lower) {
       case 'connection':
@@ -134,7 +158,7 @@ export function upstreamRequestHead(r: UpstreamRequestInput): string {
   const named = scan.named;
   for (let i = 0; i < raw.length; i += 2) {
     const lower = scan.lower[i >> 1] as string;
-    if (REPLACED.has(lower) || named?.has(lower)) continue;
+    if (lower === '' || REPLACED.has(lower) || named?.has(lower)) continue;
     if (lower === 'x-forwarded-prefix' && r.xForwardedPrefix) continue;
     head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   }
@@ -242,17 +266,25 @@ export function clientResponseHead(
   return out;
 }
 
-/** The head of a response nginx generates itself (error pages, redirects). */
+/**
+ * The head of a response nginx generates itself (error pages, redirects), in
+ * `ngx_http_header_filter`'s order: `Date`, `Content-Type`, `Content-Length`,
+ * `location` (a `Location` nginx made absolute from a relative one, as for its
+ * trailing-slash redirect), `Connection`, then `extra` (headers set by
+ * modules, such as an absolute `Location` from `return` or Lua).
+ */
 export function generatedResponseHead(
   status: number,
   bodyLength: number,
   keepAlive: boolean,
   now: number,
   extra: readonly (readonly [string, string])[],
+  location?: string,
 ): string {
   let out = `${statusLine(status)}\r\nDate: ${httpDate(now)}\r\n`;
   if (bodyLength > 0) out += `Content-Type: text/html\r\nContent-Length: ${bodyLength}\r\n`;
   else out += 'Content-Length: 0\r\n';
+  if (location !== undefined) out += `Location: ${location}\r\n`;
   out += keepAlive ? 'Connection: keep-alive' : 'Connection: close';
   for (const [name, value] of extra) out += `\r\n${name}: ${value}`;
   return out;

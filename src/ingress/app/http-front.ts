@@ -21,14 +21,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { VirtualTuple } from '../../workloads/types.js';
-import { formatAccessLog } from './access-log.js';
+import { escapeLogValue, formatAccessLog } from './access-log.js';
 import { NodeClientRequest, NodeClientResponse } from './client-exchange.js';
 import { handleRequest } from './handler.js';
 import { generatedResponseHead } from './headers.js';
 import { type FrontBinding, type FrontScheme, LeanConnection, type LeanHost } from './lean-front.js';
 import { errorPage } from './pages.js';
 import type { ProxyEnv } from './proxy.js';
-import { RequestContext } from './request-context.js';
+import { RequestContext, randomRequestId } from './request-context.js';
 import { handleUpgrade } from './websocket.js';
 
 export interface FrontLimits {
@@ -84,6 +84,20 @@ function majorVersionAbove1(err: ParserError): boolean {
   let end = start;
   while (end < raw.length && raw[end] !== 0x0d && raw[end] !== 0x0a) end++;
   return / HTTP\/(?:[2-9]|1\d)[^ ]*$/.test(raw.toString('latin1', start, end));
+}
+
+/**
+ * nginx's `$request` for a request line it could not parse: from the request's
+ * start (leading CR and LF skipped, as its parser skips them) to the first CR
+ * or LF read, as one byte per character.
+ */
+function rawRequestLine(raw: Buffer | undefined): string | undefined {
+  if (!Buffer.isBuffer(raw)) return undefined;
+  let start = 0;
+  while (start < raw.length && (raw[start] === 0x0d || raw[start] === 0x0a)) start++;
+  let end = start;
+  while (end < raw.length && raw[end] !== 0x0d && raw[end] !== 0x0a) end++;
+  return raw.toString('latin1', start, end);
 }
 
 export class HttpFront {
@@ -227,20 +241,36 @@ export class HttpFront {
     let status = 400;
     if (err.code === 'HPE_HEADER_OVERFLOW') status = 494;
     else if (err.code === 'HPE_INVALID_VERSION' && majorVersionAbove1(err)) status = 505;
-    this.#reject(socket, status, undefined);
+    this.#reject(socket, status, undefined, rawRequestLine(err.rawPacket));
   }
 
-  /** Answers nginx's page on a connection without a usable request, logs it, and closes. */
-  #reject(socket: Duplex, status: number, req: IncomingMessage | undefined): void {
+  /**
+   * Answers nginx's page on a connection without a usable request, logs it,
+   * and closes. `line`: the first line as nginx saw it, for `$request`.
+   */
+  #reject(socket: Duplex, status: number, req: IncomingMessage | undefined, line?: string): void {
     const b = this.#bindings.get(socket);
     const page = errorPage(status) ?? '';
     const shown = status === 494 || status === 497 ? 400 : status;
     const head = generatedResponseHead(shown, page.length, false, this.#clock.now(), []);
     socket.end(`${head}\r\n\r\n${page}`, 'latin1');
-    if (b) this.#logRejected(b, shown, page.length, req);
+    if (b) this.#logRejected(b, shown, page.length, req, line);
   }
 
-  #logRejected(b: Binding, status: number, bytes: number, req: IncomingMessage | undefined): void {
+  /**
+   * The log line of a request nginx refused or timed out before it had a
+   * usable head. `$request` is the request line, or for one that never parsed
+   * the bytes from its start to the first CR or LF
+   * (`ngx_http_variable_request_line`), escaped; `$req_id` is a fresh
+   * `$request_id`, since no `X-Request-ID` was read.
+   */
+  #logRejected(
+    b: Binding,
+    status: number,
+    bytes: number,
+    req: IncomingMessage | undefined,
+    rawLine?: string,
+  ): void {
     const now = this.#clock.now();
     const line = formatAccessLog({
       remoteAddr: b.tuple.srcIP,
@@ -257,9 +287,13 @@ export class HttpFront {
       upstreamName: '',
       alternativeName: '',
       attempts: [],
-      requestId: '',
+      requestId: randomRequestId(this.#env.random),
     });
-    this.#env.log(req ? line : line.replace('"  HTTP/"', '"-"'));
+    if (req) this.#env.log(line);
+    else {
+      const request = rawLine === undefined ? '"-"' : `"${escapeLogValue(rawLine)}"`;
+      this.#env.log(line.replace('"  HTTP/"', request));
+    }
   }
 
   #sweepSoon(): void {

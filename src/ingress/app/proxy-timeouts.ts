@@ -1,8 +1,8 @@
 /**
  * nginx's proxy timeouts for one exchange, on the injected clock: while the
  * request body is being sent, `proxy-send-timeout` between two writes (a
- * client that stops sending its body instead hits `client_body_timeout`, a
- * 408); afterwards `proxy-read-timeout` between two reads from the upstream.
+ * client that stops sending its body instead hits `client_body_timeout`: the
+ * connection closes without an answer, 408 in the log); afterwards `proxy-read-timeout` between two reads from the upstream.
  * One timer, re-armed for what is left of the window when it fires early.
  */
 import type { Clock, TimerHandle } from '../../util/clock.js';

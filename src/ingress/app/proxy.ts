@@ -241,9 +241,22 @@ class ProxyExchange implements ExchangeHandlers {
     const conn = this.#conn;
     if (this.#done || !conn) return;
     conn.destroy();
-    if (kind === 'client-body') this.#fail(408);
+    if (kind === 'client-body') this.#bodyTimedOut();
     else if (this.#ctx.res.headersSent) this.#abortResponse(504);
     else this.#retryOrFail(conn.endpoint, 504, IDEMPOTENT.has(this.#ctx.req.method));
+  }
+
+  /**
+   * `client_body_timeout`: nginx finalizes the request with
+   * `NGX_HTTP_REQUEST_TIME_OUT`, which only terminates it: the connection
+   * closes without a byte sent, and 408 appears in the access log alone.
+   */
+  #bodyTimedOut(): void {
+    this.#done = true;
+    this.#timer.stop();
+    this.#ctx.answer = 'rejected';
+    this.#ctx.res.destroy();
+    this.#ctx.finish(408);
   }
 
   /** The response has begun: nothing can be answered any more, the client connection closes. */
@@ -272,7 +285,7 @@ class ProxyExchange implements ExchangeHandlers {
     this.#ctx.answer = status === 502 || status === 504 ? 'upstream-failed' : 'rejected';
     this.#timer.stop();
     this.#conn?.destroy();
-    this.#ctx.respond(status, undefined, status === 413 || status === 408);
+    this.#ctx.respond(status, undefined, status === 413);
   }
 
   #record(addr: string, status: number, responseLength: number, now = this.#env.now()): void {

@@ -91,8 +91,13 @@ export class RequestContext {
     return this.#env;
   }
 
-  /** Answers with nginx's own page for `status` (and `Location` for redirects), then logs. */
-  respond(status: number, location?: string, forceClose = false): void {
+  /**
+   * Answers with nginx's own page for `status` (and `Location` for redirects),
+   * then logs. `relativeLocation`: nginx set a relative `Location` (its own
+   * trailing-slash redirect), which the header filter makes absolute and writes
+   * before `Connection`; a `Location` set absolute (`return`, Lua) follows it.
+   */
+  respond(status: number, location?: string, forceClose = false, relativeLocation = false): void {
     const res = this.res;
     if (res.headersSent) {
       res.destroy();
@@ -101,12 +106,12 @@ export class RequestContext {
     }
     const page = errorPage(status, this.req.headers['user-agent']) ?? '';
     const close = forceClose || !res.shouldKeepAlive || status === 400 || status === 413 || status === 414;
-    const extra: [string, string][] = location
-      ? [['Location', location], ...this.extraHeaders]
-      : this.extraHeaders;
+    const extra: [string, string][] =
+      location && !relativeLocation ? [['Location', location], ...this.extraHeaders] : this.extraHeaders;
     const shown = status === 494 || status === 497 ? 400 : status;
     const now = this.#env.now();
-    const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, now, extra);
+    const early = relativeLocation ? location : undefined;
+    const head = generatedResponseHead(shown, Buffer.byteLength(page), !close, now, extra, early);
     res.sendHead(shown, head, { contentLength: Buffer.byteLength(page), close });
     const body = this.req.method === 'HEAD' ? '' : page;
     this.bodyBytesSent = Buffer.byteLength(body);

@@ -50,6 +50,9 @@ describe('WebSocket passthrough', () => {
     expect(h.accessLog().at(-1)).toMatch(
       /"GET \/ws\/room HTTP\/1\.1" 101 \d+ .* \[default-chat-80\] \[\] 10\.244\.10\.2:8080 /,
     );
+    // $request_length counts the request head nginx read.
+    const length = Number(/ 101 \d+ "-" "-" (\d+) /.exec(h.accessLog().at(-1) ?? '')?.[1]);
+    expect(length).toBeGreaterThan(150);
   });
 
   it('an upgrade to a path without a backend gets the 404 page', async () => {

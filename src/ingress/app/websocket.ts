@@ -37,6 +37,14 @@ interface Tunnel {
   sent: number;
 }
 
+/** `$request_length` of an upgrade: the request head nginx read (the tunnel's bytes are not counted). */
+function headLength(req: IncomingMessage): number {
+  let n = (req.method ?? 'GET').length + (req.url ?? '/').length + 14;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) n += (raw[i] as string).length + (raw[i + 1] as string).length + 4;
+  return n;
+}
+
 function log(t: Tunnel, status: number): void {
   const now = t.env.now();
   t.env.log(
@@ -50,7 +58,7 @@ function log(t: Tunnel, status: number): void {
       bodyBytesSent: t.sent,
       referer: t.req.headers.referer,
       userAgent: t.req.headers['user-agent'],
-      requestLength: 0,
+      requestLength: headLength(t.req),
       requestMs: now - t.start,
       upstreamName: t.upstreamName,
       alternativeName: '',
@@ -60,10 +68,11 @@ function log(t: Tunnel, status: number): void {
   );
 }
 
-function answer(t: Tunnel, status: number, location?: string): void {
+function answer(t: Tunnel, status: number, location?: string, relativeLocation = false): void {
   const page = errorPage(status) ?? '';
-  const extra: [string, string][] = location ? [['Location', location]] : [];
-  const head = generatedResponseHead(status, page.length, false, t.env.now(), extra);
+  const extra: [string, string][] = location && !relativeLocation ? [['Location', location]] : [];
+  const early = relativeLocation ? location : undefined;
+  const head = generatedResponseHead(status, page.length, false, t.env.now(), extra, early);
   t.client.end(`${head}\r\n\r\n${page}`, 'latin1');
   t.sent = page.length;
   log(t, status);
@@ -216,7 +225,12 @@ export function handleUpgrade(
   const a = d.action;
   if (d.location?.backend.kind === 'upstream') t.upstreamName = d.location.backend.upstream;
   if (a.kind === 'proxy' && d.location) connect(t, d.location, a.upstream, a.target, clientHead);
-  else if (a.kind === 'redirect') answer(t, a.status, a.location);
-  else if (a.kind === 'error') answer(t, a.status);
+  else if (a.kind === 'redirect') {
+    if (a.reason === 'app-root' || a.reason === 'trailing-slash') t.upstreamName = '-';
+    answer(t, a.status, a.location, a.reason === 'trailing-slash');
+  } else if (a.kind === 'error' && a.status === 413) {
+    t.upstreamName = '-';
+    answer(t, a.status);
+  } else if (a.kind === 'error') answer(t, a.status);
   else answer(t, 404);
 }

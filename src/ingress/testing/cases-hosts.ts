@@ -55,6 +55,25 @@ export const HOST_CASES: readonly IngressCase[] = [
     ingresses: [ingress('any', { rules: [rule(undefined, ['/', 'Prefix', 'app'])] })],
     requests: [get('/', { status: 400 }, 'bad/host')],
   },
+  {
+    name: 'Host validation is nginx 1.25 ngx_http_validate_host: empty after the port and a trailing dot → 400',
+    ingresses: [
+      ingress('named', { rules: [rule('h.test', ['/', 'Prefix', 'named'])] }),
+      ingress('any', { rules: [rule(undefined, ['/', 'Prefix', 'app'])] }),
+    ],
+    requests: [
+      get('/', { status: 400 }, ''),
+      get('/', { status: 400 }, '.'),
+      get('/', { status: 400 }, ':80'),
+      get('/', { status: 400 }, 'h..test'),
+      get('/', ok('named'), 'h.test:abc'),
+      get('/', ok('named'), 'H.Test.'),
+      get('/', ok('app'), '.h.test'),
+      get('/', ok('app'), 'a\\b'),
+      get('/', ok('app'), '[::1'),
+      get('/', ok('app'), '[::1]x'),
+    ],
+  },
 ];
 
 export const DEFAULT_BACKEND_CASES: readonly IngressCase[] = [
