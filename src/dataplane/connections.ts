@@ -24,7 +24,6 @@ import { flowKeyOf, openUdpFlow, sendOnFlow, type UdpFlow, virtualTuple } from '
 import type { FlowSink } from './flow.js';
 import { connectError, connectHost, holdDropped, pipeToHost } from './host-sockets.js';
 import type { ListenKey } from './listeners.js';
-import { natSocketPair } from './mem-socket.js';
 import { type AddrPort, type Origin, type PathPlan, type PathWorld, planPath, type Tuple } from './path.js';
 import { EphemeralPorts } from './ports.js';
 import {
