@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { StatusError } from '../../api/errors.js';
-import type { EndpointSlice, KubeObject, Service } from '../../api/types.js';
+import type { KubeObject, Service } from '../../api/types.js';
 import { setEmulatedRoutableRanges } from '../../api/validation/ip.js';
 import { Emulator } from '../../emulator/emulator.js';
 import { fdLimitProblem, plannedListeners, readFdLimits } from '../../emulator/fd-limit.js';
@@ -20,7 +20,7 @@ import { applyProblems } from '../commands/apply.js';
 import type { CliContext } from '../context.js';
 import { loadObjects, ManifestProblems, type SourcedObject } from '../manifests.js';
 import { demoManifestPath } from './assets.js';
-import { summaryText } from './summary.js';
+import { servedServices, summaryText } from './summary.js';
 
 export interface UpOptions {
   readonly topology?: string;
@@ -165,7 +165,7 @@ export async function runUp(
       summaryText({
         status: emulator.status(),
         services,
-        served: servedServices(emulator.cluster.store.list<EndpointSlice & KubeObject>('endpointslices')),
+        served: servedServices(emulator.cluster.store, services),
         readiness,
         kubeconfig: join(dir, 'kubeconfig'),
         elapsedMs: performance.now() - started,
@@ -176,17 +176,6 @@ export async function runUp(
     throw err;
   }
   await waitForStop(ctx, emulator);
-}
-
-/** `namespace/name` of every Service with at least one ready endpoint in its slices. */
-function servedServices(slices: readonly (EndpointSlice & KubeObject)[]): Set<string> {
-  const served = new Set<string>();
-  for (const slice of slices) {
-    const service = slice.metadata.labels?.['kubernetes.io/service-name'];
-    if (service && (slice.endpoints ?? []).some((e) => e.conditions?.ready !== false))
-      served.add(`${slice.metadata.namespace}/${service}`);
-  }
-  return served;
 }
 
 function progressLine(r: Readiness): string {

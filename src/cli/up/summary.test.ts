@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, Service } from '../../api/types.js';
+import { addSelectionIndexes } from '../../controllers/service/selection.js';
 import type { EmulatorStatus } from '../../emulator/routes.js';
-import { summaryText } from './summary.js';
+import { ObjectStore } from '../../store/object-store.js';
+import { servedServices, summaryText } from './summary.js';
 
 const status: EmulatorStatus = {
   name: 'default',
@@ -99,5 +101,39 @@ describe('the ready summary', () => {
     expect(text).toContain(
       '192.168.56.103 (externalIP of default/myweb-svc) is not a loopback address, so it is not bound here: reach it from pods, with `netkube curl --from node/NAME` or through the SOCKS gateway.',
     );
+  });
+});
+
+describe('served Services', () => {
+  it('counts a Service whose selected pod is Ready before its EndpointSlice is written, and a selectorless one by its slices', () => {
+    const store = new ObjectStore();
+    addSelectionIndexes(store);
+    const pod = (name: string, ready: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default', labels: { app: name.split('-')[0] ?? '' } },
+      spec: { containers: [{ name: 'c', image: 'nginx' }] },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+    });
+    store.create('pods', pod('web-1', true));
+    store.create('pods', pod('db-1', false));
+    store.create('endpointslices', {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'laptop-1',
+        namespace: 'default',
+        labels: { 'kubernetes.io/service-name': 'laptop' },
+      },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['192.168.65.254'], conditions: { ready: true } }],
+    });
+    const services = [
+      svc('web', { selector: { app: 'web' }, ports: [{ port: 80 }] }),
+      svc('db', { selector: { app: 'db' }, ports: [{ port: 3306 }] }),
+      svc('laptop', { ports: [{ port: 80 }] }),
+    ];
+    for (const s of services) store.create('services', s);
+    expect([...servedServices(store, services)].sort()).toEqual(['default/laptop', 'default/web']);
   });
 });

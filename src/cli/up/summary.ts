@@ -3,13 +3,34 @@
  * reachable from the laptop, and the commands to try (curl a NodePort, dig the
  * cluster DNS, go through the SOCKS gateway, point kubectl at the kubeconfig).
  */
-import type { KubeObject, Service } from '../../api/types.js';
+import type { EndpointSlice, KubeObject, Service } from '../../api/types.js';
+import { isPodReady, podsForService } from '../../controllers/service/index.js';
 import type { Readiness } from '../../emulator/readiness.js';
 import type { EmulatorStatus } from '../../emulator/routes.js';
+import type { ObjectStore } from '../../store/object-store.js';
 import { alignTabs, TABLE_TABWRITER } from '../printers/tabwriter.js';
 
 function formatTable(rows: readonly (readonly string[])[]): string {
   return alignTabs(rows.map((r) => `${r.join('\t')}\n`).join(''), TABLE_TABWRITER);
+}
+
+/**
+ * `namespace/name` of every Service that answers: one with a selector that selects a
+ * Ready pod (read from the pods, since its EndpointSlice may not be written yet when
+ * the pods turn Ready), or one without a selector whose own slices hold a ready endpoint.
+ */
+export function servedServices(store: ObjectStore, services: readonly (Service & KubeObject)[]): Set<string> {
+  const served = new Set<string>();
+  for (const s of services) {
+    if (s.spec?.selector && podsForService(store, s).some(isPodReady))
+      served.add(`${s.metadata.namespace}/${s.metadata.name}`);
+  }
+  for (const slice of store.list<EndpointSlice & KubeObject>('endpointslices')) {
+    const service = slice.metadata.labels?.['kubernetes.io/service-name'];
+    if (service && (slice.endpoints ?? []).some((e) => e.conditions?.ready !== false))
+      served.add(`${slice.metadata.namespace}/${service}`);
+  }
+  return served;
 }
 
 export interface SummaryInput {
