@@ -22,7 +22,7 @@ import { commitPlan, endUndelivered, recordFlow, trackConnection } from './conne
 import type { ConntrackTable } from './conntrack.js';
 import { flowKeyOf, openUdpFlow, sendOnFlow, type UdpFlow, virtualTuple } from './datagrams.js';
 import type { FlowSink } from './flow.js';
-import { connectError, connectHost, holdDropped, pipeToHost } from './host-sockets.js';
+import { connectError, connectHost, holdDropped, hostSource, pipeToHost } from './host-sockets.js';
 import type { ListenKey } from './listeners.js';
 import { type AddrPort, type Origin, type PathPlan, type PathWorld, planPath, type Tuple } from './path.js';
 import { EphemeralPorts } from './ports.js';
@@ -159,6 +159,7 @@ export class ConnectionExecutor {
           out.port,
           options.timeoutMs ?? this.#config.connectTimeoutMs ?? 10_000,
           dst,
+          hostSource(plan),
         );
         trackConnection(this.#config, plan, origin, tuple, 'TCP', [socket]);
         return { socket, plan };

@@ -49,7 +49,8 @@ export function pipeToHost(
   original: Tuple,
 ): void {
   socket.pause();
-  const upstream = netConnect({ host: ip, port, noDelay: true });
+  const localAddress = hostSource(plan);
+  const upstream = netConnect({ host: ip, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
   upstream.once('connect', () => {
     trackConnection(config, plan, origin, original, 'TCP', [socket]);
     socket.pipe(upstream);
@@ -62,13 +63,30 @@ export function pipeToHost(
 }
 
 /**
+ * The address a real connection to the laptop leaves from: the emulated source
+ * when it is a node's own loopback address (after masquerade or Calico's
+ * natOutgoing), so a server on the laptop sees the node as the trace says;
+ * otherwise (a pod or tunnel address, which no socket can bind) the kernel's choice.
+ */
+export function hostSource(plan: PathPlan): string | undefined {
+  const ip = plan.seen.src.ip;
+  return ip.startsWith('127.') && ip !== '127.0.0.1' ? ip : undefined;
+}
+
+/**
  * A real connection to `ip:port` for a virtual connect to `dst`: rejects with
  * ECONNREFUSED or ETIMEDOUT (after `timeoutMs`) naming `dst`, as the client
  * would see them, or with the socket's own error.
  */
-export function connectHost(ip: string, port: number, timeoutMs: number, dst: AddrPort): Promise<Socket> {
+export function connectHost(
+  ip: string,
+  port: number,
+  timeoutMs: number,
+  dst: AddrPort,
+  localAddress?: string,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = netConnect({ host: ip, port, noDelay: true });
+    const s = netConnect({ host: ip, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
     const timer = setTimeout(() => {
       s.destroy();
       reject(connectError('ETIMEDOUT', dst));

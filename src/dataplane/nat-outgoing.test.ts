@@ -7,6 +7,7 @@
  * the plan. A Calico-mode network model with the default pool (natOutgoing
  * on), IPIP blocks and tunnel addresses, as the store sync builds it.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Service } from '../api/types.js';
 import { NetworkReadModel } from '../cni/network-model.js';
@@ -173,6 +174,22 @@ describe('natOutgoing through real virtual connections', () => {
     socket.destroy();
     await new Promise((r) => setImmediate(r));
     expect(c.flows[0]?.bytes).toEqual({ sent: 3, received: 5 });
+  });
+
+  it('pod to the laptop (host.netkube.internal): the laptop’s server sees the node’s address, as the trace says', async () => {
+    const c = localService(true);
+    const server = createServer((s) => s.end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const peer = new Promise<string | undefined>((r) => server.once('connection', (s) => r(s.remoteAddress)));
+    try {
+      const { socket, plan } = await c.executor.connect(CLIENT, { ip: '192.168.65.254', port });
+      expect(plan.seen.src.ip).toBe('127.0.10.2');
+      expect(await peer).toBe('127.0.10.2');
+      socket.destroy();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("pod to a third node's eTP Local NodePort without a local endpoint times out, recorded as DROPPED", async () => {

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import type { Clock } from '../util/clock.js';
 import type { PodSandboxRegistry } from '../workloads/sandbox.js';
 import { type ConnectionRecordsConfig, endUndelivered, trackConnection } from './connection-records.js';
-import { connectError, connectHost } from './host-sockets.js';
+import { connectError, connectHost, hostSource } from './host-sockets.js';
 import { type MemSocket, natSocketPair } from './mem-socket.js';
 import type { Origin, PathPlan, Tuple } from './path.js';
 
@@ -102,7 +102,7 @@ export function relayToHost(
   target: { readonly ip: string; readonly port: number; readonly timeoutMs: number },
   client: WaitingClient,
 ): void {
-  connectHost(target.ip, target.port, target.timeoutMs, original.dst).then(
+  connectHost(target.ip, target.port, target.timeoutMs, original.dst, hostSource(plan)).then(
     (upstream) => {
       const stream = client.ready();
       if (!stream) {
