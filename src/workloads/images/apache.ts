@@ -81,6 +81,14 @@ type Entry =
 const COMPRESSIBLE = /^(text\/(html|plain|xml|css|javascript)|application\/(javascript|xml|wasm))/;
 
 /** A running Apache. */
+/**
+ * The error log's process field: `log_tid` adds `:tid N` only under a threaded MPM
+ * (event); prefork processes have no threads to name.
+ */
+function processTag(mpm: 'event' | 'prefork', pid: number): string {
+  return mpm === 'prefork' ? `[pid ${pid}]` : `[pid ${pid}:tid ${pid}]`;
+}
+
 export class ApacheApp extends SimulatedApp implements HttpEndpoint {
   readonly #config: ApacheConfig;
   readonly #served = new WeakMap<object, number>();
@@ -94,10 +102,11 @@ export class ApacheApp extends SimulatedApp implements HttpEndpoint {
     ctx.log(fqdn);
     ctx.log(fqdn);
     const [mpm, code] = config.mpm === 'event' ? ['mpm_event', 'AH00489'] : ['mpm_prefork', 'AH00163'];
+    const p1 = processTag(config.mpm, 1);
     ctx.log(
-      `[${t}] [${mpm}:notice] [pid 1:tid 1] ${code}: ${config.description} configured -- resuming normal operations`,
+      `[${t}] [${mpm}:notice] ${p1} ${code}: ${config.description} configured -- resuming normal operations`,
     );
-    ctx.log(`[${t}] [core:notice] [pid 1:tid 1] AH00094: Command line: '${config.binary} -D FOREGROUND'`);
+    ctx.log(`[${t}] [core:notice] ${p1} AH00094: Command line: '${config.binary} -D FOREGROUND'`);
   }
 
   onBindFailure(): number {
@@ -117,8 +126,8 @@ export class ApacheApp extends SimulatedApp implements HttpEndpoint {
     const mpm = this.#config.mpm === 'event' ? 'mpm_event' : 'mpm_prefork';
     this.ctx.log(
       this.#config.stopSignal === 'SIGWINCH'
-        ? `[${t}] [${mpm}:notice] [pid 1:tid 1] AH00170: caught SIGWINCH, shutting down gracefully`
-        : `[${t}] [${mpm}:notice] [pid 1:tid 1] AH00491: caught SIGTERM, shutting down`,
+        ? `[${t}] [${mpm}:notice] ${processTag(this.#config.mpm, 1)} AH00170: caught SIGWINCH, shutting down gracefully`
+        : `[${t}] [${mpm}:notice] ${processTag(this.#config.mpm, 1)} AH00491: caught SIGTERM, shutting down`,
     );
     this.exit(0);
   }
@@ -225,7 +234,7 @@ export class ApacheApp extends SimulatedApp implements HttpEndpoint {
   #errorLog(tuple: VirtualTuple, module: string, message: string): void {
     const pid = this.#config.mpm === 'prefork' ? (PREFORK_PIDS[this.#children++ % 5] ?? 16) : 1;
     this.ctx.log(
-      `[${apacheTime(this.ctx.clock.now())}] [${module}] [pid ${pid}:tid ${pid}] [client ${tuple.srcIP}:${tuple.srcPort}] ${message}`,
+      `[${apacheTime(this.ctx.clock.now())}] [${module}] ${processTag(this.#config.mpm, pid)} [client ${tuple.srcIP}:${tuple.srcPort}] ${message}`,
     );
   }
 

@@ -40,9 +40,9 @@ describe('php:*-apache (Debian apache2 with mod_php)', () => {
       "AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using 10.244.1.5. Set the 'ServerName' directive globally to suppress this message\n".repeat(
         2,
       ) +
-        '[Fri Jan 02 03:04:05.000000 2026] [mpm_prefork:notice] [pid 1:tid 1] AH00163: Apache/2.4.68 (Debian) PHP/8.2.34 configured -- resuming normal operations\n' +
-        "[Fri Jan 02 03:04:05.000000 2026] [core:notice] [pid 1:tid 1] AH00094: Command line: 'apache2 -D FOREGROUND'\n" +
-        '[Fri Jan 02 03:04:05.000000 2026] [autoindex:error] [pid 16:tid 16] [client 10.244.0.7:PORT] AH01276: Cannot serve directory /var/www/html/: No matching DirectoryIndex (index.php,index.html) found, and server-generated directory index forbidden by Options directive\n' +
+        '[Fri Jan 02 03:04:05.000000 2026] [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.68 (Debian) PHP/8.2.34 configured -- resuming normal operations\n' +
+        "[Fri Jan 02 03:04:05.000000 2026] [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'\n" +
+        '[Fri Jan 02 03:04:05.000000 2026] [autoindex:error] [pid 16] [client 10.244.0.7:PORT] AH01276: Cannot serve directory /var/www/html/: No matching DirectoryIndex (index.php,index.html) found, and server-generated directory index forbidden by Options directive\n' +
         // %O counts the 161 bytes of headers too.
         '10.244.0.7 - - [02/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 403 436 "-" "curl/8.5.0"\n',
     );
@@ -66,7 +66,7 @@ describe('php:*-apache (Debian apache2 with mod_php)', () => {
     expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 404 Not Found');
     expect(raw).toContain('Content-Length: 272\r\n');
     expect(c.log()).toContain(
-      "[php:error] [pid 16:tid 16] [client 10.244.0.7:PORT] script '/var/www/html/index.php' not found or unable to stat\n",
+      "[php:error] [pid 16] [client 10.244.0.7:PORT] script '/var/www/html/index.php' not found or unable to stat\n",
     );
   });
 
@@ -101,7 +101,7 @@ describe('php:*-apache (Debian apache2 with mod_php)', () => {
     await c.settle();
     expect(c.started.exits).toEqual([['php', 0, 'Completed']]);
     expect(c.log()).toContain(
-      '[mpm_prefork:notice] [pid 1:tid 1] AH00170: caught SIGWINCH, shutting down gracefully\n',
+      '[mpm_prefork:notice] [pid 1] AH00170: caught SIGWINCH, shutting down gracefully\n',
     );
   });
 

@@ -123,7 +123,8 @@ export const nc: CommandImpl = async (c) => {
   const counts = (sent: number, rcvd: number) => {
     if (!openbsd && verbosity > 1) c.err(`sent ${sent}, rcvd ${rcvd}\n`);
   };
-  const socket = await connectFromPod(c.system, ip, port, (waitS ?? 120) * 1000);
+  // Without -w, the kernel's connect timeout: tcp_syn_retries=6 gives up after 1+2+…+64 = 127 s.
+  const socket = await connectFromPod(c.system, ip, port, waitS === undefined ? 127_000 : waitS * 1000);
   if (typeof socket === 'string') {
     if (openbsd) {
       if (verbose) {
