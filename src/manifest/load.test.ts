@@ -216,6 +216,16 @@ items:
       ]);
     });
 
+    it('says when a directory has no manifest of its own, and that -R reads its subdirectories', async () => {
+      const empty = await mkdtemp(join(tmpdir(), 'netkube-empty-'));
+      await mkdir(join(empty, 'sub'));
+      const e2 = await loadManifests([empty], {}).catch((e: unknown) => e);
+      await rm(empty, { recursive: true, force: true });
+      expect((e2 as ManifestError).message).toBe(
+        `${empty}:1: no .json, .yaml or .yml file in this directory (its subdirectories are read only with -R): recognized file extensions are [.json .yaml .yml]`,
+      );
+    });
+
     it('names a missing file', async () => {
       const err = await loadManifests(['nope.yaml'], { cwd: dir }).catch((e: unknown) => e);
       expect((err as ManifestError).message).toBe('nope.yaml:1: cannot read: no such file or directory');

@@ -66,6 +66,17 @@ export async function readInputs(
     try {
       const info = await stat(path);
       const files = info.isDirectory() ? await listDirectory(path, options.recursive === true) : [path];
+      if (info.isDirectory() && files.length === 0) {
+        // kubectl: "error reading [DIR]: recognized file extensions are [.json .yaml .yml]".
+        const where = options.recursive === true ? '' : ' (its subdirectories are read only with -R)';
+        problems.push({
+          code: 'READ_FAILED',
+          file: input,
+          line: 1,
+          message: `no .json, .yaml or .yml file in this directory${where}: recognized file extensions are [.json .yaml .yml]`,
+        });
+        continue;
+      }
       for (const f of files)
         texts.push({ file: displayName(f, options.cwd, input), text: await readFile(f, 'utf8') });
     } catch (err) {
