@@ -149,6 +149,20 @@ describe('redis', () => {
     );
     expect(c.logs.read('default/r/c')).toContain('* Ready to accept connections tcp\n');
   });
+
+  it('closes its side when the client half-closes, as redis frees a client on EOF', async () => {
+    const c = testCluster();
+    c.startPod({ name: 'r', ip: '10.244.1.5', containers: [container('c', 'redis:7.2.4')] });
+    const socket = await c.connect('10.244.1.5', 6379);
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    const ended = new Promise((r) => socket.once('end', r));
+    socket.end('PING\r\n');
+    await c.settle(5);
+    await ended;
+    expect(Buffer.concat(chunks).toString()).toBe('+PONG\r\n');
+    socket.destroy();
+  });
 });
 
 describe('fallback for unknown images', () => {

@@ -85,6 +85,8 @@ export class RedisApp extends SimulatedApp {
     let pending = '';
     const socket = conn.socket;
     socket.on('error', () => socket.destroy());
+    // read() returning 0 frees the client: redis closes its side at EOF.
+    socket.on('end', () => socket.end());
     socket.on('data', (chunk: Buffer) => {
       const { commands, rest } = parseResp(pending + chunk.toString('utf8'));
       pending = rest;
