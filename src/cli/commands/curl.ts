@@ -115,7 +115,17 @@ export async function runCurl(ctx: CliContext, url: string, opts: CurlOptions): 
     await runRepeated(ctx, body, repeat);
     return;
   }
-  const res = await ctx.client().json<CurlResponse>('POST', extensionPath('/curl'), { body });
+  let res: CurlResponse;
+  try {
+    res = await ctx.client().json<CurlResponse>('POST', extensionPath('/curl'), { body });
+  } catch (err) {
+    const message = transportFailure(err);
+    if (message === undefined) throw err;
+    // As curl: its own line on stderr and its exit code, not an API error.
+    const { code, text } = curlExit(message);
+    ctx.err(`curl: ${text}\n`);
+    throw new SilentExit(code);
+  }
   if (opts.include) {
     // As curl -i: the status line and headers as the server sent them.
     ctx.out(`${res.statusLine ?? `HTTP/1.1 ${res.status}`}\n`);
@@ -139,6 +149,18 @@ function transportFailure(err: unknown): string | undefined {
   if (err instanceof StatusError && err.httpCode === 400 && err.message.startsWith('curl: '))
     return err.message.slice(6);
   return undefined;
+}
+
+/**
+ * curl's exit code for a transport failure, and the message with it in curl's
+ * `(N) …` form: the route's own code when it gives one, else 60 for a
+ * certificate problem, 28 for a timeout and 7 (could not connect) otherwise.
+ */
+export function curlExit(message: string): { code: number; text: string } {
+  const given = /^\((\d+)\) /.exec(message);
+  if (given) return { code: Number(given[1]), text: message };
+  const code = /SSL|certificate/i.test(message) ? 60 : /timed out|timeout/i.test(message) ? 28 : 7;
+  return { code, text: `(${code}) ${message}` };
 }
 
 async function runRepeated(
