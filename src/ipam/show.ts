@@ -122,7 +122,9 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
     });
     lines.push(`| ${cells.join(' | ')} |`);
   }
-  if (rows.length > 0) lines.push(rule);
+  // tablewriter's Render prints the bottom border whatever the rows: an empty table
+  // shows the header's separator and the border as two equal lines.
+  lines.push(rule);
   return `${lines.join('\n')}\n`;
 }
 
