@@ -1,9 +1,10 @@
 /**
  * What the connection executor (`connections.ts`) writes down for each
  * connection it carries: the state updates its plan's rules remembered
- * (affinity, ipvs cursors), a conntrack entry and the ipvs active count while
- * it is open, and its flow record when it ends — or at once, for a connection
- * that never opens (refused, dropped) and for a UDP exchange.
+ * (affinity, ipvs cursors), a conntrack entry and the ipvs connection count
+ * (active while it is open, inactive through TIME_WAIT after), and its flow
+ * record when it ends — or at once, for a connection that never opens
+ * (refused, dropped) and for a UDP exchange.
  *
  * Functions over the executor's config rather than methods: they keep no
  * state of their own, and the socket code in `host-sockets.ts` tracks the
@@ -50,7 +51,9 @@ export function trackConnection(
       ? virtualServerKey(protocol, plan.serviceAddress.ip, plan.serviceAddress.port)
       : undefined;
   const realServer = `${plan.seen.dst.ip}:${plan.seen.dst.port}`;
-  if (vs && plan.proxyNode) config.nodeState(plan.proxyNode).ipvs.opened(vs, realServer);
+  // With persistence, the client its template is kept for (the template controls the connection).
+  const template = vs ? plan.updates.find((u) => u.kind === 'affinity')?.clientIP : undefined;
+  if (vs && plan.proxyNode) config.nodeState(plan.proxyNode).ipvs.opened(vs, realServer, template);
   // As `node` saw it: after another node's natOutgoing, from that node's address.
   const arrived = conntrackOriginal(plan, original, node);
   const entry = config.conntrack.add({
@@ -80,7 +83,7 @@ export function trackConnection(
   const onClose = () => {
     if (closed) return;
     closed = true;
-    if (vs && plan.proxyNode) config.nodeState(plan.proxyNode).ipvs.closed(vs, realServer);
+    if (vs && plan.proxyNode) config.nodeState(plan.proxyNode).ipvs.closed(vs, realServer, template);
     entry.bytesOriginal = first.bytesRead ?? 0;
     entry.bytesReply = first.bytesWritten ?? 0;
     endConnection(config, entry, plan, origin, original, protocol, 'FORWARDED', undefined);

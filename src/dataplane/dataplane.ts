@@ -150,7 +150,7 @@ export class Dataplane {
   nodeProxyState(node: string): NodeProxyState {
     let s = this.#nodeStates.get(node);
     if (!s) {
-      s = { affinity: new AffinityTable(), ipvs: new IpvsState() };
+      s = { affinity: new AffinityTable(), ipvs: new IpvsState({ now: () => this.#config.clock.now() }) };
       this.#nodeStates.set(node, s);
     }
     return s;

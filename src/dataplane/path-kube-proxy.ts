@@ -81,6 +81,15 @@ export function applyVerdict(
   }
 }
 
+/** Whether the rule that rejected says the endpoints are only on other nodes. */
+function rejectsForNoLocalEndpoints(result: PacketResult): boolean {
+  const last = result.matched[result.matched.length - 1];
+  return (
+    last?.rule.matches.some((m) => m.kind === 'comment' && m.text.endsWith(' has no local endpoints')) ??
+    false
+  );
+}
+
 /** A REJECT (connection refused) or DROP (timeout) verdict: the connection ends on `node`. */
 function endAtProxy(
   node: string,
@@ -94,17 +103,19 @@ function endAtProxy(
   walk.proxyNode = node;
   walk.serviceAddress = before.dst;
   if (result.verdict === 'REJECT') {
+    // ipvs rejects for externalTrafficPolicy Local too: its rule comment tells the two apart.
+    const none = rejectsForNoLocalEndpoints(result) ? 'has no local endpoints' : 'has no endpoints';
     hop(walk, () => ({
       component: 'kube-proxy',
       action: 'Rejected',
       node,
-      summary: `${chainsOf(result)}: REJECT${service ? ` (${service} has no endpoints)` : ''}`,
+      summary: `${chainsOf(result)}: REJECT${service ? ` (${service} ${none})` : ''}`,
       before,
       matched: result.matched,
     }));
     return {
       kind: 'refused',
-      reason: service ? `service ${service} has no endpoints` : 'rejected by kube-proxy rules',
+      reason: service ? `service ${service} ${none}` : 'rejected by kube-proxy rules',
     };
   }
   hop(walk, () => ({

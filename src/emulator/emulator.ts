@@ -133,7 +133,11 @@ export class Emulator {
           starting: (n) => c.dataplane.startNode(n),
         }),
         ...c.network.routes,
-        ...proxyExtensionRoutes({ controller: c.proxy, mode: options.topology.networking.proxyMode }),
+        ...proxyExtensionRoutes({
+          controller: c.proxy,
+          mode: options.topology.networking.proxyMode,
+          ipvsConnections: (node) => c.dataplane.nodeProxyState(node).ipvs,
+        }),
         ...workloadRoutes(c.runtime, { store: c.store }),
         ...ingressExtensionRoutes({ registry: c.registry, store: c.store, clock }),
         ...traceRoutes({

@@ -66,23 +66,90 @@ export class AffinityTable implements AffinityView {
 const NO_CONNECTIONS = Object.freeze({ active: 0, inactive: 0 });
 
 /**
- * ipvs scheduler state of one node: live connection counts per real server and the
- * rr/wrr cursors. The dataplane opens/closes connections; evaluation reads it.
+ * The kernel's TCP TIME_WAIT timeout for IPVS connections (`ipvsadm --set`'s tcpfin,
+ * `ip_vs_proto_tcp.c` `tcp_timeouts[IP_VS_TCP_S_TIME_WAIT]`): a closed connection is
+ * still counted (InActConn) for this long.
+ */
+export const IPVS_TIME_WAIT_SECONDS = 120;
+
+export interface IpvsStateConfig {
+  /** Epoch milliseconds; drives TIME_WAIT expiry. @default Date.now */
+  readonly now?: () => number;
+  /** @default IPVS_TIME_WAIT_SECONDS */
+  readonly timeWaitSeconds?: number;
+}
+
+interface Counter {
+  active: number;
+  /** Expiry times (epoch ms) of closed connections in TIME_WAIT, ascending. */
+  inactive: number[];
+}
+
+/** The connections one persistence template (virtual server, real server, client) controls. */
+interface Control {
+  active: number;
+  /** When the last closed controlled connection leaves TIME_WAIT (epoch ms). */
+  until: number;
+}
+
+/**
+ * ipvs state of one node: live connection counts per real server and the rr/wrr
+ * cursors. The dataplane opens/closes connections; evaluation and `ipvsadm -Ln` read
+ * it. A closed TCP connection stays in the kernel's table as inactive (TIME_WAIT)
+ * until its timeout, so it still counts for lc/wlc and for graceful termination, and
+ * it keeps its persistence template alive (`n_control`).
  */
 export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
   /** Per virtual server, per real server: counters changed in place (one per pair, not one per connection). */
-  #counts = new Map<string, Map<string, { active: number; inactive: number }>>();
+  #counts = new Map<string, Map<string, Counter>>();
+  #controls = new Map<string, Control>();
   #cursors = new Map<string, IpvsCursor>();
+  #opens = 0;
+  readonly #now: () => number;
+  readonly #timeWaitMs: number;
+
+  constructor(config: IpvsStateConfig = {}) {
+    this.#now = config.now ?? Date.now;
+    this.#timeWaitMs = (config.timeWaitSeconds ?? IPVS_TIME_WAIT_SECONDS) * 1000;
+  }
 
   connections(vsKey: string, realServer: string): { readonly active: number; readonly inactive: number } {
-    return this.#counts.get(vsKey)?.get(realServer) ?? NO_CONNECTIONS;
+    const c = this.#counts.get(vsKey)?.get(realServer);
+    if (!c) return NO_CONNECTIONS;
+    this.#expire(c, this.#now());
+    return { active: c.active, inactive: c.inactive.length };
+  }
+
+  /** The real servers of `vsKey` that still hold connections (active or in TIME_WAIT). */
+  realServersWithConnections(vsKey: string): string[] {
+    const servers = this.#counts.get(vsKey);
+    if (!servers) return [];
+    const now = this.#now();
+    const out: string[] = [];
+    for (const [rs, c] of servers) {
+      this.#expire(c, now);
+      if (c.active + c.inactive.length > 0) out.push(rs);
+    }
+    return out;
+  }
+
+  controlledUntil(vsKey: string, realServer: string, clientIP: string): number | undefined {
+    const c = this.#controls.get(controlKey(vsKey, realServer, clientIP));
+    if (!c) return undefined;
+    return c.active > 0 ? Number.POSITIVE_INFINITY : c.until;
   }
 
   cursor(vsKey: string): IpvsCursor | undefined {
     return this.#cursors.get(vsKey);
   }
 
-  #counter(vsKey: string, realServer: string): { active: number; inactive: number } {
+  #expire(c: Counter, now: number): void {
+    let n = 0;
+    while (n < c.inactive.length && (c.inactive[n] as number) <= now) n++;
+    if (n > 0) c.inactive.splice(0, n);
+  }
+
+  #counter(vsKey: string, realServer: string): Counter {
     let servers = this.#counts.get(vsKey);
     if (!servers) {
       servers = new Map();
@@ -90,25 +157,65 @@ export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
     }
     let c = servers.get(realServer);
     if (!c) {
-      c = { active: 0, inactive: 0 };
+      c = { active: 0, inactive: [] };
       servers.set(realServer, c);
     }
     return c;
   }
 
-  /** Counts a connection to `realServer` as active. */
-  opened(vsKey: string, realServer: string): void {
+  /**
+   * Counts a connection to `realServer` as active. `clientIP`, for a virtual server with
+   * persistence, names the template that controls the connection.
+   */
+  opened(vsKey: string, realServer: string, clientIP?: string): void {
+    if (++this.#opens % 4096 === 0) this.reap();
     this.#counter(vsKey, realServer).active++;
+    if (clientIP === undefined) return;
+    const key = controlKey(vsKey, realServer, clientIP);
+    const c = this.#controls.get(key);
+    if (c) c.active++;
+    else this.#controls.set(key, { active: 1, until: 0 });
   }
 
-  /** Moves a connection from active to gone (ipvs counts FIN_WAIT/TIME_WAIT as inactive; we drop it). */
-  closed(vsKey: string, realServer: string): void {
+  /** Moves a connection from active to inactive, where it stays for the TIME_WAIT timeout. */
+  closed(vsKey: string, realServer: string, clientIP?: string): void {
+    const now = this.#now();
     const c = this.#counter(vsKey, realServer);
-    c.active = Math.max(0, c.active - 1);
+    this.#expire(c, now);
+    if (c.active > 0) {
+      c.active--;
+      c.inactive.push(now + this.#timeWaitMs);
+    }
+    if (clientIP === undefined) return;
+    const control = this.#controls.get(controlKey(vsKey, realServer, clientIP));
+    if (!control) return;
+    control.active = Math.max(0, control.active - 1);
+    control.until = Math.max(control.until, now + this.#timeWaitMs);
+  }
+
+  /**
+   * Forgets counters and template controls with nothing left in them for longer than
+   * `maxAgeSeconds` (the longest persistence timeout); call periodically.
+   */
+  reap(maxAgeSeconds = MAX_AFFINITY_SECONDS): void {
+    const now = this.#now();
+    for (const [vsKey, servers] of this.#counts) {
+      for (const [rs, c] of servers) {
+        this.#expire(c, now);
+        if (c.active === 0 && c.inactive.length === 0) servers.delete(rs);
+      }
+      if (servers.size === 0) this.#counts.delete(vsKey);
+    }
+    for (const [key, c] of this.#controls)
+      if (c.active === 0 && now - c.until > maxAgeSeconds * 1000) this.#controls.delete(key);
   }
 
   /** Commits the cursor updates of an evaluation whose connection was opened. */
   commit(updates: readonly StateUpdate[]): void {
     for (const u of updates) if (u.kind === 'ipvs-cursor') this.#cursors.set(u.vsKey, u.cursor);
   }
+}
+
+function controlKey(vsKey: string, realServer: string, clientIP: string): string {
+  return `${vsKey}->${realServer}|${clientIP}`;
 }

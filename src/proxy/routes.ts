@@ -10,6 +10,7 @@ import { badRequest } from '../api/errors.js';
 import { nodeNotFound } from '../cni/index.js';
 import type { ExtensionRoute } from '../server/extensions.js';
 import type { ProxyController } from './controller.js';
+import type { IpvsConnectionCounts } from './evaluate/types.js';
 import type { ProxyMode } from './options.js';
 import { type RulesFormat, renderRules } from './render/index.js';
 
@@ -20,6 +21,8 @@ export interface ProxyRoutesConfig {
   readonly controller: Pick<ProxyController, 'ruleSetInMode' | 'nodeNames'>;
   /** The cluster's configured proxy mode (the default of `mode=`). */
   readonly mode: ProxyMode;
+  /** A node's live ipvs state: `mode=ipvs` then shows ActiveConn/InActConn as `ipvsadm -Ln` does. */
+  readonly ipvsConnections?: (node: string) => IpvsConnectionCounts | undefined;
 }
 
 function parseMode(value: string | null, fallback: ProxyMode): ProxyMode {
@@ -50,7 +53,9 @@ export function proxyExtensionRoutes(config: ProxyRoutesConfig): ExtensionRoute[
         const format = parseFormat(req.query.get('format'), mode);
         const ruleSet = config.controller.ruleSetInMode(node, mode);
         if (!ruleSet) throw nodeNotFound(node, config.controller.nodeNames());
-        return { kind: 'text', body: renderRules(ruleSet, format) };
+        // Only a node that runs ipvs has its counters; another mode's view compiled on demand shows zeros.
+        const ipvs = mode === 'ipvs' && config.mode === 'ipvs' ? config.ipvsConnections?.(node) : undefined;
+        return { kind: 'text', body: renderRules(ruleSet, format, ipvs) };
       },
     },
   ];

@@ -116,13 +116,22 @@ export interface IpvsVirtualServer {
   readonly policyLocal: boolean;
   /** loadBalancerSourceRanges for load-balancer servers (`KUBE-LOAD-BALANCER-SOURCE-CIDR`). */
   readonly sourceRanges: readonly string[];
+  /**
+   * Why an empty server refuses: `"<spn> has no endpoints"`, or `"<spn> has no local
+   * endpoints"` when the policy is Local and the endpoints are on other nodes.
+   */
+  readonly noEndpointsComment: string;
 }
 
 /** One IPVS real server (an endpoint). */
 export interface IpvsRealServer {
   readonly ip: string;
   readonly port: number;
-  /** 1 for ready endpoints, 0 for terminating ones kept for graceful termination. */
+  /**
+   * Always 1 as compiled. A deleted endpoint's real server that still has connections
+   * is kept at weight 0 (graceful termination) by the node's live ipvs state, which the
+   * `ipvsadm -Ln` view overlays; weight 0 takes no new connections.
+   */
   readonly weight: number;
 }
 

@@ -202,6 +202,16 @@ describe('traceConnection in every proxy mode', () => {
     },
   );
 
+  it('ipvs: an eTP Local NodePort without a local endpoint is rejected for no local endpoints', async () => {
+    const t = await trace('host', 'node/worker-1:30081', 1, 'ipvs');
+    expect(t.result).toEqual({
+      action: 'Rejected',
+      kind: 'refused',
+      reason: 'service default/local:http has no local endpoints',
+    });
+    expect(renderTraceText(t)).toContain('Rejected: service default/local:http has no local endpoints');
+  });
+
   it.each<ProxyMode>(['iptables', 'nftables'])(
     '%s: a Service without endpoints names the Service it rejects for',
     async (mode) => {

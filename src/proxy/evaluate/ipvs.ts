@@ -50,6 +50,25 @@ function sourceAllowed(ruleSet: IpvsRuleSet, vs: IpvsVirtualServer, packet: Pack
   );
 }
 
+/**
+ * Whether a persistence template made at `seen` is still there at `now`. Its timer
+ * fires every `timeoutMs` from the last connection it scheduled; a firing while it
+ * still controls connections (open, or closed but in TIME_WAIT: `n_control` in
+ * `ip_vs_conn_expire`) re-arms it for another timeout.
+ */
+export function templateAlive(
+  seen: number,
+  now: number,
+  timeoutMs: number,
+  controlledUntil?: number,
+): boolean {
+  if (now - seen <= timeoutMs) return true;
+  if (controlledUntil === undefined || controlledUntil <= seen) return false;
+  if (controlledUntil === Number.POSITIVE_INFINITY) return true;
+  const firings = Math.max(1, Math.ceil((controlledUntil - seen) / timeoutMs));
+  return now <= seen + firings * timeoutMs;
+}
+
 function persistent(
   vs: IpvsVirtualServer,
   vsKey: string,
@@ -59,8 +78,11 @@ function persistent(
   if (vs.persistenceSeconds <= 0 || !options.affinity) return undefined;
   const now = options.now ?? 0;
   const index = vs.realServers.findIndex((rs) => {
+    if (rs.weight <= 0) return false;
     const seen = options.affinity?.lastSeen(persistenceName(vsKey, rs), packet.srcIP);
-    return rs.weight > 0 && seen !== undefined && now - seen <= vs.persistenceSeconds * 1000;
+    if (seen === undefined) return false;
+    const until = options.ipvsConnections?.controlledUntil?.(vsKey, `${rs.ip}:${rs.port}`, packet.srcIP);
+    return templateAlive(seen, now, vs.persistenceSeconds * 1000, until);
   });
   return index < 0 ? undefined : index;
 }
@@ -109,9 +131,7 @@ function refusal(
   why: string,
 ): PacketResult {
   const action = { kind: verdict === 'DROP' ? 'drop' : 'reject' } as const;
-  return outcome(packet, verdict, [
-    step(vs, -1, rule([comment(`${vs.service} ${why}`)], action, vs.service)),
-  ]);
+  return outcome(packet, verdict, [step(vs, -1, rule([comment(why)], action, vs.service))]);
 }
 
 /** ipvs-mode evaluation; see the module comment. Pure. */
@@ -119,10 +139,11 @@ export function evaluateIpvs(ruleSet: IpvsRuleSet, packet: Packet, options: Eval
   const vsKey = virtualServerKey(packet.protocol, packet.dstIP, packet.dstPort);
   const vs = getBucket(ruleSet.servers, vsKey);
   if (!vs) return outcome(packet, 'ACCEPT', []);
-  if (!sourceAllowed(ruleSet, vs, packet)) return refusal(vs, packet, 'DROP', 'loadBalancerSourceRanges');
+  if (!sourceAllowed(ruleSet, vs, packet))
+    return refusal(vs, packet, 'DROP', `${vs.service} loadBalancerSourceRanges`);
   const choice = chooseRealServer(vs, vsKey, packet, options);
   const rs = choice.index === undefined ? undefined : vs.realServers[choice.index];
-  if (!rs) return refusal(vs, packet, 'REJECT', 'has no real servers');
+  if (!rs) return refusal(vs, packet, 'REJECT', vs.noEndpointsComment);
   const masquerade = masqueraded(ruleSet, vs, packet, rs);
   const updates: StateUpdate[] = [];
   if (vs.persistenceSeconds > 0) {

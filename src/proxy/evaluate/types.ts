@@ -47,6 +47,14 @@ export interface AffinityView {
 export interface IpvsConnectionCounts {
   /** Active and inactive connections of real server `ip:port` under virtual server `vsKey`. */
   connections(vsKey: string, realServer: string): { readonly active: number; readonly inactive: number };
+  /**
+   * Until when (epoch ms) the connections of `clientIP` to `realServer` under `vsKey`
+   * keep that persistence template alive: +Infinity while one is open, the end of the
+   * last one's TIME_WAIT once all are closed, undefined when there were none.
+   */
+  controlledUntil?(vsKey: string, realServer: string, clientIP: string): number | undefined;
+  /** The real servers (`ip:port`) of `vsKey` that still hold connections, deleted ones included. */
+  realServersWithConnections?(vsKey: string): readonly string[];
 }
 
 /** Scheduler position of ipvs rr/wrr (the kernel's per-service cursor). */

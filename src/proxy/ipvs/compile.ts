@@ -65,6 +65,10 @@ export function compileIpvsFragment(
     role,
     policyLocal: role === 'cluster-ip' ? svc.internalPolicyLocal : svc.externalPolicyLocal,
     sourceRanges: role === 'load-balancer' ? svc.loadBalancerSourceRanges : [],
+    noEndpointsComment:
+      servers.length === 0 && plan.hasEndpoints
+        ? `${svc.nameString} has no local endpoints`
+        : `${svc.nameString} has no endpoints`,
   });
   const servers: IpvsVirtualServer[] = [server(svc.clusterIP, svc.port, 'cluster-ip', internal)];
   for (const ip of svc.externalIPs) servers.push(server(ip, svc.port, 'external-ip', external));

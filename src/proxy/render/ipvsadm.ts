@@ -68,7 +68,29 @@ function numericOrder(a: { ip: string; port: number }, b: { ip: string; port: nu
   return d !== 0 ? d : a.port - b.port;
 }
 
-/** The `ipvsadm -Ln` text. Connection counts are shown when given, else zero. */
+/**
+ * The real servers of `vs` as the kernel holds them: the compiled ones, plus (TCP only)
+ * the deleted ones that still have connections, at weight 0 — kube-proxy's graceful
+ * termination (`GracefulDeleteRS`) keeps those until ActiveConn and InActConn are both
+ * 0; UDP and SCTP real servers are deleted at once.
+ */
+function heldRealServers(vs: IpvsVirtualServer, vsKey: string, counts?: IpvsConnectionCounts) {
+  const held = counts?.realServersWithConnections?.(vsKey);
+  if (!held || held.length === 0 || vs.protocol !== 'TCP') return vs.realServers;
+  const present = new Set(vs.realServers.map((rs) => `${rs.ip}:${rs.port}`));
+  const kept: IpvsRealServer[] = [];
+  for (const key of held) {
+    if (present.has(key)) continue;
+    const colon = key.lastIndexOf(':');
+    kept.push({ ip: key.slice(0, colon), port: Number(key.slice(colon + 1)), weight: 0 });
+  }
+  return kept.length === 0 ? vs.realServers : [...vs.realServers, ...kept];
+}
+
+/**
+ * The `ipvsadm -Ln` text. With `counts` (the node's live ipvs state) it shows the
+ * connection counts and the real servers kept for graceful termination; without, zeros.
+ */
 export function renderIpvsadm(ruleSet: IpvsRuleSet, counts?: IpvsConnectionCounts): string {
   const lines = [
     'IP Virtual Server version 1.2.1 (size=4096)',
@@ -82,7 +104,10 @@ export function renderIpvsadm(ruleSet: IpvsRuleSet, counts?: IpvsConnectionCount
     const persistent = vs.persistenceSeconds > 0 ? ` persistent ${vs.persistenceSeconds}` : '';
     lines.push(`${vs.protocol}  ${vs.ip}:${vs.port} ${vs.scheduler}${persistent}`);
     const vsKey = virtualServerKey(vs.protocol, vs.ip, vs.port);
-    const realServers = glibcQsort([...vs.realServers].sort(numericOrder), compareRealServers);
+    const realServers = glibcQsort(
+      [...heldRealServers(vs, vsKey, counts)].sort(numericOrder),
+      compareRealServers,
+    );
     for (const rs of realServers) {
       const c = counts?.connections(vsKey, `${rs.ip}:${rs.port}`) ?? { active: 0, inactive: 0 };
       lines.push(
