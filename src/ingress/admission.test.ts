@@ -121,4 +121,68 @@ describe('ingress-nginx validating webhook', () => {
     );
     expect(f.store.count('ingresses.networking.k8s.io')).toBe(2);
   });
+
+  const PREFIX = 'admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ';
+
+  function denial(f: ReturnType<typeof setup>, obj: KubeObject): string | undefined {
+    try {
+      f.registry.create(obj);
+      return undefined;
+    } catch (e) {
+      return (e as StatusError).message;
+    }
+  }
+
+  it("refuses an Ingress whose host and path are another Ingress's (checkOverlap)", () => {
+    const f = setup();
+    f.registry.create(fresh(ingressClass()) as KubeObject);
+    f.registry.create(fresh(ingress('ing-main', { rules: [rule('a.test', ['/', 'Prefix', 'web'])] })));
+    expect(denial(f, fresh(ingress('dup', { rules: [rule('a.test', ['/', 'Prefix', 'other'])] })))).toBe(
+      `${PREFIX}host "a.test" and path "/" is already defined in ingress default/ing-main`,
+    );
+    expect(f.store.count('ingresses.networking.k8s.io')).toBe(1);
+    // The same path with another pathType is a location of its own: accepted.
+    expect(
+      denial(f, fresh(ingress('exact', { rules: [rule('a.test', ['/', 'Exact', 'other'])] }))),
+    ).toBeUndefined();
+  });
+
+  it('lets a canary, another path, and an update of the owner through', () => {
+    const f = setup();
+    f.registry.create(fresh(ingressClass()) as KubeObject);
+    const main = f.registry.create(
+      fresh(ingress('ing-main', { rules: [rule('a.test', ['/', 'Prefix', 'web'])] })),
+    );
+    const canary = ingress(
+      'canary',
+      { rules: [rule('a.test', ['/', 'Prefix', 'web-v2'])] },
+      { annotations: { 'nginx.ingress.kubernetes.io/canary': 'true' } },
+    );
+    expect(denial(f, fresh(canary))).toBeUndefined();
+    expect(
+      denial(f, fresh(ingress('api', { rules: [rule('a.test', ['/api', 'Prefix', 'api'])] }))),
+    ).toBeUndefined();
+    const updated = {
+      ...main,
+      spec: { ...(main as IngressObject).spec, defaultBackend: undefined },
+    } as KubeObject;
+    expect(() => f.registry.update(updated)).not.toThrow();
+    // The location stays the main Ingress's: a second canary passes too, as upstream.
+    expect(
+      denial(f, fresh({ ...canary, metadata: { ...canary.metadata, name: 'canary2' } })),
+    ).toBeUndefined();
+  });
+
+  it('refuses an annotation whose parser returns a ValidationError', () => {
+    const f = setup();
+    f.registry.create(fresh(ingressClass()) as KubeObject);
+    const bad = ingress(
+      'lb',
+      { rules: [rule('a.test', ['/', 'Prefix', 'web'])] },
+      { annotations: { 'nginx.ingress.kubernetes.io/load-balance': 'least_conn' } },
+    );
+    expect(denial(f, fresh(bad))).toBe(
+      `${PREFIX}annotation nginx.ingress.kubernetes.io/load-balance contains invalid value`,
+    );
+  });
 });

@@ -9,11 +9,17 @@
  * - `ingressNginxValidationAdmission`: ingress-nginx's validating webhook
  *   (`validate.nginx.ingress.kubernetes.io`) for its own Ingresses: with
  *   `strict-validate-path-type` (the v1.12 default) an Exact or Prefix path
- *   with regex characters is refused as the real webhook refuses it.
+ *   with regex characters is refused as the real webhook refuses it; so is
+ *   an Ingress with an annotation value whose parser returns a
+ *   ValidationError (annotation-validation.ts), and one whose host+path is
+ *   already a location of another Ingress (overlap.ts, `checkOverlap`).
+ *   Ingresses stored without the webhook keep netkube's PathConflict
+ *   diagnostics (oldest wins).
  */
 import { badRequest } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { AdmissionPlugin } from '../store/registry.js';
+import { parseAnnotations } from './annotations.js';
 import {
   type ClassOptions,
   classifyIngress,
@@ -23,6 +29,7 @@ import {
   type IngressClassObject,
   type IngressObject,
 } from './ingress-class.js';
+import { overlapError } from './overlap.js';
 import { strictPathTypeError } from './paths.js';
 
 const INGRESSES = 'ingresses.networking.k8s.io';
@@ -70,11 +77,25 @@ export function ingressNginxValidationAdmission(options: Partial<ClassOptions> =
       if (ing.metadata.deletionTimestamp) return;
       const decision = classifyIngress(ing, ctx.store.list<IngressClassObject>(INGRESS_CLASSES), classes);
       if (!decision.served) return;
+      const deny = (msg: string) =>
+        badRequest(`admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ${msg}`);
       const errs = invalidPathErrors(ing);
-      if (errs.length === 0) return;
-      throw badRequest(
-        `admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ingress contains invalid paths: ${errs.join('\n')}`,
-      );
+      if (errs.length > 0) throw deny(`ingress contains invalid paths: ${errs.join('\n')}`);
+      // Extract: an annotation parser's ValidationError.
+      const ref = {
+        namespace: ing.metadata.namespace ?? 'default',
+        name: ing.metadata.name ?? '',
+        creationTimestamp: '',
+      };
+      const invalid = parseAnnotations(ing.metadata.annotations, ref).validationError;
+      if (invalid) throw deny(invalid);
+      const overlap = overlapError({
+        ingress: ing,
+        ingresses: ctx.store.list<IngressObject>(INGRESSES),
+        ingressClasses: ctx.store.list<IngressClassObject>(INGRESS_CLASSES),
+        classes,
+      });
+      if (overlap) throw deny(overlap);
     },
   };
 }

@@ -66,6 +66,16 @@ export class AnnotationReader {
     return hit ?? this.invalid(key, v, `'${def}'`, def);
   }
 
+  /** Records an invalid value that denies every location of the Ingress (503). */
+  denied(key: string, value: string): void {
+    this.diagnostics.push({
+      kind: 'invalid-annotation',
+      ingress: this.#ingress,
+      annotation: ANNOTATION_PREFIX + key,
+      message: `${ANNOTATION_PREFIX}${key} is invalid (${JSON.stringify(value)}): annotation ${ANNOTATION_PREFIX}${key} contains invalid value; every path of this Ingress answers 503`,
+    });
+  }
+
   /** Records an invalid value and returns `fallback`. */
   invalid<T>(key: string, value: string, shown: string, fallback: T): T {
     this.diagnostics.push({

@@ -7,8 +7,10 @@
  * keys, known-but-not-emulated keys and invalid values come back as
  * diagnostics. Pure.
  */
+import { isIPv6 } from 'node:net';
 import { type Cidr, parseCidr } from '../util/ipv4.js';
 import { EMULATED_ANNOTATIONS, KNOWN_ANNOTATIONS } from './annotation-keys.js';
+import { firstValidationError, LOAD_BALANCE_ALGORITHMS, type LoadBalance } from './annotation-validation.js';
 import { ANNOTATION_PREFIX, AnnotationReader, parseNginxSize } from './annotation-values.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { IngressRef } from './types.js';
@@ -45,6 +47,12 @@ export interface LocationConfig {
   readonly allowlist: readonly Cidr[] | undefined;
   readonly denylist: readonly Cidr[] | undefined;
   /**
+   * Why every location of this Ingress answers 503 (ingress-nginx `Denied`:
+   * an annotation parser returned a `LocationDeniedError`, and nginx.tmpl
+   * renders `return 503;`), or undefined.
+   */
+  readonly denied: string | undefined;
+  /**
    * This Ingress asks for cookie affinity: its paths set the cookie (an
    * upstream shared with Ingresses without affinity is sticky only on these).
    */
@@ -67,7 +75,12 @@ export interface AffinityConfig {
 
 /** How an upstream picks an endpoint: affinity, then `upstream-hash-by`, then `load-balance`. */
 export interface UpstreamPolicy {
-  readonly loadBalance: 'round_robin' | 'ewma';
+  /**
+   * `chash`, `chashsubset`, `sticky_balanced` and `sticky_persistent` are
+   * accepted as ingress-nginx accepts them; without `upstream-hash-by` or
+   * `affinity` netkube balances them round-robin.
+   */
+  readonly loadBalance: LoadBalance;
   readonly hashBy: string | undefined;
   readonly affinity: AffinityConfig | undefined;
 }
@@ -83,6 +96,12 @@ export interface CanaryConfig {
 }
 
 export interface ParsedAnnotations {
+  /**
+   * The error of an annotation whose parser returns a `ValidationError`
+   * (`annotation <key> contains invalid value`): ingress-nginx's `Extract`
+   * fails, its webhook denies the Ingress and the store skips it.
+   */
+  readonly validationError: string | undefined;
   readonly location: LocationConfig;
   readonly upstream: UpstreamPolicy;
   readonly canary: CanaryConfig | undefined;
@@ -109,6 +128,7 @@ export const DEFAULT_LOCATION_CONFIG: LocationConfig = {
   serviceUpstream: false,
   allowlist: undefined,
   denylist: undefined,
+  denied: undefined,
   sessionAffinity: false,
 };
 
@@ -122,17 +142,50 @@ function isAbsolutePath(v: string): boolean {
   return v.startsWith('/') && !v.startsWith('//');
 }
 
-function cidrList(r: AnnotationReader, key: string): readonly Cidr[] | undefined {
+function isIPv6Range(text: string): boolean {
+  const [addr, bits, extra] = text.split('/');
+  if (extra !== undefined || !addr || !isIPv6(addr)) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= 128);
+}
+
+/**
+ * A source-range list, or `denied` when it does not parse: ingress-nginx's
+ * ipallowlist/ipdenylist turn the failed `ValidateCIDRs` into a
+ * `LocationDeniedError` (the location answers 503), never into "no restriction".
+ */
+type CidrResult = { readonly cidrs: readonly Cidr[] } | { readonly denied: string } | undefined;
+
+function cidrList(r: AnnotationReader, key: string): CidrResult {
   const v = r.raw(key);
-  if (v === undefined || v.trim() === '') return undefined;
+  if (v === undefined || v === '') return undefined;
   const out: Cidr[] = [];
   for (const part of v.split(',')) {
     const text = part.trim();
+    // IPv6 ranges are valid upstream; no IPv4 client falls in them.
+    if (isIPv6Range(text)) continue;
     const cidr = parseCidr(text.includes('/') ? text : `${text}/32`, { loose: true });
-    if (!cidr) return r.invalid(key, v, 'no restriction', undefined);
+    if (!cidr) {
+      r.denied(key, v);
+      return { denied: `annotation ${ANNOTATION_PREFIX}${key} contains invalid value` };
+    }
     out.push(cidr);
   }
-  return out;
+  return { cidrs: out };
+}
+
+/**
+ * Basic/digest auth is not emulated, but its denials are: an `auth-type`
+ * other than basic/digest, or one without `auth-secret`, denies the location
+ * (auth `Parse` returns a `LocationDeniedError`).
+ */
+function authDenied(r: AnnotationReader): string | undefined {
+  const type = r.raw('auth-type');
+  if (type === undefined || type === '') return undefined;
+  if (!/^(basic|digest)$/.test(type)) return 'location denied, reason: invalid authentication type';
+  const secret = r.raw('auth-secret');
+  if (secret === undefined || secret === '')
+    return 'error reading secret name from annotation: ingress rule without annotations';
+  return undefined;
 }
 
 function parseRedirect(r: AnnotationReader): LocationConfig['redirect'] {
@@ -150,6 +203,15 @@ function parseBackendProtocol(r: AnnotationReader): BackendProtocol {
 
 function parseLocation(r: AnnotationReader): LocationConfig {
   const d = DEFAULT_LOCATION_CONFIG;
+  const allow = cidrList(
+    r,
+    r.raw('allowlist-source-range') ? 'allowlist-source-range' : 'whitelist-source-range',
+  );
+  const deny = cidrList(r, 'denylist-source-range');
+  const denied =
+    (allow && 'denied' in allow ? allow.denied : undefined) ??
+    (deny && 'denied' in deny ? deny.denied : undefined) ??
+    authDenied(r);
   const size = r.raw('proxy-body-size');
   const bodySize = size === undefined ? undefined : parseNginxSize(size);
   return {
@@ -172,8 +234,9 @@ function parseLocation(r: AnnotationReader): LocationConfig {
     upstreamVhost: r.string('upstream-vhost'),
     redirect: parseRedirect(r),
     serviceUpstream: r.bool('service-upstream', false),
-    allowlist: cidrList(r, 'allowlist-source-range') ?? cidrList(r, 'whitelist-source-range'),
-    denylist: cidrList(r, 'denylist-source-range'),
+    allowlist: allow && 'cidrs' in allow ? allow.cidrs : undefined,
+    denylist: deny && 'cidrs' in deny ? deny.cidrs : undefined,
+    denied,
     sessionAffinity: r.raw('affinity') === 'cookie',
   };
 }
@@ -199,8 +262,8 @@ function parseAffinity(r: AnnotationReader): AffinityConfig | undefined {
 
 function parseUpstream(r: AnnotationReader): UpstreamPolicy {
   return {
-    loadBalance: r.oneOf('load-balance', ['round_robin', 'ewma'] as const, 'round_robin', 'lower'),
-    hashBy: r.string('upstream-hash-by'),
+    loadBalance: LOAD_BALANCE_ALGORITHMS.find((a) => a === r.raw('load-balance')?.trim()) ?? 'round_robin',
+    hashBy: r.raw('upstream-hash-by') || undefined,
     affinity: parseAffinity(r),
   };
 }
@@ -250,6 +313,7 @@ export function parseAnnotations(
 ): ParsedAnnotations {
   const all = annotations ?? {};
   const r = new AnnotationReader(all, ingress);
+  const validationError = firstValidationError(all);
   const location = parseLocation(r);
   const upstream = parseUpstream(r);
   const canary = parseCanary(r);
@@ -262,5 +326,5 @@ export function parseAnnotations(
       message: `backend-protocol ${location.backendProtocol} is not emulated by netkube; proxying with HTTP/1.1`,
     });
   }
-  return { location, upstream, canary, diagnostics };
+  return { validationError, location, upstream, canary, diagnostics };
 }

@@ -71,8 +71,14 @@ function selectServed(
   for (const obj of snapshot.ingresses) {
     const ref = refOf(obj);
     const decision = classifyIngress(obj, snapshot.ingressClasses, options);
-    if (!decision.served) ignored.push({ ingress: ref, reason: decision.reason });
-    else served.push({ obj, ref, anns: parseAnnotations(obj.metadata.annotations, ref) });
+    if (!decision.served) {
+      ignored.push({ ingress: ref, reason: decision.reason });
+      continue;
+    }
+    const anns = parseAnnotations(obj.metadata.annotations, ref);
+    // store.syncIngress: Extract failed, the error is logged and the Ingress skipped.
+    if (anns.validationError) ignored.push({ ingress: ref, reason: anns.validationError });
+    else served.push({ obj, ref, anns });
   }
   const order = mode === 'ingress-nginx' ? 'desc' : 'asc';
   served.sort((a, b) => compareIngresses(a.ref, b.ref, order));

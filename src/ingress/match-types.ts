@@ -51,7 +51,9 @@ export type ErrorReason =
   | 'service-missing'
   | 'port-missing'
   | 'no-ready-endpoints'
-  | 'forbidden';
+  | 'forbidden'
+  /** An annotation parser denied the location (invalid source range, auth): 503. */
+  | 'location-denied';
 
 /** What the controller does with the request. */
 export type RouteAction =

@@ -133,6 +133,11 @@ function locationAction(
       ctx.steps.push(`Content-Length ${size} exceeds proxy-body-size ${loc.config.proxyBodySize} → 413`);
     return { kind: 'error', status: 413, reason: 'body-too-large' };
   }
+  if (loc.config.denied !== undefined) {
+    // nginx.tmpl: `# Location denied. Reason: …` then `return 503;` (rewrite phase).
+    if (ctx.explain) ctx.steps.push(`location denied (${loc.config.denied}) → 503`);
+    return { kind: 'error', status: 503, reason: 'location-denied' };
+  }
   const redirect = loc.config.redirect;
   if (redirect) {
     const reason =

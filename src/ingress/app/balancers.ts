@@ -28,9 +28,15 @@ export interface Pick {
 
 export interface Balancer {
   /**
-   * Picks an endpoint not in `exclude` (keys `address:port`), or undefined
-   * when none is left. `request` is called only by balancers that read the
-   * request (hash, affinity), so round-robin costs no allocation.
+   * Picks an endpoint, or undefined when none can be picked. `exclude` holds
+   * the endpoints (`address:port`) this request already tried and failed on;
+   * as in ingress-nginx only some balancers skip them: `round_robin` and
+   * `chash` do not (a retry may reuse the failed endpoint: 1 replica gives 3
+   * attempts), `ewma` skips tried endpoints until all were tried, then picks
+   * among all again, and sticky skips them only when it picks a new endpoint
+   * (no cookie, or `session-cookie-change-on-failure`). `request` is called
+   * only by balancers that read the request (hash, affinity), so round-robin
+   * costs no allocation.
    */
   pick(request: () => PickRequest, exclude: ReadonlySet<string>): Pick | undefined;
   /** Reports an exchange's latency (EWMA). */
@@ -49,6 +55,8 @@ export function endpointKey(e: UpstreamEndpoint): string {
   return key;
 }
 
+const NOTHING: ReadonlySet<string> = new Set();
+
 /** A consistent-hash ring (resty.chash-like: 160 points per endpoint, CRC32). */
 class Ring {
   readonly #points: { readonly hash: number; readonly endpoint: UpstreamEndpoint }[] = [];
@@ -60,7 +68,7 @@ class Ring {
     this.#points.sort((a, b) => a.hash - b.hash);
   }
 
-  find(key: string, exclude: ReadonlySet<string>): UpstreamEndpoint | undefined {
+  find(key: string, exclude: ReadonlySet<string> = NOTHING): UpstreamEndpoint | undefined {
     const points = this.#points;
     if (points.length === 0) return undefined;
     const h = crc32(key);
@@ -82,13 +90,12 @@ class Ring {
 function roundRobin(endpoints: readonly UpstreamEndpoint[]): Balancer {
   let next = 0;
   return {
-    pick(_req, exclude) {
-      for (let i = 0; i < endpoints.length; i++) {
-        const e = endpoints[next % endpoints.length] as UpstreamEndpoint;
-        next = (next + 1) % endpoints.length;
-        if (exclude.size === 0 || !exclude.has(endpointKey(e))) return { endpoint: e };
-      }
-      return undefined;
+    // round_robin.lua balance() knows nothing of failed peers: a retry takes the next in turn.
+    pick() {
+      if (endpoints.length === 0) return undefined;
+      const e = endpoints[next % endpoints.length] as UpstreamEndpoint;
+      next = (next + 1) % endpoints.length;
+      return { endpoint: e };
     },
     observe() {},
   };
@@ -105,8 +112,11 @@ function ewma(endpoints: readonly UpstreamEndpoint[], random: Random, clock: () 
   };
   return {
     pick(_req, exclude) {
-      const peers = endpoints.filter((e) => !exclude.has(endpointKey(e)));
-      if (peers.length <= 1) return peers[0] ? { endpoint: peers[0] } : undefined;
+      if (endpoints.length <= 1) return endpoints[0] ? { endpoint: endpoints[0] } : undefined;
+      // ewma.lua: skip tried endpoints; "all endpoints have been retried" → all again.
+      let peers = endpoints.filter((e) => !exclude.has(endpointKey(e)));
+      if (peers.length === 0) peers = [...endpoints];
+      if (peers.length === 1) return { endpoint: peers[0] as UpstreamEndpoint };
       const a = random.int(peers.length);
       let b = random.int(peers.length - 1);
       if (b >= a) b++;
@@ -133,12 +143,10 @@ export function expandVariables(template: string, variable: (name: string) => st
 function chash(endpoints: readonly UpstreamEndpoint[], hashBy: string): Balancer {
   const ring = new Ring(endpoints);
   return {
-    pick(request, exclude) {
+    // chash.lua: the same key finds the same endpoint on every retry.
+    pick(request) {
       const req = request();
-      const e = ring.find(
-        expandVariables(hashBy, (n) => req.variable(n)),
-        exclude,
-      );
+      const e = ring.find(expandVariables(hashBy, (n) => req.variable(n)));
       return e ? { endpoint: e } : undefined;
     },
     observe() {},
@@ -151,16 +159,13 @@ function sticky(upstream: Upstream, random: Random, now: () => number): Balancer
   const key = backendKey(upstream.name);
   const ring = new Ring(upstream.endpoints);
   const byId = new Map(upstream.endpoints.map((e) => [backendKey(`${upstream.name}${endpointKey(e)}`), e]));
-  const find = (id: string, exclude: ReadonlySet<string>) => {
-    if (a.mode === 'balanced') return ring.find(id, exclude);
-    const e = byId.get(id);
-    return e && !exclude.has(endpointKey(e)) ? e : undefined;
-  };
+  // sticky.lua: the cookie's endpoint is found without regard to failures.
+  const find = (id: string) => (a.mode === 'balanced' ? ring.find(id) : byId.get(id));
   return {
     pick(request, exclude) {
       const req = request();
       const cookie = req.cookie(a.cookieName)?.split('|')[0];
-      const found = cookie ? find(cookie, exclude) : undefined;
+      const found = cookie ? find(cookie) : undefined;
       if (found && !(a.changeOnFailure && exclude.size > 0)) return { endpoint: found };
       let id: string;
       let e: UpstreamEndpoint | undefined;
