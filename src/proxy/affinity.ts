@@ -79,10 +79,44 @@ export interface IpvsStateConfig {
   readonly timeWaitSeconds?: number;
 }
 
+/**
+ * Closed connections in TIME_WAIT: their expiry times (epoch ms) in the order they
+ * closed, equal ones merged, read from `#head`. Adding and expiring are O(1) amortized:
+ * every proxy mode counts connections here, at the rate new connections arrive.
+ */
+class TimeWait {
+  #until: number[] = [];
+  #count: number[] = [];
+  #head = 0;
+  /** Connections still in TIME_WAIT. */
+  size = 0;
+
+  add(until: number): void {
+    const last = this.#until.length - 1;
+    if (last >= this.#head && this.#until[last] === until) (this.#count[last] as number)++;
+    else {
+      this.#until.push(until);
+      this.#count.push(1);
+    }
+    this.size++;
+  }
+
+  expire(now: number): void {
+    while (this.#head < this.#until.length && (this.#until[this.#head] as number) <= now) {
+      this.size -= this.#count[this.#head] as number;
+      this.#head++;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#until.length) {
+      this.#until.splice(0, this.#head);
+      this.#count.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
 interface Counter {
   active: number;
-  /** Expiry times (epoch ms) of closed connections in TIME_WAIT, ascending. */
-  inactive: number[];
+  inactive: TimeWait;
 }
 
 /** The connections one persistence template (virtual server, real server, client) controls. */
@@ -117,7 +151,7 @@ export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
     const c = this.#counts.get(vsKey)?.get(realServer);
     if (!c) return NO_CONNECTIONS;
     this.#expire(c, this.#now());
-    return { active: c.active, inactive: c.inactive.length };
+    return { active: c.active, inactive: c.inactive.size };
   }
 
   /** The real servers of `vsKey` that still hold connections (active or in TIME_WAIT). */
@@ -128,7 +162,7 @@ export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
     const out: string[] = [];
     for (const [rs, c] of servers) {
       this.#expire(c, now);
-      if (c.active + c.inactive.length > 0) out.push(rs);
+      if (c.active + c.inactive.size > 0) out.push(rs);
     }
     return out;
   }
@@ -144,9 +178,7 @@ export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
   }
 
   #expire(c: Counter, now: number): void {
-    let n = 0;
-    while (n < c.inactive.length && (c.inactive[n] as number) <= now) n++;
-    if (n > 0) c.inactive.splice(0, n);
+    c.inactive.expire(now);
   }
 
   #counter(vsKey: string, realServer: string): Counter {
@@ -157,7 +189,7 @@ export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
     }
     let c = servers.get(realServer);
     if (!c) {
-      c = { active: 0, inactive: [] };
+      c = { active: 0, inactive: new TimeWait() };
       servers.set(realServer, c);
     }
     return c;
@@ -184,7 +216,7 @@ export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
     this.#expire(c, now);
     if (c.active > 0) {
       c.active--;
-      c.inactive.push(now + this.#timeWaitMs);
+      c.inactive.add(now + this.#timeWaitMs);
     }
     if (clientIP === undefined) return;
     const control = this.#controls.get(controlKey(vsKey, realServer, clientIP));
@@ -202,7 +234,7 @@ export class IpvsState implements IpvsConnectionCounts, IpvsCursorView {
     for (const [vsKey, servers] of this.#counts) {
       for (const [rs, c] of servers) {
         this.#expire(c, now);
-        if (c.active === 0 && c.inactive.length === 0) servers.delete(rs);
+        if (c.active === 0 && c.inactive.size === 0) servers.delete(rs);
       }
       if (servers.size === 0) this.#counts.delete(vsKey);
     }
