@@ -7,8 +7,9 @@
  *   endpoints — 200 when there is at least one, 503 otherwise — so a load
  *   balancer sends traffic only to nodes that can serve it locally;
  * - its own health server (`pkg/proxy/healthcheck/proxy_health.go`,
- *   `--healthz-bind-address=0.0.0.0:10256`): `/healthz`, which cloud load
- *   balancers probe for externalTrafficPolicy Cluster Services, and `/livez`.
+ *   port 10256): `/healthz`, which cloud load balancers probe for
+ *   externalTrafficPolicy Cluster Services, and `/livez`. kube-proxy binds it on
+ *   every interface; netkube binds it on each node's loopback address only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node } from '../api/types.js';
@@ -64,7 +65,7 @@ export function serveHealthCheck(
   res.end(body);
 }
 
-/** kube-proxy's health server port (`--healthz-bind-address`, default `0.0.0.0:10256`). */
+/** kube-proxy's health server port (`--healthz-bind-address`'s default port), bound on each node address. */
 export const KUBE_PROXY_HEALTHZ_PORT = 10256;
 
 /** The taint the Cluster Autoscaler puts on a node it is about to delete. */
